@@ -1,0 +1,77 @@
+//! Actions: what a key can be bound to. Named in snake_case so keymap files
+//! bind them by name; internal messages (task results, ticks) live in
+//! [`super::Msg`] and cannot be bound.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// What the help overlay says when the keymap gives no `desc`.
+            pub fn describe(self) -> &'static str {
+                match self { $(Action::$variant => $desc,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "quit shiftdeck";
+    Help => "help", "show the keys of this pane";
+    CommandLine => "command_line", "open the command line";
+    NextPane => "next_pane", "focus the next pane";
+    PrevPane => "prev_pane", "focus the previous pane";
+    FocusChecklists => "focus_checklists", "go to Checklists";
+    FocusIncidents => "focus_incidents", "go to Incidents";
+    FocusApprovals => "focus_approvals", "go to Approvals";
+    FocusHealth => "focus_health", "go to Health";
+    Zoom => "zoom", "zoom the focused pane (again to unzoom)";
+    Up => "up", "move up";
+    Down => "down", "move down";
+    PageUp => "page_up", "page up";
+    PageDown => "page_down", "page down";
+    Top => "top", "go to the first row";
+    Bottom => "bottom", "go to the last row";
+    Open => "open", "open the detail";
+    Back => "back", "close the detail or dialog";
+    Filter => "filter", "filter the list";
+    ClearFilter => "clear_filter", "clear the filter";
+    ToggleResolved => "toggle_resolved", "show or hide resolved incidents";
+    NewIncident => "new_incident", "declare a new incident";
+    Acknowledge => "acknowledge", "acknowledge the selected incident";
+    Escalate => "escalate", "raise the severity one level";
+    AddNote => "add_note", "add a note to the timeline";
+    Resolve => "resolve", "resolve the selected incident";
+    Reopen => "reopen", "reopen a resolved incident";
+    Noop => "noop", "nothing (unbinds a key)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_serde() {
+        for &a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.name()));
+        }
+        assert_eq!(Action::from_name("launch_missiles"), None);
+    }
+}

@@ -1,0 +1,70 @@
+//! Dialogs: the small forms and confirmations that take over the keys while
+//! they are open. Text fields are `ratatui-textarea` editors.
+
+use crate::domain::{IncidentChange, Severity};
+use ratatui_textarea::TextArea;
+
+/// A change waiting for the operator's "yes".
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingChange {
+    pub incident_id: String,
+    pub change: IncidentChange,
+}
+
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub title: String,
+    /// Exactly what will be recorded.
+    pub lines: Vec<String>,
+    pub change: PendingChange,
+}
+
+#[derive(Debug, Clone)]
+pub struct IncidentForm {
+    pub title: TextArea<'static>,
+    pub service: TextArea<'static>,
+    pub severity: Severity,
+    /// 0 title, 1 service, 2 severity.
+    pub field: usize,
+    pub error: Option<String>,
+}
+
+impl Default for IncidentForm {
+    fn default() -> Self {
+        IncidentForm { title: line_input(""), service: line_input(""), severity: Severity::P3, field: 0, error: None }
+    }
+}
+
+impl IncidentForm {
+    pub const FIELDS: usize = 3;
+
+    pub fn focused_input(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.field {
+            0 => Some(&mut self.title),
+            1 => Some(&mut self.service),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    NewIncident(IncidentForm),
+    /// A note (or, with `resolve`, the resolution) for an incident.
+    Text { incident_id: String, heading: String, editor: TextArea<'static>, resolve: bool },
+    Confirm(Confirm),
+    Filter(TextArea<'static>),
+    Command(TextArea<'static>),
+}
+
+/// A one-line editor.
+pub fn line_input(text: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![text.to_string()]);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t
+}
+
+/// The text of a one-line editor.
+pub fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join(" ")
+}

@@ -1,0 +1,195 @@
+//! The application state, the one message type, and `update`.
+//!
+//! Terminal events, task results and the clock tick all arrive as [`Msg`];
+//! [`App::update`] applies one to the state and returns the [`Effect`]s (file
+//! writes, theme loads, quitting) for the runtime to carry out off the render
+//! path. Rendering (`crate::ui`) is a pure function of `&App`.
+
+mod action;
+mod dialogs;
+mod incidents;
+mod update;
+
+pub use action::Action;
+pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
+pub use incidents::IncidentsPane;
+
+use crate::config::Config;
+use crate::diagnostic::FileProblem;
+use crate::domain::{IncidentBook, IncidentChange, Severity};
+use crate::keymap::{Chord, Context, Keymap};
+use crate::store::IncidentDelta;
+use crate::theme::Theme;
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+/// The four panes, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Checklists,
+    Incidents,
+    Approvals,
+    Health,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Checklists, Pane::Incidents, Pane::Approvals, Pane::Health];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Checklists => "Checklists",
+            Pane::Incidents => "Incidents",
+            Pane::Approvals => "Approvals",
+            Pane::Health => "Health",
+        }
+    }
+
+    pub fn context(self) -> Context {
+        match self {
+            Pane::Checklists => Context::Checklists,
+            Pane::Incidents => Context::Incidents,
+            Pane::Approvals => Context::Approvals,
+            Pane::Health => Context::Health,
+        }
+    }
+
+    fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
+
+/// Every input the app reacts to.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// The clock: sets `now`.
+    Tick(DateTime<Utc>),
+    /// New lines read from the incident files (ours or another process's).
+    Incidents(IncidentDelta),
+    /// A write finished: `Ok(message)` to show, or why it failed.
+    Saved(Result<String, String>),
+    ThemeLoaded(Theme, Vec<FileProblem>),
+    /// SIGHUP, SIGTERM, or the terminal went away: leave now.
+    Hangup,
+}
+
+/// Work for the runtime; `update` never does I/O itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Declare a new incident (the store assigns the id and the time).
+    Declare { title: String, service: String, severity: Severity },
+    /// Append a change to an incident's timeline.
+    Commit { incident_id: String, change: IncidentChange },
+    LoadTheme(String),
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub level: Level,
+    pub until: DateTime<Utc>,
+}
+
+pub struct App {
+    pub config: Config,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub readonly: bool,
+    pub demo: bool,
+    /// Draw with ASCII borders and glyphs only.
+    pub ascii: bool,
+    pub workspace_label: String,
+    pub now: DateTime<Utc>,
+    pub shift_started: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub book: IncidentBook,
+    pub loaded: bool,
+    pub incidents: IncidentsPane,
+    pub dialog: Option<Dialog>,
+    pub show_help: bool,
+    pub help_scroll: u16,
+    pub pending_keys: Vec<Chord>,
+    pub flash: Option<Flash>,
+    /// Problems found in files at start-up or while reading: shown until dismissed.
+    pub problems: Vec<String>,
+    pub show_problems: bool,
+    /// Writes handed to the store and not yet confirmed.
+    pub saving: usize,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+    pub quit: bool,
+    clock_key: i64,
+}
+
+impl App {
+    pub fn new(config: Config, keymap: Keymap, theme: Theme, now: DateTime<Utc>) -> App {
+        App {
+            config,
+            keymap,
+            theme,
+            readonly: false,
+            demo: false,
+            ascii: false,
+            workspace_label: String::new(),
+            now,
+            shift_started: now,
+            size: (80, 24),
+            focus: Pane::Incidents,
+            zoomed: false,
+            book: IncidentBook::default(),
+            loaded: false,
+            incidents: IncidentsPane::default(),
+            dialog: None,
+            show_help: false,
+            help_scroll: 0,
+            pending_keys: Vec::new(),
+            flash: None,
+            problems: Vec::new(),
+            show_problems: false,
+            saving: 0,
+            dirty: true,
+            quit: false,
+            clock_key: 0,
+        }
+    }
+
+    /// Report problems found in user files; the overlay shows them once.
+    pub fn add_problems(&mut self, problems: impl IntoIterator<Item = String>) {
+        let before = self.problems.len();
+        self.problems.extend(problems);
+        if self.problems.len() > before {
+            self.show_problems = true;
+            self.dirty = true;
+        }
+    }
+
+    pub fn open_p1(&self) -> usize {
+        self.book.open_count(Severity::P1)
+    }
+
+    pub fn open_p2(&self) -> usize {
+        self.book.open_count(Severity::P2)
+    }
+
+    /// Whether the grid layout is in use at the current size.
+    pub fn is_wide(&self) -> bool {
+        self.size.0 >= 120 && self.size.1 >= 32
+    }
+
+    fn flash(&mut self, level: Level, text: impl Into<String>) {
+        self.flash = Some(Flash { text: text.into(), level, until: self.now + chrono::Duration::seconds(6) });
+        self.dirty = true;
+    }
+}

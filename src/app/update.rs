@@ -1,0 +1,486 @@
+//! `App::update`: the only place the state changes.
+
+use super::dialogs::{line_input, text_of};
+use super::*;
+use crate::domain::{Incident, IncidentRefusal};
+use crate::keymap::Lookup;
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+
+const READONLY: &str = "read-only: started with --readonly, nothing was changed";
+
+impl App {
+    /// Apply one message. Returns the effects for the runtime to carry out.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match msg {
+            Msg::Key(key) => {
+                // Terminals with the kitty protocol also send releases: act on presses only.
+                if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat {
+                    self.on_key(key, &mut fx);
+                    self.dirty = true;
+                }
+            }
+            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.relayout();
+                self.dirty = true;
+            }
+            Msg::Tick(now) => self.on_tick(now),
+            Msg::Incidents(delta) => {
+                if !delta.issues.is_empty() {
+                    let n = delta.issues.len();
+                    self.add_problems(delta.issues.iter().map(|i| i.to_string()));
+                    self.flash(Level::Warning, format!("{n} incident line(s) skipped: see the problems list (:problems)"));
+                }
+                delta.apply_to(&mut self.book);
+                self.loaded = true;
+                self.incidents.refresh(&self.book);
+                self.dirty = true;
+            }
+            Msg::Saved(result) => {
+                self.saving = self.saving.saturating_sub(1);
+                match result {
+                    Ok(text) => self.flash(Level::Info, text),
+                    Err(text) => self.flash(Level::Error, text),
+                }
+            }
+            Msg::ThemeLoaded(theme, problems) => {
+                if let Some(first) = problems.first() {
+                    self.flash(Level::Error, format!("theme: {first}"));
+                    self.add_problems(problems.iter().map(|p| p.to_string()));
+                } else {
+                    self.flash(Level::Info, format!("theme {}", theme.name));
+                }
+                self.theme = theme;
+                self.dirty = true;
+            }
+            Msg::Hangup => {
+                self.quit = true;
+                fx.push(Effect::Quit);
+            }
+        }
+        fx
+    }
+
+    fn on_tick(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+        if self.flash.as_ref().is_some_and(|f| f.until <= now) {
+            self.flash = None;
+            self.dirty = true;
+        }
+        let key = self.clock_key();
+        if key != self.clock_key {
+            self.clock_key = key;
+            self.dirty = true;
+        }
+    }
+
+    /// What the visible clocks show, reduced to one number: seconds while a
+    /// response countdown under an hour is on screen, else minutes. A tick
+    /// that does not change it draws nothing.
+    fn clock_key(&self) -> i64 {
+        let secs = self.now.timestamp();
+        let end = (self.incidents.offset + self.incidents.viewport.max(1)).min(self.incidents.visible.len());
+        let ticking = self.incidents.visible[self.incidents.offset.min(end)..end].iter().any(|&i| {
+            matches!(self.book.by_index(i).countdown(self.now), crate::domain::Countdown::Remaining(d) if d.num_minutes() < 60)
+        });
+        if ticking { secs } else { secs / 60 }
+    }
+
+    /// Recompute what depends on the terminal size.
+    pub fn relayout(&mut self) {
+        let rows = crate::ui::layout::incident_rows(self);
+        self.incidents.set_viewport(rows);
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        // A paste only ever inserts text; it never confirms or submits.
+        let flat: String = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let flat = flat.trim_end();
+        let Some(dialog) = self.dialog.as_mut() else { return };
+        let input = match dialog {
+            Dialog::NewIncident(form) => form.focused_input(),
+            Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => Some(editor),
+            Dialog::Confirm(_) => None,
+        };
+        if let Some(input) = input {
+            input.insert_str(flat);
+            self.dirty = true;
+        }
+        if let Some(Dialog::Filter(editor)) = &self.dialog {
+            self.incidents.filter = text_of(editor);
+            self.incidents.refresh(&self.book);
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        if self.show_problems {
+            self.show_problems = false;
+            return;
+        }
+        if self.show_help {
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => self.help_scroll = self.help_scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => self.help_scroll = self.help_scroll.saturating_add(1),
+                _ => {
+                    self.show_help = false;
+                    self.help_scroll = 0;
+                }
+            }
+            return;
+        }
+        if self.dialog.is_some() {
+            self.on_dialog_key(key, fx);
+            return;
+        }
+        let Some(chord) = Chord::from_event(&key) else { return };
+        self.pending_keys.push(chord);
+        let ctx = self.focus.context();
+        match self.keymap.lookup(ctx, &self.pending_keys) {
+            Lookup::Action(a) => {
+                self.pending_keys.clear();
+                self.act(a, fx);
+            }
+            Lookup::Pending => {}
+            Lookup::None => {
+                let retry = self.pending_keys.len() > 1;
+                self.pending_keys.clear();
+                if retry {
+                    // `g x`: drop the dead prefix and try `x` on its own.
+                    self.pending_keys.push(chord);
+                    if let Lookup::Action(a) = self.keymap.lookup(ctx, &self.pending_keys) {
+                        self.pending_keys.clear();
+                        self.act(a, fx);
+                    } else if self.keymap.lookup(ctx, &self.pending_keys) != Lookup::Pending {
+                        self.pending_keys.clear();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The incident an action applies to: the open detail, else the selection.
+    fn target_incident(&self) -> Option<&Incident> {
+        if self.focus != Pane::Incidents {
+            return None;
+        }
+        match &self.incidents.detail {
+            Some(id) => self.book.get(id),
+            None => self.incidents.selected_id(&self.book).and_then(|id| self.book.get(id)),
+        }
+    }
+
+    /// Checks shared by every change to an incident; returns its id and title.
+    fn change_target(&mut self, change: &IncidentChange) -> Option<(String, String, Severity)> {
+        if self.readonly {
+            self.flash(Level::Error, READONLY);
+            return None;
+        }
+        let Some(inc) = self.target_incident() else {
+            let msg = if self.focus == Pane::Incidents { "no incident selected" } else { "go to Incidents first (2)" };
+            self.flash(Level::Warning, msg);
+            return None;
+        };
+        let (id, title, sev) = (inc.id.clone(), inc.title.clone(), inc.severity);
+        match inc.check(change) {
+            Ok(()) => Some((id, title, sev)),
+            Err(IncidentRefusal::EmptyNote) => Some((id, title, sev)),
+            Err(r) => {
+                self.flash(Level::Warning, format!("{id}: {r}"));
+                None
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let page = self.incidents.viewport.max(1) as isize;
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                fx.push(Effect::Quit);
+            }
+            Action::Help => self.show_help = true,
+            Action::CommandLine => self.dialog = Some(Dialog::Command(line_input(""))),
+            Action::NextPane => self.set_focus(Pane::ALL[(self.focus.index() + 1) % 4]),
+            Action::PrevPane => self.set_focus(Pane::ALL[(self.focus.index() + 3) % 4]),
+            Action::FocusChecklists => self.set_focus(Pane::Checklists),
+            Action::FocusIncidents => self.set_focus(Pane::Incidents),
+            Action::FocusApprovals => self.set_focus(Pane::Approvals),
+            Action::FocusHealth => self.set_focus(Pane::Health),
+            Action::Zoom => {
+                self.zoomed = !self.zoomed;
+                self.relayout();
+            }
+            Action::Up => self.scroll(-1),
+            Action::Down => self.scroll(1),
+            Action::PageUp => self.scroll(-page),
+            Action::PageDown => self.scroll(page),
+            Action::Top => self.scroll(isize::MIN / 2),
+            Action::Bottom => self.scroll(isize::MAX / 2),
+            Action::Open => {
+                if self.focus == Pane::Incidents {
+                    if let Some(id) = self.incidents.selected_id(&self.book) {
+                        self.incidents.detail = Some(id.to_string());
+                        self.incidents.detail_scroll = 0;
+                    }
+                }
+            }
+            Action::Back => {
+                if self.incidents.detail.take().is_some() {
+                } else if !self.incidents.filter.is_empty() {
+                    self.clear_filter();
+                } else if self.zoomed {
+                    self.zoomed = false;
+                    self.relayout();
+                }
+            }
+            Action::Filter => {
+                if self.focus == Pane::Incidents {
+                    self.incidents.detail = None;
+                    self.dialog = Some(Dialog::Filter(line_input(&self.incidents.filter)));
+                }
+            }
+            Action::ClearFilter => self.clear_filter(),
+            Action::ToggleResolved => {
+                self.incidents.show_resolved = !self.incidents.show_resolved;
+                self.incidents.refresh(&self.book);
+                let what = if self.incidents.show_resolved { "showing resolved incidents" } else { "hiding resolved incidents" };
+                self.flash(Level::Info, what);
+            }
+            Action::NewIncident => {
+                if self.readonly {
+                    self.flash(Level::Error, READONLY);
+                } else {
+                    self.set_focus(Pane::Incidents);
+                    self.dialog = Some(Dialog::NewIncident(IncidentForm::default()));
+                }
+            }
+            Action::Acknowledge => {
+                let change = IncidentChange::Acknowledged { message: String::new() };
+                if let Some((id, _, _)) = self.change_target(&change) {
+                    self.commit(id, change, fx);
+                }
+            }
+            Action::Escalate => {
+                let probe = IncidentChange::Escalated { to: Severity::P1, message: String::new() };
+                if let Some((id, title, sev)) = self.change_target(&probe) {
+                    let Some(to) = sev.raised() else { return };
+                    let change = IncidentChange::Escalated { to, message: format!("raised from {sev}") };
+                    self.dialog = Some(Dialog::Confirm(Confirm {
+                        title: format!("Escalate {id} to {to}?"),
+                        lines: vec![
+                            title,
+                            format!("{sev} → {to}: {}", to.meaning()),
+                            format!("respond within {} · escalate to {}", crate::domain::format::coarse_duration(to.response_target()), to.escalation()),
+                            format!("recorded as: escalated by {} to {to}", self.config.operator),
+                        ],
+                        change: PendingChange { incident_id: id, change },
+                    }));
+                }
+            }
+            Action::AddNote => {
+                let change = IncidentChange::Note { message: "x".into() };
+                if let Some((id, title, _)) = self.change_target(&change) {
+                    self.dialog = Some(Dialog::Text { heading: format!("Note on {id}: {title}"), incident_id: id, editor: line_input(""), resolve: false });
+                }
+            }
+            Action::Resolve => {
+                let change = IncidentChange::Resolved { message: String::new() };
+                if let Some((id, title, _)) = self.change_target(&change) {
+                    self.dialog = Some(Dialog::Text { heading: format!("Resolve {id}: {title}"), incident_id: id, editor: line_input(""), resolve: true });
+                }
+            }
+            Action::Reopen => {
+                let change = IncidentChange::Reopened { message: String::new() };
+                if let Some((id, title, _)) = self.change_target(&change) {
+                    self.dialog = Some(Dialog::Confirm(Confirm {
+                        title: format!("Reopen {id}?"),
+                        lines: vec![title, format!("recorded as: reopened by {}", self.config.operator)],
+                        change: PendingChange { incident_id: id, change },
+                    }));
+                }
+            }
+            Action::Noop => {}
+        }
+    }
+
+    fn set_focus(&mut self, pane: Pane) {
+        self.focus = pane;
+        self.relayout();
+    }
+
+    fn clear_filter(&mut self) {
+        self.incidents.filter.clear();
+        self.incidents.refresh(&self.book);
+    }
+
+    fn scroll(&mut self, delta: isize) {
+        if self.focus != Pane::Incidents {
+            return;
+        }
+        if self.incidents.detail.is_some() {
+            let s = self.incidents.detail_scroll as isize + delta;
+            self.incidents.detail_scroll = s.clamp(0, u16::MAX as isize) as u16;
+        } else {
+            self.incidents.move_by(delta);
+        }
+    }
+
+    fn commit(&mut self, incident_id: String, change: IncidentChange, fx: &mut Vec<Effect>) {
+        self.saving += 1;
+        self.flash(Level::Info, format!("saving: {} {incident_id}…", change.label()));
+        fx.push(Effect::Commit { incident_id, change });
+    }
+
+    fn on_dialog_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let cancel = key.code == KeyCode::Esc || (ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('g')));
+        let Some(mut dialog) = self.dialog.take() else { return };
+        if cancel {
+            if matches!(dialog, Dialog::Filter(_)) {
+                self.clear_filter();
+            }
+            return;
+        }
+        let keep = match &mut dialog {
+            Dialog::Confirm(c) => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    let p = c.change.clone();
+                    self.commit(p.incident_id, p.change, fx);
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
+            Dialog::NewIncident(form) => self.form_key(form, key, fx),
+            Dialog::Text { incident_id, editor, resolve, .. } => {
+                if key.code == KeyCode::Enter {
+                    let message = editor.lines().join("\n").trim().to_string();
+                    if *resolve {
+                        self.commit(incident_id.clone(), IncidentChange::Resolved { message }, fx);
+                        false
+                    } else if message.is_empty() {
+                        self.flash(Level::Warning, "a note needs some text (Esc to cancel)");
+                        true
+                    } else {
+                        self.commit(incident_id.clone(), IncidentChange::Note { message }, fx);
+                        false
+                    }
+                } else {
+                    editor.input(key);
+                    true
+                }
+            }
+            Dialog::Filter(editor) => {
+                if key.code == KeyCode::Enter {
+                    false
+                } else {
+                    editor.input(key);
+                    self.incidents.filter = text_of(editor);
+                    self.incidents.selected = 0;
+                    self.incidents.refresh(&self.book);
+                    true
+                }
+            }
+            Dialog::Command(editor) => {
+                if key.code == KeyCode::Enter {
+                    let line = text_of(editor);
+                    self.run_command(line.trim(), fx);
+                    false
+                } else {
+                    editor.input(key);
+                    true
+                }
+            }
+        };
+        if keep && self.dialog.is_none() {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    fn form_key(&mut self, form: &mut IncidentForm, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        let submit = key.code == KeyCode::Enter && form.field == IncidentForm::FIELDS - 1
+            || key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s');
+        if submit {
+            let title = text_of(&form.title).trim().to_string();
+            let service = text_of(&form.service).trim().to_string();
+            if title.is_empty() {
+                form.error = Some("a title is needed: what is happening?".into());
+                form.field = 0;
+                return true;
+            }
+            if service.is_empty() {
+                form.error = Some("a service is needed: where is it happening?".into());
+                form.field = 1;
+                return true;
+            }
+            self.saving += 1;
+            self.flash(Level::Info, format!("declaring {} incident…", form.severity));
+            fx.push(Effect::Declare { title, service, severity: form.severity });
+            return false;
+        }
+        match key.code {
+            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % IncidentForm::FIELDS,
+            KeyCode::BackTab | KeyCode::Up => form.field = (form.field + IncidentForm::FIELDS - 1) % IncidentForm::FIELDS,
+            _ if form.field == 2 => match key.code {
+                KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('+') | KeyCode::Char('k') => {
+                    if let Some(s) = form.severity.raised() {
+                        form.severity = s;
+                    }
+                }
+                KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('-') | KeyCode::Char('j') => {
+                    form.severity = Severity::ALL[(form.severity as usize + 1).min(3)];
+                }
+                KeyCode::Char(c @ '1'..='4') => form.severity = Severity::ALL[(c as u8 - b'1') as usize],
+                _ => {}
+            },
+            _ => {
+                if let Some(input) = form.focused_input() {
+                    input.input(key);
+                }
+            }
+        }
+        true
+    }
+
+    fn run_command(&mut self, line: &str, fx: &mut Vec<Effect>) {
+        let (cmd, arg) = match line.split_once(char::is_whitespace) {
+            Some((c, a)) => (c, a.trim()),
+            None => (line, ""),
+        };
+        match cmd {
+            "" => {}
+            "q" | "quit" | "q!" | "qa" => self.act(Action::Quit, fx),
+            "incidents" | "inc" | "2" => self.set_focus(Pane::Incidents),
+            "checklists" | "1" => self.set_focus(Pane::Checklists),
+            "approvals" | "3" => self.set_focus(Pane::Approvals),
+            "health" | "4" => self.set_focus(Pane::Health),
+            "help" | "keys" => self.show_help = true,
+            "zoom" => self.act(Action::Zoom, fx),
+            "new" | "declare" => self.act(Action::NewIncident, fx),
+            "resolved" => self.act(Action::ToggleResolved, fx),
+            "problems" => {
+                if self.problems.is_empty() {
+                    self.flash(Level::Info, "no problems in your files");
+                } else {
+                    self.show_problems = true;
+                }
+            }
+            "filter" => {
+                self.set_focus(Pane::Incidents);
+                self.incidents.filter = arg.to_string();
+                self.incidents.refresh(&self.book);
+            }
+            "theme" if !arg.is_empty() => fx.push(Effect::LoadTheme(arg.to_string())),
+            "theme" => {
+                let names: Vec<&str> = crate::theme::BUNDLED.iter().map(|(n, _)| *n).collect();
+                self.flash(Level::Info, format!("theme {} (bundled: {})", self.theme.name, names.join(", ")));
+            }
+            other => self.flash(Level::Error, format!("unknown command :{other} (try :help, :incidents, :theme NAME, :q)")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,161 @@
+//! `shiftdeck incidents …`
+
+use super::{IncidentsCmd, exit};
+use crate::domain::format::coarse_duration;
+use crate::domain::{Countdown, Incident, IncidentBook, IncidentChange, IncidentEvent};
+use crate::store::{CommitError, IncidentStore};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+fn countdown_text(inc: &Incident, now: DateTime<Utc>) -> String {
+    match inc.countdown(now) {
+        Countdown::Remaining(d) => format!("{} left", crate::domain::format::short_duration(d)),
+        Countdown::Breached(d) => format!("BREACHED +{}", coarse_duration(d)),
+        Countdown::Met => "met".into(),
+        Countdown::MetLate(d) => format!("late +{}", coarse_duration(d)),
+        Countdown::Closed => "-".into(),
+    }
+}
+
+fn incident_json(inc: &Incident, now: DateTime<Utc>) -> serde_json::Value {
+    let mut v = serde_json::to_value(inc).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("countdown".into(), countdown_text(inc, now).into());
+        obj.insert("breached".into(), matches!(inc.countdown(now), Countdown::Breached(_)).into());
+    }
+    v
+}
+
+fn warn_issues(issues: &[crate::store::jsonl::LineIssue]) {
+    for i in issues {
+        eprintln!("warning: {i}");
+    }
+}
+
+fn resolve_id(book: &IncidentBook, key: &str) -> Result<String, i32> {
+    book.find(key).map(|i| i.id.clone()).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::NOT_FOUND
+    })
+}
+
+pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) -> i32 {
+    let mut store = IncidentStore::new(workspace);
+    let (mut book, issues) = match store.load() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: cannot read incidents in {}: {e}", workspace.display());
+            return exit::FAILURE;
+        }
+    };
+    warn_issues(&issues);
+    let now = Utc::now();
+    let change = match cmd {
+        IncidentsCmd::List { json, all } => {
+            let order = book.sorted_indices("", all);
+            if json {
+                let list: Vec<serde_json::Value> = order.iter().map(|&i| incident_json(book.by_index(i), now)).collect();
+                println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            } else if order.is_empty() {
+                println!("no {}incidents", if all { "" } else { "active " });
+            } else {
+                println!("{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} TITLE", "SEV", "ID", "STATUS", "AGE", "RESPOND", "SERVICE");
+                for &i in &order {
+                    let inc = book.by_index(i);
+                    println!(
+                        "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} {}",
+                        inc.severity,
+                        inc.id,
+                        inc.status,
+                        coarse_duration(inc.age(now)),
+                        countdown_text(inc, now),
+                        inc.service,
+                        inc.title
+                    );
+                }
+            }
+            return exit::OK;
+        }
+        IncidentsCmd::Show { id, json } => {
+            let inc = match book.find(&id) {
+                Ok(i) => i,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::NOT_FOUND;
+                }
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&incident_json(inc, now)).unwrap_or_default());
+            } else {
+                println!("{} {} [{}]", inc.severity, inc.title, inc.status);
+                println!("id       {}", inc.id);
+                println!("service  {} ({})", inc.service, inc.env);
+                println!("started  {} by {}", inc.started_at.to_rfc3339(), inc.created_by);
+                println!("respond  {} ({}: within {})", countdown_text(inc, now), inc.severity.meaning(), coarse_duration(inc.severity.response_target()));
+                println!("timeline");
+                for e in &inc.timeline {
+                    println!("  {}  {:<9} {}: {}", e.at.to_rfc3339(), e.change.label(), e.by, e.change.message());
+                }
+            }
+            return exit::OK;
+        }
+        _ if readonly => {
+            eprintln!("error: read-only: started with --readonly, nothing was changed");
+            return exit::READ_ONLY;
+        }
+        IncidentsCmd::New { title, service, severity, env } => {
+            if title.trim().is_empty() || service.trim().is_empty() {
+                eprintln!("error: --title and --service must not be empty");
+                return exit::USAGE;
+            }
+            return match store.declare_new(operator, &title, &service, severity, &env) {
+                Ok(r) => {
+                    println!("{}", r.id);
+                    exit::OK
+                }
+                Err(e) => {
+                    eprintln!("error: not saved: {e}");
+                    exit::FAILURE
+                }
+            };
+        }
+        IncidentsCmd::Ack { id, message } => (id, IncidentChange::Acknowledged { message }),
+        IncidentsCmd::Escalate { id, to, message } => {
+            let Ok(inc) = book.find(&id) else {
+                return resolve_id(&book, &id).err().unwrap_or(exit::NOT_FOUND);
+            };
+            let Some(to) = to.or(inc.severity.raised()) else {
+                eprintln!("error: refused: {}: already P1: nothing higher to escalate to", inc.id);
+                return exit::REFUSED;
+            };
+            (id, IncidentChange::Escalated { to, message })
+        }
+        IncidentsCmd::Note { id, text } => (id, IncidentChange::Note { message: text }),
+        IncidentsCmd::Resolve { id, message } => (id, IncidentChange::Resolved { message }),
+    };
+    let (key, change) = change;
+    let id = match resolve_id(&book, &key) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    let label = change.label();
+    let event = IncidentEvent { incident_id: id.clone(), at: Utc::now(), by: operator.to_string(), change };
+    match store.commit(&mut book, &event).1 {
+        Ok(()) => {
+            println!("{label} {id}");
+            exit::OK
+        }
+        Err(CommitError::NotFound(m)) => {
+            eprintln!("error: {m}");
+            exit::NOT_FOUND
+        }
+        Err(CommitError::Refused(r)) => {
+            eprintln!("error: refused: {id}: {r}");
+            exit::REFUSED
+        }
+        Err(e @ CommitError::Io(_)) => {
+            eprintln!("error: {id}: {e}");
+            exit::FAILURE
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The command line: global flags, and the subcommands scripts use. The
+//! same binary runs the full-screen app when no subcommand is given.
+
+mod incidents;
+
+use crate::domain::Severity;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+pub use incidents::run as run_incidents;
+
+/// Exit codes that mean something to a script.
+pub mod exit {
+    /// Done.
+    pub const OK: i32 = 0;
+    /// Something failed (I/O, a file that cannot be read or written).
+    pub const FAILURE: i32 = 1;
+    /// The command line was wrong (clap's own code).
+    pub const USAGE: i32 = 2;
+    /// No such incident (or the id is ambiguous).
+    pub const NOT_FOUND: i32 = 3;
+    /// Refused by the incident's state: already acknowledged, resolved, …
+    pub const REFUSED: i32 = 4;
+    /// Refused because of `--readonly`.
+    pub const READ_ONLY: i32 = 5;
+    /// `check-config` found problems.
+    pub const BAD_CONFIG: i32 = 6;
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "shiftdeck", version, about = "The shift screen for the person holding the pager.")]
+pub struct Cli {
+    /// Workspace directory (default: the platform data dir, e.g. ~/.local/share/shiftdeck).
+    #[arg(long, global = true, env = "SHIFTDECK_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Theme: a bundled name (default, light, high-contrast, mono) or a file path.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Keymap: a bundled name (default, vim) or a file path.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Look, never change: every change is refused with a message.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// Run on a throw-away copy of the bundled demo shift.
+    #[arg(long)]
+    pub demo: bool,
+    /// Draw with ASCII borders and glyphs only (automatic on TERM=linux or a non-UTF-8 locale).
+    #[arg(long)]
+    pub ascii: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List, show, declare and change incidents.
+    Incidents {
+        #[command(subcommand)]
+        cmd: IncidentsCmd,
+    },
+    /// Validate shiftdeck.toml, the keymap and the theme; exit 6 on any problem.
+    CheckConfig,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IncidentsCmd {
+    /// List incidents, most urgent first (active only unless --all).
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Include resolved incidents.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one incident with its timeline.
+    Show {
+        /// Incident id, or a unique part of it (the random tail is enough).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Declare a new incident; prints its id.
+    New {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        service: String,
+        #[arg(long, default_value = "P3", value_parser = parse_severity)]
+        severity: Severity,
+        #[arg(long, default_value = "prod")]
+        env: String,
+    },
+    /// Acknowledge an incident: the response target is met.
+    Ack {
+        id: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// Raise severity (one level, or to --to).
+    Escalate {
+        id: String,
+        #[arg(long, value_parser = parse_severity)]
+        to: Option<Severity>,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// Add a note to the timeline.
+    Note { id: String, text: String },
+    /// Resolve an incident.
+    Resolve {
+        id: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}

@@ -1,0 +1,185 @@
+//! `shiftdeck.toml`: who is on shift and how the screen looks.
+
+use crate::diagnostic::FileProblem;
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    #[default]
+    Operator,
+    Approver,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Approver => "approver",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub operator: String,
+    pub role: Role,
+    pub timezone: Tz,
+    pub theme: String,
+    pub keymap: String,
+}
+
+impl Config {
+    pub fn defaults() -> Config {
+        Config {
+            operator: login_name(),
+            role: Role::Operator,
+            timezone: Tz::UTC,
+            theme: "default".into(),
+            keymap: "default".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    operator: Option<Spanned<String>>,
+    #[serde(default)]
+    role: Role,
+    timezone: Option<Spanned<String>>,
+    theme: Option<String>,
+    keymap: Option<String>,
+    #[serde(flatten)]
+    other: BTreeMap<String, toml::Value>,
+}
+
+/// Tables later parts of the app read; not unknown here.
+const KNOWN_TABLES: &[&str] = &["integrations", "incident_sources", "journal", "slack", "checklists"];
+
+/// Parse config text. Problems that make the file unusable return `Err`
+/// (the caller then runs on the defaults); lesser ones come back as
+/// warnings beside a usable config.
+pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), FileProblem> {
+    let raw: RawConfig = toml::from_str(source).map_err(|e| FileProblem::from_toml(path, source, &e))?;
+    let mut warnings = Vec::new();
+    let mut config = Config::defaults();
+    if let Some(op) = raw.operator {
+        let name = op.get_ref().trim();
+        if name.is_empty() {
+            return Err(FileProblem::at(path, source, op.span().start, "operator: must not be empty"));
+        }
+        config.operator = name.to_string();
+    }
+    config.role = raw.role;
+    if let Some(tz) = raw.timezone {
+        config.timezone = tz.get_ref().parse::<Tz>().map_err(|_| {
+            FileProblem::at(
+                path,
+                source,
+                tz.span().start,
+                format!("timezone: unknown time zone {:?} (use an IANA name like \"America/Sao_Paulo\" or \"UTC\")", tz.get_ref()),
+            )
+        })?;
+    }
+    if let Some(t) = raw.theme {
+        config.theme = t;
+    }
+    if let Some(k) = raw.keymap {
+        config.keymap = k;
+    }
+    for key in raw.other.keys() {
+        if !KNOWN_TABLES.contains(&key.as_str()) {
+            warnings.push(FileProblem::new(path, key_line(source, key), format!("unknown key `{key}`, ignored")));
+        }
+    }
+    Ok((config, warnings))
+}
+
+/// The line where a top-level key is set (`key =`, `[key]` or `[[key]]`).
+fn key_line(source: &str, key: &str) -> Option<usize> {
+    source.lines().position(|l| {
+        let l = l.trim_start().trim_start_matches('[').trim_start_matches('"');
+        l.strip_prefix(key).is_some_and(|rest| {
+            let rest = rest.trim_start_matches('"').trim_start();
+            rest.starts_with('=') || rest.starts_with(']') || rest.starts_with('.')
+        })
+    }).map(|i| i + 1)
+}
+
+/// Read and parse the config file; a missing file means the defaults.
+pub fn load(path: &Path) -> (Config, Vec<FileProblem>) {
+    match std::fs::read_to_string(path) {
+        Ok(src) => match parse(path, &src) {
+            Ok(ok) => ok,
+            Err(p) => (Config::defaults(), vec![p]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::defaults(), Vec::new()),
+        Err(e) => (Config::defaults(), vec![FileProblem::new(path, None, format!("cannot read: {e}"))]),
+    }
+}
+
+/// The operator's login name, for the default `operator`.
+pub fn login_name() -> String {
+    for var in ["USER", "LOGNAME", "USERNAME"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.trim().is_empty() {
+                return v;
+            }
+        }
+    }
+    "operator".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("/ws/shiftdeck.toml")
+    }
+
+    #[test]
+    fn full_config_parses() {
+        let src = "operator = \"ana.lima\"\nrole = \"approver\"\ntimezone = \"America/Sao_Paulo\"\ntheme = \"light\"\nkeymap = \"vim\"\n";
+        let (c, w) = parse(p(), src).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(c.operator, "ana.lima");
+        assert_eq!(c.role, Role::Approver);
+        assert_eq!(c.timezone, chrono_tz::America::Sao_Paulo);
+        assert_eq!((c.theme.as_str(), c.keymap.as_str()), ("light", "vim"));
+    }
+
+    #[test]
+    fn bad_role_names_line_and_choices() {
+        let err = parse(p(), "operator = \"ana\"\nrole = \"admin\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("unknown variant `admin`"), "{}", err.message);
+        assert!(err.message.contains("operator") && err.message.contains("approver"));
+    }
+
+    #[test]
+    fn bad_timezone_names_line() {
+        let err = parse(p(), "\n\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.to_string().contains("timezone: unknown time zone \"Mars/Olympus\""), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_warn_but_load() {
+        let (c, w) = parse(p(), "operatr = \"x\"\ntheme = \"mono\"\n[[integrations]]\nkind = \"slack\"\n").unwrap();
+        assert_eq!(c.theme, "mono");
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, Some(1));
+        assert!(w[0].message.contains("unknown key `operatr`"));
+    }
+
+    #[test]
+    fn broken_toml_is_an_error_with_line() {
+        let err = parse(p(), "operator = \"ana\nrole = \"operator\"\n").unwrap_err();
+        assert_eq!(err.line, Some(1));
+    }
+}

@@ -1,0 +1,467 @@
+//! Incidents as the incident-log runbook keeps them: a record when the
+//! incident is declared (`incidents.jsonl`) and an append-only timeline of
+//! events (`events.jsonl`). The current state of an incident is folded from
+//! its record and its events; nothing is ever rewritten.
+
+use super::severity::Severity;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+/// One line of `incidents/incidents.jsonl`: the incident as declared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentRecord {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub severity: Severity,
+    #[serde(default = "default_env")]
+    pub env: String,
+    pub started_at: DateTime<Utc>,
+    #[serde(default)]
+    pub created_by: String,
+}
+
+fn default_env() -> String {
+    "prod".to_string()
+}
+
+/// One line of `incidents/events.jsonl`: something that happened to an incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentEvent {
+    pub incident_id: String,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub by: String,
+    #[serde(flatten)]
+    pub change: IncidentChange,
+}
+
+/// What an event changes. Serialised as `"type": "..."` beside the event's
+/// common fields, so each line stays one flat JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum IncidentChange {
+    /// Someone took the incident: the response target is met.
+    Acknowledged {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        message: String,
+    },
+    /// Severity raised (or, rarely, lowered) with a reason.
+    Escalated {
+        to: Severity,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        message: String,
+    },
+    /// A free-text note on the timeline.
+    Note { message: String },
+    /// A follow-up action to track after the incident (runbook §7).
+    Followup { message: String },
+    /// The incident is over.
+    Resolved {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        message: String,
+    },
+    /// A resolved incident came back.
+    Reopened {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        message: String,
+    },
+}
+
+impl IncidentChange {
+    /// The short verb the timeline shows.
+    pub fn label(&self) -> &'static str {
+        match self {
+            IncidentChange::Acknowledged { .. } => "ack",
+            IncidentChange::Escalated { .. } => "escalate",
+            IncidentChange::Note { .. } => "note",
+            IncidentChange::Followup { .. } => "follow-up",
+            IncidentChange::Resolved { .. } => "resolve",
+            IncidentChange::Reopened { .. } => "reopen",
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            IncidentChange::Acknowledged { message }
+            | IncidentChange::Escalated { message, .. }
+            | IncidentChange::Note { message }
+            | IncidentChange::Followup { message }
+            | IncidentChange::Resolved { message }
+            | IncidentChange::Reopened { message } => message,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentStatus {
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+impl IncidentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentStatus::Open => "open",
+            IncidentStatus::Acknowledged => "acknowledged",
+            IncidentStatus::Resolved => "resolved",
+        }
+    }
+}
+
+impl fmt::Display for IncidentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The folded, current state of one incident.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub env: String,
+    pub severity: Severity,
+    pub status: IncidentStatus,
+    pub started_at: DateTime<Utc>,
+    pub created_by: String,
+    /// When the current response deadline runs out (tightened by escalation).
+    pub respond_by: DateTime<Utc>,
+    pub acknowledged: Option<(DateTime<Utc>, String)>,
+    pub resolved: Option<(DateTime<Utc>, String)>,
+    pub updated_at: DateTime<Utc>,
+    pub timeline: Vec<IncidentEvent>,
+}
+
+/// Where an incident stands against its response target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Countdown {
+    /// Not yet acknowledged; this much time is left.
+    Remaining(Duration),
+    /// Not acknowledged and the target has passed by this much.
+    Breached(Duration),
+    /// Acknowledged within the target.
+    Met,
+    /// Acknowledged, but after the target.
+    MetLate(Duration),
+    /// Resolved without anyone acknowledging first within target: nothing to count.
+    Closed,
+}
+
+impl Incident {
+    pub fn from_record(record: &IncidentRecord) -> Incident {
+        Incident {
+            id: record.id.clone(),
+            title: record.title.clone(),
+            service: record.service.clone(),
+            env: record.env.clone(),
+            severity: record.severity,
+            status: IncidentStatus::Open,
+            started_at: record.started_at,
+            created_by: record.created_by.clone(),
+            respond_by: record.started_at + record.severity.response_target(),
+            acknowledged: None,
+            resolved: None,
+            updated_at: record.started_at,
+            timeline: Vec::new(),
+        }
+    }
+
+    /// Apply one event. Events are applied in file order; each one is a fact.
+    pub fn apply(&mut self, event: &IncidentEvent) {
+        match &event.change {
+            IncidentChange::Acknowledged { .. } => {
+                if self.status == IncidentStatus::Open {
+                    self.status = IncidentStatus::Acknowledged;
+                }
+                if self.acknowledged.is_none() {
+                    self.acknowledged = Some((event.at, event.by.clone()));
+                }
+            }
+            IncidentChange::Escalated { to, .. } => {
+                if *to < self.severity && self.acknowledged.is_none() {
+                    let deadline = event.at + to.response_target();
+                    if deadline < self.respond_by {
+                        self.respond_by = deadline;
+                    }
+                }
+                self.severity = *to;
+            }
+            IncidentChange::Note { .. } | IncidentChange::Followup { .. } => {}
+            IncidentChange::Resolved { .. } => {
+                self.status = IncidentStatus::Resolved;
+                self.resolved = Some((event.at, event.by.clone()));
+            }
+            IncidentChange::Reopened { .. } => {
+                self.status = if self.acknowledged.is_some() {
+                    IncidentStatus::Acknowledged
+                } else {
+                    IncidentStatus::Open
+                };
+                self.resolved = None;
+            }
+        }
+        if event.at > self.updated_at {
+            self.updated_at = event.at;
+        }
+        self.timeline.push(event.clone());
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status != IncidentStatus::Resolved
+    }
+
+    pub fn countdown(&self, now: DateTime<Utc>) -> Countdown {
+        match (&self.acknowledged, self.status) {
+            (Some((at, _)), _) => {
+                if *at <= self.respond_by {
+                    Countdown::Met
+                } else {
+                    Countdown::MetLate(*at - self.respond_by)
+                }
+            }
+            (None, IncidentStatus::Resolved) => Countdown::Closed,
+            (None, _) => {
+                let left = self.respond_by - now;
+                if left >= Duration::zero() {
+                    Countdown::Remaining(left)
+                } else {
+                    Countdown::Breached(-left)
+                }
+            }
+        }
+    }
+
+    pub fn age(&self, now: DateTime<Utc>) -> Duration {
+        let end = self.resolved.as_ref().map(|(at, _)| *at).unwrap_or(now);
+        end - self.started_at
+    }
+
+    /// Whether a filter text matches this incident (id, title or service,
+    /// case-insensitive).
+    pub fn matches(&self, needle_lower: &str) -> bool {
+        needle_lower.is_empty()
+            || contains_ci(&self.id, needle_lower)
+            || contains_ci(&self.title, needle_lower)
+            || contains_ci(&self.service, needle_lower)
+    }
+}
+
+fn contains_ci(hay: &str, needle_lower: &str) -> bool {
+    if hay.is_ascii() && needle_lower.is_ascii() {
+        let hay = hay.as_bytes();
+        let n = needle_lower.as_bytes();
+        hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(needle_lower)
+    }
+}
+
+/// Why a requested change cannot be made to an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncidentRefusal {
+    AlreadyAcknowledged { by: String },
+    AlreadyResolved { by: String },
+    AlreadyP1,
+    NotResolved,
+    EmptyNote,
+}
+
+impl fmt::Display for IncidentRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IncidentRefusal::AlreadyAcknowledged { by } => write!(f, "already acknowledged by {by}"),
+            IncidentRefusal::AlreadyResolved { by } => write!(f, "already resolved by {by}"),
+            IncidentRefusal::AlreadyP1 => f.write_str("already P1: nothing higher to escalate to"),
+            IncidentRefusal::NotResolved => f.write_str("not resolved: nothing to reopen"),
+            IncidentRefusal::EmptyNote => f.write_str("a note needs some text"),
+        }
+    }
+}
+
+impl Incident {
+    /// Check a change against the incident's current state, so the TUI and
+    /// the CLI refuse the same things with the same words.
+    pub fn check(&self, change: &IncidentChange) -> Result<(), IncidentRefusal> {
+        let resolved_by = || IncidentRefusal::AlreadyResolved {
+            by: self.resolved.as_ref().map(|(_, b)| b.clone()).unwrap_or_default(),
+        };
+        match change {
+            IncidentChange::Acknowledged { .. } => match self.status {
+                IncidentStatus::Open => Ok(()),
+                IncidentStatus::Acknowledged => Err(IncidentRefusal::AlreadyAcknowledged {
+                    by: self.acknowledged.as_ref().map(|(_, b)| b.clone()).unwrap_or_default(),
+                }),
+                IncidentStatus::Resolved => Err(resolved_by()),
+            },
+            IncidentChange::Escalated { to, .. } => {
+                if self.status == IncidentStatus::Resolved {
+                    Err(resolved_by())
+                } else if self.severity == Severity::P1 && *to == Severity::P1 {
+                    Err(IncidentRefusal::AlreadyP1)
+                } else {
+                    Ok(())
+                }
+            }
+            IncidentChange::Note { message } | IncidentChange::Followup { message } => {
+                if message.trim().is_empty() {
+                    Err(IncidentRefusal::EmptyNote)
+                } else {
+                    Ok(())
+                }
+            }
+            IncidentChange::Resolved { .. } => {
+                if self.status == IncidentStatus::Resolved {
+                    Err(resolved_by())
+                } else {
+                    Ok(())
+                }
+            }
+            IncidentChange::Reopened { .. } => {
+                if self.status == IncidentStatus::Resolved {
+                    Ok(())
+                } else {
+                    Err(IncidentRefusal::NotResolved)
+                }
+            }
+        }
+    }
+}
+
+/// All incidents, folded. Keeps an index by id so appending events is O(1).
+#[derive(Debug, Clone, Default)]
+pub struct IncidentBook {
+    incidents: Vec<Incident>,
+    index: HashMap<String, usize>,
+    /// Events whose incident record has not been seen (yet): kept, applied
+    /// when the record arrives (another writer may append events first).
+    orphans: Vec<IncidentEvent>,
+}
+
+impl IncidentBook {
+    pub fn fold(records: &[IncidentRecord], events: &[IncidentEvent]) -> IncidentBook {
+        let mut book = IncidentBook::default();
+        book.add_records(records);
+        book.add_events(events);
+        book
+    }
+
+    /// Add newly read declaration records. A repeated id is ignored (the
+    /// first declaration stands).
+    pub fn add_records(&mut self, records: &[IncidentRecord]) {
+        for r in records {
+            if self.index.contains_key(&r.id) {
+                continue;
+            }
+            self.index.insert(r.id.clone(), self.incidents.len());
+            self.incidents.push(Incident::from_record(r));
+        }
+        if !self.orphans.is_empty() {
+            let orphans = std::mem::take(&mut self.orphans);
+            self.add_events(&orphans);
+        }
+    }
+
+    pub fn add_events(&mut self, events: &[IncidentEvent]) {
+        for e in events {
+            match self.index.get(&e.incident_id) {
+                Some(&i) => self.incidents[i].apply(e),
+                None => self.orphans.push(e.clone()),
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Incident> {
+        self.index.get(id).map(|&i| &self.incidents[i])
+    }
+
+    pub fn all(&self) -> &[Incident] {
+        &self.incidents
+    }
+
+    pub fn len(&self) -> usize {
+        self.incidents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+    }
+
+    pub fn orphan_events(&self) -> usize {
+        self.orphans.len()
+    }
+
+    /// Active incidents of a severity (for the status bar).
+    pub fn open_count(&self, severity: Severity) -> usize {
+        self.incidents.iter().filter(|i| i.is_active() && i.severity == severity).count()
+    }
+
+    /// Indices of incidents in display order: active before resolved, then
+    /// most severe first, then oldest first (the one waiting longest on top).
+    pub fn sorted_indices(&self, filter_lower: &str, include_resolved: bool) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.incidents.len())
+            .filter(|&i| {
+                let inc = &self.incidents[i];
+                (include_resolved || inc.is_active()) && inc.matches(filter_lower)
+            })
+            .collect();
+        v.sort_by(|&a, &b| {
+            let (x, y) = (&self.incidents[a], &self.incidents[b]);
+            (x.status == IncidentStatus::Resolved)
+                .cmp(&(y.status == IncidentStatus::Resolved))
+                .then(x.severity.cmp(&y.severity))
+                .then(x.started_at.cmp(&y.started_at))
+                .then(x.id.cmp(&y.id))
+        });
+        v
+    }
+
+    pub fn by_index(&self, i: usize) -> &Incident {
+        &self.incidents[i]
+    }
+
+    /// Find an incident by id or by a unique suffix/prefix of it (scripts and
+    /// tired operators type the random tail).
+    pub fn find(&self, key: &str) -> Result<&Incident, String> {
+        if let Some(i) = self.get(key) {
+            return Ok(i);
+        }
+        let hits: Vec<&Incident> = self
+            .incidents
+            .iter()
+            .filter(|i| i.id.ends_with(key) || i.id.starts_with(key))
+            .collect();
+        match hits.len() {
+            1 => Ok(hits[0]),
+            0 => Err(format!("no incident {key:?}")),
+            n => Err(format!("{key:?} matches {n} incidents: give more of the id")),
+        }
+    }
+}
+
+/// A fresh incident id, `inc_YYYYMMDD_HHMM_<rand>` (incident-log runbook),
+/// in UTC, with six hex digits of randomness.
+pub fn new_incident_id(now: DateTime<Utc>, random: u32) -> String {
+    format!("inc_{}_{:06x}", now.format("%Y%m%d_%H%M"), random & 0x00ff_ffff)
+}
+
+/// Whether a string has the shape of an incident id.
+pub fn is_incident_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.len() >= 4 + 8 + 1 + 4 + 2
+        && s.starts_with("inc_")
+        && b[4..12].iter().all(u8::is_ascii_digit)
+        && b[12] == b'_'
+        && b[13..17].iter().all(u8::is_ascii_digit)
+        && b[17] == b'_'
+        && b[18..].iter().all(|c| c.is_ascii_alphanumeric())
+        && s.len() > 18
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,12 @@
+//! The operator's world as plain data and rules. Nothing here touches the
+//! terminal or the disk, so the CLI and the TUI share it.
+
+pub mod format;
+pub mod incident;
+pub mod severity;
+
+pub use incident::{
+    Countdown, Incident, IncidentBook, IncidentChange, IncidentEvent, IncidentRecord,
+    IncidentRefusal, IncidentStatus,
+};
+pub use severity::Severity;

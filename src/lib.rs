@@ -1,0 +1,13 @@
+//! shiftdeck: the shift screen for the person holding the pager.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod domain;
+pub mod keymap;
+pub mod settings;
+pub mod store;
+pub mod theme;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,117 @@
+use clap::Parser;
+use shiftdeck::app::App;
+use shiftdeck::cli::{Cli, Command, exit};
+use shiftdeck::settings::{self, Overrides};
+use shiftdeck::store::Workspace;
+use std::path::PathBuf;
+
+fn main() {
+    let cli = Cli::parse();
+    std::process::exit(run(cli));
+}
+
+fn run(cli: Cli) -> i32 {
+    let overrides = Overrides { theme: cli.theme.clone(), keymap: cli.keymap.clone() };
+    let demo_dir = cli.demo.then(|| std::env::temp_dir().join(format!("shiftdeck-demo-{}", std::process::id())));
+    let root = match (&demo_dir, Workspace::locate(cli.workspace.as_deref())) {
+        (Some(d), _) => d.clone(),
+        (None, Ok(r)) => r,
+        (None, Err(e)) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    let workspace = match open_workspace(&root, &cli, demo_dir.is_some()) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("error: workspace {}: {e}", root.display());
+            return exit::FAILURE;
+        }
+    };
+    let settings = settings::load(&workspace.config_path(), &overrides);
+    let code = match cli.command {
+        Some(Command::CheckConfig) => check_config(&workspace, &settings),
+        Some(Command::Incidents { cmd }) => {
+            for p in &settings.problems {
+                eprintln!("warning: {p}");
+            }
+            shiftdeck::cli::run_incidents(&workspace.root, &settings.config.operator, cli.readonly, cmd)
+        }
+        None => run_tui(workspace, settings, cli.readonly, cli.demo, cli.ascii),
+    };
+    if let Some(d) = demo_dir {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    code
+}
+
+fn open_workspace(root: &std::path::Path, cli: &Cli, demo: bool) -> std::io::Result<Workspace> {
+    if demo {
+        Workspace::create_demo(root, chrono::Utc::now())
+    } else if cli.readonly {
+        Workspace::open_existing(root)
+    } else {
+        Workspace::open_or_create(root)
+    }
+}
+
+fn check_config(workspace: &Workspace, settings: &settings::Settings) -> i32 {
+    println!("config   {}", workspace.config_path().display());
+    println!("keymap   {}", settings.keymap.name);
+    println!("theme    {}", settings.theme.name);
+    if settings.problems.is_empty() {
+        println!("ok: no problems");
+        exit::OK
+    } else {
+        for p in &settings.problems {
+            eprintln!("{p}");
+        }
+        eprintln!("{} problem(s); shiftdeck runs on the defaults for these", settings.problems.len());
+        exit::BAD_CONFIG
+    }
+}
+
+fn ascii_wanted(flag: bool) -> bool {
+    if flag || std::env::var("TERM").is_ok_and(|t| t == "linux") {
+        return true;
+    }
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    match locale {
+        Some(l) => {
+            let l = l.to_ascii_lowercase();
+            !(l.contains("utf-8") || l.contains("utf8"))
+        }
+        None => false,
+    }
+}
+
+fn run_tui(workspace: Workspace, settings: settings::Settings, readonly: bool, demo: bool, ascii: bool) -> i32 {
+    if let Some(why) = shiftdeck::tui::terminal::unsuitable() {
+        eprintln!("{why}");
+        return exit::FAILURE;
+    }
+    let _ = color_eyre::install();
+    shiftdeck::tui::terminal::install_panic_hook();
+    let mut app = App::new(settings.config, settings.keymap, settings.theme, chrono::Utc::now());
+    app.readonly = readonly;
+    app.demo = demo;
+    app.ascii = ascii_wanted(ascii);
+    app.workspace_label = display_path(&workspace.root);
+    app.add_problems(settings.problems.iter().map(|p| p.to_string()));
+    match shiftdeck::tui::run(app, workspace) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            shiftdeck::tui::terminal::restore();
+            eprintln!("error: {e}");
+            exit::FAILURE
+        }
+    }
+}
+
+fn display_path(p: &std::path::Path) -> String {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    match home.and_then(|h| p.strip_prefix(&h).ok().map(|r| format!("~/{}", r.display()))) {
+        Some(s) => s,
+        None => p.display().to_string(),
+    }
+}

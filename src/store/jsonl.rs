@@ -1,0 +1,206 @@
+//! Durable append-only JSON Lines files.
+//!
+//! The rules come from measurements on this kind of machine (see README,
+//! "Durability"): one `write` of the whole line, newline included, to a file
+//! opened with `O_APPEND`, under an exclusive `flock`, then `fdatasync`.
+//! Before appending, a file that does not end in a newline (a line torn by a
+//! crash) gets one, so the torn fragment never swallows the next record.
+//! Nothing here ever rewrites or truncates a file.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+/// A line that could not be used, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIssue {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LineIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {} (line left in place, skipped)", self.path.display(), self.line, self.message)
+    }
+}
+
+/// An exclusive, locked handle for appending to one JSONL file. The lock is
+/// released when the handle is dropped.
+pub struct LockedAppend {
+    file: File,
+    path: PathBuf,
+}
+
+impl LockedAppend {
+    /// Open (creating if needed) and take the exclusive lock. Blocks while
+    /// another process holds it; writers hold it for one line.
+    pub fn open(path: &Path) -> io::Result<LockedAppend> {
+        let file = OpenOptions::new().create(true).append(true).read(true).open(path)?;
+        file.lock()?;
+        Ok(LockedAppend { file, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Append one value as one line, durably. Returns once the data is on
+    /// disk. A failed sync is reported, never retried: the caller must treat
+    /// the entry as unsaved.
+    pub fn append<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(256);
+        let len = self.file.metadata()?.len();
+        if len > 0 {
+            let mut last = [0u8; 1];
+            self.file.read_exact_at(&mut last, len - 1)?;
+            if last[0] != b'\n' {
+                buf.push(b'\n');
+            }
+        }
+        serde_json::to_writer(&mut buf, value).map_err(io::Error::other)?;
+        debug_assert!(!buf[1..].contains(&b'\n'), "compact JSON never holds a raw newline");
+        buf.push(b'\n');
+        self.file.write_all(&buf)?;
+        self.file.sync_data()
+    }
+}
+
+/// Append one value to a JSONL file durably (open, lock, append, sync).
+pub fn append_line<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    LockedAppend::open(path)?.append(value)
+}
+
+/// What one read of a file's new lines produced.
+#[derive(Debug)]
+pub struct TailRead<T> {
+    pub items: Vec<T>,
+    pub issues: Vec<LineIssue>,
+    /// The file was replaced or shrank: everything read before is void and
+    /// `items` holds the whole file again.
+    pub reset: bool,
+}
+
+impl<T> Default for TailRead<T> {
+    fn default() -> Self {
+        TailRead { items: Vec::new(), issues: Vec::new(), reset: false }
+    }
+}
+
+/// Reads a JSONL file incrementally: each call returns only the complete
+/// lines added since the last one. A missing file reads as empty.
+#[derive(Debug, Clone)]
+pub struct JsonlTail {
+    path: PathBuf,
+    offset: u64,
+    lines: usize,
+    identity: Option<(u64, u64)>,
+}
+
+impl JsonlTail {
+    pub fn new(path: PathBuf) -> JsonlTail {
+        JsonlTail { path, offset: 0, lines: 0, identity: None }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file has bytes not read yet (cheap: one `stat`).
+    pub fn has_news(&self) -> bool {
+        match std::fs::metadata(&self.path) {
+            Ok(m) => Some((m.dev(), m.ino())) != self.identity || m.len() != self.offset,
+            Err(_) => self.identity.is_some(),
+        }
+    }
+
+    pub fn read_new<T: DeserializeOwned>(&mut self) -> io::Result<TailRead<T>> {
+        let mut out = TailRead::default();
+        let mut file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.identity.take().is_some() {
+                    out.reset = true;
+                    self.offset = 0;
+                    self.lines = 0;
+                }
+                return Ok(out);
+            }
+            Err(e) => return Err(e),
+        };
+        let meta = file.metadata()?;
+        let identity = Some((meta.dev(), meta.ino()));
+        if (self.identity.is_some() && identity != self.identity) || meta.len() < self.offset {
+            out.reset = true;
+            self.offset = 0;
+            self.lines = 0;
+        }
+        self.identity = identity;
+        if meta.len() == self.offset {
+            return Ok(out);
+        }
+        file.seek(SeekFrom::Start(self.offset))?;
+        let mut bytes = Vec::with_capacity((meta.len() - self.offset) as usize);
+        file.read_to_end(&mut bytes)?;
+        let complete = match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(p) => p + 1,
+            None => 0,
+        };
+        if complete > 0 {
+            for raw in bytes[..complete - 1].split(|&b| b == b'\n') {
+                self.lines += 1;
+                let trimmed = raw.trim_ascii();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                match serde_json::from_slice::<T>(trimmed) {
+                    Ok(v) => out.items.push(v),
+                    Err(e) => out.issues.push(LineIssue {
+                        path: self.path.clone(),
+                        line: self.lines,
+                        message: describe_json_error(&e, trimmed),
+                    }),
+                }
+            }
+        }
+        self.offset += complete as u64;
+        Ok(out)
+    }
+
+    /// Bytes after the last newline: a line still being written or torn by
+    /// a crash. Reported once, at load, by the caller.
+    pub fn trailing_fragment(&self) -> io::Result<Option<LineIssue>> {
+        match std::fs::metadata(&self.path) {
+            Ok(m) if m.len() > self.offset => Ok(Some(LineIssue {
+                path: self.path.clone(),
+                line: self.lines + 1,
+                message: format!(
+                    "incomplete last line ({} bytes without a newline): torn by a crash or still being written",
+                    m.len() - self.offset
+                ),
+            })),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn describe_json_error(e: &serde_json::Error, line: &[u8]) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("not valid JSON: {e}"),
+        Category::Data => {
+            let head: String = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
+            format!("{e} in {head}…")
+        }
+        Category::Io => format!("{e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

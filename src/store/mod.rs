@@ -1,0 +1,9 @@
+//! Files on disk. Everything here is blocking I/O: the TUI calls it from
+//! its store thread, never from `update` or rendering.
+
+pub mod incidents;
+pub mod jsonl;
+pub mod workspace;
+
+pub use incidents::{CommitError, IncidentDelta, IncidentStore};
+pub use workspace::Workspace;

@@ -1,0 +1,158 @@
+//! The workspace: one directory holding all state (DESIGN.md). Created on
+//! first run from the defaults bundled in `data/`; never overwritten.
+
+use chrono::{DateTime, Utc};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Files written into a new workspace (path relative to the root, text).
+const DEFAULTS: &[(&str, &str)] = &[("shiftdeck.toml", include_str!("../../data/shiftdeck.toml"))];
+
+/// The demo's files. Their timestamps are shifted so that [`DEMO_NOW`]
+/// becomes the moment the demo starts.
+const DEMO: &[(&str, &str)] = &[
+    ("shiftdeck.toml", include_str!("../../data/demo/shiftdeck.toml")),
+    ("incidents/incidents.jsonl", include_str!("../../data/demo/incidents/incidents.jsonl")),
+    ("incidents/events.jsonl", include_str!("../../data/demo/incidents/events.jsonl")),
+];
+
+/// The instant the demo's story is told from.
+pub const DEMO_NOW: &str = "2026-05-14T03:00:00Z";
+
+/// Fields holding times in the demo's JSONL files.
+const TIME_FIELDS: &[&str] = &["at", "started_at", "created_at", "updated_at"];
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+}
+
+impl Workspace {
+    /// Pick the workspace directory: the flag, else `SHIFTDECK_WORKSPACE`
+    /// (clap folds both into `flag`), else the platform data dir.
+    pub fn locate(flag: Option<&Path>) -> io::Result<PathBuf> {
+        if let Some(p) = flag {
+            return Ok(p.to_path_buf());
+        }
+        directories::ProjectDirs::from("", "", "shiftdeck")
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(|| io::Error::other("no home directory to put the workspace in: pass --workspace DIR"))
+    }
+
+    /// Open a workspace, creating it from the bundled defaults when it does
+    /// not exist. Existing files are never touched.
+    pub fn open_or_create(root: &Path) -> io::Result<Workspace> {
+        std::fs::create_dir_all(root)?;
+        for dir in ["incidents", "journal", "checklists", "approvals"] {
+            std::fs::create_dir_all(root.join(dir))?;
+        }
+        for (rel, text) in DEFAULTS {
+            write_new(&root.join(rel), text.as_bytes())?;
+        }
+        Ok(Workspace { root: root.to_path_buf() })
+    }
+
+    /// Open an existing workspace without creating anything (read-only use).
+    pub fn open_existing(root: &Path) -> io::Result<Workspace> {
+        if root.is_dir() {
+            Ok(Workspace { root: root.to_path_buf() })
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, format!("no workspace at {}", root.display())))
+        }
+    }
+
+    /// Write the demo into a fresh directory, its clock shifted to `now`.
+    pub fn create_demo(root: &Path, now: DateTime<Utc>) -> io::Result<Workspace> {
+        let base: DateTime<Utc> = DEMO_NOW.parse().map_err(io::Error::other)?;
+        let shift = now - base;
+        Workspace::open_or_create(root)?;
+        for (rel, text) in DEMO {
+            let path = root.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let body = if rel.ends_with(".jsonl") { shift_times(text, shift) } else { text.to_string() };
+            std::fs::write(&path, body)?;
+        }
+        Ok(Workspace { root: root.to_path_buf() })
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join("shiftdeck.toml")
+    }
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(mut f) => {
+            f.write_all(bytes)?;
+            f.sync_all()
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Move every time field of every JSON line by `shift`.
+fn shift_times(text: &str, shift: chrono::Duration) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(mut v) => {
+                if let Some(obj) = v.as_object_mut() {
+                    for field in TIME_FIELDS {
+                        if let Some(serde_json::Value::String(s)) = obj.get_mut(*field) {
+                            if let Ok(t) = s.parse::<DateTime<Utc>>() {
+                                *s = (t + shift).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                            }
+                        }
+                    }
+                }
+                out.push_str(&v.to_string());
+            }
+            Err(_) => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::IncidentStore;
+
+    #[test]
+    fn first_run_creates_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        let ws = Workspace::open_or_create(&root).unwrap();
+        assert!(ws.config_path().is_file());
+        assert!(root.join("incidents").is_dir() && root.join("journal").is_dir());
+        std::fs::write(ws.config_path(), "operator = \"mine\"\n").unwrap();
+        Workspace::open_or_create(&root).unwrap();
+        assert_eq!(std::fs::read_to_string(ws.config_path()).unwrap(), "operator = \"mine\"\n");
+    }
+
+    #[test]
+    fn demo_is_believable_and_moved_to_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let now: DateTime<Utc> = "2030-01-01T12:00:00Z".parse().unwrap();
+        Workspace::create_demo(dir.path(), now).unwrap();
+        let (book, issues) = IncidentStore::new(dir.path()).load().unwrap();
+        assert!(issues.is_empty(), "{issues:?}");
+        assert!(book.len() >= 12, "at least 12 incidents");
+        assert!(book.orphan_events() == 0);
+        use crate::domain::{IncidentStatus, Severity};
+        for sev in Severity::ALL {
+            assert!(book.all().iter().any(|i| i.severity == sev), "{sev} present");
+        }
+        for st in [IncidentStatus::Open, IncidentStatus::Acknowledged, IncidentStatus::Resolved] {
+            assert!(book.all().iter().any(|i| i.status == st), "{st} present");
+        }
+        let latest = book.all().iter().flat_map(|i| i.timeline.iter().map(|e| e.at).chain([i.started_at])).max().unwrap();
+        assert!(latest <= now && now - latest < chrono::Duration::hours(1), "story ends just before now");
+        assert!(book.all().iter().any(|i| matches!(i.countdown(now), crate::domain::Countdown::Breached(_))));
+    }
+}

@@ -1,0 +1,164 @@
+//! The runtime of the full-screen app: one channel of [`Msg`], one `update`,
+//! a frame drawn only when something visible changed. Terminal input, the
+//! clock, signals and the store each run in their own task or thread and
+//! report through the channel.
+
+mod store_worker;
+pub mod terminal;
+
+use crate::app::{App, Effect, Msg};
+use crate::store::Workspace;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// At most one frame per this interval; changes in between are coalesced.
+const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+pub fn run(app: App, workspace: Workspace) -> color_eyre::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let result = rt.block_on(event_loop(app, workspace));
+    terminal::restore();
+    // Input reader tasks may be blocked in a read; do not wait for them.
+    rt.shutdown_timeout(Duration::from_millis(50));
+    result
+}
+
+async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let store = store_worker::spawn(workspace.root.clone(), app.config.operator.clone(), tx.clone());
+
+    terminal::enter()?;
+    let writer = terminal::FrameWriter::new();
+    let mut term = Terminal::new(CrosstermBackend::new(writer.clone()))?;
+    let size = term.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+
+    spawn_input(tx.clone());
+    spawn_clock(tx.clone());
+    spawn_signals(tx.clone());
+
+    let mut last_frame = Instant::now() - FRAME_INTERVAL;
+    loop {
+        if app.dirty {
+            let since = last_frame.elapsed();
+            if since >= FRAME_INTERVAL {
+                draw(&mut term, &writer, &mut app)?;
+                last_frame = Instant::now();
+            } else {
+                // Wait out the rest of the frame interval, still taking messages.
+                match tokio::time::timeout(FRAME_INTERVAL - since, rx.recv()).await {
+                    Ok(Some(msg)) => handle(&mut app, msg, &store, &tx),
+                    Ok(None) => break,
+                    Err(_) => {}
+                }
+                continue;
+            }
+        }
+        if app.quit {
+            break;
+        }
+        let Some(msg) = rx.recv().await else { break };
+        handle(&mut app, msg, &store, &tx);
+        // Drain everything already queued, then render once.
+        while let Ok(msg) = rx.try_recv() {
+            handle(&mut app, msg, &store, &tx);
+        }
+        if app.quit {
+            break;
+        }
+    }
+    store.shutdown();
+    Ok(())
+}
+
+fn draw(term: &mut Terminal<CrosstermBackend<terminal::FrameWriter>>, writer: &terminal::FrameWriter, app: &mut App) -> std::io::Result<()> {
+    term.draw(|f| crate::ui::render(app, f))?;
+    writer.commit()?;
+    app.dirty = false;
+    Ok(())
+}
+
+fn handle(app: &mut App, msg: Msg, store: &store_worker::StoreHandle, tx: &mpsc::UnboundedSender<Msg>) {
+    for effect in app.update(msg) {
+        match effect {
+            Effect::Declare { title, service, severity } => store.declare(title, service, severity),
+            Effect::Commit { incident_id, change } => store.commit(incident_id, change),
+            Effect::LoadTheme(name) => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let dir = crate::settings::user_config_dir().map(|d| d.join("themes"));
+                    let (theme, problems) = crate::theme::resolve(&name, dir.as_deref(), crate::theme::truecolor_from_env());
+                    let _ = tx.send(Msg::ThemeLoaded(theme, problems));
+                });
+            }
+            Effect::Quit => app.quit = true,
+        }
+    }
+}
+
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        let mut errors = 0u32;
+        loop {
+            let msg = match events.next().await {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Paste(p))) => Msg::Paste(p),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) => {
+                    // A terminal that errors on read is gone; crossterm would retry forever.
+                    errors += 1;
+                    if errors >= 3 {
+                        let _ = tx.send(Msg::Hangup);
+                        return;
+                    }
+                    continue;
+                }
+                None => {
+                    let _ = tx.send(Msg::Hangup);
+                    return;
+                }
+            };
+            errors = 0;
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// The clock ticks once a second, on the second; it also watches for a
+/// terminal that hung up without a signal.
+fn spawn_clock(tx: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        loop {
+            let now = chrono::Utc::now();
+            let to_next = 1_000 - now.timestamp_subsec_millis().min(999) as u64;
+            tokio::time::sleep(Duration::from_millis(to_next)).await;
+            if terminal::hung_up() {
+                let _ = tx.send(Msg::Hangup);
+                return;
+            }
+            if tx.send(Msg::Tick(chrono::Utc::now())).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tokio::spawn(async move {
+        let (Ok(mut hup), Ok(mut term)) = (signal(SignalKind::hangup()), signal(SignalKind::terminate())) else { return };
+        tokio::select! {
+            _ = hup.recv() => {}
+            _ = term.recv() => {}
+        }
+        let _ = tx.send(Msg::Hangup);
+    });
+}

@@ -1,0 +1,151 @@
+//! Overlays: dialogs, the key help and the problems list.
+
+use super::{centered, framed, muted_line};
+use crate::app::{App, Dialog, IncidentForm};
+use crate::domain::Severity;
+use crate::keymap::{Context, seq_to_string};
+use crate::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some(d) = &app.dialog {
+        dialog(app, d, frame, area);
+    }
+    if app.show_help {
+        help(app, frame, area);
+    }
+    if app.show_problems {
+        problems(app, frame, area);
+    }
+}
+
+fn popup(app: &App, frame: &mut Frame, area: Rect, w: u16, h: u16, title: String) -> Rect {
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = framed(app, Line::styled(format!(" {title} "), app.theme.style(Role::Title)), true);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+/// Draw a text field; only the focused one shows its cursor.
+fn field(app: &App, frame: &mut Frame, rect: Rect, input: &TextArea<'static>, focused: bool) {
+    let mut ta = input.clone();
+    ta.set_cursor_line_style(Style::default());
+    ta.set_cursor_style(if focused { app.theme.style(Role::Selection) } else { Style::default() });
+    ta.set_style(app.theme.style(Role::Text));
+    frame.render_widget(&ta, rect);
+}
+
+fn row(inner: Rect, y: u16) -> Rect {
+    Rect { y: inner.y + y, height: 1, ..inner }
+}
+
+fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    match d {
+        Dialog::NewIncident(form) => new_incident(app, form, frame, area),
+        Dialog::Text { heading, editor, resolve, .. } => {
+            let inner = popup(app, frame, area, 76, 7, heading.clone());
+            let prompt = if *resolve { "Resolution (optional):" } else { "Note:" };
+            frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));
+            field(app, frame, row(inner, 1), editor, true);
+            let help = if *resolve { "enter resolves · esc cancels" } else { "enter saves the note · esc cancels" };
+            frame.render_widget(Paragraph::new(Line::styled(help, t.style(Role::Key))), row(inner, inner.height.saturating_sub(1)));
+        }
+        Dialog::Confirm(c) => {
+            let inner = popup(app, frame, area, 76, c.lines.len() as u16 + 4, c.title.clone());
+            let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("y or enter confirms · n or esc cancels", t.style(Role::Key)));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        }
+        Dialog::Filter(editor) | Dialog::Command(editor) => {
+            let prefix = if matches!(d, Dialog::Filter(_)) { "/" } else { ":" };
+            let hints = Rect { y: area.y + area.height.saturating_sub(1), height: 1, ..area };
+            frame.render_widget(Clear, hints);
+            frame.render_widget(Paragraph::new(Line::styled(prefix, t.style(Role::Key))), Rect { width: 1, ..hints });
+            field(app, frame, Rect { x: hints.x + 1, width: hints.width.saturating_sub(1), ..hints }, editor, true);
+        }
+    }
+}
+
+fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let inner = popup(app, frame, area, 70, 10, "Declare an incident".into());
+    let label = |text: &str, focused: bool| {
+        let style = if focused { t.style(Role::Key) } else { t.style(Role::Muted) };
+        Paragraph::new(Span::styled(format!("{text:<10}"), style))
+    };
+    let input_rect = |y: u16| Rect { x: inner.x + 10, width: inner.width.saturating_sub(10), ..row(inner, y) };
+    frame.render_widget(label("Title", form.field == 0), row(inner, 0));
+    field(app, frame, input_rect(0), &form.title, form.field == 0);
+    frame.render_widget(label("Service", form.field == 1), row(inner, 1));
+    field(app, frame, input_rect(1), &form.service, form.field == 1);
+    frame.render_widget(label("Severity", form.field == 2), row(inner, 2));
+    let mut spans = Vec::new();
+    for s in Severity::ALL {
+        let chosen = s == form.severity;
+        let style = if chosen { t.style(super::incidents::severity_role(s)).patch(t.style(Role::Selection)) } else { t.style(Role::Muted) };
+        let text = if chosen { format!("[{s}]") } else { format!(" {s} ") };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), input_rect(2));
+    let s = form.severity;
+    frame.render_widget(
+        Paragraph::new(muted_line(
+            app,
+            format!("{s}: {} · respond within {} · escalate to {}", s.meaning(), crate::domain::format::coarse_duration(s.response_target()), s.escalation()),
+        )),
+        row(inner, 4),
+    );
+    if let Some(err) = &form.error {
+        frame.render_widget(Paragraph::new(Line::styled(err.clone(), t.style(Role::Error))), row(inner, 5));
+    }
+    let help = if form.field == 2 { "←/→ or 1-4 severity · enter declares · tab fields · esc cancels" } else { "tab / enter next field · ctrl-s declares · esc cancels" };
+    frame.render_widget(Paragraph::new(Line::styled(help, t.style(Role::Key))), row(inner, inner.height.saturating_sub(1)));
+}
+
+fn help(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let ctx = app.focus.context();
+    let mut lines = Vec::new();
+    for (c, heading) in [(ctx, format!("{} pane", app.focus.title())), (Context::Global, "Everywhere".to_string())] {
+        if c == Context::Global && ctx == Context::Global {
+            continue;
+        }
+        lines.push(Line::styled(heading, t.style(Role::Header)));
+        let mut any = false;
+        for (keys, binding) in app.keymap.bindings(c) {
+            any = true;
+            let desc = binding.desc.clone().unwrap_or_else(|| binding.action.describe().to_string());
+            lines.push(Line::from(vec![Span::styled(format!("  {:<12}", seq_to_string(keys)), t.style(Role::Key)), Span::raw(desc)]));
+        }
+        if !any {
+            lines.push(muted_line(app, "  (no keys of its own)"));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(muted_line(app, format!("keymap: {} · : opens the command line (:incidents :theme NAME :problems :q)", app.keymap.name)));
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let inner = popup(app, frame, area, 72, h, "Keys (↑/↓ scroll, any other key closes)".into());
+    frame.render_widget(Paragraph::new(lines).scroll((app.help_scroll, 0)), inner);
+}
+
+fn problems(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut lines = vec![Line::styled("shiftdeck runs on the defaults for what could not be used:", t.style(Role::Warning)), Line::raw("")];
+    for p in &app.problems {
+        lines.push(Line::raw(format!("• {p}")));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("any key closes · :problems shows this again · shiftdeck check-config", t.style(Role::Key)));
+    let inner = popup(app, frame, area, 96, area.height.saturating_sub(4), format!("{} problem(s) in your files", app.problems.len()));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

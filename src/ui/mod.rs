@@ -1,0 +1,120 @@
+//! Rendering: pure functions of `&App` into a ratatui frame. Nothing here
+//! reads the clock, the disk or the environment.
+
+mod dialogs;
+mod incidents;
+pub mod layout;
+mod panes;
+mod status;
+
+use crate::app::{App, Pane};
+use crate::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// Draw the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let Some(screen) = layout::screen(app, area) else {
+        too_small(app, frame, area);
+        return;
+    };
+    status::status_bar(app, frame, screen.status);
+    if let Some(tabs) = screen.tabs {
+        status::tab_row(app, frame, tabs);
+    }
+    for (pane, rect) in &screen.panes {
+        let block = pane_block(app, *pane, *rect);
+        let inner = block.inner(*rect);
+        frame.render_widget(block, *rect);
+        match pane {
+            Pane::Incidents => incidents::render(app, frame, inner),
+            other => panes::placeholder(app, *other, frame, inner),
+        }
+    }
+    status::hint_row(app, frame, screen.hints);
+    dialogs::render(app, frame, area);
+}
+
+fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "terminal too small: {}x{}, shiftdeck needs {}x{}",
+        area.width,
+        area.height,
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT
+    );
+    let p = Paragraph::new(text).style(app.theme.style(Role::Warning)).wrap(Wrap { trim: true });
+    frame.render_widget(p, area);
+}
+
+/// ASCII-only border glyphs for terminals without line drawing.
+const ASCII_BORDER: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+const ASCII_FOCUS_BORDER: border::Set = border::Set {
+    top_left: "#",
+    top_right: "#",
+    bottom_left: "#",
+    bottom_right: "#",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "=",
+    horizontal_bottom: "=",
+};
+
+/// A bordered block; the focused pane gets a heavier border and the focus style.
+pub(crate) fn framed<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
+    let set = match (app.ascii, focused) {
+        (true, true) => ASCII_FOCUS_BORDER,
+        (true, false) => ASCII_BORDER,
+        (false, true) => border::THICK,
+        (false, false) => border::PLAIN,
+    };
+    let style = if focused { app.theme.style(Role::FocusBorder) } else { app.theme.style(Role::Border) };
+    Block::default().borders(Borders::ALL).border_set(set).border_style(style).title(title)
+}
+
+fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
+    let focused = app.focus == pane;
+    let mut spans = vec![Span::raw(" ")];
+    if focused && app.theme.markers {
+        spans.push(Span::styled("> ", app.theme.style(Role::FocusBorder)));
+    }
+    let n = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
+    spans.push(Span::styled(format!("{n} {}", pane.title()), app.theme.style(Role::Title)));
+    if pane == Pane::Incidents {
+        spans.extend(incidents::title_suffix(app));
+    }
+    if app.zoomed && focused {
+        spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));
+    }
+    spans.push(Span::raw(" "));
+    framed(app, Line::from(spans), focused)
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+pub(crate) fn muted_line<'a>(app: &App, text: impl Into<String>) -> Line<'a> {
+    Line::styled(text.into(), app.theme.style(Role::Muted))
+}
+
+pub(crate) fn right_aligned(line: Line<'_>) -> Paragraph<'_> {
+    Paragraph::new(line).alignment(Alignment::Right)
+}

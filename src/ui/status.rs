@@ -1,0 +1,133 @@
+//! The status bar (top), the tab row (narrow terminals) and the hint row.
+
+use crate::app::{Action, App, Level, Pane};
+use crate::domain::format::coarse_duration;
+use crate::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let bar = t.style(Role::StatusBar);
+    let sep = Span::styled(if app.ascii { " | " } else { " │ " }, bar);
+    let mut left = vec![
+        Span::styled(" shiftdeck ", t.style(Role::Badge)),
+        Span::styled(format!(" {} ", app.config.operator), bar),
+        Span::styled(format!("({})", app.config.role.as_str()), bar),
+        sep.clone(),
+        Span::styled(format!("shift {}", coarse_duration(app.now - app.shift_started)), bar),
+        sep.clone(),
+    ];
+    let (p1, p2) = (app.open_p1(), app.open_p2());
+    let p1_style = if p1 > 0 { t.style(Role::SeverityP1) } else { bar };
+    let p2_style = if p2 > 0 { t.style(Role::SeverityP2) } else { bar };
+    left.push(Span::styled(format!("P1 {p1}"), p1_style));
+    left.push(Span::styled(" · ", bar));
+    left.push(Span::styled(format!("P2 {p2}"), p2_style));
+    left.push(Span::styled(" open", bar));
+    left.push(sep.clone());
+    left.push(Span::styled("approvals —", bar));
+    left.push(sep.clone());
+    left.push(Span::styled("not green —", bar));
+    left.push(sep);
+    left.push(Span::styled("last poll —", bar));
+
+    let tz = app.config.timezone;
+    let mut right = Vec::new();
+    if app.saving > 0 {
+        right.push(Span::styled(" saving… ", t.style(Role::Warning)));
+    }
+    if app.readonly {
+        right.push(Span::styled(" READ-ONLY ", t.style(Role::ReadOnly)));
+        right.push(Span::styled(" ", bar));
+    }
+    if app.demo {
+        right.push(Span::styled(" DEMO ", t.style(Role::Badge)));
+        right.push(Span::styled(" ", bar));
+    }
+    right.push(Span::styled(format!("{} ", app.now.with_timezone(&tz).format("%H:%M %Z")), bar));
+
+    frame.render_widget(Paragraph::new("").style(bar), area);
+    let right_line = Line::from(right);
+    let rw = right_line.width() as u16;
+    frame.render_widget(Paragraph::new(Line::from(left)).style(bar), Rect { width: area.width.saturating_sub(rw), ..area });
+    if rw <= area.width {
+        frame.render_widget(
+            super::right_aligned(right_line).style(bar),
+            Rect { x: area.x + area.width - rw, width: rw, ..area },
+        );
+    }
+}
+
+pub fn tab_row(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for (i, pane) in Pane::ALL.iter().enumerate() {
+        let active = *pane == app.focus;
+        let label = if active && t.markers { format!(" >{} {}< ", i + 1, pane.title()) } else { format!(" {} {} ", i + 1, pane.title()) };
+        spans.push(Span::styled(label, if active { t.style(Role::TabActive) } else { t.style(Role::TabInactive) }));
+        spans.push(Span::raw(" "));
+    }
+    if app.open_p1() > 0 && app.focus != Pane::Incidents {
+        spans.push(Span::styled(format!(" {} P1 open ", app.open_p1()), t.style(Role::SeverityP1)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    if let Some(flash) = &app.flash {
+        let role = match flash.level {
+            Level::Info => Role::Ok,
+            Level::Warning => Role::Warning,
+            Level::Error => Role::Error,
+        };
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {}", flash.text), t.style(role))), area);
+        return;
+    }
+    if !app.pending_keys.is_empty() {
+        let typed = crate::keymap::seq_to_string(&app.pending_keys);
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {typed} …"), t.style(Role::Key))), area);
+        return;
+    }
+    let ctx = app.focus.context();
+    let wanted: &[(Action, &str)] = match app.focus {
+        Pane::Incidents if app.incidents.detail.is_some() => &[
+            (Action::Back, "back"),
+            (Action::Acknowledge, "ack"),
+            (Action::Escalate, "escalate"),
+            (Action::AddNote, "note"),
+            (Action::Resolve, "resolve"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Incidents => &[
+            (Action::NewIncident, "new"),
+            (Action::Acknowledge, "ack"),
+            (Action::Escalate, "escalate"),
+            (Action::AddNote, "note"),
+            (Action::Resolve, "resolve"),
+            (Action::Open, "detail"),
+            (Action::Filter, "filter"),
+            (Action::ToggleResolved, "resolved"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+            (Action::Quit, "quit"),
+        ],
+        _ => &[(Action::NextPane, "pane"), (Action::Zoom, "zoom"), (Action::CommandLine, "command"), (Action::Help, "keys"), (Action::Quit, "quit")],
+    };
+    let mut spans = vec![Span::raw(" ")];
+    let mut width = 1usize;
+    for (action, label) in wanted {
+        let Some(key) = app.keymap.key_for(ctx, *action) else { continue };
+        let piece = key.chars().count() + label.chars().count() + 3;
+        if width + piece > area.width as usize {
+            break;
+        }
+        width += piece;
+        spans.push(Span::styled(key, t.style(Role::Key)));
+        spans.push(Span::styled(format!(" {label}  "), t.style(Role::Muted)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
