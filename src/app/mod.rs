@@ -70,6 +70,8 @@ pub enum Msg {
     Incidents(IncidentDelta),
     /// A write finished: `Ok(message)` to show, or why it failed.
     Saved(Result<String, String>),
+    /// An incident this app declared is on file: select it.
+    Declared(String),
     ThemeLoaded(Theme, Vec<FileProblem>),
     /// SIGHUP, SIGTERM, or the terminal went away: leave now.
     Hangup,

@@ -45,6 +45,14 @@ impl App {
                     Err(text) => self.flash(Level::Error, text),
                 }
             }
+            Msg::Declared(id) => {
+                self.incidents.detail = None;
+                if self.book.get(&id).is_some_and(|i| !i.matches(&self.incidents.filter.to_lowercase())) {
+                    self.clear_filter();
+                }
+                self.incidents.select_id(&self.book, &id);
+                self.dirty = true;
+            }
             Msg::ThemeLoaded(theme, problems) => {
                 if let Some(first) = problems.first() {
                     self.flash(Level::Error, format!("theme: {first}"));

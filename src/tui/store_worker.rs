@@ -81,11 +81,15 @@ fn worker(workspace: PathBuf, operator: String, rx: std_mpsc::Receiver<Command>,
             }
             Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
         };
+        let mut declared = None;
         let outcome = match cmd {
             Command::Stop => return,
             Command::Declare { title, service, severity } => {
                 match store.declare_new(&operator, &title, &service, severity, "prod") {
-                    Ok(r) => Ok(format!("declared {} {} — {}", r.severity, r.id, r.title)),
+                    Ok(r) => {
+                        declared = Some(r.id.clone());
+                        Ok(format!("declared {} {} — {}", r.severity, r.id, r.title))
+                    }
                     Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
                 }
             }
@@ -105,5 +109,8 @@ fn worker(workspace: PathBuf, operator: String, rx: std_mpsc::Receiver<Command>,
         };
         read(&mut store, &mut book, false);
         let _ = app.send(Msg::Saved(outcome));
+        if let Some(id) = declared {
+            let _ = app.send(Msg::Declared(id));
+        }
     }
 }

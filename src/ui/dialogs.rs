@@ -102,11 +102,12 @@ fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
         Paragraph::new(muted_line(
             app,
             format!("{s}: {} · respond within {} · escalate to {}", s.meaning(), crate::domain::format::coarse_duration(s.response_target()), s.escalation()),
-        )),
-        row(inner, 4),
+        ))
+        .wrap(Wrap { trim: true }),
+        Rect { height: 2, ..row(inner, 3) },
     );
     if let Some(err) = &form.error {
-        frame.render_widget(Paragraph::new(Line::styled(err.clone(), t.style(Role::Error))), row(inner, 5));
+        frame.render_widget(Paragraph::new(Line::styled(err.clone(), t.style(Role::Error))), row(inner, 6));
     }
     let help = if form.field == 2 { "←/→ or 1-4 severity · enter declares · tab fields · esc cancels" } else { "tab / enter next field · ctrl-s declares · esc cancels" };
     frame.render_widget(Paragraph::new(Line::styled(help, t.style(Role::Key))), row(inner, inner.height.saturating_sub(1)));

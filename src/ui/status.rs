@@ -12,28 +12,22 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let bar = t.style(Role::StatusBar);
     let sep = Span::styled(if app.ascii { " | " } else { " │ " }, bar);
-    let mut left = vec![
-        Span::styled(" shiftdeck ", t.style(Role::Badge)),
-        Span::styled(format!(" {} ", app.config.operator), bar),
-        Span::styled(format!("({})", app.config.role.as_str()), bar),
-        sep.clone(),
-        Span::styled(format!("shift {}", coarse_duration(app.now - app.shift_started)), bar),
-        sep.clone(),
-    ];
     let (p1, p2) = (app.open_p1(), app.open_p2());
     let p1_style = if p1 > 0 { t.style(Role::SeverityP1) } else { bar };
     let p2_style = if p2 > 0 { t.style(Role::SeverityP2) } else { bar };
-    left.push(Span::styled(format!("P1 {p1}"), p1_style));
-    left.push(Span::styled(" · ", bar));
-    left.push(Span::styled(format!("P2 {p2}"), p2_style));
-    left.push(Span::styled(" open", bar));
-    left.push(sep.clone());
-    left.push(Span::styled("approvals —", bar));
-    left.push(sep.clone());
-    left.push(Span::styled("not green —", bar));
-    left.push(sep);
-    left.push(Span::styled("last poll —", bar));
-
+    // Pieces in order of importance; the least important drop first when narrow.
+    let pieces: Vec<Vec<Span>> = vec![
+        if area.width >= 100 {
+            vec![Span::styled(" shiftdeck ", t.style(Role::Badge)), Span::styled(format!(" {} ({})", app.config.operator, app.config.role.as_str()), bar)]
+        } else {
+            vec![Span::styled(format!(" {} ({})", app.config.operator, app.config.role.as_str()), bar)]
+        },
+        vec![Span::styled(format!("P1 {p1}"), p1_style), Span::styled(" · ", bar), Span::styled(format!("P2 {p2}"), p2_style), Span::styled(" open", bar)],
+        vec![Span::styled(format!("shift {}", coarse_duration(app.now - app.shift_started)), bar)],
+        vec![Span::styled("approvals —", bar)],
+        vec![Span::styled("not green —", bar)],
+        vec![Span::styled("last poll —", bar)],
+    ];
     let tz = app.config.timezone;
     let mut right = Vec::new();
     if app.saving > 0 {
@@ -52,6 +46,24 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new("").style(bar), area);
     let right_line = Line::from(right);
     let rw = right_line.width() as u16;
+    let room = area.width.saturating_sub(rw) as usize;
+    let sep_w = sep.width();
+    let mut keep = vec![false; pieces.len()];
+    let mut used = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        let w: usize = piece.iter().map(|s| s.width()).sum::<usize>() + if i > 0 { sep_w } else { 0 };
+        if used + w <= room {
+            keep[i] = true;
+            used += w;
+        }
+    }
+    let mut left = Vec::new();
+    for (i, piece) in pieces.into_iter().enumerate().filter(|(i, _)| keep[*i]) {
+        if i > 0 {
+            left.push(sep.clone());
+        }
+        left.extend(piece);
+    }
     frame.render_widget(Paragraph::new(Line::from(left)).style(bar), Rect { width: area.width.saturating_sub(rw), ..area });
     if rw <= area.width {
         frame.render_widget(

@@ -1,0 +1,192 @@
+//! The whole screen rendered on ratatui's TestBackend with a fixed clock:
+//! text snapshots (insta) plus the styles that carry meaning, which a text
+//! snapshot cannot see.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use shiftdeck::app::{App, Msg, Pane};
+use shiftdeck::config::Config;
+use shiftdeck::keymap::Keymap;
+use shiftdeck::store::workspace::DEMO_NOW;
+use shiftdeck::store::{IncidentStore, Workspace};
+use shiftdeck::theme::{self, Theme};
+
+fn demo_now() -> DateTime<Utc> {
+    DEMO_NOW.parse().unwrap()
+}
+
+fn demo_app(theme: Theme, w: u16, h: u16) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    Workspace::create_demo(dir.path(), demo_now()).unwrap();
+    let (settings_config, _) = shiftdeck::config::load(&dir.path().join("shiftdeck.toml"));
+    let mut store = IncidentStore::new(dir.path());
+    let delta = store.read_new().unwrap();
+    let mut app = App::new(Config { ..settings_config }, Keymap::default_keymap(), theme, demo_now());
+    app.shift_started = demo_now() - chrono::Duration::minutes(95);
+    app.demo = true;
+    app.update(Msg::Resize(w, h));
+    app.update(Msg::Incidents(delta));
+    app.update(Msg::Tick(demo_now()));
+    app
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| shiftdeck::ui::render(app, f)).unwrap();
+    term.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Position of the first cell where `needle` starts.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+#[test]
+fn narrow_80x24_shows_tabs_and_the_incident_list() {
+    let app = demo_app(Theme::default_theme(), 80, 24);
+    let buf = draw(&app, 80, 24);
+    insta::assert_snapshot!("demo_80x24", text(&buf));
+    let t = text(&buf);
+    assert!(t.contains("1 Checklists") && t.contains("2 Incidents") && t.contains("4 Health"));
+    assert!(t.contains("BREACHED"));
+}
+
+#[test]
+fn wide_200x50_shows_the_grid() {
+    let app = demo_app(Theme::default_theme(), 200, 50);
+    let buf = draw(&app, 200, 50);
+    insta::assert_snapshot!("demo_200x50", text(&buf));
+    let t = text(&buf);
+    for pane in ["1 Checklists", "2 Incidents", "3 Approvals", "4 Health"] {
+        assert!(t.contains(pane), "{pane} on screen");
+    }
+    assert!(t.contains("Not available in this build yet"), "unbuilt panes say so");
+}
+
+#[test]
+fn meaning_is_in_the_styles() {
+    let app = demo_app(Theme::default_theme(), 200, 50);
+    let buf = draw(&app, 200, 50);
+    let (x, y) = find(&buf, "BREACHED").expect("a breached incident");
+    let cell = &buf[(x, y)];
+    assert_eq!(cell.fg, Color::LightRed);
+    assert!(cell.modifier.contains(Modifier::BOLD | Modifier::REVERSED));
+    // The first row is the oldest active P1.
+    let (x, y) = find(&buf, "P1  ").expect("a P1 row");
+    assert_eq!(buf[(x, y)].fg, Color::LightRed);
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+    // The selected row is in reverse video.
+    assert!(buf[(x + 10, y)].modifier.contains(Modifier::REVERSED), "selection on the first row");
+    // The focused pane's border is bold cyan; the others are dark gray.
+    let (bx, by) = find(&buf, "2 Incidents").unwrap();
+    assert_eq!(buf[(bx - 2, by)].fg, Color::Cyan);
+    let (ax, ay) = find(&buf, "3 Approvals").unwrap();
+    assert_eq!(buf[(ax - 2, ay)].fg, Color::DarkGray);
+}
+
+#[test]
+fn mono_keeps_meaning_without_colour() {
+    let (mono, _) = theme::resolve("mono", None, false);
+    let app = demo_app(mono, 80, 24);
+    let buf = draw(&app, 80, 24);
+    insta::assert_snapshot!("demo_mono_80x24", text(&buf));
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "no colour in mono");
+    }
+    let (x, y) = find(&buf, "> !P1").expect("selection marker and P1 glyph");
+    assert!(buf[(x + 2, y)].modifier.contains(Modifier::REVERSED));
+    let (bx, by) = find(&buf, "BREACHED").unwrap();
+    assert!(buf[(bx, by)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn detail_shows_the_timeline() {
+    let mut app = demo_app(Theme::default_theme(), 100, 30);
+    app.update(key(KeyCode::Enter));
+    let buf = draw(&app, 100, 30);
+    insta::assert_snapshot!("detail_100x30", text(&buf));
+    assert!(text(&buf).contains("Timeline ("));
+}
+
+#[test]
+fn new_incident_form_and_help() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    app.update(key(KeyCode::Char('n')));
+    insta::assert_snapshot!("new_incident_80x24", text(&draw(&app, 80, 24)));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('?')));
+    let t = text(&draw(&app, 80, 24));
+    assert!(t.contains("declare a new incident"), "help comes from the keymap's desc");
+    assert!(t.contains("Everywhere"));
+}
+
+#[test]
+fn zoom_and_other_panes_at_narrow_width() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    app.update(key(KeyCode::Char('4')));
+    assert_eq!(app.focus, Pane::Health);
+    let t = text(&draw(&app, 80, 24));
+    assert!(t.contains("Live integration health will be polled"));
+    assert!(t.contains("3 P1 open"), "the tab row still shouts about open P1s");
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::Char('z')));
+    let t = text(&draw(&app, 80, 24));
+    assert!(t.contains("[zoom]") && !t.contains("1 Checklists"));
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    for (w, h) in [(0, 0), (1, 1), (2, 50), (39, 9), (40, 10), (41, 11), (119, 31), (120, 32), (300, 100)] {
+        app.update(Msg::Resize(w, h));
+        let buf = draw(&app, w, h);
+        if w < 40 || h < 10 {
+            if w >= 20 && h >= 2 {
+                assert!(text(&buf).contains("terminal too small"), "{w}x{h}");
+            }
+        }
+        app.update(key(KeyCode::Char('n')));
+        draw(&app, w, h);
+        app.update(key(KeyCode::Esc));
+    }
+}
+
+#[test]
+fn readonly_badge_and_refusal() {
+    let mut app = demo_app(Theme::default_theme(), 120, 32);
+    app.readonly = true;
+    let fx = app.update(key(KeyCode::Char('a')));
+    assert!(fx.is_empty());
+    let t = text(&draw(&app, 120, 32));
+    assert!(t.contains("READ-ONLY"));
+    assert!(t.contains("read-only: started with --readonly, nothing was changed"));
+}
