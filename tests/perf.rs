@@ -1,0 +1,142 @@
+//! End-to-end measurements of the real (release) binary in a pseudo-terminal.
+//! Ignored by default; run with
+//! `cargo test --release --test perf -- --ignored --nocapture --test-threads 1`.
+//! Reports medians; asserts nothing about time.
+
+mod common;
+
+use common::Session;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// A workspace with `n` incidents and 10 events each, spread over a year.
+pub fn large_workspace(root: &Path, n: usize) {
+    use std::fmt::Write as _;
+    std::fs::create_dir_all(root.join("incidents")).unwrap();
+    let base = chrono::DateTime::parse_from_rfc3339("2026-05-14T03:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let (mut recs, mut evs) = (String::new(), String::new());
+    for i in 0..n {
+        let at = base - chrono::Duration::minutes((i * 53) as i64);
+        let id = format!("inc_{}_{:06x}", at.format("%Y%m%d_%H%M"), i);
+        let sev = ["P1", "P2", "P3", "P4"][i % 4];
+        writeln!(recs, r#"{{"id":"{id}","title":"Synthetic incident {i}: gateway 5xx above threshold","service":"svc-{}","severity":"{sev}","env":"prod","started_at":"{}","created_by":"gen"}}"#, i % 37, at.to_rfc3339()).unwrap();
+        for k in 0..10 {
+            let t = (at + chrono::Duration::minutes(k)).to_rfc3339();
+            let kind = if k == 9 && i % 3 == 0 { r#""type":"resolved""# } else { r#""type":"note","message":"checked dashboards, error rate 3.1%""# };
+            writeln!(evs, r#"{{"incident_id":"{id}","at":"{t}","by":"gen",{kind}}}"#).unwrap();
+        }
+    }
+    std::fs::write(root.join("incidents/incidents.jsonl"), recs).unwrap();
+    std::fs::write(root.join("incidents/events.jsonl"), evs).unwrap();
+}
+
+fn first_frame(args: &[&str], cfg: &Path, needle: &str, runs: usize) -> f64 {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let mut s = Session::start_sized(args, cfg, 120, 40);
+        s.wait_for(needle);
+        times.push(s.started.elapsed().as_secs_f64() * 1000.0);
+        s.keys("q");
+        s.wait_exit();
+    }
+    median(times)
+}
+
+fn idle(s: &Session, quiet: Duration) {
+    // Wait until nothing has been written for `quiet`.
+    let mut last = s.raw().len();
+    let mut since = Instant::now();
+    while since.elapsed() < quiet {
+        std::thread::sleep(Duration::from_millis(20));
+        let now = s.raw().len();
+        if now != last {
+            last = now;
+            since = Instant::now();
+        }
+    }
+}
+
+fn bytes_per_move(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> f64 {
+    let mut s = Session::start_sized(args, cfg, cols, rows);
+    s.wait_for("RESPOND");
+    let mut sizes = Vec::new();
+    for i in 0..9 {
+        idle(&s, Duration::from_millis(150));
+        let before = s.raw().len();
+        s.keys(if i % 2 == 0 { "j" } else { "k" });
+        idle(&s, Duration::from_millis(150));
+        sizes.push((s.raw().len() - before) as f64);
+    }
+    s.keys("q");
+    s.wait_exit();
+    median(sizes)
+}
+
+fn proc_stat(pid: u32) -> (f64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let hwm = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
+    (ticks / 100.0, hwm)
+}
+
+#[test]
+#[ignore = "measurement: run with --release --ignored --nocapture"]
+fn report() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("cfg");
+    let large = dir.path().join("large");
+    large_workspace(&large, 10_000);
+    let large_args = ["--workspace", large.to_str().unwrap()];
+
+    let demo_ms = first_frame(&["--demo"], &cfg, "BREACHED", 7);
+    let large_ms = first_frame(&large_args, &cfg, "RESPOND", 7);
+    println!("first complete frame, demo (120x40):            {demo_ms:.1} ms (median of 7)");
+    println!("first complete frame, 10,000 incidents:         {large_ms:.1} ms (median of 7)");
+    for (c, r) in [(80, 24), (120, 40), (200, 50)] {
+        let b = bytes_per_move(&["--demo"], &cfg, c, r);
+        println!("bytes per selection move, demo {c}x{r}:          {b:.0} B (median of 9)");
+    }
+
+    let mut s = Session::start_sized(&["--demo"], &cfg, 120, 40);
+    s.wait_for("BREACHED");
+    idle(&s, Duration::from_millis(300));
+    let pid = s.child.process_id().unwrap();
+    let (cpu0, _) = proc_stat(pid);
+    let bytes0 = s.raw().len();
+    let span = Duration::from_secs(30);
+    std::thread::sleep(span);
+    let (cpu1, hwm) = proc_stat(pid);
+    let ticked = s.raw().len() - bytes0;
+    println!("idle CPU over 30 s, demo:                       {:.3} % of a core", (cpu1 - cpu0) / span.as_secs_f64() * 100.0);
+    println!("bytes written in 30 s idle (countdown ticks):   {ticked} B");
+    println!("peak RSS, demo:                                 {:.1} MB", hwm as f64 / 1024.0);
+    s.keys("q");
+    s.wait_exit();
+
+    let mut s = Session::start_sized(&large_args, &cfg, 200, 50);
+    s.wait_for("RESPOND");
+    idle(&s, Duration::from_millis(300));
+    let mut lat = Vec::new();
+    for i in 0..21 {
+        idle(&s, Duration::from_millis(100));
+        let before = s.raw().len();
+        let t = Instant::now();
+        s.send(if i % 2 == 0 { "j" } else { "k" });
+        while s.raw().len() == before {
+            std::thread::yield_now();
+        }
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (_, hwm) = proc_stat(s.child.process_id().unwrap());
+    println!("key to first byte, 10,000 incidents 200x50:     {:.2} ms median, {:.2} ms p95 (of 21)", median(lat.clone()), { lat.sort_by(|a, b| a.partial_cmp(b).unwrap()); lat[lat.len() * 95 / 100] });
+    println!("peak RSS, 10,000 incidents:                     {:.1} MB", hwm as f64 / 1024.0);
+    s.keys("q");
+    s.wait_exit();
+}
