@@ -125,11 +125,10 @@ pub fn load(path: &Path) -> (Config, Vec<FileProblem>) {
 /// The operator's login name, for the default `operator`.
 pub fn login_name() -> String {
     for var in ["USER", "LOGNAME", "USERNAME"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
+        if let Ok(v) = std::env::var(var)
+            && !v.trim().is_empty() {
                 return v;
             }
-        }
     }
     "operator".to_string()
 }

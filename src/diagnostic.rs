@@ -24,7 +24,13 @@ impl FileProblem {
     /// From a TOML parse or type error, pointing at its line.
     pub fn from_toml(path: &Path, source: &str, err: &toml::de::Error) -> FileProblem {
         let line = err.span().map(|s| line_of(source, s.start));
-        FileProblem::new(path, line, err.message().trim().to_string())
+        let mut message = err.message().trim().to_string();
+        // toml's type errors do not say which key: name it from the line.
+        if let Some(key) = line.and_then(|l| source.lines().nth(l - 1)).and_then(key_on_line)
+            && !message.contains(&key) {
+                message = format!("{key}: {message}");
+            }
+        FileProblem::new(path, line, message)
     }
 }
 
@@ -35,6 +41,13 @@ impl fmt::Display for FileProblem {
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }
     }
+}
+
+/// The key of a `key = value` line, if it is one.
+fn key_on_line(line: &str) -> Option<String> {
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.starts_with('[') && !key.starts_with('#')).then(|| key.to_string())
 }
 
 /// 1-based line number of a byte offset.

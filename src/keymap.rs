@@ -7,7 +7,6 @@
 use crate::app::Action;
 use crate::diagnostic::FileProblem;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -113,11 +112,10 @@ impl Chord {
             shift: shift_meaningful && m.contains(KeyModifiers::SHIFT),
         };
         // Terminals report ctrl-a as Char('a') + CONTROL; keep letters lower case under ctrl.
-        if chord.ctrl {
-            if let ChordCode::Char(c) = chord.code {
+        if chord.ctrl
+            && let ChordCode::Char(c) = chord.code {
                 chord.code = ChordCode::Char(c.to_ascii_lowercase());
             }
-        }
         Some(chord)
     }
 
@@ -248,14 +246,27 @@ pub enum Lookup {
     None,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawBinding {
-    Name(String),
-    Full { action: String, desc: Option<String> },
-}
+type RawFile = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
 
-type RawFile = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<RawBinding>>>;
+/// `"action"` or `{ action = "...", desc = "..." }`.
+fn read_binding(v: &toml::Value) -> Result<(String, Option<String>), String> {
+    match v {
+        toml::Value::String(s) => Ok((s.clone(), None)),
+        toml::Value::Table(t) => {
+            let action = t.get("action").and_then(|a| a.as_str()).ok_or("a table binding needs action = \"...\"")?;
+            let desc = match t.get("desc") {
+                None => None,
+                Some(toml::Value::String(d)) => Some(d.clone()),
+                Some(_) => return Err("desc must be a string".into()),
+            };
+            if let Some(k) = t.keys().find(|k| *k != "action" && *k != "desc") {
+                return Err(format!("unknown field `{k}` (expected action, desc)"));
+            }
+            Ok((action.to_string(), desc))
+        }
+        other => Err(format!("expected an action name or {{ action, desc }}, found a {}", other.type_str())),
+    }
+}
 
 impl Keymap {
     pub fn bundled(name: &str) -> Option<&'static str> {
@@ -299,9 +310,12 @@ impl Keymap {
                         continue;
                     }
                 };
-                let (name, desc) = match binding.get_ref() {
-                    RawBinding::Name(n) => (n.clone(), None),
-                    RawBinding::Full { action, desc } => (action.clone(), desc.clone()),
+                let (name, desc) = match read_binding(binding.get_ref()) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        problems.push(FileProblem::at(path, source, binding.span().start, format!("[{}] {:?}: {e}", ctx.name(), key.get_ref())));
+                        continue;
+                    }
                 };
                 let Some(action) = Action::from_name(&name) else {
                     problems.push(FileProblem::at(
@@ -385,11 +399,10 @@ pub fn load(choice: &str, user_file: Option<&Path>) -> (Keymap, Vec<FileProblem>
             }
         }
     }
-    if let Some(user) = user_file {
-        if let Ok(src) = std::fs::read_to_string(user) {
+    if let Some(user) = user_file
+        && let Ok(src) = std::fs::read_to_string(user) {
             problems.extend(km.merge_source(user, &src));
         }
-    }
     (km, problems)
 }
 

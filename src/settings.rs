@@ -24,11 +24,10 @@ pub struct Overrides {
 /// The user's config directory (`~/.config/shiftdeck`), or
 /// `SHIFTDECK_CONFIG_DIR` when set: it holds `keymap.toml` and `themes/`.
 pub fn user_config_dir() -> Option<PathBuf> {
-    if let Ok(d) = std::env::var("SHIFTDECK_CONFIG_DIR") {
-        if !d.is_empty() {
+    if let Ok(d) = std::env::var("SHIFTDECK_CONFIG_DIR")
+        && !d.is_empty() {
             return Some(PathBuf::from(d));
         }
-    }
     directories::ProjectDirs::from("", "", "shiftdeck").map(|d| d.config_dir().to_path_buf())
 }
 

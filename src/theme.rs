@@ -131,11 +131,10 @@ fn find_source(name: &str, user_dir: Option<&Path>) -> Option<(PathBuf, String)>
         return Some((PathBuf::from(format!("themes/{n}.toml")), s.to_string()));
     }
     let p = Path::new(name);
-    if name.ends_with(".toml") || name.contains('/') {
-        if let Ok(s) = std::fs::read_to_string(p) {
+    if (name.ends_with(".toml") || name.contains('/'))
+        && let Ok(s) = std::fs::read_to_string(p) {
             return Some((p.to_path_buf(), s));
         }
-    }
     None
 }
 
@@ -149,13 +148,21 @@ pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme
     let mut next = Some(choice.to_string());
     while let Some(name) = next.take() {
         if layers.len() >= 8 {
-            problems.push(FileProblem::new(&layers[0].path, None, "inherits: chain longer than 8 themes (a loop?)"));
+            let l = &layers[layers.len() - 1];
+            let at = l.raw.inherits.as_ref().map(|s| s.span().start).unwrap_or(0);
+            problems.push(FileProblem::at(&l.path, &l.source, at, "inherits: chain longer than 8 themes (a loop?)"));
             break;
         }
         let Some((path, source)) = find_source(&name, user_dir) else {
             let known: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
-            let at = layers.last().map(|l| l.path.clone()).unwrap_or_else(|| PathBuf::from(&name));
-            problems.push(FileProblem::new(&at, None, format!("theme {name:?} not found (bundled: {}; or a path to a .toml file)", known.join(", "))));
+            let message = format!("theme {name:?} not found (bundled: {}; or a path to a .toml file)", known.join(", "));
+            problems.push(match layers.last() {
+                Some(l) => {
+                    let at = l.raw.inherits.as_ref().map(|s| s.span().start).unwrap_or(0);
+                    FileProblem::at(&l.path, &l.source, at, format!("inherits: {message}"))
+                }
+                None => FileProblem::new(&PathBuf::from(&name), None, message),
+            });
             break;
         };
         match toml::from_str::<RawTheme>(&source) {
@@ -171,15 +178,12 @@ pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme
     }
     // Anything that failed falls back to the default theme underneath.
     let found_choice = !layers.is_empty();
-    if !problems.is_empty() {
-        if let Some((path, source)) = find_source("default", None) {
-            if let Ok(raw) = toml::from_str::<RawTheme>(&source) {
-                if layers.iter().all(|l| l.path != path) {
+    if !problems.is_empty()
+        && let Some((path, source)) = find_source("default", None)
+            && let Ok(raw) = toml::from_str::<RawTheme>(&source)
+                && layers.iter().all(|l| l.path != path) {
                     layers.push(Layer { path, source, raw });
                 }
-            }
-        }
-    }
     let mut palette: BTreeMap<String, (Color, usize)> = BTreeMap::new();
     let mut styles = vec![Style::default(); Role::ALL.len()];
     let mut markers = false;

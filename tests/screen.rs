@@ -104,8 +104,13 @@ fn meaning_is_in_the_styles() {
     let (x, y) = find(&buf, "P1  ").expect("a P1 row");
     assert_eq!(buf[(x, y)].fg, Color::LightRed);
     assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
-    // The selected row is in reverse video.
-    assert!(buf[(x + 10, y)].modifier.contains(Modifier::REVERSED), "selection on the first row");
+    // The selected row has the pointer and its title in reverse video.
+    assert_eq!(buf[(x - 2, y)].symbol(), "▶");
+    let (tx, ty) = find(&buf, "Scoring API errors").unwrap();
+    assert_eq!(ty, y);
+    assert!(buf[(tx, ty)].modifier.contains(Modifier::REVERSED), "selection on the first row");
+    let (ox, oy) = find(&buf, "Gateway 5xx").unwrap();
+    assert!(!buf[(ox, oy)].modifier.contains(Modifier::REVERSED), "only the selection");
     // The focused pane's border is bold cyan; the others are dark gray.
     let (bx, by) = find(&buf, "2 Incidents").unwrap();
     assert_eq!(buf[(bx - 2, by)].fg, Color::Cyan);
@@ -123,7 +128,10 @@ fn mono_keeps_meaning_without_colour() {
         assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "no colour in mono");
     }
     let (x, y) = find(&buf, "> !P1").expect("selection marker and P1 glyph");
-    assert!(buf[(x + 2, y)].modifier.contains(Modifier::REVERSED));
+    assert!(buf[(x + 2, y)].modifier.contains(Modifier::BOLD | Modifier::REVERSED), "P1 in bold reverse");
+    let (tx, ty) = find(&buf, "Scoring API").unwrap();
+    assert_eq!(ty, y);
+    assert!(buf[(tx, ty)].modifier.contains(Modifier::REVERSED), "selected title in reverse");
     let (bx, by) = find(&buf, "BREACHED").unwrap();
     assert!(buf[(bx, by)].modifier.contains(Modifier::REVERSED));
 }
@@ -169,11 +177,10 @@ fn tiny_and_odd_sizes_never_panic() {
     for (w, h) in [(0, 0), (1, 1), (2, 50), (39, 9), (40, 10), (41, 11), (119, 31), (120, 32), (300, 100)] {
         app.update(Msg::Resize(w, h));
         let buf = draw(&app, w, h);
-        if w < 40 || h < 10 {
-            if w >= 20 && h >= 2 {
+        if (w < 40 || h < 10)
+            && w >= 20 && h >= 2 {
                 assert!(text(&buf).contains("terminal too small"), "{w}x{h}");
             }
-        }
         app.update(key(KeyCode::Char('n')));
         draw(&app, w, h);
         app.update(key(KeyCode::Esc));

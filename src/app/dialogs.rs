@@ -49,7 +49,7 @@ impl IncidentForm {
 
 #[derive(Debug, Clone)]
 pub enum Dialog {
-    NewIncident(IncidentForm),
+    NewIncident(Box<IncidentForm>),
     /// A note (or, with `resolve`, the resolution) for an incident.
     Text { incident_id: String, heading: String, editor: TextArea<'static>, resolve: bool },
     Confirm(Confirm),

@@ -28,11 +28,10 @@ impl IncidentsPane {
     pub fn refresh(&mut self, book: &IncidentBook) {
         let keep = self.selected_id(book).map(str::to_string);
         self.visible = book.sorted_indices(&self.filter.to_lowercase(), self.show_resolved);
-        if let Some(id) = keep {
-            if let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id) {
+        if let Some(id) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id) {
                 self.selected = pos;
             }
-        }
         self.clamp();
     }
 

@@ -28,12 +28,12 @@ impl App {
             }
             Msg::Tick(now) => self.on_tick(now),
             Msg::Incidents(delta) => {
-                if !delta.issues.is_empty() {
-                    let n = delta.issues.len();
-                    self.add_problems(delta.issues.iter().map(|i| i.to_string()));
+                let issues = delta.apply_into(&mut self.book);
+                if !issues.is_empty() {
+                    let n = issues.len();
+                    self.add_problems(issues.iter().map(|i| i.to_string()));
                     self.flash(Level::Warning, format!("{n} incident line(s) skipped: see the problems list (:problems)"));
                 }
-                delta.apply_to(&mut self.book);
                 self.loaded = true;
                 self.incidents.refresh(&self.book);
                 self.dirty = true;
@@ -227,12 +227,11 @@ impl App {
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open => {
-                if self.focus == Pane::Incidents {
-                    if let Some(id) = self.incidents.selected_id(&self.book) {
+                if self.focus == Pane::Incidents
+                    && let Some(id) = self.incidents.selected_id(&self.book) {
                         self.incidents.detail = Some(id.to_string());
                         self.incidents.detail_scroll = 0;
                     }
-                }
             }
             Action::Back => {
                 if self.incidents.detail.take().is_some() {
@@ -261,7 +260,7 @@ impl App {
                     self.flash(Level::Error, READONLY);
                 } else {
                     self.set_focus(Pane::Incidents);
-                    self.dialog = Some(Dialog::NewIncident(IncidentForm::default()));
+                    self.dialog = Some(Dialog::NewIncident(Box::default()));
                 }
             }
             Action::Acknowledge => {

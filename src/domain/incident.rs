@@ -28,7 +28,11 @@ fn default_env() -> String {
 }
 
 /// One line of `incidents/events.jsonl`: something that happened to an incident.
+///
+/// Read through [`EventLine`] (a flat struct: serde's `flatten` buffers every
+/// field and made loading a year of events several times slower).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EventLine")]
 pub struct IncidentEvent {
     pub incident_id: String,
     pub at: DateTime<Utc>,
@@ -36,6 +40,45 @@ pub struct IncidentEvent {
     pub by: String,
     #[serde(flatten)]
     pub change: IncidentChange,
+}
+
+/// The flat shape of an event line, as read.
+#[derive(Deserialize)]
+struct EventLine {
+    incident_id: String,
+    at: DateTime<Utc>,
+    #[serde(default)]
+    by: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    message: String,
+    to: Option<Severity>,
+}
+
+impl TryFrom<EventLine> for IncidentEvent {
+    type Error = String;
+
+    fn try_from(l: EventLine) -> Result<Self, Self::Error> {
+        let message = l.message;
+        let change = match l.kind.as_str() {
+            "acknowledged" => IncidentChange::Acknowledged { message },
+            "escalated" => match l.to {
+                Some(to) => IncidentChange::Escalated { to, message },
+                None => return Err("an escalated event needs \"to\" (P1..P4)".into()),
+            },
+            "note" => IncidentChange::Note { message },
+            "followup" => IncidentChange::Followup { message },
+            "resolved" => IncidentChange::Resolved { message },
+            "reopened" => IncidentChange::Reopened { message },
+            other => {
+                return Err(format!(
+                    "unknown event type {other:?} (expected acknowledged, escalated, note, followup, resolved or reopened)"
+                ));
+            }
+        };
+        Ok(IncidentEvent { incident_id: l.incident_id, at: l.at, by: l.by, change })
+    }
 }
 
 /// What an event changes. Serialised as `"type": "..."` beside the event's
@@ -174,6 +217,17 @@ impl Incident {
 
     /// Apply one event. Events are applied in file order; each one is a fact.
     pub fn apply(&mut self, event: &IncidentEvent) {
+        self.apply_state(event);
+        self.timeline.push(event.clone());
+    }
+
+    /// Apply an event, keeping it in the timeline without a copy.
+    pub fn apply_owned(&mut self, event: IncidentEvent) {
+        self.apply_state(&event);
+        self.timeline.push(event);
+    }
+
+    fn apply_state(&mut self, event: &IncidentEvent) {
         match &event.change {
             IncidentChange::Acknowledged { .. } => {
                 if self.status == IncidentStatus::Open {
@@ -209,7 +263,6 @@ impl Incident {
         if event.at > self.updated_at {
             self.updated_at = event.at;
         }
-        self.timeline.push(event.clone());
     }
 
     pub fn is_active(&self) -> bool {
@@ -334,13 +387,20 @@ impl Incident {
 }
 
 /// All incidents, folded. Keeps an index by id so appending events is O(1).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct IncidentBook {
     incidents: Vec<Incident>,
     index: HashMap<String, usize>,
     /// Events whose incident record has not been seen (yet): kept, applied
     /// when the record arrives (another writer may append events first).
     orphans: Vec<IncidentEvent>,
+    keep_timelines: bool,
+}
+
+impl Default for IncidentBook {
+    fn default() -> Self {
+        IncidentBook { incidents: Vec::new(), index: HashMap::new(), orphans: Vec::new(), keep_timelines: true }
+    }
 }
 
 impl IncidentBook {
@@ -363,17 +423,42 @@ impl IncidentBook {
         }
         if !self.orphans.is_empty() {
             let orphans = std::mem::take(&mut self.orphans);
-            self.add_events(&orphans);
+            self.add_events_owned(orphans);
         }
     }
 
     pub fn add_events(&mut self, events: &[IncidentEvent]) {
         for e in events {
             match self.index.get(&e.incident_id) {
-                Some(&i) => self.incidents[i].apply(e),
+                Some(&i) if self.keep_timelines => self.incidents[i].apply(e),
+                Some(&i) => self.incidents[i].apply_state(e),
                 None => self.orphans.push(e.clone()),
             }
         }
+    }
+
+    /// Like [`IncidentBook::add_events`], moving the events into the timelines.
+    pub fn add_events_owned(&mut self, events: Vec<IncidentEvent>) {
+        for e in events {
+            match self.index.get(&e.incident_id) {
+                Some(&i) if self.keep_timelines => self.incidents[i].apply_owned(e),
+                Some(&i) => self.incidents[i].apply_state(&e),
+                None => self.orphans.push(e),
+            }
+        }
+    }
+
+    /// A book that folds state but keeps no timelines: for a process that
+    /// only checks changes (the TUI's store thread), at a fraction of the memory.
+    pub fn state_only() -> IncidentBook {
+        IncidentBook { keep_timelines: false, ..IncidentBook::default() }
+    }
+
+    /// Forget everything (a file was replaced); keeps the timeline setting.
+    pub fn clear(&mut self) {
+        self.incidents.clear();
+        self.index.clear();
+        self.orphans.clear();
     }
 
     pub fn get(&self, id: &str) -> Option<&Incident> {

@@ -69,10 +69,11 @@ fn user_file_merges_key_by_key_and_noop_unbinds() {
 #[test]
 fn bad_entries_are_reported_with_line_and_skipped() {
     let mut km = Keymap::default_keymap();
-    let src = "[global]\nq = \"quit\"\nw = \"launch\"\n\"hyper-x\" = \"help\"\n[pane9]\nx = \"quit\"\n[incidents]\nb = \"acknowledge\"\n";
+    let src = "[global]\nq = \"quit\"\nw = \"launch\"\n\"hyper-x\" = \"help\"\n[pane9]\nx = \"quit\"\n[incidents]\nb = \"acknowledge\"\ny = 5\n";
     let problems = km.merge_source(Path::new("/k.toml"), src);
     let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert_eq!(shown.len(), 4, "{shown:?}");
+    assert!(shown.iter().any(|s| s.starts_with("/k.toml:9:") && s.contains("expected an action name")), "{shown:?}");
     assert!(shown.iter().any(|s| s.starts_with("/k.toml:3:") && s.contains("unknown action \"launch\"")), "{shown:?}");
     assert!(shown.iter().any(|s| s.starts_with("/k.toml:4:") && s.contains("unknown key name")), "{shown:?}");
     assert!(shown.iter().any(|s| s.starts_with("/k.toml:5:") && s.contains("unknown context [pane9]")), "{shown:?}");

@@ -25,13 +25,24 @@ impl IncidentDelta {
         self.records.is_empty() && self.events.is_empty() && self.issues.is_empty() && !self.reset
     }
 
-    /// Fold this delta into a book (replacing it when the delta is a reset).
+    /// Fold this delta into a book (emptying it first when the delta is a reset).
     pub fn apply_to(&self, book: &mut IncidentBook) {
         if self.reset {
-            *book = IncidentBook::default();
+            book.clear();
         }
         book.add_records(&self.records);
         book.add_events(&self.events);
+    }
+
+    /// Fold this delta into a book, moving its events into the timelines.
+    /// Returns the line problems found.
+    pub fn apply_into(self, book: &mut IncidentBook) -> Vec<LineIssue> {
+        if self.reset {
+            book.clear();
+        }
+        book.add_records(&self.records);
+        book.add_events_owned(self.events);
+        self.issues
     }
 
     fn absorb(&mut self, other: IncidentDelta) {
@@ -117,8 +128,8 @@ impl IncidentStore {
     pub fn load(&mut self) -> io::Result<(IncidentBook, Vec<LineIssue>)> {
         let delta = self.read_new()?;
         let mut book = IncidentBook::default();
-        delta.apply_to(&mut book);
-        Ok((book, delta.issues))
+        let issues = delta.apply_into(&mut book);
+        Ok((book, issues))
     }
 
     fn ensure_dir(&self) -> io::Result<()> {

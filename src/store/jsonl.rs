@@ -191,15 +191,26 @@ impl JsonlTail {
 }
 
 fn describe_json_error(e: &serde_json::Error, line: &[u8]) -> String {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Syntax | Category::Eof => format!("not valid JSON: {e}"),
-        Category::Data => {
-            let head: String = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
-            format!("{e} in {head}…")
-        }
-        Category::Io => format!("{e}"),
+    // serde_json files some wrong values (an unknown enum name, a number
+    // where a name is expected) under syntax: tell them apart by parsing
+    // the line as plain JSON.
+    if serde_json::from_slice::<serde_json::Value>(line).is_err() {
+        return format!("not valid JSON: {e}");
     }
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    match field_before(line, e.column()) {
+        Some(field) => format!("field \"{field}\": {msg}"),
+        None => msg,
+    }
+}
+
+/// The name of the JSON field whose value ends at or before `column` (1-based).
+fn field_before(line: &[u8], column: usize) -> Option<String> {
+    let text = String::from_utf8_lossy(&line[..column.min(line.len())]).into_owned();
+    let colon = text.rfind("\":")?;
+    let start = text[..colon].rfind('"')? + 1;
+    Some(text[start..colon].to_string())
 }
 
 #[cfg(test)]

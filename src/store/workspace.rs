@@ -102,11 +102,10 @@ fn shift_times(text: &str, shift: chrono::Duration) -> String {
             Ok(mut v) => {
                 if let Some(obj) = v.as_object_mut() {
                     for field in TIME_FIELDS {
-                        if let Some(serde_json::Value::String(s)) = obj.get_mut(*field) {
-                            if let Ok(t) = s.parse::<DateTime<Utc>>() {
+                        if let Some(serde_json::Value::String(s)) = obj.get_mut(*field)
+                            && let Ok(t) = s.parse::<DateTime<Utc>>() {
                                 *s = (t + shift).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                             }
-                        }
                     }
                 }
                 out.push_str(&v.to_string());

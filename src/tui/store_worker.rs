@@ -54,7 +54,7 @@ pub fn spawn(workspace: PathBuf, operator: String, app: mpsc::UnboundedSender<Ms
 
 fn worker(workspace: PathBuf, operator: String, rx: std_mpsc::Receiver<Command>, app: mpsc::UnboundedSender<Msg>) {
     let mut store = IncidentStore::new(&workspace);
-    let mut book = IncidentBook::default();
+    let mut book = IncidentBook::state_only();
     let read = |store: &mut IncidentStore, book: &mut IncidentBook, force: bool| {
         if !force && !store.has_news() {
             return;

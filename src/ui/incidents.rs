@@ -62,12 +62,11 @@ pub fn countdown_cell(app: &App, inc: &Incident) -> (String, Style) {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if let Some(id) = &app.incidents.detail {
-        if let Some(inc) = app.book.get(id) {
+    if let Some(id) = &app.incidents.detail
+        && let Some(inc) = app.book.get(id) {
             detail(app, inc, frame, area);
             return;
         }
-    }
     list(app, frame, area);
 }
 
@@ -88,11 +87,9 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let wide = area.width >= 100;
-    let marker = t.markers || app.ascii;
+    let pointer = if t.markers || app.ascii { ">" } else { "▶" };
     let mut widths = Vec::with_capacity(8);
-    if marker {
-        widths.push(Constraint::Length(1));
-    }
+    widths.push(Constraint::Length(1));
     widths.push(Constraint::Length(3));
     widths.push(Constraint::Length(if wide { 24 } else { 6 }));
     widths.push(Constraint::Fill(1));
@@ -101,10 +98,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     widths.push(Constraint::Length(7));
     widths.push(Constraint::Length(if wide { 16 } else { 14 }));
 
-    let mut header: Vec<Cell> = Vec::new();
-    if marker {
-        header.push(Cell::from(""));
-    }
+    let mut header: Vec<Cell> = vec![Cell::from("")];
     for h in ["SEV", "ID", "TITLE", "SERVICE", "STATUS", "AGE", "RESPOND"] {
         header.push(Cell::from(h));
     }
@@ -125,19 +119,19 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
                 IncidentStatus::Resolved => "done",
             }
         };
+        // The selection is a pointer in the gutter and the title in reverse
+        // video: clear at a glance, and a move repaints two short spans
+        // instead of two whole rows (bytes over a slow SSH link).
         let mut cells = Vec::with_capacity(8);
-        if marker {
-            cells.push(Cell::from(if selected { ">" } else { " " }));
-        }
+        cells.push(Cell::from(if selected { Span::styled(pointer, t.style(Role::FocusBorder)) } else { Span::raw(" ") }));
         cells.push(Cell::from(Span::styled(severity_text(app, inc.severity), t.style(severity_role(inc.severity)))));
         cells.push(Cell::from(Span::styled(id, t.style(Role::Muted))));
-        cells.push(Cell::from(inc.title.as_str()));
+        cells.push(if selected { Cell::from(Span::styled(inc.title.as_str(), t.style(Role::Selection))) } else { Cell::from(inc.title.as_str()) });
         cells.push(Cell::from(inc.service.as_str()));
         cells.push(Cell::from(Span::styled(status, t.style(status_role(inc.status)))));
         cells.push(Cell::from(coarse_duration(inc.age(app.now))));
         cells.push(Cell::from(Span::styled(cd_text, cd_style)));
-        let row = Row::new(cells);
-        if selected { row.style(t.style(Role::Selection)) } else { row }
+        Row::new(cells)
     });
     let table = Table::new(rows, widths).header(Row::new(header).style(t.style(Role::Header))).column_spacing(1);
     frame.render_widget(table, area);

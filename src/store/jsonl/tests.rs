@@ -67,7 +67,7 @@ fn malformed_lines_are_skipped_with_file_and_line() {
     assert_eq!(lines, vec![2, 4]);
     let shown = r.issues[0].to_string();
     assert!(shown.starts_with(&format!("{}:2: not valid JSON", path.display())), "{shown}");
-    assert!(r.issues[1].message.contains("invalid type"), "{}", r.issues[1].message);
+    assert!(r.issues[1].message.starts_with("field \"seq\": invalid type"), "{}", r.issues[1].message);
 }
 
 #[test]
