@@ -1,1 +1,275 @@
-fn main(){}
+//! Hot-path benchmarks: rendering a large incident list, folding a long
+//! event log, the per-keystroke cost, settings parsing, and loading the
+//! JSONL store from disk.
+//!
+//! All data is synthetic and uses fixed timestamps (never `Utc::now()`), so
+//! runs are comparable with each other.
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use shiftdeck::app::{App, Msg};
+use shiftdeck::config::Config;
+use shiftdeck::domain::{IncidentBook, IncidentChange, IncidentEvent, IncidentRecord, Severity};
+use shiftdeck::keymap::Keymap;
+use shiftdeck::store::{IncidentDelta, IncidentStore};
+use shiftdeck::theme::Theme;
+use std::hint::black_box;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::Duration;
+
+const INCIDENTS: usize = 10_000;
+const EVENTS: usize = 100_000;
+
+const SERVICES: &[&str] = &[
+    "checkout",
+    "payments",
+    "search",
+    "auth",
+    "billing",
+    "notifications",
+    "inventory",
+];
+const ENVS: &[&str] = &["prod", "staging"];
+const PEOPLE: &[&str] = &["ana.lima", "bruno.costa", "carla.souza", "diego.alves"];
+
+const CONFIG_SRC: &str = r#"# shiftdeck workspace configuration.
+operator = "ana.lima"
+role = "operator"
+timezone = "America/Sao_Paulo"
+theme = "default"
+keymap = "default"
+
+[integrations]
+datadog = { api_key_env = "DD_API_KEY" }
+"#;
+
+/// The fixed reference instant all synthetic data hangs off.
+fn base_time() -> DateTime<Utc> {
+    "2026-05-14T03:00:00Z"
+        .parse::<DateTime<Utc>>()
+        .expect("fixed timestamp parses")
+}
+
+/// The app's clock: an hour after the base, so countdowns show a mix of
+/// remaining, breached and met targets.
+fn app_now() -> DateTime<Utc> {
+    base_time() + ChronoDuration::hours(1)
+}
+
+fn incident_id(i: usize) -> String {
+    format!("inc_20260514_0300_{i:06x}")
+}
+
+fn records(n: usize) -> Vec<IncidentRecord> {
+    let base = base_time();
+    (0..n)
+        .map(|i| IncidentRecord {
+            id: incident_id(i),
+            title: format!(
+                "{} latency above SLO on shard {}",
+                SERVICES[i % SERVICES.len()],
+                i % 97
+            ),
+            service: SERVICES[i % SERVICES.len()].to_string(),
+            severity: Severity::ALL[i % 4],
+            env: ENVS[i % ENVS.len()].to_string(),
+            started_at: base - ChronoDuration::minutes(i as i64),
+            created_by: PEOPLE[i % PEOPLE.len()].to_string(),
+        })
+        .collect()
+}
+
+/// `n` events spread round-robin over `incidents` incidents: mostly notes,
+/// with acknowledgements, escalations, follow-ups and some resolutions (about
+/// one incident in ten ends resolved, so most stay on the default list).
+fn events(incidents: usize, n: usize) -> Vec<IncidentEvent> {
+    let base = base_time();
+    (0..n)
+        .map(|k| {
+            let i = k % incidents;
+            let round = k / incidents;
+            let change = match (round, i % 10) {
+                (1, 0..=4) => IncidentChange::Acknowledged {
+                    message: "looking".into(),
+                },
+                (2, 5) => IncidentChange::Escalated {
+                    to: Severity::ALL[i % 4].raised().unwrap_or(Severity::P1),
+                    message: "spreading".into(),
+                },
+                (3, _) => IncidentChange::Followup {
+                    message: format!("add alert for shard {}", i % 97),
+                },
+                (8, 9) => IncidentChange::Resolved {
+                    message: "rolled back".into(),
+                },
+                _ => IncidentChange::Note {
+                    message: format!("update {round}: error rate {}%", (i + round) % 100),
+                },
+            };
+            IncidentEvent {
+                incident_id: incident_id(i),
+                at: base - ChronoDuration::minutes(i as i64)
+                    + ChronoDuration::seconds(30 * (round as i64 + 1)),
+                by: PEOPLE[(i + round) % PEOPLE.len()].to_string(),
+                change,
+            }
+        })
+        .collect()
+}
+
+/// An app holding `n` incidents (and ten events each), sized `w`x`h`.
+fn app_with_incidents(n: usize, w: u16, h: u16) -> App {
+    let mut app = App::new(
+        Config::defaults(),
+        Keymap::default_keymap(),
+        Theme::default_theme(),
+        app_now(),
+    );
+    app.update(Msg::Resize(w, h));
+    let delta = IncidentDelta {
+        records: records(n),
+        events: events(n, n * 10),
+        issues: Vec::new(),
+        reset: false,
+    };
+    app.update(Msg::Incidents(delta));
+    assert_eq!(app.book.len(), n, "every synthetic incident is in the book");
+    assert!(
+        app.incidents.visible.len() > n / 2,
+        "most synthetic incidents are on the list"
+    );
+    app
+}
+
+fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(w, h)).expect("test backend terminal")
+}
+
+fn bench_render(c: &mut Criterion, name: &str, w: u16, h: u16) {
+    let app = app_with_incidents(INCIDENTS, w, h);
+    let mut term = terminal(w, h);
+    let frame = term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+    let screen: String = frame
+        .buffer
+        .content()
+        .iter()
+        .map(|cell| cell.symbol())
+        .collect();
+    assert!(
+        screen.contains("inc_20260514_0300_") || screen.contains("latency above SLO"),
+        "the list is on screen:\n{screen}"
+    );
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            let frame = term
+                .draw(|f| shiftdeck::ui::render(black_box(&app), f))
+                .expect("draw");
+            black_box(frame.area);
+        })
+    });
+}
+
+fn render_incidents(c: &mut Criterion) {
+    bench_render(c, "render_incidents_10k_200x50", 200, 50);
+    bench_render(c, "render_incidents_10k_80x24", 80, 24);
+}
+
+fn fold_events(c: &mut Criterion) {
+    let recs = records(INCIDENTS);
+    let evs = events(INCIDENTS, EVENTS);
+    c.bench_function("fold_100k_events", |b| {
+        b.iter(|| {
+            let book = IncidentBook::fold(black_box(&recs), black_box(&evs));
+            black_box(book.len())
+        })
+    });
+}
+
+fn selection_move(c: &mut Criterion) {
+    let mut app = app_with_incidents(INCIDENTS, 200, 50);
+    let mut term = terminal(200, 50);
+    term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+    let last = app.incidents.visible.len().saturating_sub(1);
+    let down = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
+    c.bench_function("selection_move_10k", |b| {
+        b.iter(|| {
+            // Wrap back to the top before the selection pins at the bottom,
+            // so every timed keystroke really moves it.
+            if app.incidents.selected >= last {
+                app.incidents.selected = 0;
+            }
+            let fx = app.update(Msg::Key(black_box(down)));
+            black_box(fx);
+            let frame = term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+            black_box(frame.area);
+        })
+    });
+}
+
+fn load_settings(c: &mut Criterion) {
+    let (_, problems) = shiftdeck::config::parse(Path::new("shiftdeck.toml"), CONFIG_SRC)
+        .expect("bench config parses");
+    assert!(
+        problems.is_empty(),
+        "bench config has no warnings: {problems:?}"
+    );
+    c.bench_function("load_settings/keymap_default", |b| {
+        b.iter(|| black_box(shiftdeck::keymap::load(black_box("default"), None)))
+    });
+    c.bench_function("load_settings/theme_default", |b| {
+        b.iter(|| black_box(shiftdeck::theme::resolve(black_box("default"), None, false)))
+    });
+    c.bench_function("load_settings/config_parse", |b| {
+        b.iter(|| {
+            black_box(shiftdeck::config::parse(
+                Path::new("shiftdeck.toml"),
+                black_box(CONFIG_SRC),
+            ))
+        })
+    });
+}
+
+fn write_jsonl<T: serde::Serialize>(path: &Path, items: &[T]) {
+    let file = std::fs::File::create(path).expect("create jsonl");
+    let mut w = BufWriter::new(file);
+    for item in items {
+        serde_json::to_writer(&mut w, item).expect("serialise");
+        w.write_all(b"\n").expect("write");
+    }
+    w.flush().expect("flush");
+}
+
+fn incident_store_load(c: &mut Criterion) {
+    let workspace = tempfile::tempdir().expect("tempdir");
+    let store = IncidentStore::new(workspace.path());
+    std::fs::create_dir_all(store.records_path().parent().expect("incidents dir")).expect("mkdir");
+    write_jsonl(store.records_path(), &records(INCIDENTS));
+    write_jsonl(store.events_path(), &events(INCIDENTS, EVENTS));
+    c.bench_function("incident_store_load_10k", |b| {
+        b.iter(|| {
+            let (book, issues) = IncidentStore::new(black_box(workspace.path()))
+                .load()
+                .expect("load");
+            assert!(issues.is_empty(), "synthetic store has no bad lines");
+            black_box((book.len(), issues))
+        })
+    });
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load
+}
+criterion_main!(benches);

@@ -58,19 +58,31 @@ struct RawConfig {
 }
 
 /// Tables later parts of the app read; not unknown here.
-const KNOWN_TABLES: &[&str] = &["integrations", "incident_sources", "journal", "slack", "checklists"];
+const KNOWN_TABLES: &[&str] = &[
+    "integrations",
+    "incident_sources",
+    "journal",
+    "slack",
+    "checklists",
+];
 
 /// Parse config text. Problems that make the file unusable return `Err`
 /// (the caller then runs on the defaults); lesser ones come back as
 /// warnings beside a usable config.
 pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), FileProblem> {
-    let raw: RawConfig = toml::from_str(source).map_err(|e| FileProblem::from_toml(path, source, &e))?;
+    let raw: RawConfig =
+        toml::from_str(source).map_err(|e| FileProblem::from_toml(path, source, &e))?;
     let mut warnings = Vec::new();
     let mut config = Config::defaults();
     if let Some(op) = raw.operator {
         let name = op.get_ref().trim();
         if name.is_empty() {
-            return Err(FileProblem::at(path, source, op.span().start, "operator: must not be empty"));
+            return Err(FileProblem::at(
+                path,
+                source,
+                op.span().start,
+                "operator: must not be empty",
+            ));
         }
         config.operator = name.to_string();
     }
@@ -93,7 +105,11 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
     }
     for key in raw.other.keys() {
         if !KNOWN_TABLES.contains(&key.as_str()) {
-            warnings.push(FileProblem::new(path, key_line(source, key), format!("unknown key `{key}`, ignored")));
+            warnings.push(FileProblem::new(
+                path,
+                key_line(source, key),
+                format!("unknown key `{key}`, ignored"),
+            ));
         }
     }
     Ok((config, warnings))
@@ -101,13 +117,19 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
 
 /// The line where a top-level key is set (`key =`, `[key]` or `[[key]]`).
 fn key_line(source: &str, key: &str) -> Option<usize> {
-    source.lines().position(|l| {
-        let l = l.trim_start().trim_start_matches('[').trim_start_matches('"');
-        l.strip_prefix(key).is_some_and(|rest| {
-            let rest = rest.trim_start_matches('"').trim_start();
-            rest.starts_with('=') || rest.starts_with(']') || rest.starts_with('.')
+    source
+        .lines()
+        .position(|l| {
+            let l = l
+                .trim_start()
+                .trim_start_matches('[')
+                .trim_start_matches('"');
+            l.strip_prefix(key).is_some_and(|rest| {
+                let rest = rest.trim_start_matches('"').trim_start();
+                rest.starts_with('=') || rest.starts_with(']') || rest.starts_with('.')
+            })
         })
-    }).map(|i| i + 1)
+        .map(|i| i + 1)
 }
 
 /// Read and parse the config file; a missing file means the defaults.
@@ -118,7 +140,10 @@ pub fn load(path: &Path) -> (Config, Vec<FileProblem>) {
             Err(p) => (Config::defaults(), vec![p]),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::defaults(), Vec::new()),
-        Err(e) => (Config::defaults(), vec![FileProblem::new(path, None, format!("cannot read: {e}"))]),
+        Err(e) => (
+            Config::defaults(),
+            vec![FileProblem::new(path, None, format!("cannot read: {e}"))],
+        ),
     }
 }
 
@@ -126,9 +151,10 @@ pub fn load(path: &Path) -> (Config, Vec<FileProblem>) {
 pub fn login_name() -> String {
     for var in ["USER", "LOGNAME", "USERNAME"] {
         if let Ok(v) = std::env::var(var)
-            && !v.trim().is_empty() {
-                return v;
-            }
+            && !v.trim().is_empty()
+        {
+            return v;
+        }
     }
     "operator".to_string()
 }
@@ -156,7 +182,11 @@ mod tests {
     fn bad_role_names_line_and_choices() {
         let err = parse(p(), "operator = \"ana\"\nrole = \"admin\"\n").unwrap_err();
         assert_eq!(err.line, Some(2));
-        assert!(err.message.contains("unknown variant `admin`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown variant `admin`"),
+            "{}",
+            err.message
+        );
         assert!(err.message.contains("operator") && err.message.contains("approver"));
     }
 
@@ -164,12 +194,20 @@ mod tests {
     fn bad_timezone_names_line() {
         let err = parse(p(), "\n\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(err.to_string().contains("timezone: unknown time zone \"Mars/Olympus\""), "{err}");
+        assert!(
+            err.to_string()
+                .contains("timezone: unknown time zone \"Mars/Olympus\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_keys_warn_but_load() {
-        let (c, w) = parse(p(), "operatr = \"x\"\ntheme = \"mono\"\n[[integrations]]\nkind = \"slack\"\n").unwrap();
+        let (c, w) = parse(
+            p(),
+            "operatr = \"x\"\ntheme = \"mono\"\n[[integrations]]\nkind = \"slack\"\n",
+        )
+        .unwrap();
         assert_eq!(c.theme, "mono");
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].line, Some(1));

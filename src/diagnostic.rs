@@ -13,7 +13,11 @@ pub struct FileProblem {
 
 impl FileProblem {
     pub fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> FileProblem {
-        FileProblem { path: path.to_path_buf(), line, message: message.into() }
+        FileProblem {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
     }
 
     /// From a byte offset into the file's text.
@@ -26,10 +30,13 @@ impl FileProblem {
         let line = err.span().map(|s| line_of(source, s.start));
         let mut message = err.message().trim().to_string();
         // toml's type errors do not say which key: name it from the line.
-        if let Some(key) = line.and_then(|l| source.lines().nth(l - 1)).and_then(key_on_line)
-            && !message.contains(&key) {
-                message = format!("{key}: {message}");
-            }
+        if let Some(key) = line
+            .and_then(|l| source.lines().nth(l - 1))
+            .and_then(key_on_line)
+            && !message.contains(&key)
+        {
+            message = format!("{key}: {message}");
+        }
         FileProblem::new(path, line, message)
     }
 }
@@ -53,7 +60,11 @@ fn key_on_line(line: &str) -> Option<String> {
 /// 1-based line number of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
-    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    source.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]

@@ -29,8 +29,14 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 6] =
-        [Context::Global, Context::Checklists, Context::Incidents, Context::Approvals, Context::Health, Context::Journal];
+    pub const ALL: [Context; 6] = [
+        Context::Global,
+        Context::Checklists,
+        Context::Incidents,
+        Context::Approvals,
+        Context::Health,
+        Context::Journal,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -113,15 +119,21 @@ impl Chord {
         };
         // Terminals report ctrl-a as Char('a') + CONTROL; keep letters lower case under ctrl.
         if chord.ctrl
-            && let ChordCode::Char(c) = chord.code {
-                chord.code = ChordCode::Char(c.to_ascii_lowercase());
-            }
+            && let ChordCode::Char(c) = chord.code
+        {
+            chord.code = ChordCode::Char(c.to_ascii_lowercase());
+        }
         Some(chord)
     }
 
     /// Parse `ctrl-a`, `shift-tab`, `alt-enter`, `G`, `?`, `space`, `f5`.
     pub fn parse(s: &str) -> Result<Chord, String> {
-        let mut chord = Chord { code: ChordCode::Enter, ctrl: false, alt: false, shift: false };
+        let mut chord = Chord {
+            code: ChordCode::Enter,
+            ctrl: false,
+            alt: false,
+            shift: false,
+        };
         let mut rest = s;
         loop {
             let lower = rest.to_ascii_lowercase();
@@ -140,7 +152,11 @@ impl Chord {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => ChordCode::Char(if chord.ctrl { c.to_ascii_lowercase() } else { c }),
+            (Some(c), None) => ChordCode::Char(if chord.ctrl {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            }),
             _ => match rest.to_ascii_lowercase().as_str() {
                 "enter" | "return" | "cr" => ChordCode::Enter,
                 "esc" | "escape" => ChordCode::Esc,
@@ -160,7 +176,9 @@ impl Chord {
                 "pageup" | "pgup" => ChordCode::PageUp,
                 "pagedown" | "pgdn" => ChordCode::PageDown,
                 "minus" => ChordCode::Char('-'),
-                f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+                f if f.starts_with('f')
+                    && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+                {
                     ChordCode::F(f[1..].parse().unwrap_or(1))
                 }
                 "" => return Err("empty key".into()),
@@ -215,13 +233,20 @@ pub fn parse_seq(s: &str) -> Result<KeySeq, String> {
     let parts: Vec<&str> = s.split_whitespace().collect();
     if parts.is_empty() {
         // A lone space written literally.
-        return if s == " " { Ok(vec![Chord::parse("space")?]) } else { Err("empty key".into()) };
+        return if s == " " {
+            Ok(vec![Chord::parse("space")?])
+        } else {
+            Err("empty key".into())
+        };
     }
     parts.into_iter().map(Chord::parse).collect()
 }
 
 pub fn seq_to_string(seq: &[Chord]) -> String {
-    seq.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+    seq.iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -253,7 +278,10 @@ fn read_binding(v: &toml::Value) -> Result<(String, Option<String>), String> {
     match v {
         toml::Value::String(s) => Ok((s.clone(), None)),
         toml::Value::Table(t) => {
-            let action = t.get("action").and_then(|a| a.as_str()).ok_or("a table binding needs action = \"...\"")?;
+            let action = t
+                .get("action")
+                .and_then(|a| a.as_str())
+                .ok_or("a table binding needs action = \"...\"")?;
             let desc = match t.get("desc") {
                 None => None,
                 Some(toml::Value::String(d)) => Some(d.clone()),
@@ -264,7 +292,10 @@ fn read_binding(v: &toml::Value) -> Result<(String, Option<String>), String> {
             }
             Ok((action.to_string(), desc))
         }
-        other => Err(format!("expected an action name or {{ action, desc }}, found a {}", other.type_str())),
+        other => Err(format!(
+            "expected an action name or {{ action, desc }}, found a {}",
+            other.type_str()
+        )),
     }
 }
 
@@ -275,7 +306,10 @@ impl Keymap {
 
     /// The default keymap, which always parses (a test makes sure).
     pub fn default_keymap() -> Keymap {
-        let mut km = Keymap { name: "default".into(), ..Keymap::default() };
+        let mut km = Keymap {
+            name: "default".into(),
+            ..Keymap::default()
+        };
         let _ = km.merge_source(Path::new("keymaps/default.toml"), BUNDLED[0].1);
         km
     }
@@ -306,14 +340,24 @@ impl Keymap {
                 let seq = match parse_seq(key.get_ref()) {
                     Ok(s) => s,
                     Err(e) => {
-                        problems.push(FileProblem::at(path, source, key.span().start, format!("[{}] {:?}: {e}", ctx.name(), key.get_ref())));
+                        problems.push(FileProblem::at(
+                            path,
+                            source,
+                            key.span().start,
+                            format!("[{}] {:?}: {e}", ctx.name(), key.get_ref()),
+                        ));
                         continue;
                     }
                 };
                 let (name, desc) = match read_binding(binding.get_ref()) {
                     Ok(x) => x,
                     Err(e) => {
-                        problems.push(FileProblem::at(path, source, binding.span().start, format!("[{}] {:?}: {e}", ctx.name(), key.get_ref())));
+                        problems.push(FileProblem::at(
+                            path,
+                            source,
+                            binding.span().start,
+                            format!("[{}] {:?}: {e}", ctx.name(), key.get_ref()),
+                        ));
                         continue;
                     }
                 };
@@ -345,7 +389,11 @@ impl Keymap {
                 if let Some(b) = map.get(typed) {
                     return Lookup::Action(b.action);
                 }
-                if map.range(typed.to_vec()..).next().is_some_and(|(k, _)| k.len() > typed.len() && k.starts_with(typed)) {
+                if map
+                    .range(typed.to_vec()..)
+                    .next()
+                    .is_some_and(|(k, _)| k.len() > typed.len() && k.starts_with(typed))
+                {
                     pending = true;
                 }
             }
@@ -353,7 +401,11 @@ impl Keymap {
                 break;
             }
         }
-        if pending { Lookup::Pending } else { Lookup::None }
+        if pending {
+            Lookup::Pending
+        } else {
+            Lookup::None
+        }
     }
 
     /// Bindings of one context, for the help overlay.
@@ -393,16 +445,21 @@ pub fn load(choice: &str, user_file: Option<&Path>) -> (Keymap, Vec<FileProblem>
                     None,
                     format!(
                         "keymap: not a bundled keymap ({}) and cannot read it as a file: {e}",
-                        BUNDLED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        BUNDLED
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
             }
         }
     }
     if let Some(user) = user_file
-        && let Ok(src) = std::fs::read_to_string(user) {
-            problems.extend(km.merge_source(user, &src));
-        }
+        && let Ok(src) = std::fs::read_to_string(user)
+    {
+        problems.extend(km.merge_source(user, &src));
+    }
     (km, problems)
 }
 

@@ -11,8 +11,13 @@ fn main() {
 }
 
 fn run(cli: Cli) -> i32 {
-    let overrides = Overrides { theme: cli.theme.clone(), keymap: cli.keymap.clone() };
-    let demo_dir = cli.demo.then(|| std::env::temp_dir().join(format!("shiftdeck-demo-{}", std::process::id())));
+    let overrides = Overrides {
+        theme: cli.theme.clone(),
+        keymap: cli.keymap.clone(),
+    };
+    let demo_dir = cli
+        .demo
+        .then(|| std::env::temp_dir().join(format!("shiftdeck-demo-{}", std::process::id())));
     let root = match (&demo_dir, Workspace::locate(cli.workspace.as_deref())) {
         (Some(d), _) => d.clone(),
         (None, Ok(r)) => r,
@@ -35,7 +40,12 @@ fn run(cli: Cli) -> i32 {
             for p in &settings.problems {
                 eprintln!("warning: {p}");
             }
-            shiftdeck::cli::run_incidents(&workspace.root, &settings.config.operator, cli.readonly, cmd)
+            shiftdeck::cli::run_incidents(
+                &workspace.root,
+                &settings.config.operator,
+                cli.readonly,
+                cmd,
+            )
         }
         None => run_tui(workspace, settings, cli.readonly, cli.demo, cli.ascii),
     };
@@ -66,7 +76,10 @@ fn check_config(workspace: &Workspace, settings: &settings::Settings) -> i32 {
         for p in &settings.problems {
             eprintln!("{p}");
         }
-        eprintln!("{} problem(s); shiftdeck runs on the defaults for these", settings.problems.len());
+        eprintln!(
+            "{} problem(s); shiftdeck runs on the defaults for these",
+            settings.problems.len()
+        );
         exit::BAD_CONFIG
     }
 }
@@ -75,7 +88,9 @@ fn ascii_wanted(flag: bool) -> bool {
     if flag || std::env::var("TERM").is_ok_and(|t| t == "linux") {
         return true;
     }
-    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
     match locale {
         Some(l) => {
             let l = l.to_ascii_lowercase();
@@ -85,14 +100,25 @@ fn ascii_wanted(flag: bool) -> bool {
     }
 }
 
-fn run_tui(workspace: Workspace, settings: settings::Settings, readonly: bool, demo: bool, ascii: bool) -> i32 {
+fn run_tui(
+    workspace: Workspace,
+    settings: settings::Settings,
+    readonly: bool,
+    demo: bool,
+    ascii: bool,
+) -> i32 {
     if let Some(why) = shiftdeck::tui::terminal::unsuitable() {
         eprintln!("{why}");
         return exit::FAILURE;
     }
     let _ = color_eyre::install();
     shiftdeck::tui::terminal::install_panic_hook();
-    let mut app = App::new(settings.config, settings.keymap, settings.theme, chrono::Utc::now());
+    let mut app = App::new(
+        settings.config,
+        settings.keymap,
+        settings.theme,
+        chrono::Utc::now(),
+    );
     app.readonly = readonly;
     app.demo = demo;
     app.ascii = ascii_wanted(ascii);
@@ -110,7 +136,11 @@ fn run_tui(workspace: Workspace, settings: settings::Settings, readonly: bool, d
 
 fn display_path(p: &std::path::Path) -> String {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    match home.and_then(|h| p.strip_prefix(&h).ok().map(|r| format!("~/{}", r.display()))) {
+    match home.and_then(|h| {
+        p.strip_prefix(&h)
+            .ok()
+            .map(|r| format!("~/{}", r.display()))
+    }) {
         Some(s) => s,
         None => p.display().to_string(),
     }

@@ -25,18 +25,25 @@ pub struct Overrides {
 /// `SHIFTDECK_CONFIG_DIR` when set: it holds `keymap.toml` and `themes/`.
 pub fn user_config_dir() -> Option<PathBuf> {
     if let Ok(d) = std::env::var("SHIFTDECK_CONFIG_DIR")
-        && !d.is_empty() {
-            return Some(PathBuf::from(d));
-        }
+        && !d.is_empty()
+    {
+        return Some(PathBuf::from(d));
+    }
     directories::ProjectDirs::from("", "", "shiftdeck").map(|d| d.config_dir().to_path_buf())
 }
 
 pub fn load(config_path: &Path, overrides: &Overrides) -> Settings {
     let (config, mut problems) = config::load(config_path);
     let user_dir = user_config_dir();
-    let keymap_choice = overrides.keymap.clone().unwrap_or_else(|| config.keymap.clone());
+    let keymap_choice = overrides
+        .keymap
+        .clone()
+        .unwrap_or_else(|| config.keymap.clone());
     let user_keymap = user_dir.as_ref().map(|d| d.join("keymap.toml"));
-    let (keymap, kp) = keymap::load(&keymap_choice, user_keymap.as_deref().filter(|p| p.is_file()));
+    let (keymap, kp) = keymap::load(
+        &keymap_choice,
+        user_keymap.as_deref().filter(|p| p.is_file()),
+    );
     problems.extend(kp);
     // NO_COLOR picks mono unless a theme was asked for on the command line.
     let theme_choice = match &overrides.theme {
@@ -45,7 +52,16 @@ pub fn load(config_path: &Path, overrides: &Overrides) -> Settings {
         None => config.theme.clone(),
     };
     let themes_dir = user_dir.as_ref().map(|d| d.join("themes"));
-    let (theme, tp) = theme::resolve(&theme_choice, themes_dir.as_deref(), theme::truecolor_from_env());
+    let (theme, tp) = theme::resolve(
+        &theme_choice,
+        themes_dir.as_deref(),
+        theme::truecolor_from_env(),
+    );
     problems.extend(tp);
-    Settings { config, keymap, theme, problems }
+    Settings {
+        config,
+        keymap,
+        theme,
+        problems,
+    }
 }

@@ -13,7 +13,10 @@ use toml::Spanned;
 pub const BUNDLED: &[(&str, &str)] = &[
     ("default", include_str!("../themes/default.toml")),
     ("light", include_str!("../themes/light.toml")),
-    ("high-contrast", include_str!("../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
     ("mono", include_str!("../themes/mono.toml")),
 ];
 
@@ -132,9 +135,10 @@ fn find_source(name: &str, user_dir: Option<&Path>) -> Option<(PathBuf, String)>
     }
     let p = Path::new(name);
     if (name.ends_with(".toml") || name.contains('/'))
-        && let Ok(s) = std::fs::read_to_string(p) {
-            return Some((p.to_path_buf(), s));
-        }
+        && let Ok(s) = std::fs::read_to_string(p)
+    {
+        return Some((p.to_path_buf(), s));
+    }
     None
 }
 
@@ -142,7 +146,11 @@ fn find_source(name: &str, user_dir: Option<&Path>) -> Option<(PathBuf, String)>
 /// path. `truecolor` says whether `#rrggbb` may reach the terminal; without
 /// it such colours fall back to the nearest ANSI colour. Problems are
 /// returned beside a usable theme (the default, for what could not be used).
-pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme, Vec<FileProblem>) {
+pub fn resolve(
+    choice: &str,
+    user_dir: Option<&Path>,
+    truecolor: bool,
+) -> (Theme, Vec<FileProblem>) {
     let mut problems = Vec::new();
     let mut layers: Vec<Layer> = Vec::new();
     let mut next = Some(choice.to_string());
@@ -150,12 +158,20 @@ pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme
         if layers.len() >= 8 {
             let l = &layers[layers.len() - 1];
             let at = l.raw.inherits.as_ref().map(|s| s.span().start).unwrap_or(0);
-            problems.push(FileProblem::at(&l.path, &l.source, at, "inherits: chain longer than 8 themes (a loop?)"));
+            problems.push(FileProblem::at(
+                &l.path,
+                &l.source,
+                at,
+                "inherits: chain longer than 8 themes (a loop?)",
+            ));
             break;
         }
         let Some((path, source)) = find_source(&name, user_dir) else {
             let known: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
-            let message = format!("theme {name:?} not found (bundled: {}; or a path to a .toml file)", known.join(", "));
+            let message = format!(
+                "theme {name:?} not found (bundled: {}; or a path to a .toml file)",
+                known.join(", ")
+            );
             problems.push(match layers.last() {
                 Some(l) => {
                     let at = l.raw.inherits.as_ref().map(|s| s.span().start).unwrap_or(0);
@@ -180,14 +196,19 @@ pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme
     let found_choice = !layers.is_empty();
     if !problems.is_empty()
         && let Some((path, source)) = find_source("default", None)
-            && let Ok(raw) = toml::from_str::<RawTheme>(&source)
-                && layers.iter().all(|l| l.path != path) {
-                    layers.push(Layer { path, source, raw });
-                }
+        && let Ok(raw) = toml::from_str::<RawTheme>(&source)
+        && layers.iter().all(|l| l.path != path)
+    {
+        layers.push(Layer { path, source, raw });
+    }
     let mut palette: BTreeMap<String, (Color, usize)> = BTreeMap::new();
     let mut styles = vec![Style::default(); Role::ALL.len()];
     let mut markers = false;
-    let name = if found_choice { choice.to_string() } else { "default".to_string() };
+    let name = if found_choice {
+        choice.to_string()
+    } else {
+        "default".to_string()
+    };
     // Palettes first (the child's names win), then roles, so a role
     // inherited from a parent takes the child's colour for the same name.
     for (depth, layer) in layers.iter().enumerate().rev() {
@@ -199,7 +220,12 @@ pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme
                 Some(c) => {
                     palette.insert(key.clone(), (c, depth));
                 }
-                None => problems.push(FileProblem::at(&layer.path, &layer.source, value.span().start, format!("palette.{key}: {}", bad_colour(value.get_ref())))),
+                None => problems.push(FileProblem::at(
+                    &layer.path,
+                    &layer.source,
+                    value.span().start,
+                    format!("palette.{key}: {}", bad_colour(value.get_ref())),
+                )),
             }
         }
     }
@@ -210,34 +236,72 @@ pub fn resolve(choice: &str, user_dir: Option<&Path>, truecolor: bool) -> (Theme
                     &layer.path,
                     &layer.source,
                     role_name.span().start,
-                    format!("unknown role {:?} (known: {})", role_name.get_ref(), Role::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "unknown role {:?} (known: {})",
+                        role_name.get_ref(),
+                        Role::ALL
+                            .iter()
+                            .map(|r| r.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
                 continue;
             };
             match role_style(spec.get_ref(), &palette, truecolor) {
                 Ok(style) => styles[role as usize] = style,
-                Err(msg) => problems.push(FileProblem::at(&layer.path, &layer.source, spec.span().start, format!("roles.{}: {msg}", role.name()))),
+                Err(msg) => problems.push(FileProblem::at(
+                    &layer.path,
+                    &layer.source,
+                    spec.span().start,
+                    format!("roles.{}: {msg}", role.name()),
+                )),
             }
         }
     }
-    (Theme { name, styles, markers }, problems)
+    (
+        Theme {
+            name,
+            styles,
+            markers,
+        },
+        problems,
+    )
 }
 
 fn bad_colour(s: &str) -> String {
-    format!("bad colour {s:?} (use an ANSI name like \"red\" or \"light-blue\", \"#rrggbb\", \"idx:NNN\", or a palette name)")
+    format!(
+        "bad colour {s:?} (use an ANSI name like \"red\" or \"light-blue\", \"#rrggbb\", \"idx:NNN\", or a palette name)"
+    )
 }
 
-fn colour_ref(s: &str, palette: &BTreeMap<String, (Color, usize)>, truecolor: bool) -> Result<Color, String> {
+fn colour_ref(
+    s: &str,
+    palette: &BTreeMap<String, (Color, usize)>,
+    truecolor: bool,
+) -> Result<Color, String> {
     if let Some((c, _)) = palette.get(s) {
         return Ok(*c);
     }
     parse_color(s, truecolor).ok_or_else(|| bad_colour(s))
 }
 
-fn role_style(spec: &RawRole, palette: &BTreeMap<String, (Color, usize)>, truecolor: bool) -> Result<Style, String> {
+fn role_style(
+    spec: &RawRole,
+    palette: &BTreeMap<String, (Color, usize)>,
+    truecolor: bool,
+) -> Result<Style, String> {
     match spec {
         RawRole::Fg(fg) => Ok(Style::default().fg(colour_ref(fg, palette, truecolor)?)),
-        RawRole::Full { fg, bg, bold, dim, italic, underlined, reversed } => {
+        RawRole::Full {
+            fg,
+            bg,
+            bold,
+            dim,
+            italic,
+            underlined,
+            reversed,
+        } => {
             let mut s = Style::default();
             if let Some(fg) = fg {
                 s = s.fg(colour_ref(fg, palette, truecolor)?);
@@ -320,10 +384,17 @@ pub fn parse_color(s: &str, truecolor: bool) -> Option<Color> {
 
 fn nearest_ansi(r: u8, g: u8, b: u8) -> Color {
     let d = |(x, y, z): (u8, u8, u8)| {
-        let (dr, dg, db) = (x as i32 - r as i32, y as i32 - g as i32, z as i32 - b as i32);
+        let (dr, dg, db) = (
+            x as i32 - r as i32,
+            y as i32 - g as i32,
+            z as i32 - b as i32,
+        );
         dr * dr + dg * dg + db * db
     };
-    ANSI.iter().min_by_key(|(_, _, rgb)| d(*rgb)).map(|(_, c, _)| *c).unwrap_or(Color::Reset)
+    ANSI.iter()
+        .min_by_key(|(_, _, rgb)| d(*rgb))
+        .map(|(_, c, _)| *c)
+        .unwrap_or(Color::Reset)
 }
 
 /// Whether the terminal says it takes 24-bit colour.

@@ -17,8 +17,14 @@ fn assert_restored(raw: &[u8]) {
     let leave = rfind(raw, b"\x1b[?1049l").expect("left the alternate screen");
     let enter = rfind(raw, b"\x1b[?1049h").expect("entered the alternate screen");
     assert!(leave > enter, "left after entering");
-    assert!(contains(&raw[leave - 20.min(leave)..], b"\x1b[?25h") || contains(raw, b"\x1b[?25h"), "cursor shown again");
-    assert!(contains(raw, b"\x1b[?2004h") && contains(raw, b"\x1b[?2004l"), "bracketed paste on, then off");
+    assert!(
+        contains(&raw[leave - 20.min(leave)..], b"\x1b[?25h") || contains(raw, b"\x1b[?25h"),
+        "cursor shown again"
+    );
+    assert!(
+        contains(raw, b"\x1b[?2004h") && contains(raw, b"\x1b[?2004l"),
+        "bracketed paste on, then off"
+    );
 }
 
 #[test]
@@ -67,11 +73,26 @@ fn another_process_change_shows_up_without_restart() {
     let mut s = Session::start(&["--workspace", ws.to_str().unwrap()], &cfg);
     s.wait_for("no incidents on record");
     let out = std::process::Command::new(BIN)
-        .args(["--workspace", ws.to_str().unwrap(), "incidents", "new", "--title", "HEC token disabled: 403 code 1", "--service", "splunk-hec", "--severity", "P1"])
+        .args([
+            "--workspace",
+            ws.to_str().unwrap(),
+            "incidents",
+            "new",
+            "--title",
+            "HEC token disabled: 403 code 1",
+            "--service",
+            "splunk-hec",
+            "--severity",
+            "P1",
+        ])
         .env("SHIFTDECK_CONFIG_DIR", &cfg)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     s.wait_for("HEC token disabled: 403 code 1");
     s.wait_for("P1 1");
     s.keys("q");
@@ -82,7 +103,10 @@ fn another_process_change_shows_up_without_restart() {
 fn sighup_restores_the_terminal_and_exits() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    let mut s = Session::start(&["--workspace", ws.to_str().unwrap(), "--readonly", "--demo"], &dir.path().join("cfg"));
+    let mut s = Session::start(
+        &["--workspace", ws.to_str().unwrap(), "--readonly", "--demo"],
+        &dir.path().join("cfg"),
+    );
     s.wait_for("READ-ONLY");
     s.wait_for("BREACHED");
     let pid = s.child.process_id().unwrap() as i32;
@@ -94,8 +118,15 @@ fn sighup_restores_the_terminal_and_exits() {
 
 #[test]
 fn refuses_a_dumb_terminal_with_a_clear_message() {
-    let out = std::process::Command::new(BIN).args(["--demo"]).env("TERM", "dumb").output().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--demo"])
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not a terminal") || err.contains("TERM=dumb"), "{err}");
+    assert!(
+        err.contains("not a terminal") || err.contains("TERM=dumb"),
+        "{err}"
+    );
 }

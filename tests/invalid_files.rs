@@ -403,7 +403,12 @@ fn incidents_list_skips_bad_lines_and_names_them() {
         &["invalid type", "expected a string"],
     );
     assert_skipped(&out.stderr, &incidents, 7, &["incomplete last line"]);
-    assert_skipped(&out.stderr, &events, 2, &["unknown event type \"exploded\""]);
+    assert_skipped(
+        &out.stderr,
+        &events,
+        2,
+        &["unknown event type \"exploded\""],
+    );
     assert_eq!(
         warning_lines(&out.stderr).len(),
         4,

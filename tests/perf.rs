@@ -18,7 +18,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 pub fn large_workspace(root: &Path, n: usize) {
     use std::fmt::Write as _;
     std::fs::create_dir_all(root.join("incidents")).unwrap();
-    let base = chrono::DateTime::parse_from_rfc3339("2026-05-14T03:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let base = chrono::DateTime::parse_from_rfc3339("2026-05-14T03:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
     let (mut recs, mut evs) = (String::new(), String::new());
     for i in 0..n {
         let at = base - chrono::Duration::minutes((i * 53) as i64);
@@ -27,8 +29,16 @@ pub fn large_workspace(root: &Path, n: usize) {
         writeln!(recs, r#"{{"id":"{id}","title":"Synthetic incident {i}: gateway 5xx above threshold","service":"svc-{}","severity":"{sev}","env":"prod","started_at":"{}","created_by":"gen"}}"#, i % 37, at.to_rfc3339()).unwrap();
         for k in 0..10 {
             let t = (at + chrono::Duration::minutes(k)).to_rfc3339();
-            let kind = if k == 9 && i % 3 == 0 { r#""type":"resolved""# } else { r#""type":"note","message":"checked dashboards, error rate 3.1%""# };
-            writeln!(evs, r#"{{"incident_id":"{id}","at":"{t}","by":"gen",{kind}}}"#).unwrap();
+            let kind = if k == 9 && i % 3 == 0 {
+                r#""type":"resolved""#
+            } else {
+                r#""type":"note","message":"checked dashboards, error rate 3.1%""#
+            };
+            writeln!(
+                evs,
+                r#"{{"incident_id":"{id}","at":"{t}","by":"gen",{kind}}}"#
+            )
+            .unwrap();
         }
     }
     std::fs::write(root.join("incidents/incidents.jsonl"), recs).unwrap();
@@ -79,10 +89,20 @@ fn bytes_per_move(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> f64 {
 
 fn proc_stat(pid: u32) -> (f64, u64) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let hwm = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     (ticks / 100.0, hwm)
 }
 
@@ -114,9 +134,15 @@ fn report() {
     std::thread::sleep(span);
     let (cpu1, hwm) = proc_stat(pid);
     let ticked = s.raw().len() - bytes0;
-    println!("idle CPU over 30 s, demo:                       {:.3} % of a core", (cpu1 - cpu0) / span.as_secs_f64() * 100.0);
+    println!(
+        "idle CPU over 30 s, demo:                       {:.3} % of a core",
+        (cpu1 - cpu0) / span.as_secs_f64() * 100.0
+    );
     println!("bytes written in 30 s idle (countdown ticks):   {ticked} B");
-    println!("peak RSS, demo:                                 {:.1} MB", hwm as f64 / 1024.0);
+    println!(
+        "peak RSS, demo:                                 {:.1} MB",
+        hwm as f64 / 1024.0
+    );
     s.keys("q");
     s.wait_exit();
 
@@ -135,8 +161,18 @@ fn report() {
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let (_, hwm) = proc_stat(s.child.process_id().unwrap());
-    println!("key to first byte, 10,000 incidents 200x50:     {:.2} ms median, {:.2} ms p95 (of 21)", median(lat.clone()), { lat.sort_by(|a, b| a.partial_cmp(b).unwrap()); lat[lat.len() * 95 / 100] });
-    println!("peak RSS, 10,000 incidents:                     {:.1} MB", hwm as f64 / 1024.0);
+    println!(
+        "key to first byte, 10,000 incidents 200x50:     {:.2} ms median, {:.2} ms p95 (of 21)",
+        median(lat.clone()),
+        {
+            lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            lat[lat.len() * 95 / 100]
+        }
+    );
+    println!(
+        "peak RSS, 10,000 incidents:                     {:.1} MB",
+        hwm as f64 / 1024.0
+    );
     s.keys("q");
     s.wait_exit();
 }

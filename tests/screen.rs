@@ -25,7 +25,12 @@ fn demo_app(theme: Theme, w: u16, h: u16) -> App {
     let (settings_config, _) = shiftdeck::config::load(&dir.path().join("shiftdeck.toml"));
     let mut store = IncidentStore::new(dir.path());
     let delta = store.read_new().unwrap();
-    let mut app = App::new(Config { ..settings_config }, Keymap::default_keymap(), theme, demo_now());
+    let mut app = App::new(
+        Config { ..settings_config },
+        Keymap::default_keymap(),
+        theme,
+        demo_now(),
+    );
     app.shift_started = demo_now() - chrono::Duration::minutes(95);
     app.demo = true;
     app.update(Msg::Resize(w, h));
@@ -89,7 +94,10 @@ fn wide_200x50_shows_the_grid() {
     for pane in ["1 Checklists", "2 Incidents", "3 Approvals", "4 Health"] {
         assert!(t.contains(pane), "{pane} on screen");
     }
-    assert!(t.contains("Not available in this build yet"), "unbuilt panes say so");
+    assert!(
+        t.contains("Not available in this build yet"),
+        "unbuilt panes say so"
+    );
 }
 
 #[test]
@@ -108,9 +116,15 @@ fn meaning_is_in_the_styles() {
     assert_eq!(buf[(x - 2, y)].symbol(), "▶");
     let (tx, ty) = find(&buf, "Scoring API errors").unwrap();
     assert_eq!(ty, y);
-    assert!(buf[(tx, ty)].modifier.contains(Modifier::REVERSED), "selection on the first row");
+    assert!(
+        buf[(tx, ty)].modifier.contains(Modifier::REVERSED),
+        "selection on the first row"
+    );
     let (ox, oy) = find(&buf, "Gateway 5xx").unwrap();
-    assert!(!buf[(ox, oy)].modifier.contains(Modifier::REVERSED), "only the selection");
+    assert!(
+        !buf[(ox, oy)].modifier.contains(Modifier::REVERSED),
+        "only the selection"
+    );
     // The focused pane's border is bold cyan; the others are dark gray.
     let (bx, by) = find(&buf, "2 Incidents").unwrap();
     assert_eq!(buf[(bx - 2, by)].fg, Color::Cyan);
@@ -125,13 +139,24 @@ fn mono_keeps_meaning_without_colour() {
     let buf = draw(&app, 80, 24);
     insta::assert_snapshot!("demo_mono_80x24", text(&buf));
     for cell in buf.content() {
-        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "no colour in mono");
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "no colour in mono"
+        );
     }
     let (x, y) = find(&buf, "> !P1").expect("selection marker and P1 glyph");
-    assert!(buf[(x + 2, y)].modifier.contains(Modifier::BOLD | Modifier::REVERSED), "P1 in bold reverse");
+    assert!(
+        buf[(x + 2, y)]
+            .modifier
+            .contains(Modifier::BOLD | Modifier::REVERSED),
+        "P1 in bold reverse"
+    );
     let (tx, ty) = find(&buf, "Scoring API").unwrap();
     assert_eq!(ty, y);
-    assert!(buf[(tx, ty)].modifier.contains(Modifier::REVERSED), "selected title in reverse");
+    assert!(
+        buf[(tx, ty)].modifier.contains(Modifier::REVERSED),
+        "selected title in reverse"
+    );
     let (bx, by) = find(&buf, "BREACHED").unwrap();
     assert!(buf[(bx, by)].modifier.contains(Modifier::REVERSED));
 }
@@ -153,7 +178,10 @@ fn new_incident_form_and_help() {
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Char('?')));
     let t = text(&draw(&app, 80, 24));
-    assert!(t.contains("declare a new incident"), "help comes from the keymap's desc");
+    assert!(
+        t.contains("declare a new incident"),
+        "help comes from the keymap's desc"
+    );
     assert!(t.contains("Everywhere"));
 }
 
@@ -164,7 +192,10 @@ fn zoom_and_other_panes_at_narrow_width() {
     assert_eq!(app.focus, Pane::Health);
     let t = text(&draw(&app, 80, 24));
     assert!(t.contains("Live integration health will be polled"));
-    assert!(t.contains("3 P1 open"), "the tab row still shouts about open P1s");
+    assert!(
+        t.contains("3 P1 open"),
+        "the tab row still shouts about open P1s"
+    );
     app.update(key(KeyCode::Char('2')));
     app.update(key(KeyCode::Char('z')));
     let t = text(&draw(&app, 80, 24));
@@ -174,13 +205,22 @@ fn zoom_and_other_panes_at_narrow_width() {
 #[test]
 fn tiny_and_odd_sizes_never_panic() {
     let mut app = demo_app(Theme::default_theme(), 80, 24);
-    for (w, h) in [(0, 0), (1, 1), (2, 50), (39, 9), (40, 10), (41, 11), (119, 31), (120, 32), (300, 100)] {
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (2, 50),
+        (39, 9),
+        (40, 10),
+        (41, 11),
+        (119, 31),
+        (120, 32),
+        (300, 100),
+    ] {
         app.update(Msg::Resize(w, h));
         let buf = draw(&app, w, h);
-        if (w < 40 || h < 10)
-            && w >= 20 && h >= 2 {
-                assert!(text(&buf).contains("terminal too small"), "{w}x{h}");
-            }
+        if (w < 40 || h < 10) && w >= 20 && h >= 2 {
+            assert!(text(&buf).contains("terminal too small"), "{w}x{h}");
+        }
         app.update(key(KeyCode::Char('n')));
         draw(&app, w, h);
         app.update(key(KeyCode::Esc));

@@ -70,7 +70,10 @@ mod tests {
     fn names_round_trip_through_serde() {
         for &a in Action::ALL {
             assert_eq!(Action::from_name(a.name()), Some(a));
-            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.name()));
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                format!("\"{}\"", a.name())
+            );
         }
         assert_eq!(Action::from_name("launch_missiles"), None);
     }

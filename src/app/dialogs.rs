@@ -31,7 +31,13 @@ pub struct IncidentForm {
 
 impl Default for IncidentForm {
     fn default() -> Self {
-        IncidentForm { title: line_input(""), service: line_input(""), severity: Severity::P3, field: 0, error: None }
+        IncidentForm {
+            title: line_input(""),
+            service: line_input(""),
+            severity: Severity::P3,
+            field: 0,
+            error: None,
+        }
     }
 }
 
@@ -51,7 +57,12 @@ impl IncidentForm {
 pub enum Dialog {
     NewIncident(Box<IncidentForm>),
     /// A note (or, with `resolve`, the resolution) for an incident.
-    Text { incident_id: String, heading: String, editor: TextArea<'static>, resolve: bool },
+    Text {
+        incident_id: String,
+        heading: String,
+        editor: TextArea<'static>,
+        resolve: bool,
+    },
     Confirm(Confirm),
     Filter(TextArea<'static>),
     Command(TextArea<'static>),

@@ -21,7 +21,9 @@ pub struct IncidentsPane {
 
 impl IncidentsPane {
     pub fn selected_id<'a>(&self, book: &'a IncidentBook) -> Option<&'a str> {
-        self.visible.get(self.selected).map(|&i| book.by_index(i).id.as_str())
+        self.visible
+            .get(self.selected)
+            .map(|&i| book.by_index(i).id.as_str())
     }
 
     /// Rebuild the visible list, keeping the same incident selected.
@@ -29,9 +31,10 @@ impl IncidentsPane {
         let keep = self.selected_id(book).map(str::to_string);
         self.visible = book.sorted_indices(&self.filter.to_lowercase(), self.show_resolved);
         if let Some(id) = keep
-            && let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id) {
-                self.selected = pos;
-            }
+            && let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id)
+        {
+            self.selected = pos;
+        }
         self.clamp();
     }
 

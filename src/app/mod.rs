@@ -33,7 +33,12 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Checklists, Pane::Incidents, Pane::Approvals, Pane::Health];
+    pub const ALL: [Pane; 4] = [
+        Pane::Checklists,
+        Pane::Incidents,
+        Pane::Approvals,
+        Pane::Health,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -81,9 +86,16 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Declare a new incident (the store assigns the id and the time).
-    Declare { title: String, service: String, severity: Severity },
+    Declare {
+        title: String,
+        service: String,
+        severity: Severity,
+    },
     /// Append a change to an incident's timeline.
-    Commit { incident_id: String, change: IncidentChange },
+    Commit {
+        incident_id: String,
+        change: IncidentChange,
+    },
     LoadTheme(String),
     Quit,
 }
@@ -191,7 +203,11 @@ impl App {
     }
 
     fn flash(&mut self, level: Level, text: impl Into<String>) {
-        self.flash = Some(Flash { text: text.into(), level, until: self.now + chrono::Duration::seconds(6) });
+        self.flash = Some(Flash {
+            text: text.into(),
+            level,
+            until: self.now + chrono::Duration::seconds(6),
+        });
         self.dirty = true;
     }
 }

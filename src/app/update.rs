@@ -32,7 +32,10 @@ impl App {
                 if !issues.is_empty() {
                     let n = issues.len();
                     self.add_problems(issues.iter().map(|i| i.to_string()));
-                    self.flash(Level::Warning, format!("{n} incident line(s) skipped: see the problems list (:problems)"));
+                    self.flash(
+                        Level::Warning,
+                        format!("{n} incident line(s) skipped: see the problems list (:problems)"),
+                    );
                 }
                 self.loaded = true;
                 self.incidents.refresh(&self.book);
@@ -47,7 +50,11 @@ impl App {
             }
             Msg::Declared(id) => {
                 self.incidents.detail = None;
-                if self.book.get(&id).is_some_and(|i| !i.matches(&self.incidents.filter.to_lowercase())) {
+                if self
+                    .book
+                    .get(&id)
+                    .is_some_and(|i| !i.matches(&self.incidents.filter.to_lowercase()))
+                {
                     self.clear_filter();
                 }
                 self.incidents.select_id(&self.book, &id);
@@ -89,7 +96,8 @@ impl App {
     /// that does not change it draws nothing.
     fn clock_key(&self) -> i64 {
         let secs = self.now.timestamp();
-        let end = (self.incidents.offset + self.incidents.viewport.max(1)).min(self.incidents.visible.len());
+        let end = (self.incidents.offset + self.incidents.viewport.max(1))
+            .min(self.incidents.visible.len());
         let ticking = self.incidents.visible[self.incidents.offset.min(end)..end].iter().any(|&i| {
             matches!(self.book.by_index(i).countdown(self.now), crate::domain::Countdown::Remaining(d) if d.num_minutes() < 60)
         });
@@ -104,12 +112,19 @@ impl App {
 
     fn on_paste(&mut self, text: &str) {
         // A paste only ever inserts text; it never confirms or submits.
-        let flat: String = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let flat: String = text
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
         let flat = flat.trim_end();
-        let Some(dialog) = self.dialog.as_mut() else { return };
+        let Some(dialog) = self.dialog.as_mut() else {
+            return;
+        };
         let input = match dialog {
             Dialog::NewIncident(form) => form.focused_input(),
-            Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => Some(editor),
+            Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
+                Some(editor)
+            }
             Dialog::Confirm(_) => None,
         };
         if let Some(input) = input {
@@ -129,8 +144,12 @@ impl App {
         }
         if self.show_help {
             match key.code {
-                KeyCode::Up | KeyCode::Char('k') => self.help_scroll = self.help_scroll.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => self.help_scroll = self.help_scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = self.help_scroll.saturating_add(1)
+                }
                 _ => {
                     self.show_help = false;
                     self.help_scroll = 0;
@@ -142,7 +161,9 @@ impl App {
             self.on_dialog_key(key, fx);
             return;
         }
-        let Some(chord) = Chord::from_event(&key) else { return };
+        let Some(chord) = Chord::from_event(&key) else {
+            return;
+        };
         self.pending_keys.push(chord);
         let ctx = self.focus.context();
         match self.keymap.lookup(ctx, &self.pending_keys) {
@@ -175,7 +196,10 @@ impl App {
         }
         match &self.incidents.detail {
             Some(id) => self.book.get(id),
-            None => self.incidents.selected_id(&self.book).and_then(|id| self.book.get(id)),
+            None => self
+                .incidents
+                .selected_id(&self.book)
+                .and_then(|id| self.book.get(id)),
         }
     }
 
@@ -186,7 +210,11 @@ impl App {
             return None;
         }
         let Some(inc) = self.target_incident() else {
-            let msg = if self.focus == Pane::Incidents { "no incident selected" } else { "go to Incidents first (2)" };
+            let msg = if self.focus == Pane::Incidents {
+                "no incident selected"
+            } else {
+                "go to Incidents first (2)"
+            };
             self.flash(Level::Warning, msg);
             return None;
         };
@@ -228,10 +256,11 @@ impl App {
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open => {
                 if self.focus == Pane::Incidents
-                    && let Some(id) = self.incidents.selected_id(&self.book) {
-                        self.incidents.detail = Some(id.to_string());
-                        self.incidents.detail_scroll = 0;
-                    }
+                    && let Some(id) = self.incidents.selected_id(&self.book)
+                {
+                    self.incidents.detail = Some(id.to_string());
+                    self.incidents.detail_scroll = 0;
+                }
             }
             Action::Back => {
                 if self.incidents.detail.take().is_some() {
@@ -252,7 +281,11 @@ impl App {
             Action::ToggleResolved => {
                 self.incidents.show_resolved = !self.incidents.show_resolved;
                 self.incidents.refresh(&self.book);
-                let what = if self.incidents.show_resolved { "showing resolved incidents" } else { "hiding resolved incidents" };
+                let what = if self.incidents.show_resolved {
+                    "showing resolved incidents"
+                } else {
+                    "hiding resolved incidents"
+                };
                 self.flash(Level::Info, what);
             }
             Action::NewIncident => {
@@ -264,47 +297,84 @@ impl App {
                 }
             }
             Action::Acknowledge => {
-                let change = IncidentChange::Acknowledged { message: String::new() };
+                let change = IncidentChange::Acknowledged {
+                    message: String::new(),
+                };
                 if let Some((id, _, _)) = self.change_target(&change) {
                     self.commit(id, change, fx);
                 }
             }
             Action::Escalate => {
-                let probe = IncidentChange::Escalated { to: Severity::P1, message: String::new() };
+                let probe = IncidentChange::Escalated {
+                    to: Severity::P1,
+                    message: String::new(),
+                };
                 if let Some((id, title, sev)) = self.change_target(&probe) {
                     let Some(to) = sev.raised() else { return };
-                    let change = IncidentChange::Escalated { to, message: format!("raised from {sev}") };
+                    let change = IncidentChange::Escalated {
+                        to,
+                        message: format!("raised from {sev}"),
+                    };
                     self.dialog = Some(Dialog::Confirm(Confirm {
                         title: format!("Escalate {id} to {to}?"),
                         lines: vec![
                             title,
                             format!("{sev} → {to}: {}", to.meaning()),
-                            format!("respond within {} · escalate to {}", crate::domain::format::coarse_duration(to.response_target()), to.escalation()),
+                            format!(
+                                "respond within {} · escalate to {}",
+                                crate::domain::format::coarse_duration(to.response_target()),
+                                to.escalation()
+                            ),
                             format!("recorded as: escalated by {} to {to}", self.config.operator),
                         ],
-                        change: PendingChange { incident_id: id, change },
+                        change: PendingChange {
+                            incident_id: id,
+                            change,
+                        },
                     }));
                 }
             }
             Action::AddNote => {
-                let change = IncidentChange::Note { message: "x".into() };
+                let change = IncidentChange::Note {
+                    message: "x".into(),
+                };
                 if let Some((id, title, _)) = self.change_target(&change) {
-                    self.dialog = Some(Dialog::Text { heading: format!("Note on {id}: {title}"), incident_id: id, editor: line_input(""), resolve: false });
+                    self.dialog = Some(Dialog::Text {
+                        heading: format!("Note on {id}: {title}"),
+                        incident_id: id,
+                        editor: line_input(""),
+                        resolve: false,
+                    });
                 }
             }
             Action::Resolve => {
-                let change = IncidentChange::Resolved { message: String::new() };
+                let change = IncidentChange::Resolved {
+                    message: String::new(),
+                };
                 if let Some((id, title, _)) = self.change_target(&change) {
-                    self.dialog = Some(Dialog::Text { heading: format!("Resolve {id}: {title}"), incident_id: id, editor: line_input(""), resolve: true });
+                    self.dialog = Some(Dialog::Text {
+                        heading: format!("Resolve {id}: {title}"),
+                        incident_id: id,
+                        editor: line_input(""),
+                        resolve: true,
+                    });
                 }
             }
             Action::Reopen => {
-                let change = IncidentChange::Reopened { message: String::new() };
+                let change = IncidentChange::Reopened {
+                    message: String::new(),
+                };
                 if let Some((id, title, _)) = self.change_target(&change) {
                     self.dialog = Some(Dialog::Confirm(Confirm {
                         title: format!("Reopen {id}?"),
-                        lines: vec![title, format!("recorded as: reopened by {}", self.config.operator)],
-                        change: PendingChange { incident_id: id, change },
+                        lines: vec![
+                            title,
+                            format!("recorded as: reopened by {}", self.config.operator),
+                        ],
+                        change: PendingChange {
+                            incident_id: id,
+                            change,
+                        },
                     }));
                 }
             }
@@ -336,14 +406,23 @@ impl App {
 
     fn commit(&mut self, incident_id: String, change: IncidentChange, fx: &mut Vec<Effect>) {
         self.saving += 1;
-        self.flash(Level::Info, format!("saving: {} {incident_id}…", change.label()));
-        fx.push(Effect::Commit { incident_id, change });
+        self.flash(
+            Level::Info,
+            format!("saving: {} {incident_id}…", change.label()),
+        );
+        fx.push(Effect::Commit {
+            incident_id,
+            change,
+        });
     }
 
     fn on_dialog_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let cancel = key.code == KeyCode::Esc || (ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('g')));
-        let Some(mut dialog) = self.dialog.take() else { return };
+        let cancel = key.code == KeyCode::Esc
+            || (ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('g')));
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
         if cancel {
             if matches!(dialog, Dialog::Filter(_)) {
                 self.clear_filter();
@@ -361,11 +440,20 @@ impl App {
                 _ => true,
             },
             Dialog::NewIncident(form) => self.form_key(form, key, fx),
-            Dialog::Text { incident_id, editor, resolve, .. } => {
+            Dialog::Text {
+                incident_id,
+                editor,
+                resolve,
+                ..
+            } => {
                 if key.code == KeyCode::Enter {
                     let message = editor.lines().join("\n").trim().to_string();
                     if *resolve {
-                        self.commit(incident_id.clone(), IncidentChange::Resolved { message }, fx);
+                        self.commit(
+                            incident_id.clone(),
+                            IncidentChange::Resolved { message },
+                            fx,
+                        );
                         false
                     } else if message.is_empty() {
                         self.flash(Level::Warning, "a note needs some text (Esc to cancel)");
@@ -423,13 +511,24 @@ impl App {
                 return true;
             }
             self.saving += 1;
-            self.flash(Level::Info, format!("declaring {} incident…", form.severity));
-            fx.push(Effect::Declare { title, service, severity: form.severity });
+            self.flash(
+                Level::Info,
+                format!("declaring {} incident…", form.severity),
+            );
+            fx.push(Effect::Declare {
+                title,
+                service,
+                severity: form.severity,
+            });
             return false;
         }
         match key.code {
-            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => form.field = (form.field + 1) % IncidentForm::FIELDS,
-            KeyCode::BackTab | KeyCode::Up => form.field = (form.field + IncidentForm::FIELDS - 1) % IncidentForm::FIELDS,
+            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
+                form.field = (form.field + 1) % IncidentForm::FIELDS
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                form.field = (form.field + IncidentForm::FIELDS - 1) % IncidentForm::FIELDS
+            }
             _ if form.field == 2 => match key.code {
                 KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('+') | KeyCode::Char('k') => {
                     if let Some(s) = form.severity.raised() {
@@ -439,7 +538,9 @@ impl App {
                 KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('-') | KeyCode::Char('j') => {
                     form.severity = Severity::ALL[(form.severity as usize + 1).min(3)];
                 }
-                KeyCode::Char(c @ '1'..='4') => form.severity = Severity::ALL[(c as u8 - b'1') as usize],
+                KeyCode::Char(c @ '1'..='4') => {
+                    form.severity = Severity::ALL[(c as u8 - b'1') as usize]
+                }
                 _ => {}
             },
             _ => {
@@ -482,9 +583,15 @@ impl App {
             "theme" if !arg.is_empty() => fx.push(Effect::LoadTheme(arg.to_string())),
             "theme" => {
                 let names: Vec<&str> = crate::theme::BUNDLED.iter().map(|(n, _)| *n).collect();
-                self.flash(Level::Info, format!("theme {} (bundled: {})", self.theme.name, names.join(", ")));
+                self.flash(
+                    Level::Info,
+                    format!("theme {} (bundled: {})", self.theme.name, names.join(", ")),
+                );
             }
-            other => self.flash(Level::Error, format!("unknown command :{other} (try :help, :incidents, :theme NAME, :q)")),
+            other => self.flash(
+                Level::Error,
+                format!("unknown command :{other} (try :help, :incidents, :theme NAME, :q)"),
+            ),
         }
     }
 }

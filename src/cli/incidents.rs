@@ -21,7 +21,10 @@ fn incident_json(inc: &Incident, now: DateTime<Utc>) -> serde_json::Value {
     let mut v = serde_json::to_value(inc).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
         obj.insert("countdown".into(), countdown_text(inc, now).into());
-        obj.insert("breached".into(), matches!(inc.countdown(now), Countdown::Breached(_)).into());
+        obj.insert(
+            "breached".into(),
+            matches!(inc.countdown(now), Countdown::Breached(_)).into(),
+        );
     }
     v
 }
@@ -44,7 +47,10 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
     let (mut book, issues) = match store.load() {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: cannot read incidents in {}: {e}", workspace.display());
+            eprintln!(
+                "error: cannot read incidents in {}: {e}",
+                workspace.display()
+            );
             return exit::FAILURE;
         }
     };
@@ -54,12 +60,21 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
         IncidentsCmd::List { json, all } => {
             let order = book.sorted_indices("", all);
             if json {
-                let list: Vec<serde_json::Value> = order.iter().map(|&i| incident_json(book.by_index(i), now)).collect();
-                println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+                let list: Vec<serde_json::Value> = order
+                    .iter()
+                    .map(|&i| incident_json(book.by_index(i), now))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
             } else if order.is_empty() {
                 println!("no {}incidents", if all { "" } else { "active " });
             } else {
-                println!("{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} TITLE", "SEV", "ID", "STATUS", "AGE", "RESPOND", "SERVICE");
+                println!(
+                    "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} TITLE",
+                    "SEV", "ID", "STATUS", "AGE", "RESPOND", "SERVICE"
+                );
                 for &i in &order {
                     let inc = book.by_index(i);
                     println!(
@@ -85,16 +100,34 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
                 }
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&incident_json(inc, now)).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&incident_json(inc, now)).unwrap_or_default()
+                );
             } else {
                 println!("{} {} [{}]", inc.severity, inc.title, inc.status);
                 println!("id       {}", inc.id);
                 println!("service  {} ({})", inc.service, inc.env);
-                println!("started  {} by {}", inc.started_at.to_rfc3339(), inc.created_by);
-                println!("respond  {} ({}: within {})", countdown_text(inc, now), inc.severity.meaning(), coarse_duration(inc.severity.response_target()));
+                println!(
+                    "started  {} by {}",
+                    inc.started_at.to_rfc3339(),
+                    inc.created_by
+                );
+                println!(
+                    "respond  {} ({}: within {})",
+                    countdown_text(inc, now),
+                    inc.severity.meaning(),
+                    coarse_duration(inc.severity.response_target())
+                );
                 println!("timeline");
                 for e in &inc.timeline {
-                    println!("  {}  {:<9} {}: {}", e.at.to_rfc3339(), e.change.label(), e.by, e.change.message());
+                    println!(
+                        "  {}  {:<9} {}: {}",
+                        e.at.to_rfc3339(),
+                        e.change.label(),
+                        e.by,
+                        e.change.message()
+                    );
                 }
             }
             return exit::OK;
@@ -103,7 +136,12 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
             eprintln!("error: read-only: started with --readonly, nothing was changed");
             return exit::READ_ONLY;
         }
-        IncidentsCmd::New { title, service, severity, env } => {
+        IncidentsCmd::New {
+            title,
+            service,
+            severity,
+            env,
+        } => {
             if title.trim().is_empty() || service.trim().is_empty() {
                 eprintln!("error: --title and --service must not be empty");
                 return exit::USAGE;
@@ -125,7 +163,10 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
                 return resolve_id(&book, &id).err().unwrap_or(exit::NOT_FOUND);
             };
             let Some(to) = to.or(inc.severity.raised()) else {
-                eprintln!("error: refused: {}: already P1: nothing higher to escalate to", inc.id);
+                eprintln!(
+                    "error: refused: {}: already P1: nothing higher to escalate to",
+                    inc.id
+                );
                 return exit::REFUSED;
             };
             (id, IncidentChange::Escalated { to, message })
@@ -139,7 +180,12 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
         Err(code) => return code,
     };
     let label = change.label();
-    let event = IncidentEvent { incident_id: id.clone(), at: Utc::now(), by: operator.to_string(), change };
+    let event = IncidentEvent {
+        incident_id: id.clone(),
+        at: Utc::now(),
+        by: operator.to_string(),
+        change,
+    };
     match store.commit(&mut book, &event).1 {
         Ok(()) => {
             println!("{label} {id}");

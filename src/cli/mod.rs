@@ -28,7 +28,11 @@ pub mod exit {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "shiftdeck", version, about = "The shift screen for the person holding the pager.")]
+#[command(
+    name = "shiftdeck",
+    version,
+    about = "The shift screen for the person holding the pager."
+)]
 pub struct Cli {
     /// Workspace directory (default: the platform data dir, e.g. ~/.local/share/shiftdeck).
     #[arg(long, global = true, env = "SHIFTDECK_WORKSPACE", value_name = "DIR")]

@@ -77,7 +77,12 @@ impl TryFrom<EventLine> for IncidentEvent {
                 ));
             }
         };
-        Ok(IncidentEvent { incident_id: l.incident_id, at: l.at, by: l.by, change })
+        Ok(IncidentEvent {
+            incident_id: l.incident_id,
+            at: l.at,
+            by: l.by,
+            change,
+        })
     }
 }
 
@@ -328,7 +333,9 @@ pub enum IncidentRefusal {
 impl fmt::Display for IncidentRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IncidentRefusal::AlreadyAcknowledged { by } => write!(f, "already acknowledged by {by}"),
+            IncidentRefusal::AlreadyAcknowledged { by } => {
+                write!(f, "already acknowledged by {by}")
+            }
             IncidentRefusal::AlreadyResolved { by } => write!(f, "already resolved by {by}"),
             IncidentRefusal::AlreadyP1 => f.write_str("already P1: nothing higher to escalate to"),
             IncidentRefusal::NotResolved => f.write_str("not resolved: nothing to reopen"),
@@ -342,13 +349,21 @@ impl Incident {
     /// the CLI refuse the same things with the same words.
     pub fn check(&self, change: &IncidentChange) -> Result<(), IncidentRefusal> {
         let resolved_by = || IncidentRefusal::AlreadyResolved {
-            by: self.resolved.as_ref().map(|(_, b)| b.clone()).unwrap_or_default(),
+            by: self
+                .resolved
+                .as_ref()
+                .map(|(_, b)| b.clone())
+                .unwrap_or_default(),
         };
         match change {
             IncidentChange::Acknowledged { .. } => match self.status {
                 IncidentStatus::Open => Ok(()),
                 IncidentStatus::Acknowledged => Err(IncidentRefusal::AlreadyAcknowledged {
-                    by: self.acknowledged.as_ref().map(|(_, b)| b.clone()).unwrap_or_default(),
+                    by: self
+                        .acknowledged
+                        .as_ref()
+                        .map(|(_, b)| b.clone())
+                        .unwrap_or_default(),
                 }),
                 IncidentStatus::Resolved => Err(resolved_by()),
             },
@@ -399,7 +414,12 @@ pub struct IncidentBook {
 
 impl Default for IncidentBook {
     fn default() -> Self {
-        IncidentBook { incidents: Vec::new(), index: HashMap::new(), orphans: Vec::new(), keep_timelines: true }
+        IncidentBook {
+            incidents: Vec::new(),
+            index: HashMap::new(),
+            orphans: Vec::new(),
+            keep_timelines: true,
+        }
     }
 }
 
@@ -451,7 +471,10 @@ impl IncidentBook {
     /// A book that folds state but keeps no timelines: for a process that
     /// only checks changes (the TUI's store thread), at a fraction of the memory.
     pub fn state_only() -> IncidentBook {
-        IncidentBook { keep_timelines: false, ..IncidentBook::default() }
+        IncidentBook {
+            keep_timelines: false,
+            ..IncidentBook::default()
+        }
     }
 
     /// Forget everything (a file was replaced); keeps the timeline setting.
@@ -483,7 +506,10 @@ impl IncidentBook {
 
     /// Active incidents of a severity (for the status bar).
     pub fn open_count(&self, severity: Severity) -> usize {
-        self.incidents.iter().filter(|i| i.is_active() && i.severity == severity).count()
+        self.incidents
+            .iter()
+            .filter(|i| i.is_active() && i.severity == severity)
+            .count()
     }
 
     /// Indices of incidents in display order: active before resolved, then
@@ -524,7 +550,9 @@ impl IncidentBook {
         match hits.len() {
             1 => Ok(hits[0]),
             0 => Err(format!("no incident {key:?}")),
-            n => Err(format!("{key:?} matches {n} incidents: give more of the id")),
+            n => Err(format!(
+                "{key:?} matches {n} incidents: give more of the id"
+            )),
         }
     }
 }
@@ -532,7 +560,11 @@ impl IncidentBook {
 /// A fresh incident id, `inc_YYYYMMDD_HHMM_<rand>` (incident-log runbook),
 /// in UTC, with six hex digits of randomness.
 pub fn new_incident_id(now: DateTime<Utc>, random: u32) -> String {
-    format!("inc_{}_{:06x}", now.format("%Y%m%d_%H%M"), random & 0x00ff_ffff)
+    format!(
+        "inc_{}_{:06x}",
+        now.format("%Y%m%d_%H%M"),
+        random & 0x00ff_ffff
+    )
 }
 
 /// Whether a string has the shape of an incident id.

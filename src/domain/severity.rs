@@ -83,7 +83,9 @@ impl FromStr for Severity {
             "P2" | "2" => Ok(Severity::P2),
             "P3" | "3" => Ok(Severity::P3),
             "P4" | "4" => Ok(Severity::P4),
-            other => Err(format!("unknown severity {other:?}: expected P1, P2, P3 or P4")),
+            other => Err(format!(
+                "unknown severity {other:?}: expected P1, P2, P3 or P4"
+            )),
         }
     }
 }
@@ -113,6 +115,10 @@ mod tests {
     fn parses_loosely_and_rejects_clearly() {
         assert_eq!("p2".parse::<Severity>(), Ok(Severity::P2));
         assert_eq!(" 1 ".parse::<Severity>(), Ok(Severity::P1));
-        assert!("P5".parse::<Severity>().unwrap_err().contains("P1, P2, P3 or P4"));
+        assert!(
+            "P5".parse::<Severity>()
+                .unwrap_err()
+                .contains("P1, P2, P3 or P4")
+        );
     }
 }

@@ -2,9 +2,9 @@
 //! `incidents/events.jsonl` (timeline), both append-only.
 
 use super::jsonl::{JsonlTail, LineIssue, LockedAppend, append_line};
-use crate::domain::{IncidentBook, IncidentEvent, IncidentRecord, IncidentRefusal};
 use crate::domain::Severity;
 use crate::domain::incident::new_incident_id;
+use crate::domain::{IncidentBook, IncidentEvent, IncidentRecord, IncidentRefusal};
 use chrono::Utc;
 use std::fmt;
 use std::io;
@@ -121,7 +121,12 @@ impl IncidentStore {
                 }
             }
         }
-        Ok(IncidentDelta { records: r.items, events: e.items, issues, reset: r.reset || e.reset })
+        Ok(IncidentDelta {
+            records: r.items,
+            events: e.items,
+            issues,
+            reset: r.reset || e.reset,
+        })
     }
 
     /// Load everything into a fresh book (the CLI's path).
@@ -144,7 +149,14 @@ impl IncidentStore {
 
     /// Declare a new incident now: a fresh id (`inc_YYYYMMDD_HHMM_<rand>`),
     /// written durably. Returns the record as written.
-    pub fn declare_new(&self, operator: &str, title: &str, service: &str, severity: Severity, env: &str) -> io::Result<IncidentRecord> {
+    pub fn declare_new(
+        &self,
+        operator: &str,
+        title: &str,
+        service: &str,
+        severity: Severity,
+        env: &str,
+    ) -> io::Result<IncidentRecord> {
         let now = Utc::now();
         let record = IncidentRecord {
             id: new_incident_id(now, random24()),
@@ -165,7 +177,11 @@ impl IncidentStore {
     ///
     /// Returns everything read while doing it (including the new event once
     /// written), already folded into `book`, plus the outcome.
-    pub fn commit(&mut self, book: &mut IncidentBook, event: &IncidentEvent) -> (IncidentDelta, Result<(), CommitError>) {
+    pub fn commit(
+        &mut self,
+        book: &mut IncidentBook,
+        event: &IncidentEvent,
+    ) -> (IncidentDelta, Result<(), CommitError>) {
         let mut seen = IncidentDelta::default();
         if let Err(e) = self.ensure_dir() {
             return (seen, Err(CommitError::Io(e)));
@@ -182,7 +198,10 @@ impl IncidentStore {
             Err(e) => return (seen, Err(CommitError::Io(e))),
         }
         let verdict = match book.get(&event.incident_id) {
-            None => Err(CommitError::NotFound(format!("no incident {:?}", event.incident_id))),
+            None => Err(CommitError::NotFound(format!(
+                "no incident {:?}",
+                event.incident_id
+            ))),
             Some(inc) => inc.check(&event.change).map_err(CommitError::Refused),
         };
         if let Err(e) = verdict {
@@ -207,7 +226,10 @@ impl IncidentStore {
 fn random24() -> u32 {
     let mut b = [0u8; 4];
     if getrandom::fill(&mut b).is_err() {
-        let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         return n ^ std::process::id();
     }
     u32::from_le_bytes(b)
@@ -236,7 +258,9 @@ mod tests {
             incident_id: id.into(),
             at: Utc.with_ymd_and_hms(2026, 2, 23, 10, 5, 0).unwrap(),
             by: by.into(),
-            change: IncidentChange::Acknowledged { message: String::new() },
+            change: IncidentChange::Acknowledged {
+                message: String::new(),
+            },
         }
     }
 
@@ -251,10 +275,16 @@ mod tests {
         res.unwrap();
         assert_eq!(delta.records.len(), 1);
         assert_eq!(delta.events.len(), 1, "the written event is read back");
-        assert_eq!(book.get("inc_1").unwrap().status, IncidentStatus::Acknowledged);
+        assert_eq!(
+            book.get("inc_1").unwrap().status,
+            IncidentStatus::Acknowledged
+        );
 
         let (again, _) = IncidentStore::new(ws.path()).load().unwrap();
-        assert_eq!(again.get("inc_1").unwrap().acknowledged.as_ref().unwrap().1, "ana");
+        assert_eq!(
+            again.get("inc_1").unwrap().acknowledged.as_ref().unwrap().1,
+            "ana"
+        );
     }
 
     #[test]
@@ -265,14 +295,21 @@ mod tests {
         mine.declare(&record("inc_2")).unwrap();
         let (mut my_book, _) = mine.load().unwrap();
         let (mut their_book, _) = theirs.load().unwrap();
-        theirs.commit(&mut their_book, &ack("inc_2", "bo")).1.unwrap();
+        theirs
+            .commit(&mut their_book, &ack("inc_2", "bo"))
+            .1
+            .unwrap();
         let (_, res) = mine.commit(&mut my_book, &ack("inc_2", "ana"));
         match res {
             Err(CommitError::Refused(r)) => assert_eq!(r.to_string(), "already acknowledged by bo"),
             other => panic!("expected a refusal, got {other:?}"),
         }
         let events = std::fs::read_to_string(mine.events_path()).unwrap();
-        assert_eq!(events.lines().count(), 1, "nothing was overwritten or doubled");
+        assert_eq!(
+            events.lines().count(),
+            1,
+            "nothing was overwritten or doubled"
+        );
     }
 
     #[test]

@@ -25,7 +25,13 @@ pub struct LineIssue {
 
 impl fmt::Display for LineIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {} (line left in place, skipped)", self.path.display(), self.line, self.message)
+        write!(
+            f,
+            "{}:{}: {} (line left in place, skipped)",
+            self.path.display(),
+            self.line,
+            self.message
+        )
     }
 }
 
@@ -40,9 +46,16 @@ impl LockedAppend {
     /// Open (creating if needed) and take the exclusive lock. Blocks while
     /// another process holds it; writers hold it for one line.
     pub fn open(path: &Path) -> io::Result<LockedAppend> {
-        let file = OpenOptions::new().create(true).append(true).read(true).open(path)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
         file.lock()?;
-        Ok(LockedAppend { file, path: path.to_path_buf() })
+        Ok(LockedAppend {
+            file,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -63,7 +76,10 @@ impl LockedAppend {
             }
         }
         serde_json::to_writer(&mut buf, value).map_err(io::Error::other)?;
-        debug_assert!(!buf[1..].contains(&b'\n'), "compact JSON never holds a raw newline");
+        debug_assert!(
+            !buf[1..].contains(&b'\n'),
+            "compact JSON never holds a raw newline"
+        );
         buf.push(b'\n');
         self.file.write_all(&buf)?;
         self.file.sync_data()
@@ -87,7 +103,11 @@ pub struct TailRead<T> {
 
 impl<T> Default for TailRead<T> {
     fn default() -> Self {
-        TailRead { items: Vec::new(), issues: Vec::new(), reset: false }
+        TailRead {
+            items: Vec::new(),
+            issues: Vec::new(),
+            reset: false,
+        }
     }
 }
 
@@ -103,7 +123,12 @@ pub struct JsonlTail {
 
 impl JsonlTail {
     pub fn new(path: PathBuf) -> JsonlTail {
-        JsonlTail { path, offset: 0, lines: 0, identity: None }
+        JsonlTail {
+            path,
+            offset: 0,
+            lines: 0,
+            identity: None,
+        }
     }
 
     pub fn path(&self) -> &Path {

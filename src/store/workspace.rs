@@ -11,9 +11,18 @@ const DEFAULTS: &[(&str, &str)] = &[("shiftdeck.toml", include_str!("../../data/
 /// The demo's files. Their timestamps are shifted so that [`DEMO_NOW`]
 /// becomes the moment the demo starts.
 const DEMO: &[(&str, &str)] = &[
-    ("shiftdeck.toml", include_str!("../../data/demo/shiftdeck.toml")),
-    ("incidents/incidents.jsonl", include_str!("../../data/demo/incidents/incidents.jsonl")),
-    ("incidents/events.jsonl", include_str!("../../data/demo/incidents/events.jsonl")),
+    (
+        "shiftdeck.toml",
+        include_str!("../../data/demo/shiftdeck.toml"),
+    ),
+    (
+        "incidents/incidents.jsonl",
+        include_str!("../../data/demo/incidents/incidents.jsonl"),
+    ),
+    (
+        "incidents/events.jsonl",
+        include_str!("../../data/demo/incidents/events.jsonl"),
+    ),
 ];
 
 /// The instant the demo's story is told from.
@@ -36,7 +45,9 @@ impl Workspace {
         }
         directories::ProjectDirs::from("", "", "shiftdeck")
             .map(|d| d.data_dir().to_path_buf())
-            .ok_or_else(|| io::Error::other("no home directory to put the workspace in: pass --workspace DIR"))
+            .ok_or_else(|| {
+                io::Error::other("no home directory to put the workspace in: pass --workspace DIR")
+            })
     }
 
     /// Open a workspace, creating it from the bundled defaults when it does
@@ -49,15 +60,22 @@ impl Workspace {
         for (rel, text) in DEFAULTS {
             write_new(&root.join(rel), text.as_bytes())?;
         }
-        Ok(Workspace { root: root.to_path_buf() })
+        Ok(Workspace {
+            root: root.to_path_buf(),
+        })
     }
 
     /// Open an existing workspace without creating anything (read-only use).
     pub fn open_existing(root: &Path) -> io::Result<Workspace> {
         if root.is_dir() {
-            Ok(Workspace { root: root.to_path_buf() })
+            Ok(Workspace {
+                root: root.to_path_buf(),
+            })
         } else {
-            Err(io::Error::new(io::ErrorKind::NotFound, format!("no workspace at {}", root.display())))
+            Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("no workspace at {}", root.display()),
+            ))
         }
     }
 
@@ -71,10 +89,16 @@ impl Workspace {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            let body = if rel.ends_with(".jsonl") { shift_times(text, shift) } else { text.to_string() };
+            let body = if rel.ends_with(".jsonl") {
+                shift_times(text, shift)
+            } else {
+                text.to_string()
+            };
             std::fs::write(&path, body)?;
         }
-        Ok(Workspace { root: root.to_path_buf() })
+        Ok(Workspace {
+            root: root.to_path_buf(),
+        })
     }
 
     pub fn config_path(&self) -> PathBuf {
@@ -84,7 +108,11 @@ impl Workspace {
 
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
         Ok(mut f) => {
             f.write_all(bytes)?;
             f.sync_all()
@@ -103,9 +131,10 @@ fn shift_times(text: &str, shift: chrono::Duration) -> String {
                 if let Some(obj) = v.as_object_mut() {
                     for field in TIME_FIELDS {
                         if let Some(serde_json::Value::String(s)) = obj.get_mut(*field)
-                            && let Ok(t) = s.parse::<DateTime<Utc>>() {
-                                *s = (t + shift).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                            }
+                            && let Ok(t) = s.parse::<DateTime<Utc>>()
+                        {
+                            *s = (t + shift).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                        }
                     }
                 }
                 out.push_str(&v.to_string());
@@ -131,7 +160,10 @@ mod tests {
         assert!(root.join("incidents").is_dir() && root.join("journal").is_dir());
         std::fs::write(ws.config_path(), "operator = \"mine\"\n").unwrap();
         Workspace::open_or_create(&root).unwrap();
-        assert_eq!(std::fs::read_to_string(ws.config_path()).unwrap(), "operator = \"mine\"\n");
+        assert_eq!(
+            std::fs::read_to_string(ws.config_path()).unwrap(),
+            "operator = \"mine\"\n"
+        );
     }
 
     #[test]
@@ -145,13 +177,32 @@ mod tests {
         assert!(book.orphan_events() == 0);
         use crate::domain::{IncidentStatus, Severity};
         for sev in Severity::ALL {
-            assert!(book.all().iter().any(|i| i.severity == sev), "{sev} present");
+            assert!(
+                book.all().iter().any(|i| i.severity == sev),
+                "{sev} present"
+            );
         }
-        for st in [IncidentStatus::Open, IncidentStatus::Acknowledged, IncidentStatus::Resolved] {
+        for st in [
+            IncidentStatus::Open,
+            IncidentStatus::Acknowledged,
+            IncidentStatus::Resolved,
+        ] {
             assert!(book.all().iter().any(|i| i.status == st), "{st} present");
         }
-        let latest = book.all().iter().flat_map(|i| i.timeline.iter().map(|e| e.at).chain([i.started_at])).max().unwrap();
-        assert!(latest <= now && now - latest < chrono::Duration::hours(1), "story ends just before now");
-        assert!(book.all().iter().any(|i| matches!(i.countdown(now), crate::domain::Countdown::Breached(_))));
+        let latest = book
+            .all()
+            .iter()
+            .flat_map(|i| i.timeline.iter().map(|e| e.at).chain([i.started_at]))
+            .max()
+            .unwrap();
+        assert!(
+            latest <= now && now - latest < chrono::Duration::hours(1),
+            "story ends just before now"
+        );
+        assert!(
+            book.all()
+                .iter()
+                .any(|i| matches!(i.countdown(now), crate::domain::Countdown::Breached(_)))
+        );
     }
 }

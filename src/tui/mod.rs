@@ -19,7 +19,10 @@ use tokio::sync::mpsc;
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 
 pub fn run(app: App, workspace: Workspace) -> color_eyre::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let result = rt.block_on(event_loop(app, workspace));
     terminal::restore();
     // Input reader tasks may be blocked in a read; do not wait for them.
@@ -29,7 +32,11 @@ pub fn run(app: App, workspace: Workspace) -> color_eyre::Result<()> {
 
 async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let store = store_worker::spawn(workspace.root.clone(), app.config.operator.clone(), tx.clone());
+    let store = store_worker::spawn(
+        workspace.root.clone(),
+        app.config.operator.clone(),
+        tx.clone(),
+    );
 
     terminal::enter()?;
     let writer = terminal::FrameWriter::new();
@@ -75,23 +82,43 @@ async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()
     Ok(())
 }
 
-fn draw(term: &mut Terminal<CrosstermBackend<terminal::FrameWriter>>, writer: &terminal::FrameWriter, app: &mut App) -> std::io::Result<()> {
+fn draw(
+    term: &mut Terminal<CrosstermBackend<terminal::FrameWriter>>,
+    writer: &terminal::FrameWriter,
+    app: &mut App,
+) -> std::io::Result<()> {
     term.draw(|f| crate::ui::render(app, f))?;
     writer.commit()?;
     app.dirty = false;
     Ok(())
 }
 
-fn handle(app: &mut App, msg: Msg, store: &store_worker::StoreHandle, tx: &mpsc::UnboundedSender<Msg>) {
+fn handle(
+    app: &mut App,
+    msg: Msg,
+    store: &store_worker::StoreHandle,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
     for effect in app.update(msg) {
         match effect {
-            Effect::Declare { title, service, severity } => store.declare(title, service, severity),
-            Effect::Commit { incident_id, change } => store.commit(incident_id, change),
+            Effect::Declare {
+                title,
+                service,
+                severity,
+            } => store.declare(title, service, severity),
+            Effect::Commit {
+                incident_id,
+                change,
+            } => store.commit(incident_id, change),
             Effect::LoadTheme(name) => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let dir = crate::settings::user_config_dir().map(|d| d.join("themes"));
-                    let (theme, problems) = crate::theme::resolve(&name, dir.as_deref(), crate::theme::truecolor_from_env());
+                    let (theme, problems) = crate::theme::resolve(
+                        &name,
+                        dir.as_deref(),
+                        crate::theme::truecolor_from_env(),
+                    );
                     let _ = tx.send(Msg::ThemeLoaded(theme, problems));
                 });
             }
@@ -154,7 +181,12 @@ fn spawn_clock(tx: mpsc::UnboundedSender<Msg>) {
 fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
     use tokio::signal::unix::{SignalKind, signal};
     tokio::spawn(async move {
-        let (Ok(mut hup), Ok(mut term)) = (signal(SignalKind::hangup()), signal(SignalKind::terminate())) else { return };
+        let (Ok(mut hup), Ok(mut term)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
         tokio::select! {
             _ = hup.recv() => {}
             _ = term.recv() => {}

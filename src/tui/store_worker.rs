@@ -15,8 +15,15 @@ use tokio::sync::mpsc;
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
 enum Command {
-    Declare { title: String, service: String, severity: Severity },
-    Commit { incident_id: String, change: IncidentChange },
+    Declare {
+        title: String,
+        service: String,
+        severity: Severity,
+    },
+    Commit {
+        incident_id: String,
+        change: IncidentChange,
+    },
     Stop,
 }
 
@@ -27,11 +34,18 @@ pub struct StoreHandle {
 
 impl StoreHandle {
     pub fn declare(&self, title: String, service: String, severity: Severity) {
-        let _ = self.tx.send(Command::Declare { title, service, severity });
+        let _ = self.tx.send(Command::Declare {
+            title,
+            service,
+            severity,
+        });
     }
 
     pub fn commit(&self, incident_id: String, change: IncidentChange) {
-        let _ = self.tx.send(Command::Commit { incident_id, change });
+        let _ = self.tx.send(Command::Commit {
+            incident_id,
+            change,
+        });
     }
 
     /// Finish the writes already asked for, then stop.
@@ -49,10 +63,18 @@ pub fn spawn(workspace: PathBuf, operator: String, app: mpsc::UnboundedSender<Ms
         .name("store".into())
         .spawn(move || worker(workspace, operator, rx, app))
         .expect("spawn the store thread");
-    StoreHandle { tx, thread: Some(thread) }
+    StoreHandle {
+        tx,
+        thread: Some(thread),
+    }
 }
 
-fn worker(workspace: PathBuf, operator: String, rx: std_mpsc::Receiver<Command>, app: mpsc::UnboundedSender<Msg>) {
+fn worker(
+    workspace: PathBuf,
+    operator: String,
+    rx: std_mpsc::Receiver<Command>,
+    app: mpsc::UnboundedSender<Msg>,
+) {
     let mut store = IncidentStore::new(&workspace);
     let mut book = IncidentBook::state_only();
     let read = |store: &mut IncidentStore, book: &mut IncidentBook, force: bool| {
@@ -84,18 +106,28 @@ fn worker(workspace: PathBuf, operator: String, rx: std_mpsc::Receiver<Command>,
         let mut declared = None;
         let outcome = match cmd {
             Command::Stop => return,
-            Command::Declare { title, service, severity } => {
-                match store.declare_new(&operator, &title, &service, severity, "prod") {
-                    Ok(r) => {
-                        declared = Some(r.id.clone());
-                        Ok(format!("declared {} {} — {}", r.severity, r.id, r.title))
-                    }
-                    Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
+            Command::Declare {
+                title,
+                service,
+                severity,
+            } => match store.declare_new(&operator, &title, &service, severity, "prod") {
+                Ok(r) => {
+                    declared = Some(r.id.clone());
+                    Ok(format!("declared {} {} — {}", r.severity, r.id, r.title))
                 }
-            }
-            Command::Commit { incident_id, change } => {
+                Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
+            },
+            Command::Commit {
+                incident_id,
+                change,
+            } => {
                 let label = change.label();
-                let event = IncidentEvent { incident_id: incident_id.clone(), at: chrono::Utc::now(), by: operator.clone(), change };
+                let event = IncidentEvent {
+                    incident_id: incident_id.clone(),
+                    at: chrono::Utc::now(),
+                    by: operator.clone(),
+                    change,
+                };
                 let (delta, res) = store.commit(&mut book, &event);
                 if !delta.is_empty() {
                     let _ = app.send(Msg::Incidents(delta));

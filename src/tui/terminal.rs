@@ -2,7 +2,10 @@
 //! signal), and written to one whole frame at a time.
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::terminal::{self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
 use crossterm::{cursor, execute, queue};
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,7 +29,13 @@ pub fn unsuitable() -> Option<String> {
 pub fn enter() -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide, terminal::Clear(terminal::ClearType::All))
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide,
+        terminal::Clear(terminal::ClearType::All)
+    )
 }
 
 /// Put the terminal back as it was. Safe to call any number of times, from
@@ -34,7 +43,12 @@ pub fn enter() -> io::Result<()> {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
-        let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            out,
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
         let _ = terminal::disable_raw_mode();
         let _ = out.flush();
     }
@@ -59,7 +73,9 @@ pub struct FrameWriter {
 
 impl FrameWriter {
     pub fn new() -> FrameWriter {
-        FrameWriter { buf: std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(64 * 1024))) }
+        FrameWriter {
+            buf: std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(64 * 1024))),
+        }
     }
 
     /// Send what was drawn since the last commit. Returns the bytes written.
@@ -82,7 +98,10 @@ impl FrameWriter {
 
 impl Write for FrameWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.buf.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(data);
+        self.buf
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(data);
         Ok(data.len())
     }
 
@@ -94,7 +113,11 @@ impl Write for FrameWriter {
 /// Whether the terminal on standard input has hung up (the SSH link dropped
 /// without a SIGHUP reaching us): poll(2) with no wait.
 pub fn hung_up() -> bool {
-    let mut fds = libc::pollfd { fd: 0, events: libc::POLLIN, revents: 0 };
+    let mut fds = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one valid pollfd, zero timeout.
     let n = unsafe { libc::poll(&mut fds, 1, 0) };
     n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0

@@ -27,7 +27,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 fn popup(app: &App, frame: &mut Frame, area: Rect, w: u16, h: u16, title: String) -> Rect {
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
-    let block = framed(app, Line::styled(format!(" {title} "), app.theme.style(Role::Title)), true);
+    let block = framed(
+        app,
+        Line::styled(format!(" {title} "), app.theme.style(Role::Title)),
+        true,
+    );
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     inner
@@ -37,40 +41,95 @@ fn popup(app: &App, frame: &mut Frame, area: Rect, w: u16, h: u16, title: String
 fn field(app: &App, frame: &mut Frame, rect: Rect, input: &TextArea<'static>, focused: bool) {
     let mut ta = input.clone();
     ta.set_cursor_line_style(Style::default());
-    ta.set_cursor_style(if focused { app.theme.style(Role::Selection) } else { Style::default() });
+    ta.set_cursor_style(if focused {
+        app.theme.style(Role::Selection)
+    } else {
+        Style::default()
+    });
     ta.set_style(app.theme.style(Role::Text));
     frame.render_widget(&ta, rect);
 }
 
 fn row(inner: Rect, y: u16) -> Rect {
-    Rect { y: inner.y + y, height: 1, ..inner }
+    Rect {
+        y: inner.y + y,
+        height: 1,
+        ..inner
+    }
 }
 
 fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     match d {
         Dialog::NewIncident(form) => new_incident(app, form, frame, area),
-        Dialog::Text { heading, editor, resolve, .. } => {
+        Dialog::Text {
+            heading,
+            editor,
+            resolve,
+            ..
+        } => {
             let inner = popup(app, frame, area, 76, 7, heading.clone());
-            let prompt = if *resolve { "Resolution (optional):" } else { "Note:" };
+            let prompt = if *resolve {
+                "Resolution (optional):"
+            } else {
+                "Note:"
+            };
             frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));
             field(app, frame, row(inner, 1), editor, true);
-            let help = if *resolve { "enter resolves · esc cancels" } else { "enter saves the note · esc cancels" };
-            frame.render_widget(Paragraph::new(Line::styled(help, t.style(Role::Key))), row(inner, inner.height.saturating_sub(1)));
+            let help = if *resolve {
+                "enter resolves · esc cancels"
+            } else {
+                "enter saves the note · esc cancels"
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(help, t.style(Role::Key))),
+                row(inner, inner.height.saturating_sub(1)),
+            );
         }
         Dialog::Confirm(c) => {
-            let inner = popup(app, frame, area, 76, c.lines.len() as u16 + 4, c.title.clone());
+            let inner = popup(
+                app,
+                frame,
+                area,
+                76,
+                c.lines.len() as u16 + 4,
+                c.title.clone(),
+            );
             let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
             lines.push(Line::raw(""));
-            lines.push(Line::styled("y or enter confirms · n or esc cancels", t.style(Role::Key)));
+            lines.push(Line::styled(
+                "y or enter confirms · n or esc cancels",
+                t.style(Role::Key),
+            ));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Dialog::Filter(editor) | Dialog::Command(editor) => {
-            let prefix = if matches!(d, Dialog::Filter(_)) { "/" } else { ":" };
-            let hints = Rect { y: area.y + area.height.saturating_sub(1), height: 1, ..area };
+            let prefix = if matches!(d, Dialog::Filter(_)) {
+                "/"
+            } else {
+                ":"
+            };
+            let hints = Rect {
+                y: area.y + area.height.saturating_sub(1),
+                height: 1,
+                ..area
+            };
             frame.render_widget(Clear, hints);
-            frame.render_widget(Paragraph::new(Line::styled(prefix, t.style(Role::Key))), Rect { width: 1, ..hints });
-            field(app, frame, Rect { x: hints.x + 1, width: hints.width.saturating_sub(1), ..hints }, editor, true);
+            frame.render_widget(
+                Paragraph::new(Line::styled(prefix, t.style(Role::Key))),
+                Rect { width: 1, ..hints },
+            );
+            field(
+                app,
+                frame,
+                Rect {
+                    x: hints.x + 1,
+                    width: hints.width.saturating_sub(1),
+                    ..hints
+                },
+                editor,
+                true,
+            );
         }
     }
 }
@@ -79,10 +138,18 @@ fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let inner = popup(app, frame, area, 70, 10, "Declare an incident".into());
     let label = |text: &str, focused: bool| {
-        let style = if focused { t.style(Role::Key) } else { t.style(Role::Muted) };
+        let style = if focused {
+            t.style(Role::Key)
+        } else {
+            t.style(Role::Muted)
+        };
         Paragraph::new(Span::styled(format!("{text:<10}"), style))
     };
-    let input_rect = |y: u16| Rect { x: inner.x + 10, width: inner.width.saturating_sub(10), ..row(inner, y) };
+    let input_rect = |y: u16| Rect {
+        x: inner.x + 10,
+        width: inner.width.saturating_sub(10),
+        ..row(inner, y)
+    };
     frame.render_widget(label("Title", form.field == 0), row(inner, 0));
     field(app, frame, input_rect(0), &form.title, form.field == 0);
     frame.render_widget(label("Service", form.field == 1), row(inner, 1));
@@ -91,8 +158,17 @@ fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     for s in Severity::ALL {
         let chosen = s == form.severity;
-        let style = if chosen { t.style(super::incidents::severity_role(s)).patch(t.style(Role::Selection)) } else { t.style(Role::Muted) };
-        let text = if chosen { format!("[{s}]") } else { format!(" {s} ") };
+        let style = if chosen {
+            t.style(super::incidents::severity_role(s))
+                .patch(t.style(Role::Selection))
+        } else {
+            t.style(Role::Muted)
+        };
+        let text = if chosen {
+            format!("[{s}]")
+        } else {
+            format!(" {s} ")
+        };
         spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
     }
@@ -101,23 +177,44 @@ fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(muted_line(
             app,
-            format!("{s}: {} · respond within {} · escalate to {}", s.meaning(), crate::domain::format::coarse_duration(s.response_target()), s.escalation()),
+            format!(
+                "{s}: {} · respond within {} · escalate to {}",
+                s.meaning(),
+                crate::domain::format::coarse_duration(s.response_target()),
+                s.escalation()
+            ),
         ))
         .wrap(Wrap { trim: true }),
-        Rect { height: 2, ..row(inner, 3) },
+        Rect {
+            height: 2,
+            ..row(inner, 3)
+        },
     );
     if let Some(err) = &form.error {
-        frame.render_widget(Paragraph::new(Line::styled(err.clone(), t.style(Role::Error))), row(inner, 6));
+        frame.render_widget(
+            Paragraph::new(Line::styled(err.clone(), t.style(Role::Error))),
+            row(inner, 6),
+        );
     }
-    let help = if form.field == 2 { "←/→ or 1-4 severity · enter declares · tab fields · esc cancels" } else { "tab / enter next field · ctrl-s declares · esc cancels" };
-    frame.render_widget(Paragraph::new(Line::styled(help, t.style(Role::Key))), row(inner, inner.height.saturating_sub(1)));
+    let help = if form.field == 2 {
+        "←/→ or 1-4 severity · enter declares · tab fields · esc cancels"
+    } else {
+        "tab / enter next field · ctrl-s declares · esc cancels"
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(help, t.style(Role::Key))),
+        row(inner, inner.height.saturating_sub(1)),
+    );
 }
 
 fn help(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let ctx = app.focus.context();
     let mut lines = Vec::new();
-    for (c, heading) in [(ctx, format!("{} pane", app.focus.title())), (Context::Global, "Everywhere".to_string())] {
+    for (c, heading) in [
+        (ctx, format!("{} pane", app.focus.title())),
+        (Context::Global, "Everywhere".to_string()),
+    ] {
         if c == Context::Global && ctx == Context::Global {
             continue;
         }
@@ -125,28 +222,63 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         let mut any = false;
         for (keys, binding) in app.keymap.bindings(c) {
             any = true;
-            let desc = binding.desc.clone().unwrap_or_else(|| binding.action.describe().to_string());
-            lines.push(Line::from(vec![Span::styled(format!("  {:<12}", seq_to_string(keys)), t.style(Role::Key)), Span::raw(desc)]));
+            let desc = binding
+                .desc
+                .clone()
+                .unwrap_or_else(|| binding.action.describe().to_string());
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", seq_to_string(keys)), t.style(Role::Key)),
+                Span::raw(desc),
+            ]));
         }
         if !any {
             lines.push(muted_line(app, "  (no keys of its own)"));
         }
         lines.push(Line::raw(""));
     }
-    lines.push(muted_line(app, format!("keymap: {} · : opens the command line (:incidents :theme NAME :problems :q)", app.keymap.name)));
+    lines.push(muted_line(
+        app,
+        format!(
+            "keymap: {} · : opens the command line (:incidents :theme NAME :problems :q)",
+            app.keymap.name
+        ),
+    ));
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let inner = popup(app, frame, area, 72, h, "Keys (↑/↓ scroll, any other key closes)".into());
+    let inner = popup(
+        app,
+        frame,
+        area,
+        72,
+        h,
+        "Keys (↑/↓ scroll, any other key closes)".into(),
+    );
     frame.render_widget(Paragraph::new(lines).scroll((app.help_scroll, 0)), inner);
 }
 
 fn problems(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let mut lines = vec![Line::styled("shiftdeck runs on the defaults for what could not be used:", t.style(Role::Warning)), Line::raw("")];
+    let mut lines = vec![
+        Line::styled(
+            "shiftdeck runs on the defaults for what could not be used:",
+            t.style(Role::Warning),
+        ),
+        Line::raw(""),
+    ];
     for p in &app.problems {
         lines.push(Line::raw(format!("• {p}")));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("any key closes · :problems shows this again · shiftdeck check-config", t.style(Role::Key)));
-    let inner = popup(app, frame, area, 96, area.height.saturating_sub(4), format!("{} problem(s) in your files", app.problems.len()));
+    lines.push(Line::styled(
+        "any key closes · :problems shows this again · shiftdeck check-config",
+        t.style(Role::Key),
+    ));
+    let inner = popup(
+        app,
+        frame,
+        area,
+        96,
+        area.height.saturating_sub(4),
+        format!("{} problem(s) in your files", app.problems.len()),
+    );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

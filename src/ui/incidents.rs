@@ -14,13 +14,22 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     let t = &app.theme;
     let active = app.book.all().iter().filter(|i| i.is_active()).count();
-    let mut v = vec![Span::styled(format!(" · {active} active"), t.style(Role::Muted))];
+    let mut v = vec![Span::styled(
+        format!(" · {active} active"),
+        t.style(Role::Muted),
+    )];
     if app.incidents.show_resolved {
         v.push(Span::styled(" +resolved", t.style(Role::Muted)));
     }
     if !app.incidents.filter.is_empty() {
-        v.push(Span::styled(format!(" /{}", app.incidents.filter), t.style(Role::Key)));
-        v.push(Span::styled(format!(" ({} match)", app.incidents.visible.len()), t.style(Role::Muted)));
+        v.push(Span::styled(
+            format!(" /{}", app.incidents.filter),
+            t.style(Role::Key),
+        ));
+        v.push(Span::styled(
+            format!(" ({} match)", app.incidents.visible.len()),
+            t.style(Role::Muted),
+        ));
     }
     v
 }
@@ -43,7 +52,11 @@ fn status_role(s: IncidentStatus) -> Role {
 }
 
 fn severity_text(app: &App, s: Severity) -> String {
-    if app.theme.markers && s == Severity::P1 { "!P1".into() } else { s.to_string() }
+    if app.theme.markers && s == Severity::P1 {
+        "!P1".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// The response-target cell: a live countdown, BREACHED, or how it ended.
@@ -52,21 +65,35 @@ pub fn countdown_cell(app: &App, inc: &Incident) -> (String, Style) {
     match inc.countdown(app.now) {
         Countdown::Remaining(d) => {
             let warn = d * 4 < inc.severity.response_target();
-            (format!("{} left", short_duration(d)), t.style(if warn { Role::CountdownWarn } else { Role::CountdownOk }))
+            (
+                format!("{} left", short_duration(d)),
+                t.style(if warn {
+                    Role::CountdownWarn
+                } else {
+                    Role::CountdownOk
+                }),
+            )
         }
-        Countdown::Breached(d) => (format!("BREACHED +{}", coarse_duration(d)), t.style(Role::Breached)),
+        Countdown::Breached(d) => (
+            format!("BREACHED +{}", coarse_duration(d)),
+            t.style(Role::Breached),
+        ),
         Countdown::Met => ("met".into(), t.style(Role::Muted)),
-        Countdown::MetLate(d) => (format!("late +{}", coarse_duration(d)), t.style(Role::Warning)),
+        Countdown::MetLate(d) => (
+            format!("late +{}", coarse_duration(d)),
+            t.style(Role::Warning),
+        ),
         Countdown::Closed => ("—".into(), t.style(Role::Muted)),
     }
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(id) = &app.incidents.detail
-        && let Some(inc) = app.book.get(id) {
-            detail(app, inc, frame, area);
-            return;
-        }
+        && let Some(inc) = app.book.get(id)
+    {
+        detail(app, inc, frame, area);
+        return;
+    }
     list(app, frame, area);
 }
 
@@ -77,13 +104,19 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if !app.loaded {
             "loading incidents…".to_string()
         } else if !pane.filter.is_empty() {
-            format!("no incident matches /{} (esc clears the filter)", pane.filter)
+            format!(
+                "no incident matches /{} (esc clears the filter)",
+                pane.filter
+            )
         } else if app.book.is_empty() {
             "no incidents on record. n declares one.".to_string()
         } else {
             "no active incidents. v shows the resolved ones.".to_string()
         };
-        frame.render_widget(Paragraph::new(Line::styled(msg, t.style(Role::Muted))).wrap(Wrap { trim: true }), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(msg, t.style(Role::Muted))).wrap(Wrap { trim: true }),
+            area,
+        );
         return;
     }
     let wide = area.width >= 100;
@@ -105,71 +138,127 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
 
     let rows_on_screen = area.height.saturating_sub(1) as usize;
     let end = (pane.offset + rows_on_screen).min(pane.visible.len());
-    let rows = pane.visible[pane.offset.min(end)..end].iter().enumerate().map(|(k, &i)| {
-        let inc = app.book.by_index(i);
-        let selected = pane.offset + k == pane.selected;
-        let (cd_text, cd_style) = countdown_cell(app, inc);
-        let id = if wide { inc.id.clone() } else { inc.id.rsplit('_').next().unwrap_or(&inc.id).to_string() };
-        let status = if wide {
-            inc.status.as_str()
-        } else {
-            match inc.status {
-                IncidentStatus::Open => "open",
-                IncidentStatus::Acknowledged => "ack",
-                IncidentStatus::Resolved => "done",
-            }
-        };
-        // The selection is a pointer in the gutter and the title in reverse
-        // video: clear at a glance, and a move repaints two short spans
-        // instead of two whole rows (bytes over a slow SSH link).
-        let mut cells = Vec::with_capacity(8);
-        cells.push(Cell::from(if selected { Span::styled(pointer, t.style(Role::FocusBorder)) } else { Span::raw(" ") }));
-        cells.push(Cell::from(Span::styled(severity_text(app, inc.severity), t.style(severity_role(inc.severity)))));
-        cells.push(Cell::from(Span::styled(id, t.style(Role::Muted))));
-        cells.push(if selected { Cell::from(Span::styled(inc.title.as_str(), t.style(Role::Selection))) } else { Cell::from(inc.title.as_str()) });
-        cells.push(Cell::from(inc.service.as_str()));
-        cells.push(Cell::from(Span::styled(status, t.style(status_role(inc.status)))));
-        cells.push(Cell::from(coarse_duration(inc.age(app.now))));
-        cells.push(Cell::from(Span::styled(cd_text, cd_style)));
-        Row::new(cells)
-    });
-    let table = Table::new(rows, widths).header(Row::new(header).style(t.style(Role::Header))).column_spacing(1);
+    let rows = pane.visible[pane.offset.min(end)..end]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let inc = app.book.by_index(i);
+            let selected = pane.offset + k == pane.selected;
+            let (cd_text, cd_style) = countdown_cell(app, inc);
+            let id = if wide {
+                inc.id.clone()
+            } else {
+                inc.id.rsplit('_').next().unwrap_or(&inc.id).to_string()
+            };
+            let status = if wide {
+                inc.status.as_str()
+            } else {
+                match inc.status {
+                    IncidentStatus::Open => "open",
+                    IncidentStatus::Acknowledged => "ack",
+                    IncidentStatus::Resolved => "done",
+                }
+            };
+            // The selection is a pointer in the gutter and the title in reverse
+            // video: clear at a glance, and a move repaints two short spans
+            // instead of two whole rows (bytes over a slow SSH link).
+            let mut cells = Vec::with_capacity(8);
+            cells.push(Cell::from(if selected {
+                Span::styled(pointer, t.style(Role::FocusBorder))
+            } else {
+                Span::raw(" ")
+            }));
+            cells.push(Cell::from(Span::styled(
+                severity_text(app, inc.severity),
+                t.style(severity_role(inc.severity)),
+            )));
+            cells.push(Cell::from(Span::styled(id, t.style(Role::Muted))));
+            cells.push(if selected {
+                Cell::from(Span::styled(inc.title.as_str(), t.style(Role::Selection)))
+            } else {
+                Cell::from(inc.title.as_str())
+            });
+            cells.push(Cell::from(inc.service.as_str()));
+            cells.push(Cell::from(Span::styled(
+                status,
+                t.style(status_role(inc.status)),
+            )));
+            cells.push(Cell::from(coarse_duration(inc.age(app.now))));
+            cells.push(Cell::from(Span::styled(cd_text, cd_style)));
+            Row::new(cells)
+        });
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.style(Role::Header)))
+        .column_spacing(1);
     frame.render_widget(table, area);
 }
 
 fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let tz = app.config.timezone;
-    let when = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let when = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    };
     let (cd_text, cd_style) = countdown_cell(app, inc);
     let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(severity_text(app, inc.severity), t.style(severity_role(inc.severity))),
+            Span::styled(
+                severity_text(app, inc.severity),
+                t.style(severity_role(inc.severity)),
+            ),
             Span::raw(" "),
             Span::styled(inc.title.clone(), t.style(Role::Title)),
         ]),
         Line::from(vec![label("id"), Span::raw(inc.id.clone())]),
-        Line::from(vec![label("status"), Span::styled(inc.status.as_str(), t.style(status_role(inc.status)))]),
-        Line::from(vec![label("service"), Span::raw(format!("{} ({})", inc.service, inc.env))]),
-        Line::from(vec![label("started"), Span::raw(format!("{} by {} · age {}", when(inc.started_at), inc.created_by, coarse_duration(inc.age(app.now))))]),
+        Line::from(vec![
+            label("status"),
+            Span::styled(inc.status.as_str(), t.style(status_role(inc.status))),
+        ]),
+        Line::from(vec![
+            label("service"),
+            Span::raw(format!("{} ({})", inc.service, inc.env)),
+        ]),
+        Line::from(vec![
+            label("started"),
+            Span::raw(format!(
+                "{} by {} · age {}",
+                when(inc.started_at),
+                inc.created_by,
+                coarse_duration(inc.age(app.now))
+            )),
+        ]),
         Line::from(vec![
             label("respond"),
             Span::styled(cd_text, cd_style),
             Span::styled(
-                format!("  {}: within {}, escalate to {}", inc.severity.meaning(), coarse_duration(inc.severity.response_target()), inc.severity.escalation()),
+                format!(
+                    "  {}: within {}, escalate to {}",
+                    inc.severity.meaning(),
+                    coarse_duration(inc.severity.response_target()),
+                    inc.severity.escalation()
+                ),
                 t.style(Role::Muted),
             ),
         ]),
     ];
     if let Some((at, by)) = &inc.acknowledged {
-        lines.push(Line::from(vec![label("acked"), Span::raw(format!("{} by {by}", when(*at)))]));
+        lines.push(Line::from(vec![
+            label("acked"),
+            Span::raw(format!("{} by {by}", when(*at))),
+        ]));
     }
     if let Some((at, by)) = &inc.resolved {
-        lines.push(Line::from(vec![label("resolved"), Span::raw(format!("{} by {by}", when(*at)))]));
+        lines.push(Line::from(vec![
+            label("resolved"),
+            Span::raw(format!("{} by {by}", when(*at))),
+        ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!("Timeline ({} events)", inc.timeline.len()), t.style(Role::Header)));
+    lines.push(Line::styled(
+        format!("Timeline ({} events)", inc.timeline.len()),
+        t.style(Role::Header),
+    ));
     lines.push(Line::from(vec![
         Span::styled(format!("{}  ", when(inc.started_at)), t.style(Role::Muted)),
         Span::styled(format!("{:<9} ", "declared"), t.style(Role::Key)),
@@ -178,7 +267,11 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
     for e in &inc.timeline {
         let mut text = e.change.message().to_string();
         if let crate::domain::IncidentChange::Escalated { to, .. } = &e.change {
-            text = if text.is_empty() { format!("to {to}") } else { format!("to {to}: {text}") };
+            text = if text.is_empty() {
+                format!("to {to}")
+            } else {
+                format!("to {to}: {text}")
+            };
         }
         lines.push(Line::from(vec![
             Span::styled(format!("{}  ", when(e.at)), t.style(Role::Muted)),
@@ -187,6 +280,8 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
             Span::raw(text),
         ]));
     }
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.incidents.detail_scroll, 0));
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((app.incidents.detail_scroll, 0));
     frame.render_widget(p, area);
 }

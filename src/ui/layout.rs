@@ -19,32 +19,63 @@ pub fn screen(app: &App, area: Rect) -> Option<Screen> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let [status, body, hints] = Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [status, body, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     if app.zoomed {
-        return Some(Screen { status, tabs: None, panes: vec![(app.focus, body)], hints });
-    }
-    if app.is_wide() {
-        let [top, bottom] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
-        let [inc, appr] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
-        let [chk, health] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(bottom);
         return Some(Screen {
             status,
             tabs: None,
-            panes: vec![(Pane::Incidents, inc), (Pane::Approvals, appr), (Pane::Checklists, chk), (Pane::Health, health)],
+            panes: vec![(app.focus, body)],
+            hints,
+        });
+    }
+    if app.is_wide() {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+        let [inc, appr] =
+            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+        let [chk, health] =
+            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+                .areas(bottom);
+        return Some(Screen {
+            status,
+            tabs: None,
+            panes: vec![
+                (Pane::Incidents, inc),
+                (Pane::Approvals, appr),
+                (Pane::Checklists, chk),
+                (Pane::Health, health),
+            ],
             hints,
         });
     }
     let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-    Some(Screen { status, tabs: Some(tabs), panes: vec![(app.focus, pane)], hints })
+    Some(Screen {
+        status,
+        tabs: Some(tabs),
+        panes: vec![(app.focus, pane)],
+        hints,
+    })
 }
 
 /// The incident pane's area, if it is on screen.
 pub fn incident_area(app: &App) -> Option<Rect> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
-    screen(app, area)?.panes.into_iter().find(|(p, _)| *p == Pane::Incidents).map(|(_, r)| r)
+    screen(app, area)?
+        .panes
+        .into_iter()
+        .find(|(p, _)| *p == Pane::Incidents)
+        .map(|(_, r)| r)
 }
 
 /// How many incident rows fit: the pane less its border and header row.
 pub fn incident_rows(app: &App) -> usize {
-    incident_area(app).map(|r| r.height.saturating_sub(3) as usize).unwrap_or(1).max(1)
+    incident_area(app)
+        .map(|r| r.height.saturating_sub(3) as usize)
+        .unwrap_or(1)
+        .max(1)
 }

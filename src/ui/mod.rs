@@ -47,7 +47,9 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
         layout::MIN_WIDTH,
         layout::MIN_HEIGHT
     );
-    let p = Paragraph::new(text).style(app.theme.style(Role::Warning)).wrap(Wrap { trim: true });
+    let p = Paragraph::new(text)
+        .style(app.theme.style(Role::Warning))
+        .wrap(Wrap { trim: true });
     frame.render_widget(p, area);
 }
 
@@ -82,8 +84,16 @@ pub(crate) fn framed<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a>
         (false, true) => border::THICK,
         (false, false) => border::PLAIN,
     };
-    let style = if focused { app.theme.style(Role::FocusBorder) } else { app.theme.style(Role::Border) };
-    Block::default().borders(Borders::ALL).border_set(set).border_style(style).title(title)
+    let style = if focused {
+        app.theme.style(Role::FocusBorder)
+    } else {
+        app.theme.style(Role::Border)
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(set)
+        .border_style(style)
+        .title(title)
 }
 
 fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
@@ -93,7 +103,10 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
         spans.push(Span::styled("> ", app.theme.style(Role::FocusBorder)));
     }
     let n = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
-    spans.push(Span::styled(format!("{n} {}", pane.title()), app.theme.style(Role::Title)));
+    spans.push(Span::styled(
+        format!("{n} {}", pane.title()),
+        app.theme.style(Role::Title),
+    ));
     if pane == Pane::Incidents {
         spans.extend(incidents::title_suffix(app));
     }
@@ -108,7 +121,12 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
 pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 pub(crate) fn muted_line<'a>(app: &App, text: impl Into<String>) -> Line<'a> {

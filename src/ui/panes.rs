@@ -32,7 +32,10 @@ pub fn placeholder(app: &App, pane: Pane, frame: &mut Frame, area: Rect) {
         Line::styled(head, app.theme.style(Role::Text)),
         Line::styled(body, app.theme.style(Role::Muted)),
         Line::raw(""),
-        Line::styled("Not available in this build yet: nothing here is live.", app.theme.style(Role::Muted)),
+        Line::styled(
+            "Not available in this build yet: nothing here is live.",
+            app.theme.style(Role::Muted),
+        ),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }

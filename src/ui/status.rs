@@ -13,17 +13,42 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let bar = t.style(Role::StatusBar);
     let sep = Span::styled(if app.ascii { " | " } else { " │ " }, bar);
     let (p1, p2) = (app.open_p1(), app.open_p2());
-    let p1_style = if p1 > 0 { t.style(Role::SeverityP1) } else { bar };
-    let p2_style = if p2 > 0 { t.style(Role::SeverityP2) } else { bar };
+    let p1_style = if p1 > 0 {
+        t.style(Role::SeverityP1)
+    } else {
+        bar
+    };
+    let p2_style = if p2 > 0 {
+        t.style(Role::SeverityP2)
+    } else {
+        bar
+    };
     // Pieces in order of importance; the least important drop first when narrow.
     let pieces: Vec<Vec<Span>> = vec![
         if area.width >= 100 {
-            vec![Span::styled(" shiftdeck ", t.style(Role::Badge)), Span::styled(format!(" {} ({})", app.config.operator, app.config.role.as_str()), bar)]
+            vec![
+                Span::styled(" shiftdeck ", t.style(Role::Badge)),
+                Span::styled(
+                    format!(" {} ({})", app.config.operator, app.config.role.as_str()),
+                    bar,
+                ),
+            ]
         } else {
-            vec![Span::styled(format!(" {} ({})", app.config.operator, app.config.role.as_str()), bar)]
+            vec![Span::styled(
+                format!(" {} ({})", app.config.operator, app.config.role.as_str()),
+                bar,
+            )]
         },
-        vec![Span::styled(format!("P1 {p1}"), p1_style), Span::styled(" · ", bar), Span::styled(format!("P2 {p2}"), p2_style), Span::styled(" open", bar)],
-        vec![Span::styled(format!("shift {}", coarse_duration(app.now - app.shift_started)), bar)],
+        vec![
+            Span::styled(format!("P1 {p1}"), p1_style),
+            Span::styled(" · ", bar),
+            Span::styled(format!("P2 {p2}"), p2_style),
+            Span::styled(" open", bar),
+        ],
+        vec![Span::styled(
+            format!("shift {}", coarse_duration(app.now - app.shift_started)),
+            bar,
+        )],
         vec![Span::styled("approvals —", bar)],
         vec![Span::styled("not green —", bar)],
         vec![Span::styled("last poll —", bar)],
@@ -41,7 +66,10 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
         right.push(Span::styled(" DEMO ", t.style(Role::Badge)));
         right.push(Span::styled(" ", bar));
     }
-    right.push(Span::styled(format!("{} ", app.now.with_timezone(&tz).format("%H:%M %Z")), bar));
+    right.push(Span::styled(
+        format!("{} ", app.now.with_timezone(&tz).format("%H:%M %Z")),
+        bar,
+    ));
 
     frame.render_widget(Paragraph::new("").style(bar), area);
     let right_line = Line::from(right);
@@ -51,7 +79,8 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let mut keep = vec![false; pieces.len()];
     let mut used = 0;
     for (i, piece) in pieces.iter().enumerate() {
-        let w: usize = piece.iter().map(|s| s.width()).sum::<usize>() + if i > 0 { sep_w } else { 0 };
+        let w: usize =
+            piece.iter().map(|s| s.width()).sum::<usize>() + if i > 0 { sep_w } else { 0 };
         if used + w <= room {
             keep[i] = true;
             used += w;
@@ -64,11 +93,21 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
         }
         left.extend(piece);
     }
-    frame.render_widget(Paragraph::new(Line::from(left)).style(bar), Rect { width: area.width.saturating_sub(rw), ..area });
+    frame.render_widget(
+        Paragraph::new(Line::from(left)).style(bar),
+        Rect {
+            width: area.width.saturating_sub(rw),
+            ..area
+        },
+    );
     if rw <= area.width {
         frame.render_widget(
             super::right_aligned(right_line).style(bar),
-            Rect { x: area.x + area.width - rw, width: rw, ..area },
+            Rect {
+                x: area.x + area.width - rw,
+                width: rw,
+                ..area
+            },
         );
     }
 }
@@ -78,12 +117,26 @@ pub fn tab_row(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     for (i, pane) in Pane::ALL.iter().enumerate() {
         let active = *pane == app.focus;
-        let label = if active && t.markers { format!(" >{} {}< ", i + 1, pane.title()) } else { format!(" {} {} ", i + 1, pane.title()) };
-        spans.push(Span::styled(label, if active { t.style(Role::TabActive) } else { t.style(Role::TabInactive) }));
+        let label = if active && t.markers {
+            format!(" >{} {}< ", i + 1, pane.title())
+        } else {
+            format!(" {} {} ", i + 1, pane.title())
+        };
+        spans.push(Span::styled(
+            label,
+            if active {
+                t.style(Role::TabActive)
+            } else {
+                t.style(Role::TabInactive)
+            },
+        ));
         spans.push(Span::raw(" "));
     }
     if app.open_p1() > 0 && app.focus != Pane::Incidents {
-        spans.push(Span::styled(format!(" {} P1 open ", app.open_p1()), t.style(Role::SeverityP1)));
+        spans.push(Span::styled(
+            format!(" {} P1 open ", app.open_p1()),
+            t.style(Role::SeverityP1),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -96,12 +149,18 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             Level::Warning => Role::Warning,
             Level::Error => Role::Error,
         };
-        frame.render_widget(Paragraph::new(Line::styled(format!(" {}", flash.text), t.style(role))), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {}", flash.text), t.style(role))),
+            area,
+        );
         return;
     }
     if !app.pending_keys.is_empty() {
         let typed = crate::keymap::seq_to_string(&app.pending_keys);
-        frame.render_widget(Paragraph::new(Line::styled(format!(" {typed} …"), t.style(Role::Key))), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {typed} …"), t.style(Role::Key))),
+            area,
+        );
         return;
     }
     let ctx = app.focus.context();
@@ -127,12 +186,20 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             (Action::Help, "keys"),
             (Action::Quit, "quit"),
         ],
-        _ => &[(Action::NextPane, "pane"), (Action::Zoom, "zoom"), (Action::CommandLine, "command"), (Action::Help, "keys"), (Action::Quit, "quit")],
+        _ => &[
+            (Action::NextPane, "pane"),
+            (Action::Zoom, "zoom"),
+            (Action::CommandLine, "command"),
+            (Action::Help, "keys"),
+            (Action::Quit, "quit"),
+        ],
     };
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (action, label) in wanted {
-        let Some(key) = app.keymap.key_for(ctx, *action) else { continue };
+        let Some(key) = app.keymap.key_for(ctx, *action) else {
+            continue;
+        };
         let piece = key.chars().count() + label.chars().count() + 3;
         if width + piece > area.width as usize {
             break;

@@ -29,7 +29,14 @@ impl Session {
 
     pub fn start_sized(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> Session {
         let started = Instant::now();
-        let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
@@ -42,7 +49,11 @@ impl Session {
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZero::new(rows).unwrap(), std::num::NonZero::new(cols).unwrap(), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(rows).unwrap(),
+            std::num::NonZero::new(cols).unwrap(),
+            0,
+        )));
         let (r2, p2) = (raw.clone(), parser.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -54,7 +65,14 @@ impl Session {
                 p2.lock().unwrap().process(&buf[..n]);
             }
         });
-        Session { started, child, writer, raw, parser, _master: pair.master }
+        Session {
+            started,
+            child,
+            writer,
+            raw,
+            parser,
+            _master: pair.master,
+        }
     }
 
     pub fn screen(&self) -> String {
@@ -68,7 +86,10 @@ impl Session {
             if s.contains(needle) {
                 return s;
             }
-            assert!(start.elapsed() < PATIENCE, "never saw {needle:?} on screen:\n{s}");
+            assert!(
+                start.elapsed() < PATIENCE,
+                "never saw {needle:?} on screen:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -91,7 +112,11 @@ impl Session {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(start.elapsed() < PATIENCE, "the app did not exit:\n{}", self.screen());
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the app did not exit:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -100,4 +125,3 @@ impl Session {
         self.raw.lock().unwrap().clone()
     }
 }
-

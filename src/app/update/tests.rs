@@ -9,10 +9,20 @@ fn now() -> DateTime<Utc> {
 }
 
 fn app_with(records: Vec<IncidentRecord>, events: Vec<IncidentEvent>) -> App {
-    let mut app = App::new(Config::defaults(), Keymap::default_keymap(), Theme::default_theme(), now());
+    let mut app = App::new(
+        Config::defaults(),
+        Keymap::default_keymap(),
+        Theme::default_theme(),
+        now(),
+    );
     app.config.operator = "ana".into();
     app.update(Msg::Resize(100, 30));
-    app.update(Msg::Incidents(IncidentDelta { records, events, issues: Vec::new(), reset: false }));
+    app.update(Msg::Incidents(IncidentDelta {
+        records,
+        events,
+        issues: Vec::new(),
+        reset: false,
+    }));
     app
 }
 
@@ -40,7 +50,13 @@ fn typed(app: &mut App, text: &str) {
 
 #[test]
 fn the_most_urgent_incident_is_selected_first() {
-    let app = app_with(vec![rec("inc_p3", Severity::P3, 50), rec("inc_p1", Severity::P1, 5)], vec![]);
+    let app = app_with(
+        vec![
+            rec("inc_p3", Severity::P3, 50),
+            rec("inc_p1", Severity::P1, 5),
+        ],
+        vec![],
+    );
     assert_eq!(app.incidents.selected_id(&app.book), Some("inc_p1"));
 }
 
@@ -48,7 +64,15 @@ fn the_most_urgent_incident_is_selected_first() {
 fn acknowledge_emits_one_commit_for_the_selection() {
     let mut app = app_with(vec![rec("inc_p1", Severity::P1, 5)], vec![]);
     let fx = press(&mut app, KeyCode::Char('a'));
-    assert_eq!(fx, vec![Effect::Commit { incident_id: "inc_p1".into(), change: IncidentChange::Acknowledged { message: String::new() } }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Commit {
+            incident_id: "inc_p1".into(),
+            change: IncidentChange::Acknowledged {
+                message: String::new()
+            }
+        }]
+    );
     assert_eq!(app.saving, 1);
     app.update(Msg::Saved(Ok("saved".into())));
     assert_eq!(app.saving, 0);
@@ -56,10 +80,23 @@ fn acknowledge_emits_one_commit_for_the_selection() {
 
 #[test]
 fn already_acknowledged_is_refused_without_a_write() {
-    let ack = IncidentEvent { incident_id: "inc_p1".into(), at: now(), by: "bo".into(), change: IncidentChange::Acknowledged { message: String::new() } };
+    let ack = IncidentEvent {
+        incident_id: "inc_p1".into(),
+        at: now(),
+        by: "bo".into(),
+        change: IncidentChange::Acknowledged {
+            message: String::new(),
+        },
+    };
     let mut app = app_with(vec![rec("inc_p1", Severity::P1, 5)], vec![ack]);
     assert!(press(&mut app, KeyCode::Char('a')).is_empty());
-    assert!(app.flash.as_ref().unwrap().text.contains("already acknowledged by bo"));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("already acknowledged by bo")
+    );
 }
 
 #[test]
@@ -69,7 +106,10 @@ fn declaring_needs_title_and_service_then_emits_declare() {
     assert!(matches!(app.dialog, Some(Dialog::NewIncident(_))));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
-    assert!(press(&mut app, KeyCode::Enter).is_empty(), "empty title refused");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "empty title refused"
+    );
     match &app.dialog {
         Some(Dialog::NewIncident(f)) => assert_eq!((f.field, f.error.is_some()), (0, true)),
         _ => panic!("form stays open"),
@@ -80,7 +120,14 @@ fn declaring_needs_title_and_service_then_emits_declare() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('1'));
     let fx = press(&mut app, KeyCode::Enter);
-    assert_eq!(fx, vec![Effect::Declare { title: "Gateway 5xx rate >5%".into(), service: "gateway".into(), severity: Severity::P1 }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Declare {
+            title: "Gateway 5xx rate >5%".into(),
+            service: "gateway".into(),
+            severity: Severity::P1
+        }]
+    );
     assert!(app.dialog.is_none());
 }
 
@@ -93,12 +140,29 @@ fn escalate_and_resolve_ask_first() {
     app.update(Msg::Paste("y\n".into()));
     assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
     let fx = press(&mut app, KeyCode::Char('y'));
-    assert_eq!(fx, vec![Effect::Commit { incident_id: "inc_a".into(), change: IncidentChange::Escalated { to: Severity::P2, message: "raised from P3".into() } }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Commit {
+            incident_id: "inc_a".into(),
+            change: IncidentChange::Escalated {
+                to: Severity::P2,
+                message: "raised from P3".into()
+            }
+        }]
+    );
 
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     typed(&mut app, "rolled back");
     let fx = press(&mut app, KeyCode::Enter);
-    assert_eq!(fx, vec![Effect::Commit { incident_id: "inc_a".into(), change: IncidentChange::Resolved { message: "rolled back".into() } }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Commit {
+            incident_id: "inc_a".into(),
+            change: IncidentChange::Resolved {
+                message: "rolled back".into()
+            }
+        }]
+    );
 }
 
 #[test]
@@ -112,11 +176,22 @@ fn esc_cancels_without_writing() {
 
 #[test]
 fn filter_narrows_live_and_esc_clears() {
-    let mut app = app_with(vec![rec("inc_db", Severity::P2, 5), rec("inc_gw", Severity::P1, 5)], vec![]);
+    let mut app = app_with(
+        vec![
+            rec("inc_db", Severity::P2, 5),
+            rec("inc_gw", Severity::P1, 5),
+        ],
+        vec![],
+    );
     app.book = IncidentBook::default();
     let mut r = rec("inc_db", Severity::P2, 5);
     r.service = "mysql".into();
-    app.update(Msg::Incidents(IncidentDelta { records: vec![r, rec("inc_gw", Severity::P1, 5)], events: vec![], issues: vec![], reset: true }));
+    app.update(Msg::Incidents(IncidentDelta {
+        records: vec![r, rec("inc_gw", Severity::P1, 5)],
+        events: vec![],
+        issues: vec![],
+        reset: true,
+    }));
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "MYSQL");
     assert_eq!(app.incidents.visible.len(), 1);
@@ -127,10 +202,18 @@ fn filter_narrows_live_and_esc_clears() {
 
 #[test]
 fn sequences_and_the_command_line() {
-    let mut app = app_with((0..30).map(|i| rec(&format!("inc_{i:02}"), Severity::P3, 100 - i)).collect(), vec![]);
+    let mut app = app_with(
+        (0..30)
+            .map(|i| rec(&format!("inc_{i:02}"), Severity::P3, 100 - i))
+            .collect(),
+        vec![],
+    );
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(app.incidents.selected, 29);
-    assert!(app.incidents.offset > 0, "scrolled to keep the selection visible");
+    assert!(
+        app.incidents.offset > 0,
+        "scrolled to keep the selection visible"
+    );
     press(&mut app, KeyCode::Char('g'));
     assert!(!app.pending_keys.is_empty());
     press(&mut app, KeyCode::Char('g'));
@@ -141,11 +224,20 @@ fn sequences_and_the_command_line() {
     assert_eq!(app.focus, Pane::Health);
     press(&mut app, KeyCode::Char(':'));
     typed(&mut app, "theme mono");
-    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::LoadTheme("mono".into())]);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::LoadTheme("mono".into())]
+    );
     press(&mut app, KeyCode::Char(':'));
     typed(&mut app, "frobnicate");
     press(&mut app, KeyCode::Enter);
-    assert!(app.flash.as_ref().unwrap().text.contains("unknown command :frobnicate"));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("unknown command :frobnicate")
+    );
     assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
 }
 
@@ -166,7 +258,10 @@ fn idle_ticks_draw_only_when_a_visible_clock_changes() {
     let first = app.dirty;
     app.dirty = false;
     app.update(Msg::Tick(now() + chrono::Duration::seconds(2)));
-    assert!(!app.dirty, "a P4 far from its target shows minutes only: no redraw each second");
+    assert!(
+        !app.dirty,
+        "a P4 far from its target shows minutes only: no redraw each second"
+    );
     app.update(Msg::Tick(now() + chrono::Duration::seconds(61)));
     assert!(app.dirty || first, "the minute changed");
 
@@ -181,7 +276,12 @@ fn idle_ticks_draw_only_when_a_visible_clock_changes() {
 fn a_change_from_elsewhere_keeps_the_selection_on_the_same_incident() {
     let mut app = app_with(vec![rec("inc_p3", Severity::P3, 5)], vec![]);
     assert_eq!(app.incidents.selected_id(&app.book), Some("inc_p3"));
-    app.update(Msg::Incidents(IncidentDelta { records: vec![rec("inc_p1", Severity::P1, 1)], events: vec![], issues: vec![], reset: false }));
+    app.update(Msg::Incidents(IncidentDelta {
+        records: vec![rec("inc_p1", Severity::P1, 1)],
+        events: vec![],
+        issues: vec![],
+        reset: false,
+    }));
     assert_eq!(app.incidents.selected_id(&app.book), Some("inc_p3"));
     assert_eq!(app.book.get("inc_p3").unwrap().status, IncidentStatus::Open);
 }

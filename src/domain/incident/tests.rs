@@ -18,17 +18,47 @@ fn record(id: &str, sev: Severity, at: DateTime<Utc>) -> IncidentRecord {
 }
 
 fn ev(id: &str, at: DateTime<Utc>, change: IncidentChange) -> IncidentEvent {
-    IncidentEvent { incident_id: id.into(), at, by: "bo".into(), change }
+    IncidentEvent {
+        incident_id: id.into(),
+        at,
+        by: "bo".into(),
+        change,
+    }
 }
 
 #[test]
 fn fold_applies_events_in_order() {
     let recs = [record("inc_a", Severity::P3, t(1, 0))];
     let events = [
-        ev("inc_a", t(1, 5), IncidentChange::Note { message: "looking".into() }),
-        ev("inc_a", t(1, 10), IncidentChange::Acknowledged { message: String::new() }),
-        ev("inc_a", t(1, 20), IncidentChange::Escalated { to: Severity::P2, message: "spreading".into() }),
-        ev("inc_a", t(2, 0), IncidentChange::Resolved { message: "rolled back".into() }),
+        ev(
+            "inc_a",
+            t(1, 5),
+            IncidentChange::Note {
+                message: "looking".into(),
+            },
+        ),
+        ev(
+            "inc_a",
+            t(1, 10),
+            IncidentChange::Acknowledged {
+                message: String::new(),
+            },
+        ),
+        ev(
+            "inc_a",
+            t(1, 20),
+            IncidentChange::Escalated {
+                to: Severity::P2,
+                message: "spreading".into(),
+            },
+        ),
+        ev(
+            "inc_a",
+            t(2, 0),
+            IncidentChange::Resolved {
+                message: "rolled back".into(),
+            },
+        ),
     ];
     let book = IncidentBook::fold(&recs, &events);
     let inc = book.get("inc_a").unwrap();
@@ -44,18 +74,33 @@ fn fold_applies_events_in_order() {
 #[test]
 fn events_before_their_record_are_applied_when_it_arrives() {
     let mut book = IncidentBook::default();
-    book.add_events(&[ev("inc_b", t(3, 1), IncidentChange::Acknowledged { message: String::new() })]);
+    book.add_events(&[ev(
+        "inc_b",
+        t(3, 1),
+        IncidentChange::Acknowledged {
+            message: String::new(),
+        },
+    )]);
     assert_eq!(book.orphan_events(), 1);
     book.add_records(&[record("inc_b", Severity::P1, t(3, 0))]);
     assert_eq!(book.orphan_events(), 0);
-    assert_eq!(book.get("inc_b").unwrap().status, IncidentStatus::Acknowledged);
+    assert_eq!(
+        book.get("inc_b").unwrap().status,
+        IncidentStatus::Acknowledged
+    );
 }
 
 #[test]
 fn a_repeated_record_does_not_reset_the_incident() {
     let mut book = IncidentBook::fold(
         &[record("inc_c", Severity::P2, t(1, 0))],
-        &[ev("inc_c", t(1, 1), IncidentChange::Resolved { message: String::new() })],
+        &[ev(
+            "inc_c",
+            t(1, 1),
+            IncidentChange::Resolved {
+                message: String::new(),
+            },
+        )],
     );
     book.add_records(&[record("inc_c", Severity::P4, t(5, 0))]);
     assert_eq!(book.len(), 1);
@@ -65,18 +110,48 @@ fn a_repeated_record_does_not_reset_the_incident() {
 #[test]
 fn countdown_runs_then_breaches_then_is_met_on_ack() {
     let mut inc = Incident::from_record(&record("inc_d", Severity::P1, t(4, 0)));
-    assert_eq!(inc.countdown(t(4, 5)), Countdown::Remaining(Duration::minutes(10)));
-    assert_eq!(inc.countdown(t(4, 15)), Countdown::Remaining(Duration::zero()));
-    assert_eq!(inc.countdown(t(4, 20)), Countdown::Breached(Duration::minutes(5)));
-    inc.apply(&ev("inc_d", t(4, 30), IncidentChange::Acknowledged { message: String::new() }));
-    assert_eq!(inc.countdown(t(5, 0)), Countdown::MetLate(Duration::minutes(15)));
+    assert_eq!(
+        inc.countdown(t(4, 5)),
+        Countdown::Remaining(Duration::minutes(10))
+    );
+    assert_eq!(
+        inc.countdown(t(4, 15)),
+        Countdown::Remaining(Duration::zero())
+    );
+    assert_eq!(
+        inc.countdown(t(4, 20)),
+        Countdown::Breached(Duration::minutes(5))
+    );
+    inc.apply(&ev(
+        "inc_d",
+        t(4, 30),
+        IncidentChange::Acknowledged {
+            message: String::new(),
+        },
+    ));
+    assert_eq!(
+        inc.countdown(t(5, 0)),
+        Countdown::MetLate(Duration::minutes(15))
+    );
 
     let mut quick = Incident::from_record(&record("inc_e", Severity::P2, t(4, 0)));
-    quick.apply(&ev("inc_e", t(4, 10), IncidentChange::Acknowledged { message: String::new() }));
+    quick.apply(&ev(
+        "inc_e",
+        t(4, 10),
+        IncidentChange::Acknowledged {
+            message: String::new(),
+        },
+    ));
     assert_eq!(quick.countdown(t(9, 0)), Countdown::Met);
 
     let mut closed = Incident::from_record(&record("inc_f", Severity::P4, t(4, 0)));
-    closed.apply(&ev("inc_f", t(4, 10), IncidentChange::Resolved { message: String::new() }));
+    closed.apply(&ev(
+        "inc_f",
+        t(4, 10),
+        IncidentChange::Resolved {
+            message: String::new(),
+        },
+    ));
     assert_eq!(closed.countdown(t(9, 0)), Countdown::Closed);
 }
 
@@ -84,31 +159,77 @@ fn countdown_runs_then_breaches_then_is_met_on_ack() {
 fn escalation_tightens_but_never_extends_the_deadline() {
     let mut inc = Incident::from_record(&record("inc_g", Severity::P3, t(0, 0)));
     assert_eq!(inc.respond_by, t(4, 0));
-    inc.apply(&ev("inc_g", t(1, 0), IncidentChange::Escalated { to: Severity::P1, message: String::new() }));
+    inc.apply(&ev(
+        "inc_g",
+        t(1, 0),
+        IncidentChange::Escalated {
+            to: Severity::P1,
+            message: String::new(),
+        },
+    ));
     assert_eq!(inc.respond_by, t(1, 15));
     assert_eq!(inc.severity, Severity::P1);
 
     let mut late = Incident::from_record(&record("inc_h", Severity::P2, t(0, 0)));
-    late.apply(&ev("inc_h", t(0, 55), IncidentChange::Escalated { to: Severity::P1, message: String::new() }));
-    assert_eq!(late.respond_by, t(1, 0), "P2's own deadline is earlier than 00:55 + 15 min");
+    late.apply(&ev(
+        "inc_h",
+        t(0, 55),
+        IncidentChange::Escalated {
+            to: Severity::P1,
+            message: String::new(),
+        },
+    ));
+    assert_eq!(
+        late.respond_by,
+        t(1, 0),
+        "P2's own deadline is earlier than 00:55 + 15 min"
+    );
 }
 
 #[test]
 fn refusals_name_who_got_there_first() {
     let mut inc = Incident::from_record(&record("inc_i", Severity::P1, t(0, 0)));
-    let ack = IncidentChange::Acknowledged { message: String::new() };
+    let ack = IncidentChange::Acknowledged {
+        message: String::new(),
+    };
     assert_eq!(inc.check(&ack), Ok(()));
     inc.apply(&ev("inc_i", t(0, 1), ack.clone()));
-    assert_eq!(inc.check(&ack), Err(IncidentRefusal::AlreadyAcknowledged { by: "bo".into() }));
     assert_eq!(
-        inc.check(&IncidentChange::Escalated { to: Severity::P1, message: String::new() }),
+        inc.check(&ack),
+        Err(IncidentRefusal::AlreadyAcknowledged { by: "bo".into() })
+    );
+    assert_eq!(
+        inc.check(&IncidentChange::Escalated {
+            to: Severity::P1,
+            message: String::new()
+        }),
         Err(IncidentRefusal::AlreadyP1)
     );
-    assert_eq!(inc.check(&IncidentChange::Note { message: "  ".into() }), Err(IncidentRefusal::EmptyNote));
-    inc.apply(&ev("inc_i", t(0, 2), IncidentChange::Resolved { message: String::new() }));
-    let refused = inc.check(&IncidentChange::Resolved { message: String::new() }).unwrap_err();
+    assert_eq!(
+        inc.check(&IncidentChange::Note {
+            message: "  ".into()
+        }),
+        Err(IncidentRefusal::EmptyNote)
+    );
+    inc.apply(&ev(
+        "inc_i",
+        t(0, 2),
+        IncidentChange::Resolved {
+            message: String::new(),
+        },
+    ));
+    let refused = inc
+        .check(&IncidentChange::Resolved {
+            message: String::new(),
+        })
+        .unwrap_err();
     assert_eq!(refused.to_string(), "already resolved by bo");
-    assert_eq!(inc.check(&IncidentChange::Reopened { message: String::new() }), Ok(()));
+    assert_eq!(
+        inc.check(&IncidentChange::Reopened {
+            message: String::new()
+        }),
+        Ok(())
+    );
 }
 
 #[test]
@@ -119,20 +240,40 @@ fn display_order_is_active_then_severity_then_oldest() {
         record("inc_p1_old", Severity::P1, t(1, 0)),
         record("inc_p1_done", Severity::P1, t(0, 30)),
     ];
-    let events = [ev("inc_p1_done", t(0, 40), IncidentChange::Resolved { message: String::new() })];
+    let events = [ev(
+        "inc_p1_done",
+        t(0, 40),
+        IncidentChange::Resolved {
+            message: String::new(),
+        },
+    )];
     let book = IncidentBook::fold(&recs, &events);
-    let ids: Vec<&str> = book.sorted_indices("", true).into_iter().map(|i| book.by_index(i).id.as_str()).collect();
-    assert_eq!(ids, ["inc_p1_old", "inc_p1_new", "inc_p3_old", "inc_p1_done"]);
+    let ids: Vec<&str> = book
+        .sorted_indices("", true)
+        .into_iter()
+        .map(|i| book.by_index(i).id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["inc_p1_old", "inc_p1_new", "inc_p3_old", "inc_p1_done"]
+    );
     let active: Vec<usize> = book.sorted_indices("", false);
     assert_eq!(active.len(), 3);
-    assert_eq!(book.sorted_indices("P3_OLD", true).len(), 1, "filter is case-insensitive");
+    assert_eq!(
+        book.sorted_indices("P3_OLD", true).len(),
+        1,
+        "filter is case-insensitive"
+    );
     assert_eq!(book.open_count(Severity::P1), 2);
 }
 
 #[test]
 fn find_accepts_a_unique_tail() {
     let book = IncidentBook::fold(
-        &[record("inc_20260514_0300_a1b2c3", Severity::P2, t(3, 0)), record("inc_20260514_0301_ffff01", Severity::P2, t(3, 1))],
+        &[
+            record("inc_20260514_0300_a1b2c3", Severity::P2, t(3, 0)),
+            record("inc_20260514_0301_ffff01", Severity::P2, t(3, 1)),
+        ],
         &[],
     );
     assert_eq!(book.find("a1b2c3").unwrap().id, "inc_20260514_0300_a1b2c3");
@@ -152,7 +293,14 @@ fn ids_have_the_runbook_shape() {
 
 #[test]
 fn events_serialise_as_flat_lines() {
-    let e = ev("inc_a", t(1, 0), IncidentChange::Escalated { to: Severity::P1, message: "worse".into() });
+    let e = ev(
+        "inc_a",
+        t(1, 0),
+        IncidentChange::Escalated {
+            to: Severity::P1,
+            message: "worse".into(),
+        },
+    );
     let line = serde_json::to_string(&e).unwrap();
     assert_eq!(
         line,

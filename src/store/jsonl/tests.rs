@@ -8,7 +8,10 @@ struct Rec {
 }
 
 fn rec(seq: u64) -> Rec {
-    Rec { seq, text: format!("entry {seq} — ünïcødé ✓") }
+    Rec {
+        seq,
+        text: format!("entry {seq} — ünïcødé ✓"),
+    }
 }
 
 #[test]
@@ -16,7 +19,10 @@ fn appended_lines_read_back_incrementally() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.jsonl");
     let mut tail = JsonlTail::new(path.clone());
-    assert!(tail.read_new::<Rec>().unwrap().items.is_empty(), "missing file reads as empty");
+    assert!(
+        tail.read_new::<Rec>().unwrap().items.is_empty(),
+        "missing file reads as empty"
+    );
     append_line(&path, &rec(1)).unwrap();
     append_line(&path, &rec(2)).unwrap();
     assert!(tail.has_news());
@@ -43,7 +49,10 @@ fn a_torn_last_line_is_reported_and_the_next_append_starts_fresh() {
     let mut tail = JsonlTail::new(path.clone());
     let first = tail.read_new::<Rec>().unwrap();
     assert_eq!(first.items, vec![rec(1)]);
-    let frag = tail.trailing_fragment().unwrap().expect("fragment reported");
+    let frag = tail
+        .trailing_fragment()
+        .unwrap()
+        .expect("fragment reported");
     assert_eq!(frag.line, 2);
     assert!(frag.message.contains("incomplete last line"));
 
@@ -53,7 +62,10 @@ fn a_torn_last_line_is_reported_and_the_next_append_starts_fresh() {
     assert_eq!(next.issues.len(), 1);
     assert_eq!(next.issues[0].line, 2, "the fragment is named by its line");
     let raw = std::fs::read_to_string(&path).unwrap();
-    assert!(raw.contains(r#"{"seq":2,"te"#), "the fragment is left in place");
+    assert!(
+        raw.contains(r#"{"seq":2,"te"#),
+        "the fragment is left in place"
+    );
 }
 
 #[test]
@@ -62,12 +74,24 @@ fn malformed_lines_are_skipped_with_file_and_line() {
     let path = dir.path().join("bad.jsonl");
     std::fs::write(&path, "{\"seq\":1,\"text\":\"a\"}\nnot json\n\n{\"seq\":\"x\",\"text\":\"b\"}\n{\"seq\":4,\"text\":\"d\"}\n").unwrap();
     let r = JsonlTail::new(path.clone()).read_new::<Rec>().unwrap();
-    assert_eq!(r.items.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![1, 4]);
+    assert_eq!(
+        r.items.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        vec![1, 4]
+    );
     let lines: Vec<usize> = r.issues.iter().map(|i| i.line).collect();
     assert_eq!(lines, vec![2, 4]);
     let shown = r.issues[0].to_string();
-    assert!(shown.starts_with(&format!("{}:2: not valid JSON", path.display())), "{shown}");
-    assert!(r.issues[1].message.starts_with("field \"seq\": invalid type"), "{}", r.issues[1].message);
+    assert!(
+        shown.starts_with(&format!("{}:2: not valid JSON", path.display())),
+        "{shown}"
+    );
+    assert!(
+        r.issues[1]
+            .message
+            .starts_with("field \"seq\": invalid type"),
+        "{}",
+        r.issues[1].message
+    );
 }
 
 #[test]
@@ -100,7 +124,11 @@ fn truncation_sweep_never_costs_a_whole_record() {
         let path = dir.path().join(format!("cut{cut}.jsonl"));
         std::fs::write(&path, &full[..cut]).unwrap();
         // A record whose JSON is complete survives even if its newline was cut.
-        let whole_before = full.iter().enumerate().filter(|&(i, &b)| b == b'\n' && i <= cut).count() as u64;
+        let whole_before = full
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' && i <= cut)
+            .count() as u64;
         append_line(&path, &rec(100)).unwrap();
         let r = JsonlTail::new(path.clone()).read_new::<Rec>().unwrap();
         let seqs: Vec<u64> = r.items.iter().map(|r| r.seq).collect();
@@ -133,7 +161,16 @@ fn concurrent_appenders_never_interleave() {
     assert!(r.issues.is_empty(), "{:?}", r.issues.first());
     assert_eq!(r.items.len(), 1000);
     for w in 0..4u64 {
-        let mine: Vec<u64> = r.items.iter().map(|r| r.seq).filter(|s| s / 1000 == w).collect();
-        assert_eq!(mine, (0..250).map(|i| w * 1000 + i).collect::<Vec<_>>(), "writer {w} in order");
+        let mine: Vec<u64> = r
+            .items
+            .iter()
+            .map(|r| r.seq)
+            .filter(|s| s / 1000 == w)
+            .collect();
+        assert_eq!(
+            mine,
+            (0..250).map(|i| w * 1000 + i).collect::<Vec<_>>(),
+            "writer {w} in order"
+        );
     }
 }
