@@ -143,7 +143,7 @@ impl JsonlTail {
         }
     }
 
-    pub fn read_new<T: DeserializeOwned>(&mut self) -> io::Result<TailRead<T>> {
+    pub fn read_new<T: DeserializeOwned + Send>(&mut self) -> io::Result<TailRead<T>> {
         let mut out = TailRead::default();
         let mut file = match File::open(&self.path) {
             Ok(f) => f,
@@ -169,33 +169,77 @@ impl JsonlTail {
             return Ok(out);
         }
         file.seek(SeekFrom::Start(self.offset))?;
-        let mut bytes = Vec::with_capacity((meta.len() - self.offset) as usize);
-        file.read_to_end(&mut bytes)?;
-        let complete = match bytes.iter().rposition(|&b| b == b'\n') {
-            Some(p) => p + 1,
-            None => 0,
-        };
-        if complete > 0 {
-            for raw in bytes[..complete - 1].split(|&b| b == b'\n') {
-                self.lines += 1;
-                let trimmed = raw.trim_ascii();
-                if trimmed.is_empty() {
-                    continue;
-                }
-                match serde_json::from_slice::<T>(trimmed) {
-                    Ok(v) => out.items.push(v),
-                    Err(e) => out.issues.push(LineIssue {
-                        path: self.path.clone(),
-                        line: self.lines,
-                        message: describe_json_error(&e, trimmed),
-                    }),
-                }
+        // Read in blocks so a year of history never sits in memory twice
+        // (raw bytes and parsed values); parse each block on every core.
+        let mut carry: Vec<u8> = Vec::new();
+        let mut block = vec![0u8; BLOCK];
+        loop {
+            let n = file.read(&mut block)?;
+            if n == 0 {
+                break;
             }
+            carry.extend_from_slice(&block[..n]);
+            let Some(last_nl) = carry.iter().rposition(|&b| b == b'\n') else {
+                continue;
+            };
+            let complete = last_nl + 1;
+            self.parse_lines(&carry[..complete], &mut out);
+            self.offset += complete as u64;
+            carry.drain(..complete);
         }
-        self.offset += complete as u64;
         Ok(out)
     }
 
+    /// Parse whole lines (the slice ends with a newline), in parallel when
+    /// there are many, keeping file order and line numbers.
+    fn parse_lines<T: DeserializeOwned + Send>(&mut self, bytes: &[u8], out: &mut TailRead<T>) {
+        let parts = if bytes.len() < PARALLEL_FROM {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4)
+        };
+        let mut chunks: Vec<&[u8]> = Vec::with_capacity(parts);
+        let mut rest = bytes;
+        for i in (1..parts).rev() {
+            let target = rest.len() / (i + 1);
+            match rest[target..].iter().position(|&b| b == b'\n') {
+                Some(p) => {
+                    let (a, b) = rest.split_at(target + p + 1);
+                    chunks.push(a);
+                    rest = b;
+                }
+                None => break,
+            }
+        }
+        chunks.push(rest);
+        let path = &self.path;
+        let results: Vec<(Vec<T>, Vec<(usize, String)>, usize)> = if chunks.len() == 1 {
+            vec![parse_chunk(chunks[0])]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .iter()
+                    .map(|c| scope.spawn(move || parse_chunk::<T>(c)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| (Vec::new(), Vec::new(), 0)))
+                    .collect()
+            })
+        };
+        for (items, issues, lines) in results {
+            out.items.extend(items);
+            out.issues
+                .extend(issues.into_iter().map(|(rel, message)| LineIssue {
+                    path: path.clone(),
+                    line: self.lines + rel,
+                    message,
+                }));
+            self.lines += lines;
+        }
+    }
     /// Bytes after the last newline: a line still being written or torn by
     /// a crash. Reported once, at load, by the caller.
     pub fn trailing_fragment(&self) -> io::Result<Option<LineIssue>> {
@@ -213,6 +257,32 @@ impl JsonlTail {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Bytes read from disk at a time.
+const BLOCK: usize = 4 << 20;
+/// Below this many bytes, one thread parses faster than several.
+const PARALLEL_FROM: usize = 256 << 10;
+
+/// Parse a run of whole lines: the values, the problems by line (1-based
+/// within the chunk), and how many lines there were.
+fn parse_chunk<T: DeserializeOwned>(bytes: &[u8]) -> (Vec<T>, Vec<(usize, String)>, usize) {
+    let mut items = Vec::with_capacity(bytes.len() / 128);
+    let mut issues = Vec::new();
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let mut lines = 0;
+    for raw in body.split(|&b| b == b'\n') {
+        lines += 1;
+        let trimmed = raw.trim_ascii();
+        if trimmed.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<T>(trimmed) {
+            Ok(v) => items.push(v),
+            Err(e) => issues.push((lines, describe_json_error(&e, trimmed))),
+        }
+    }
+    (items, issues, lines)
 }
 
 fn describe_json_error(e: &serde_json::Error, line: &[u8]) -> String {

@@ -5,7 +5,7 @@
 use crate::app::Msg;
 use crate::domain::{IncidentBook, IncidentChange, IncidentEvent, Severity};
 use crate::store::{CommitError, IncidentStore};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -69,36 +69,52 @@ pub fn spawn(workspace: PathBuf, operator: String, app: mpsc::UnboundedSender<Ms
     }
 }
 
+/// Forward what was appended since the last look to the app.
+fn forward(watch: &mut IncidentStore, app: &mpsc::UnboundedSender<Msg>, first: bool) {
+    if !first && !watch.has_news() {
+        return;
+    }
+    match watch.read_new() {
+        Ok(delta) if first || !delta.is_empty() => {
+            let _ = app.send(Msg::Incidents(delta));
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let _ = app.send(Msg::Saved(Err(format!("cannot read incidents: {e}"))));
+        }
+    }
+}
+
+/// The state every change is checked against. Built on the first change
+/// only, so start-up reads the files once (for the screen) and not twice.
+struct Checker {
+    store: IncidentStore,
+    book: IncidentBook,
+}
+
+impl Checker {
+    fn new(workspace: &Path) -> Checker {
+        Checker {
+            store: IncidentStore::new(workspace),
+            book: IncidentBook::state_only(),
+        }
+    }
+}
+
 fn worker(
     workspace: PathBuf,
     operator: String,
     rx: std_mpsc::Receiver<Command>,
     app: mpsc::UnboundedSender<Msg>,
 ) {
-    let mut store = IncidentStore::new(&workspace);
-    let mut book = IncidentBook::state_only();
-    let read = |store: &mut IncidentStore, book: &mut IncidentBook, force: bool| {
-        if !force && !store.has_news() {
-            return;
-        }
-        match store.read_new() {
-            Ok(delta) => {
-                if force || !delta.is_empty() {
-                    delta.apply_to(book);
-                    let _ = app.send(Msg::Incidents(delta));
-                }
-            }
-            Err(e) => {
-                let _ = app.send(Msg::Saved(Err(format!("cannot read incidents: {e}"))));
-            }
-        }
-    };
-    read(&mut store, &mut book, true);
+    let mut watch = IncidentStore::new(&workspace);
+    let mut checker: Option<Checker> = None;
+    forward(&mut watch, &app, true);
     loop {
         let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
             Ok(c) => c,
             Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                read(&mut store, &mut book, false);
+                forward(&mut watch, &app, false);
                 continue;
             }
             Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
@@ -110,7 +126,7 @@ fn worker(
                 title,
                 service,
                 severity,
-            } => match store.declare_new(&operator, &title, &service, severity, "prod") {
+            } => match watch.declare_new(&operator, &title, &service, severity, "prod") {
                 Ok(r) => {
                     declared = Some(r.id.clone());
                     Ok(format!("declared {} {} — {}", r.severity, r.id, r.title))
@@ -128,18 +144,16 @@ fn worker(
                     by: operator.clone(),
                     change,
                 };
-                let (delta, res) = store.commit(&mut book, &event);
-                if !delta.is_empty() {
-                    let _ = app.send(Msg::Incidents(delta));
-                }
-                match res {
+                let check = checker.get_or_insert_with(|| Checker::new(&workspace));
+                match check.store.commit(&mut check.book, &event).1 {
                     Ok(()) => Ok(format!("saved: {label} {incident_id}")),
                     Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
                     Err(e) => Err(format!("NOT SAVED: {label} {incident_id}: {e}")),
                 }
             }
         };
-        read(&mut store, &mut book, false);
+        // The screen learns of the change from the file, like any other.
+        forward(&mut watch, &app, false);
         let _ = app.send(Msg::Saved(outcome));
         if let Some(id) = declared {
             let _ = app.send(Msg::Declared(id));

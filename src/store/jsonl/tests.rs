@@ -174,3 +174,37 @@ fn concurrent_appenders_never_interleave() {
         );
     }
 }
+
+#[test]
+fn a_large_file_parses_in_parallel_in_order_with_true_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    let mut text = String::new();
+    for i in 0..20_000u64 {
+        if i == 12_345 {
+            text.push_str("{broken\n");
+        }
+        text.push_str(&serde_json::to_string(&rec(i)).unwrap());
+        text.push('\n');
+    }
+    std::fs::write(&path, &text).unwrap();
+    assert!(text.len() > 2 * super::PARALLEL_FROM);
+    let mut tail = JsonlTail::new(path.clone());
+    let r = tail.read_new::<Rec>().unwrap();
+    assert_eq!(r.items.len(), 20_000);
+    assert!(
+        r.items.iter().enumerate().all(|(i, r)| r.seq == i as u64),
+        "file order kept"
+    );
+    assert_eq!(r.issues.len(), 1);
+    assert_eq!(r.issues[0].line, 12_346, "line numbers count across chunks");
+    append_line(&path, &rec(20_000)).unwrap();
+    let more = tail.read_new::<Rec>().unwrap();
+    assert_eq!(more.items, vec![rec(20_000)]);
+    append_line(&path, &serde_json::json!({"seq": "nope"})).unwrap();
+    let r = tail.read_new::<Rec>().unwrap();
+    assert_eq!(
+        r.issues[0].line, 20_003,
+        "line numbers carry on after the first read"
+    );
+}
