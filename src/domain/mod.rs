@@ -2,7 +2,10 @@
 //! terminal or the disk, so the CLI and the TUI share it.
 
 pub mod format;
+pub mod handover;
 pub mod incident;
+pub mod journal;
+// pub mod redact;
 pub mod severity;
 
 pub use incident::{

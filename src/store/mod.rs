@@ -2,6 +2,7 @@
 //! its store thread, never from `update` or rendering.
 
 pub mod incidents;
+pub mod journal;
 pub mod jsonl;
 pub mod workspace;
 

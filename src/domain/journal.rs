@@ -1,0 +1,196 @@
+//! The shift journal: every action and every note of a shift, one entry per
+//! line (`journal/<date>_<shift-id>.jsonl`). Entries are facts; the journal
+//! is never rewritten.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// What an entry records. New kinds can be added without breaking old
+/// readers: an unknown kind reads as `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    ShiftStart,
+    ShiftEnd,
+    Note,
+    Incident,
+    HandoverPublished,
+    HandoverAcknowledged,
+    Approval,
+    Checklist,
+    Health,
+    #[serde(other)]
+    Other,
+}
+
+impl EntryKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::ShiftStart => "shift start",
+            EntryKind::ShiftEnd => "shift end",
+            EntryKind::Note => "note",
+            EntryKind::Incident => "incident",
+            EntryKind::HandoverPublished => "handover",
+            EntryKind::HandoverAcknowledged => "handover read",
+            EntryKind::Approval => "approval",
+            EntryKind::Checklist => "checklist",
+            EntryKind::Health => "health",
+            EntryKind::Other => "other",
+        }
+    }
+}
+
+/// One line of a shift's journal file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub at: DateTime<Utc>,
+    pub shift: String,
+    pub operator: String,
+    pub kind: EntryKind,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub fields: Map<String, Value>,
+}
+
+impl JournalEntry {
+    pub fn new(at: DateTime<Utc>, shift: &str, operator: &str, kind: EntryKind) -> JournalEntry {
+        JournalEntry { at, shift: shift.to_string(), operator: operator.to_string(), kind, fields: Map::new() }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> JournalEntry {
+        self.fields.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).and_then(Value::as_str)
+    }
+
+    /// A note: its text, with the tags and incident ids found in it.
+    pub fn note(at: DateTime<Utc>, shift: &str, operator: &str, text: &str, extra_tags: &[String]) -> JournalEntry {
+        let mut tags = tags_in(text);
+        for t in extra_tags {
+            let t = t.trim_start_matches('#').to_lowercase();
+            if !t.is_empty() && !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        let incidents = incident_ids_in(text);
+        let mut e = JournalEntry::new(at, shift, operator, EntryKind::Note).with("text", text);
+        if !tags.is_empty() {
+            e = e.with("tags", tags);
+        }
+        if !incidents.is_empty() {
+            e = e.with("incidents", incidents);
+        }
+        e
+    }
+
+    pub fn tags(&self) -> Vec<String> {
+        match self.fields.get("tags") {
+            Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// One line of prose for lists and reports.
+    pub fn summary(&self) -> String {
+        let f = |k: &str| self.field(k).unwrap_or("");
+        match self.kind {
+            EntryKind::Note => f("text").to_string(),
+            EntryKind::Incident => {
+                let mut s = format!("{} {} {}", f("action"), f("severity"), f("incident_id"));
+                if !f("title").is_empty() {
+                    s.push_str(&format!(" — {}", f("title")));
+                }
+                if !f("message").is_empty() {
+                    s.push_str(&format!(": {}", f("message")));
+                }
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            EntryKind::ShiftStart => format!("{} started the shift", self.operator),
+            EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
+            EntryKind::HandoverPublished => format!("handover published: {}", f("path")),
+            EntryKind::HandoverAcknowledged => format!("read the handover of shift {} ({})", f("of_shift"), f("from")),
+            _ => f("text").to_string(),
+        }
+    }
+}
+
+/// `#tags` in a text, lower-cased, without the `#`, first-seen order.
+pub fn tags_in(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices('#') {
+        let before = text[..i].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '&') {
+            continue;
+        }
+        let tag: String = text[i + 1..].chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+        let tag = tag.to_lowercase();
+        if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit()) && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// Incident ids (`inc_YYYYMMDD_HHMM_<rand>`) mentioned in a text.
+pub fn incident_ids_in(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if super::incident::is_incident_id(word) && !ids.iter().any(|w| w == word) {
+            ids.push(word.to_string());
+        }
+    }
+    ids
+}
+
+/// A shift id: `YYYYMMDD-HHMM-<operator>` (UTC start), safe in a file name.
+pub fn shift_id(started: DateTime<Utc>, operator: &str) -> String {
+    let who: String = operator
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    format!("{}-{}", started.format("%Y%m%d-%H%M"), who)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 14, 3, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn notes_know_their_tags_and_incidents() {
+        let e = JournalEntry::note(
+            t(),
+            "s",
+            "ana",
+            "#handover HEC token still disabled, see inc_20260514_0241_7f3a9c; #Watch the queue (issue #42, C# code)",
+            &["pending".into(), "#watch".into()],
+        );
+        assert_eq!(e.tags(), vec!["handover", "watch", "pending"]);
+        assert_eq!(e.fields["incidents"], serde_json::json!(["inc_20260514_0241_7f3a9c"]));
+    }
+
+    #[test]
+    fn entries_are_one_flat_line_and_unknown_kinds_survive() {
+        let e = JournalEntry::new(t(), "20260514-0300-ana", "ana", EntryKind::Incident).with("action", "acknowledged").with("incident_id", "inc_x");
+        let line = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            line,
+            r#"{"at":"2026-05-14T03:00:00Z","shift":"20260514-0300-ana","operator":"ana","kind":"incident","fields":{"action":"acknowledged","incident_id":"inc_x"}}"#
+        );
+        let future: JournalEntry = serde_json::from_str(r#"{"at":"2026-05-14T03:00:00Z","shift":"s","operator":"a","kind":"telepathy"}"#).unwrap();
+        assert_eq!(future.kind, EntryKind::Other);
+    }
+
+    #[test]
+    fn shift_ids_are_file_safe() {
+        assert_eq!(shift_id(t(), "ana.lima"), "20260514-0300-ana.lima");
+        assert_eq!(shift_id(t(), "bo/../x y"), "20260514-0300-bo_.._x_y");
+    }
+}
