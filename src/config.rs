@@ -31,6 +31,10 @@ pub struct Config {
     pub timezone: Tz,
     pub theme: String,
     pub keymap: String,
+    /// The environment variable holding the Slack webhook for handovers.
+    pub slack_webhook_env: Option<String>,
+    /// More credential variables whose values never reach the journal.
+    pub redact_env: Vec<String>,
 }
 
 impl Config {
@@ -41,6 +45,8 @@ impl Config {
             timezone: Tz::UTC,
             theme: "default".into(),
             keymap: "default".into(),
+            slack_webhook_env: None,
+            redact_env: Vec::new(),
         }
     }
 }
@@ -53,17 +59,36 @@ struct RawConfig {
     timezone: Option<Spanned<String>>,
     theme: Option<String>,
     keymap: Option<String>,
+    #[serde(default)]
+    slack: RawSlack,
+    #[serde(default)]
+    journal: RawJournal,
     #[serde(flatten)]
     other: BTreeMap<String, toml::Value>,
+}
+
+/// `[slack]`: where handovers are posted. Only the *name* of the variable
+/// holding the webhook URL lives here, never the URL.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSlack {
+    webhook_env: Option<String>,
+}
+
+/// `[journal]`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawJournal {
+    #[serde(default)]
+    redact_env: Vec<String>,
 }
 
 /// Tables later parts of the app read; not unknown here.
 const KNOWN_TABLES: &[&str] = &[
     "integrations",
     "incident_sources",
-    "journal",
-    "slack",
     "checklists",
+    "approvals",
 ];
 
 /// Parse config text. Problems that make the file unusable return `Err`
@@ -103,6 +128,8 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
     if let Some(k) = raw.keymap {
         config.keymap = k;
     }
+    config.slack_webhook_env = raw.slack.webhook_env.filter(|v| !v.trim().is_empty());
+    config.redact_env = raw.journal.redact_env;
     for key in raw.other.keys() {
         if !KNOWN_TABLES.contains(&key.as_str()) {
             warnings.push(FileProblem::new(
@@ -212,6 +239,25 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].line, Some(1));
         assert!(w[0].message.contains("unknown key `operatr`"));
+    }
+
+    #[test]
+    fn slack_and_journal_tables_name_variables_never_values() {
+        let (c, w) = parse(p(), "[slack]\nwebhook_env = \"SLACK_WEBHOOK_URL\"\n[journal]\nredact_env = [\"NETBOX_WRITE_TOKEN\"]\n").unwrap();
+        assert!(w.is_empty());
+        assert_eq!(c.slack_webhook_env.as_deref(), Some("SLACK_WEBHOOK_URL"));
+        assert_eq!(c.redact_env, vec!["NETBOX_WRITE_TOKEN".to_string()]);
+        let err = parse(
+            p(),
+            "[slack]\nwebhook_url = \"https://hooks.slack.com/services/x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.contains("unknown field `webhook_url`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod domain;
+pub mod integrations;
 pub mod keymap;
 pub mod settings;
 pub mod store;

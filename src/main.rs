@@ -47,6 +47,22 @@ fn run(cli: Cli) -> i32 {
                 cmd,
             )
         }
+        Some(Command::Journal { cmd }) => {
+            shiftdeck::cli::journal::run(&workspace.root, &settings.config, cli.readonly, cmd)
+        }
+        Some(Command::Handover {
+            json,
+            publish,
+            summary,
+            ..
+        }) => shiftdeck::cli::journal::handover(
+            &workspace.root,
+            &settings.config,
+            cli.readonly,
+            json,
+            publish,
+            &summary,
+        ),
         None => run_tui(workspace, settings, cli.readonly, cli.demo, cli.ascii),
     };
     if let Some(d) = demo_dir {

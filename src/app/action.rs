@@ -41,6 +41,9 @@ actions! {
     FocusIncidents => "focus_incidents", "go to Incidents";
     FocusApprovals => "focus_approvals", "go to Approvals";
     FocusHealth => "focus_health", "go to Health";
+    FocusJournal => "focus_journal", "go to the Journal";
+    WriteNote => "write_note", "write a note in the shift journal";
+    Handover => "handover", "write and publish the handover";
     Zoom => "zoom", "zoom the focused pane (again to unzoom)";
     Up => "up", "move up";
     Down => "down", "move down";

@@ -64,6 +64,13 @@ pub enum Dialog {
         resolve: bool,
     },
     Confirm(Confirm),
+    /// Publish the handover (shown with whether it is on HOLD).
+    PublishHandover {
+        markdown: String,
+        hold: bool,
+    },
+    /// End the shift without a handover.
+    EndShift,
     Filter(TextArea<'static>),
     Command(TextArea<'static>),
 }

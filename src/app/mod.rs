@@ -6,13 +6,16 @@
 //! path. Rendering (`crate::ui`) is a pure function of `&App`.
 
 mod action;
+mod dialog_keys;
 mod dialogs;
 mod incidents;
+pub mod journal;
 mod update;
 
 pub use action::Action;
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
 pub use incidents::IncidentsPane;
+pub use journal::{JournalPane, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
 
 use crate::config::Config;
 use crate::diagnostic::FileProblem;
@@ -23,21 +26,23 @@ use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-/// The four panes, in tab order.
+/// The panes, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Checklists,
     Incidents,
     Approvals,
     Health,
+    Journal,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [
+    pub const ALL: [Pane; 5] = [
         Pane::Checklists,
         Pane::Incidents,
         Pane::Approvals,
         Pane::Health,
+        Pane::Journal,
     ];
 
     pub fn title(self) -> &'static str {
@@ -46,6 +51,7 @@ impl Pane {
             Pane::Incidents => "Incidents",
             Pane::Approvals => "Approvals",
             Pane::Health => "Health",
+            Pane::Journal => "Journal",
         }
     }
 
@@ -55,6 +61,7 @@ impl Pane {
             Pane::Incidents => Context::Incidents,
             Pane::Approvals => Context::Approvals,
             Pane::Health => Context::Health,
+            Pane::Journal => Context::Journal,
         }
     }
 
@@ -78,6 +85,16 @@ pub enum Msg {
     /// An incident this app declared is on file: select it.
     Declared(String),
     ThemeLoaded(Theme, Vec<FileProblem>),
+    /// The shift started or resumed (and what the store found with it).
+    ShiftOpened(Box<ShiftOpened>),
+    /// New lines in this shift's journal (ours or another process's).
+    Journal(Vec<crate::domain::journal::JournalEntry>),
+    /// A note was saved (with the names of what was redacted), or not.
+    NoteSaved(Result<Vec<String>, Unsaved>),
+    /// The handover was published (its path), or why not.
+    HandoverPublished(Result<String, String>),
+    /// The handover reached Slack, or why not.
+    SlackPosted(Result<(), String>),
     /// SIGHUP, SIGTERM, or the terminal went away: leave now.
     Hangup,
 }
@@ -96,6 +113,25 @@ pub enum Effect {
         incident_id: String,
         change: IncidentChange,
     },
+    /// Redact and append a note to the shift's journal.
+    SaveNote {
+        text: String,
+    },
+    /// Keep the draft note on disk (empty text removes it).
+    SaveDraft {
+        text: String,
+    },
+    /// Record that the previous shift's handover was read.
+    AckHandover {
+        of_shift: String,
+        from: String,
+    },
+    /// Publish the handover and end the shift.
+    PublishHandover {
+        markdown: String,
+    },
+    /// End the shift without a handover.
+    EndShift,
     LoadTheme(String),
     Quit,
 }
@@ -131,6 +167,7 @@ pub struct App {
     pub book: IncidentBook,
     pub loaded: bool,
     pub incidents: IncidentsPane,
+    pub journal: JournalPane,
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
@@ -165,6 +202,7 @@ impl App {
             book: IncidentBook::default(),
             loaded: false,
             incidents: IncidentsPane::default(),
+            journal: JournalPane::default(),
             dialog: None,
             show_help: false,
             help_scroll: 0,
@@ -202,7 +240,7 @@ impl App {
         self.size.0 >= 120 && self.size.1 >= 32
     }
 
-    fn flash(&mut self, level: Level, text: impl Into<String>) {
+    pub(super) fn flash(&mut self, level: Level, text: impl Into<String>) {
         self.flash = Some(Flash {
             text: text.into(),
             level,

@@ -4,9 +4,9 @@ use super::dialogs::{line_input, text_of};
 use super::*;
 use crate::domain::{Incident, IncidentRefusal};
 use crate::keymap::Lookup;
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEventKind};
 
-const READONLY: &str = "read-only: started with --readonly, nothing was changed";
+pub(super) const READONLY: &str = "read-only: started with --readonly, nothing was changed";
 
 impl App {
     /// Apply one message. Returns the effects for the runtime to carry out.
@@ -26,7 +26,36 @@ impl App {
                 self.relayout();
                 self.dirty = true;
             }
-            Msg::Tick(now) => self.on_tick(now),
+            Msg::Tick(now) => {
+                self.on_tick(now);
+                self.draft_tick(&mut fx);
+            }
+            Msg::ShiftOpened(opened) => self.on_shift_opened(*opened),
+            Msg::Journal(entries) => self.on_journal_lines(entries),
+            Msg::NoteSaved(result) => self.on_note_saved(result),
+            Msg::HandoverPublished(result) => {
+                self.saving = self.saving.saturating_sub(1);
+                match result {
+                    Ok(path) => {
+                        self.journal.handover = None;
+                        if let Some(s) = self.journal.shift.as_mut() {
+                            s.ended = true;
+                        }
+                        self.flash(
+                            Level::Info,
+                            format!("handover published to {path}; your shift has ended"),
+                        );
+                    }
+                    Err(e) => self.flash(Level::Error, e),
+                }
+            }
+            Msg::SlackPosted(result) => match result {
+                Ok(()) => self.flash(Level::Info, "handover posted to Slack"),
+                Err(e) => self.flash(
+                    Level::Error,
+                    format!("not posted to Slack: {e} (the handover is saved locally)"),
+                ),
+            },
             Msg::Incidents(delta) => {
                 let issues = delta.apply_into(&mut self.book);
                 if !issues.is_empty() {
@@ -71,6 +100,7 @@ impl App {
                 self.dirty = true;
             }
             Msg::Hangup => {
+                self.final_draft(&mut fx);
                 self.quit = true;
                 fx.push(Effect::Quit);
             }
@@ -111,6 +141,21 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
+        // The note editor and the handover summary keep a paste's lines.
+        if self.dialog.is_none() {
+            if let Some(view) = self.journal.handover.as_mut().filter(|v| v.editing_summary) {
+                view.summary.insert_str(text);
+                self.refresh_handover();
+                self.dirty = true;
+                return;
+            }
+            if self.focus == Pane::Journal && self.journal.editing {
+                self.journal.editor.insert_str(text);
+                self.journal.draft_dirty = true;
+                self.dirty = true;
+                return;
+            }
+        }
         // A paste only ever inserts text; it never confirms or submits.
         let flat: String = text
             .chars()
@@ -125,7 +170,7 @@ impl App {
             Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
                 Some(editor)
             }
-            Dialog::Confirm(_) => None,
+            Dialog::Confirm(_) | Dialog::PublishHandover { .. } | Dialog::EndShift => None,
         };
         if let Some(input) = input {
             input.insert_str(flat);
@@ -159,6 +204,18 @@ impl App {
         }
         if self.dialog.is_some() {
             self.on_dialog_key(key, fx);
+            return;
+        }
+        if self.journal.show_previous {
+            self.on_previous_key(key, fx);
+            return;
+        }
+        if self.journal.handover.is_some() {
+            self.on_handover_key(key, fx);
+            return;
+        }
+        if self.focus == Pane::Journal && self.journal.editing {
+            self.on_editor_key(key, fx);
             return;
         }
         let Some(chord) = Chord::from_event(&key) else {
@@ -229,17 +286,27 @@ impl App {
         }
     }
 
-    fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
+    pub(super) fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let page = self.incidents.viewport.max(1) as isize;
         match action {
             Action::Quit => {
+                self.final_draft(fx);
                 self.quit = true;
                 fx.push(Effect::Quit);
             }
+            Action::FocusJournal => self.set_focus(Pane::Journal),
+            Action::WriteNote => self.start_note(),
+            Action::Handover => {
+                self.set_focus(Pane::Journal);
+                self.open_handover();
+            }
             Action::Help => self.show_help = true,
             Action::CommandLine => self.dialog = Some(Dialog::Command(line_input(""))),
-            Action::NextPane => self.set_focus(Pane::ALL[(self.focus.index() + 1) % 4]),
-            Action::PrevPane => self.set_focus(Pane::ALL[(self.focus.index() + 3) % 4]),
+            Action::NextPane => {
+                self.set_focus(Pane::ALL[(self.focus.index() + 1) % Pane::ALL.len()])
+            }
+            Action::PrevPane => self
+                .set_focus(Pane::ALL[(self.focus.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]),
             Action::FocusChecklists => self.set_focus(Pane::Checklists),
             Action::FocusIncidents => self.set_focus(Pane::Incidents),
             Action::FocusApprovals => self.set_focus(Pane::Approvals),
@@ -254,6 +321,7 @@ impl App {
             Action::PageDown => self.scroll(page),
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom => self.scroll(isize::MAX / 2),
+            Action::Open if self.focus == Pane::Journal => self.start_note(),
             Action::Open => {
                 if self.focus == Pane::Incidents
                     && let Some(id) = self.incidents.selected_id(&self.book)
@@ -382,17 +450,23 @@ impl App {
         }
     }
 
-    fn set_focus(&mut self, pane: Pane) {
+    pub(super) fn set_focus(&mut self, pane: Pane) {
         self.focus = pane;
         self.relayout();
     }
 
-    fn clear_filter(&mut self) {
+    pub(super) fn clear_filter(&mut self) {
         self.incidents.filter.clear();
         self.incidents.refresh(&self.book);
     }
 
     fn scroll(&mut self, delta: isize) {
+        if self.focus == Pane::Journal {
+            // Up goes back in time: the offset counts from the newest entry.
+            let s = self.journal.scroll as isize - delta;
+            self.journal.scroll = s.clamp(0, self.journal.entries.len() as isize) as usize;
+            return;
+        }
         if self.focus != Pane::Incidents {
             return;
         }
@@ -404,7 +478,12 @@ impl App {
         }
     }
 
-    fn commit(&mut self, incident_id: String, change: IncidentChange, fx: &mut Vec<Effect>) {
+    pub(super) fn commit(
+        &mut self,
+        incident_id: String,
+        change: IncidentChange,
+        fx: &mut Vec<Effect>,
+    ) {
         self.saving += 1;
         self.flash(
             Level::Info,
@@ -414,185 +493,6 @@ impl App {
             incident_id,
             change,
         });
-    }
-
-    fn on_dialog_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let cancel = key.code == KeyCode::Esc
-            || (ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('g')));
-        let Some(mut dialog) = self.dialog.take() else {
-            return;
-        };
-        if cancel {
-            if matches!(dialog, Dialog::Filter(_)) {
-                self.clear_filter();
-            }
-            return;
-        }
-        let keep = match &mut dialog {
-            Dialog::Confirm(c) => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                    let p = c.change.clone();
-                    self.commit(p.incident_id, p.change, fx);
-                    false
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
-                _ => true,
-            },
-            Dialog::NewIncident(form) => self.form_key(form, key, fx),
-            Dialog::Text {
-                incident_id,
-                editor,
-                resolve,
-                ..
-            } => {
-                if key.code == KeyCode::Enter {
-                    let message = editor.lines().join("\n").trim().to_string();
-                    if *resolve {
-                        self.commit(
-                            incident_id.clone(),
-                            IncidentChange::Resolved { message },
-                            fx,
-                        );
-                        false
-                    } else if message.is_empty() {
-                        self.flash(Level::Warning, "a note needs some text (Esc to cancel)");
-                        true
-                    } else {
-                        self.commit(incident_id.clone(), IncidentChange::Note { message }, fx);
-                        false
-                    }
-                } else {
-                    editor.input(key);
-                    true
-                }
-            }
-            Dialog::Filter(editor) => {
-                if key.code == KeyCode::Enter {
-                    false
-                } else {
-                    editor.input(key);
-                    self.incidents.filter = text_of(editor);
-                    self.incidents.selected = 0;
-                    self.incidents.refresh(&self.book);
-                    true
-                }
-            }
-            Dialog::Command(editor) => {
-                if key.code == KeyCode::Enter {
-                    let line = text_of(editor);
-                    self.run_command(line.trim(), fx);
-                    false
-                } else {
-                    editor.input(key);
-                    true
-                }
-            }
-        };
-        if keep && self.dialog.is_none() {
-            self.dialog = Some(dialog);
-        }
-    }
-
-    fn form_key(&mut self, form: &mut IncidentForm, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-        let submit = key.code == KeyCode::Enter && form.field == IncidentForm::FIELDS - 1
-            || key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s');
-        if submit {
-            let title = text_of(&form.title).trim().to_string();
-            let service = text_of(&form.service).trim().to_string();
-            if title.is_empty() {
-                form.error = Some("a title is needed: what is happening?".into());
-                form.field = 0;
-                return true;
-            }
-            if service.is_empty() {
-                form.error = Some("a service is needed: where is it happening?".into());
-                form.field = 1;
-                return true;
-            }
-            self.saving += 1;
-            self.flash(
-                Level::Info,
-                format!("declaring {} incident…", form.severity),
-            );
-            fx.push(Effect::Declare {
-                title,
-                service,
-                severity: form.severity,
-            });
-            return false;
-        }
-        match key.code {
-            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
-                form.field = (form.field + 1) % IncidentForm::FIELDS
-            }
-            KeyCode::BackTab | KeyCode::Up => {
-                form.field = (form.field + IncidentForm::FIELDS - 1) % IncidentForm::FIELDS
-            }
-            _ if form.field == 2 => match key.code {
-                KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('+') | KeyCode::Char('k') => {
-                    if let Some(s) = form.severity.raised() {
-                        form.severity = s;
-                    }
-                }
-                KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('-') | KeyCode::Char('j') => {
-                    form.severity = Severity::ALL[(form.severity as usize + 1).min(3)];
-                }
-                KeyCode::Char(c @ '1'..='4') => {
-                    form.severity = Severity::ALL[(c as u8 - b'1') as usize]
-                }
-                _ => {}
-            },
-            _ => {
-                if let Some(input) = form.focused_input() {
-                    input.input(key);
-                }
-            }
-        }
-        true
-    }
-
-    fn run_command(&mut self, line: &str, fx: &mut Vec<Effect>) {
-        let (cmd, arg) = match line.split_once(char::is_whitespace) {
-            Some((c, a)) => (c, a.trim()),
-            None => (line, ""),
-        };
-        match cmd {
-            "" => {}
-            "q" | "quit" | "q!" | "qa" => self.act(Action::Quit, fx),
-            "incidents" | "inc" | "2" => self.set_focus(Pane::Incidents),
-            "checklists" | "1" => self.set_focus(Pane::Checklists),
-            "approvals" | "3" => self.set_focus(Pane::Approvals),
-            "health" | "4" => self.set_focus(Pane::Health),
-            "help" | "keys" => self.show_help = true,
-            "zoom" => self.act(Action::Zoom, fx),
-            "new" | "declare" => self.act(Action::NewIncident, fx),
-            "resolved" => self.act(Action::ToggleResolved, fx),
-            "problems" => {
-                if self.problems.is_empty() {
-                    self.flash(Level::Info, "no problems in your files");
-                } else {
-                    self.show_problems = true;
-                }
-            }
-            "filter" => {
-                self.set_focus(Pane::Incidents);
-                self.incidents.filter = arg.to_string();
-                self.incidents.refresh(&self.book);
-            }
-            "theme" if !arg.is_empty() => fx.push(Effect::LoadTheme(arg.to_string())),
-            "theme" => {
-                let names: Vec<&str> = crate::theme::BUNDLED.iter().map(|(n, _)| *n).collect();
-                self.flash(
-                    Level::Info,
-                    format!("theme {} (bundled: {})", self.theme.name, names.join(", ")),
-                );
-            }
-            other => self.flash(
-                Level::Error,
-                format!("unknown command :{other} (try :help, :incidents, :theme NAME, :q)"),
-            ),
-        }
     }
 }
 

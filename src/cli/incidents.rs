@@ -148,6 +148,17 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
             }
             return match store.declare_new(operator, &title, &service, severity, &env) {
                 Ok(r) => {
+                    let inc = crate::domain::Incident::from_record(&r);
+                    super::journal::record_action(workspace, operator, |s| {
+                        crate::domain::journal::JournalEntry::incident(
+                            r.started_at,
+                            &s.id,
+                            operator,
+                            "declared",
+                            &inc,
+                            "",
+                        )
+                    });
                     println!("{}", r.id);
                     exit::OK
                 }
@@ -180,6 +191,8 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
         Err(code) => return code,
     };
     let label = change.label();
+    let action = change.journal_action();
+    let message = change.message().to_string();
     let event = IncidentEvent {
         incident_id: id.clone(),
         at: Utc::now(),
@@ -188,6 +201,13 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
     };
     match store.commit(&mut book, &event).1 {
         Ok(()) => {
+            if let Some(inc) = book.get(&id) {
+                super::journal::record_action(workspace, operator, |s| {
+                    crate::domain::journal::JournalEntry::incident(
+                        event.at, &s.id, operator, &action, inc, &message,
+                    )
+                });
+            }
             println!("{label} {id}");
             exit::OK
         }

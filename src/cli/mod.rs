@@ -2,6 +2,7 @@
 //! same binary runs the full-screen app when no subcommand is given.
 
 mod incidents;
+pub mod journal;
 
 use crate::domain::Severity;
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ pub mod exit {
     pub const READ_ONLY: i32 = 5;
     /// `check-config` found problems.
     pub const BAD_CONFIG: i32 = 6;
+    /// The handover is saved and published locally, but posting it to Slack failed.
+    pub const NOT_POSTED: i32 = 7;
 }
 
 #[derive(Parser, Debug)]
@@ -63,8 +66,64 @@ pub enum Command {
         #[command(subcommand)]
         cmd: IncidentsCmd,
     },
+    /// Add to, show and search the shift journal.
+    Journal {
+        #[command(subcommand)]
+        cmd: JournalCmd,
+    },
+    /// Build the handover of your open shift (Markdown by default); --publish writes it and ends the shift.
+    Handover {
+        /// Print Markdown (the default).
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write journal/handover/<shift>.md, record it, end the shift, and post to Slack when configured.
+        #[arg(long)]
+        publish: bool,
+        /// The summary at the top of the report.
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
     /// Validate shiftdeck.toml, the keymap and the theme; exit 6 on any problem.
     CheckConfig,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JournalCmd {
+    /// Add a note to your open shift's journal (starting a shift if none is open).
+    Add {
+        /// The note; #tags and incident ids in it are recognised.
+        #[arg(required = true)]
+        text: Vec<String>,
+        /// Extra tags (pending, watch, handover, …).
+        #[arg(long)]
+        tag: Vec<String>,
+    },
+    /// Show a shift's journal (your open shift by default), or everything since a time.
+    Show {
+        #[arg(long, conflicts_with = "since")]
+        shift: Option<String>,
+        /// How far back: 30m, 8h, 2d.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find entries mentioning all the words, across every shift.
+    Search {
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append COUNT notes, printing each sequence number once it is durable (crash tests).
+    #[command(hide = true)]
+    Stress {
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -116,15 +116,33 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
         })
         .collect();
 
-    let line = |e: &JournalEntry| Line { at: e.at, operator: e.operator.clone(), text: e.summary() };
+    let line = |e: &JournalEntry| Line {
+        at: e.at,
+        operator: e.operator.clone(),
+        text: e.summary(),
+    };
     let changes = input
         .journal
         .iter()
-        .filter(|e| matches!(e.kind, EntryKind::Incident | EntryKind::Approval | EntryKind::Checklist | EntryKind::Health))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EntryKind::Incident
+                    | EntryKind::Approval
+                    | EntryKind::Checklist
+                    | EntryKind::Health
+            )
+        })
         .map(line)
         .collect();
 
-    let mut groups: Vec<TagGroup> = TAG_ORDER.iter().map(|t| TagGroup { tag: t.to_string(), notes: Vec::new() }).collect();
+    let mut groups: Vec<TagGroup> = TAG_ORDER
+        .iter()
+        .map(|t| TagGroup {
+            tag: t.to_string(),
+            notes: Vec::new(),
+        })
+        .collect();
     let mut untagged = Vec::new();
     for e in input.journal.iter().filter(|e| e.kind == EntryKind::Note) {
         let tags = e.tags();
@@ -134,17 +152,28 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
         for tag in tags {
             match groups.iter_mut().find(|g| g.tag == tag) {
                 Some(g) => g.notes.push(line(e)),
-                None => groups.push(TagGroup { tag, notes: vec![line(e)] }),
+                None => groups.push(TagGroup {
+                    tag,
+                    notes: vec![line(e)],
+                }),
             }
         }
     }
     groups.retain(|g| !g.notes.is_empty());
     if !untagged.is_empty() {
-        groups.push(TagGroup { tag: String::new(), notes: untagged });
+        groups.push(TagGroup {
+            tag: String::new(),
+            notes: untagged,
+        });
     }
 
     let mut hold = Vec::new();
-    let integrations_not_green = input.integrations.map(|all| all.iter().filter(|i| i.status != "up").cloned().collect::<Vec<_>>());
+    let integrations_not_green = input.integrations.map(|all| {
+        all.iter()
+            .filter(|i| i.status != "up")
+            .cloned()
+            .collect::<Vec<_>>()
+    });
     match &integrations_not_green {
         None => hold.push("integration health is not verified by this shiftdeck: run the verify-all check before calling it green".to_string()),
         Some(bad) => {
@@ -178,7 +207,11 @@ impl HandoverReport {
 
     fn local(&self, at: DateTime<Utc>, with_date: bool) -> String {
         let t = at.with_timezone(&self.timezone);
-        if with_date { t.format("%Y-%m-%d %H:%M").to_string() } else { t.format("%H:%M").to_string() }
+        if with_date {
+            t.format("%Y-%m-%d %H:%M").to_string()
+        } else {
+            t.format("%H:%M").to_string()
+        }
     }
 
     pub fn to_markdown(&self) -> String {
@@ -201,7 +234,11 @@ impl HandoverReport {
             ),
         );
         push(&mut md, "");
-        let p1 = self.open_incidents.iter().filter(|i| i.severity == "P1").count();
+        let p1 = self
+            .open_incidents
+            .iter()
+            .filter(|i| i.severity == "P1")
+            .count();
         if self.is_hold() {
             push(&mut md, "**HOLD** — not everything is green:");
             for h in &self.hold {
@@ -217,31 +254,61 @@ impl HandoverReport {
         push(&mut md, "");
         push(&mut md, "## Summary");
         push(&mut md, "");
-        push(&mut md, if self.summary.is_empty() { "_No summary written._" } else { &self.summary });
+        push(
+            &mut md,
+            if self.summary.is_empty() {
+                "_No summary written._"
+            } else {
+                &self.summary
+            },
+        );
         push(&mut md, "");
-        push(&mut md, &format!("## Open incidents ({})", self.open_incidents.len()));
+        push(
+            &mut md,
+            &format!("## Open incidents ({})", self.open_incidents.len()),
+        );
         push(&mut md, "");
         if self.open_incidents.is_empty() {
             push(&mut md, "_None._");
         }
         for i in &self.open_incidents {
-            let respond = if i.respond.is_empty() { String::new() } else { format!(" · {}", i.respond) };
-            push(&mut md, &format!("- **{}** `{}` {} — {} · {} · age {}{}", i.severity, i.id, i.title, i.service, i.status, i.age, respond));
+            let respond = if i.respond.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", i.respond)
+            };
+            push(
+                &mut md,
+                &format!(
+                    "- **{}** `{}` {} — {} · {} · age {}{}",
+                    i.severity, i.id, i.title, i.service, i.status, i.age, respond
+                ),
+            );
         }
         push(&mut md, "");
         push(&mut md, "## Integrations not green");
         push(&mut md, "");
         match &self.integrations_not_green {
-            None => push(&mut md, "_Not monitored by this shiftdeck: check each integration by hand._"),
+            None => push(
+                &mut md,
+                "_Not monitored by this shiftdeck: check each integration by hand._",
+            ),
             Some(v) if v.is_empty() => push(&mut md, "_None: all green._"),
             Some(v) => {
                 for i in v {
-                    let hint = if i.hint.is_empty() { String::new() } else { format!(" — {}", i.hint) };
+                    let hint = if i.hint.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", i.hint)
+                    };
                     push(&mut md, &format!("- **{}**: {}{}", i.name, i.status, hint));
                 }
             }
         }
-        for (title, items) in [("Pending approvals", &self.pending_approvals), ("Unfinished checklist steps", &self.unfinished_steps)] {
+        for (title, items) in [
+            ("Pending approvals", &self.pending_approvals),
+            ("Unfinished checklist steps", &self.unfinished_steps),
+        ] {
             push(&mut md, "");
             push(&mut md, &format!("## {title}"));
             push(&mut md, "");
@@ -256,13 +323,19 @@ impl HandoverReport {
             }
         }
         push(&mut md, "");
-        push(&mut md, &format!("## What changed this shift ({})", self.changes.len()));
+        push(
+            &mut md,
+            &format!("## What changed this shift ({})", self.changes.len()),
+        );
         push(&mut md, "");
         if self.changes.is_empty() {
             push(&mut md, "_Nothing recorded._");
         }
         for c in &self.changes {
-            push(&mut md, &format!("- {} {} ({})", self.local(c.at, false), c.text, c.operator));
+            push(
+                &mut md,
+                &format!("- {} {} ({})", self.local(c.at, false), c.text, c.operator),
+            );
         }
         push(&mut md, "");
         push(&mut md, "## Notes");
@@ -271,12 +344,23 @@ impl HandoverReport {
             push(&mut md, "_No notes._");
         }
         for g in &self.notes {
-            let heading = if g.tag.is_empty() { "Other notes".to_string() } else { format!("#{}", g.tag) };
+            let heading = if g.tag.is_empty() {
+                "Other notes".to_string()
+            } else {
+                format!("#{}", g.tag)
+            };
             push(&mut md, &format!("### {heading}"));
             push(&mut md, "");
             for n in &g.notes {
                 let mut lines = n.text.lines();
-                push(&mut md, &format!("- {} {}", self.local(n.at, false), lines.next().unwrap_or("")));
+                push(
+                    &mut md,
+                    &format!(
+                        "- {} {}",
+                        self.local(n.at, false),
+                        lines.next().unwrap_or("")
+                    ),
+                );
                 for more in lines {
                     push(&mut md, &format!("  {more}"));
                 }

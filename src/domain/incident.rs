@@ -131,6 +131,18 @@ impl IncidentChange {
         }
     }
 
+    /// The verb the journal records for this change.
+    pub fn journal_action(&self) -> String {
+        match self {
+            IncidentChange::Acknowledged { .. } => "acknowledged".into(),
+            IncidentChange::Escalated { to, .. } => format!("escalated to {to}"),
+            IncidentChange::Note { .. } => "noted".into(),
+            IncidentChange::Followup { .. } => "follow-up".into(),
+            IncidentChange::Resolved { .. } => "resolved".into(),
+            IncidentChange::Reopened { .. } => "reopened".into(),
+        }
+    }
+
     pub fn message(&self) -> &str {
         match self {
             IncidentChange::Acknowledged { message }

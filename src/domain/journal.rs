@@ -54,7 +54,13 @@ pub struct JournalEntry {
 
 impl JournalEntry {
     pub fn new(at: DateTime<Utc>, shift: &str, operator: &str, kind: EntryKind) -> JournalEntry {
-        JournalEntry { at, shift: shift.to_string(), operator: operator.to_string(), kind, fields: Map::new() }
+        JournalEntry {
+            at,
+            shift: shift.to_string(),
+            operator: operator.to_string(),
+            kind,
+            fields: Map::new(),
+        }
     }
 
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> JournalEntry {
@@ -67,7 +73,13 @@ impl JournalEntry {
     }
 
     /// A note: its text, with the tags and incident ids found in it.
-    pub fn note(at: DateTime<Utc>, shift: &str, operator: &str, text: &str, extra_tags: &[String]) -> JournalEntry {
+    pub fn note(
+        at: DateTime<Utc>,
+        shift: &str,
+        operator: &str,
+        text: &str,
+        extra_tags: &[String],
+    ) -> JournalEntry {
         let mut tags = tags_in(text);
         for t in extra_tags {
             let t = t.trim_start_matches('#').to_lowercase();
@@ -86,9 +98,33 @@ impl JournalEntry {
         e
     }
 
+    /// An incident action, as the journal records it.
+    pub fn incident(
+        at: DateTime<Utc>,
+        shift: &str,
+        operator: &str,
+        action: &str,
+        incident: &super::Incident,
+        message: &str,
+    ) -> JournalEntry {
+        let mut e = JournalEntry::new(at, shift, operator, EntryKind::Incident)
+            .with("action", action)
+            .with("incident_id", incident.id.as_str())
+            .with("severity", incident.severity.as_str())
+            .with("title", incident.title.as_str())
+            .with("service", incident.service.as_str());
+        if !message.is_empty() {
+            e = e.with("message", message);
+        }
+        e
+    }
+
     pub fn tags(&self) -> Vec<String> {
         match self.fields.get("tags") {
-            Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -111,7 +147,11 @@ impl JournalEntry {
             EntryKind::ShiftStart => format!("{} started the shift", self.operator),
             EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
             EntryKind::HandoverPublished => format!("handover published: {}", f("path")),
-            EntryKind::HandoverAcknowledged => format!("read the handover of shift {} ({})", f("of_shift"), f("from")),
+            EntryKind::HandoverAcknowledged => format!(
+                "read the handover of shift {} ({})",
+                f("of_shift"),
+                f("from")
+            ),
             _ => f("text").to_string(),
         }
     }
@@ -125,7 +165,10 @@ pub fn tags_in(text: &str) -> Vec<String> {
         if before.is_some_and(|c| c.is_alphanumeric() || c == '&') {
             continue;
         }
-        let tag: String = text[i + 1..].chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+        let tag: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
         let tag = tag.to_lowercase();
         if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit()) && !tags.contains(&tag) {
             tags.push(tag);
@@ -149,7 +192,13 @@ pub fn incident_ids_in(text: &str) -> Vec<String> {
 pub fn shift_id(started: DateTime<Utc>, operator: &str) -> String {
     let who: String = operator
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{}-{}", started.format("%Y%m%d-%H%M"), who)
 }
@@ -173,18 +222,26 @@ mod tests {
             &["pending".into(), "#watch".into()],
         );
         assert_eq!(e.tags(), vec!["handover", "watch", "pending"]);
-        assert_eq!(e.fields["incidents"], serde_json::json!(["inc_20260514_0241_7f3a9c"]));
+        assert_eq!(
+            e.fields["incidents"],
+            serde_json::json!(["inc_20260514_0241_7f3a9c"])
+        );
     }
 
     #[test]
     fn entries_are_one_flat_line_and_unknown_kinds_survive() {
-        let e = JournalEntry::new(t(), "20260514-0300-ana", "ana", EntryKind::Incident).with("action", "acknowledged").with("incident_id", "inc_x");
+        let e = JournalEntry::new(t(), "20260514-0300-ana", "ana", EntryKind::Incident)
+            .with("action", "acknowledged")
+            .with("incident_id", "inc_x");
         let line = serde_json::to_string(&e).unwrap();
         assert_eq!(
             line,
             r#"{"at":"2026-05-14T03:00:00Z","shift":"20260514-0300-ana","operator":"ana","kind":"incident","fields":{"action":"acknowledged","incident_id":"inc_x"}}"#
         );
-        let future: JournalEntry = serde_json::from_str(r#"{"at":"2026-05-14T03:00:00Z","shift":"s","operator":"a","kind":"telepathy"}"#).unwrap();
+        let future: JournalEntry = serde_json::from_str(
+            r#"{"at":"2026-05-14T03:00:00Z","shift":"s","operator":"a","kind":"telepathy"}"#,
+        )
+        .unwrap();
         assert_eq!(future.kind, EntryKind::Other);
     }
 

@@ -5,7 +5,7 @@ pub mod format;
 pub mod handover;
 pub mod incident;
 pub mod journal;
-// pub mod redact;
+pub mod redact;
 pub mod severity;
 
 pub use incident::{

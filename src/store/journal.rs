@@ -40,11 +40,23 @@ pub struct AppendFailure {
 impl fmt::Display for AppendFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.fallback {
-            Some(p) => write!(f, "NOT SAVED in the journal ({}); kept in {}", self.error, p.display()),
-            None => write!(f, "NOT SAVED anywhere ({}): the entry is only on screen", self.error),
+            Some(p) => write!(
+                f,
+                "NOT SAVED in the journal ({}); kept in {}",
+                self.error,
+                p.display()
+            ),
+            None => write!(
+                f,
+                "NOT SAVED anywhere ({}): the entry is only on screen",
+                self.error
+            ),
         }
     }
 }
+
+/// A shift with its entries and the lines that could not be read.
+pub type ShiftRead = (Shift, Vec<JournalEntry>, Vec<LineIssue>);
 
 pub struct JournalStore {
     dir: PathBuf,
@@ -60,12 +72,16 @@ fn shift_of_file(name: &str) -> Option<&str> {
 /// When a shift started, from its id.
 fn start_of(shift: &str) -> Option<DateTime<Utc>> {
     let stamp = shift.get(..13)?;
-    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M").ok().map(|n| n.and_utc())
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M")
+        .ok()
+        .map(|n| n.and_utc())
 }
 
 impl JournalStore {
     pub fn new(workspace: &Path) -> JournalStore {
-        JournalStore { dir: workspace.join("journal") }
+        JournalStore {
+            dir: workspace.join("journal"),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -93,21 +109,35 @@ impl JournalStore {
     }
 
     fn shift_from(&self, id: &str, path: PathBuf, operator: &str) -> Shift {
-        Shift { id: id.to_string(), operator: operator.to_string(), started: start_of(id).unwrap_or_else(Utc::now), path }
+        Shift {
+            id: id.to_string(),
+            operator: operator.to_string(),
+            started: start_of(id).unwrap_or_else(Utc::now),
+            path,
+        }
     }
 
     /// This operator's most recent shift, if it has not ended.
-    pub fn open_shift(&self, operator: &str) -> io::Result<Option<(Shift, Vec<JournalEntry>, Vec<LineIssue>)>> {
+    pub fn open_shift(&self, operator: &str) -> io::Result<Option<ShiftRead>> {
         let suffix = shift_id(Utc::now(), operator);
         let who = &suffix[14..];
-        let Some((id, path)) = self.shift_files()?.into_iter().rev().find(|(id, _)| id.get(14..) == Some(who)) else {
+        let Some((id, path)) = self
+            .shift_files()?
+            .into_iter()
+            .rev()
+            .find(|(id, _)| id.get(14..) == Some(who))
+        else {
             return Ok(None);
         };
         let (entries, issues) = read_all(&path)?;
         if entries.iter().any(|e| e.kind == EntryKind::ShiftEnd) {
             return Ok(None);
         }
-        Ok(Some((self.shift_from(&id, path, operator), entries, issues)))
+        Ok(Some((
+            self.shift_from(&id, path, operator),
+            entries,
+            issues,
+        )))
     }
 
     /// Start a new shift for `operator` now: a new file whose first entry
@@ -115,14 +145,28 @@ impl JournalStore {
     pub fn start_shift(&self, operator: &str, now: DateTime<Utc>) -> io::Result<Shift> {
         std::fs::create_dir_all(&self.dir)?;
         let id = shift_id(now, operator);
-        let path = self.dir.join(format!("{}_{id}.jsonl", now.format("%Y-%m-%d")));
-        let shift = Shift { id: id.clone(), operator: operator.to_string(), started: now, path };
-        append_line(&shift.path, &JournalEntry::new(now, &id, operator, EntryKind::ShiftStart))?;
+        let path = self
+            .dir
+            .join(format!("{}_{id}.jsonl", now.format("%Y-%m-%d")));
+        let shift = Shift {
+            id: id.clone(),
+            operator: operator.to_string(),
+            started: now,
+            path,
+        };
+        append_line(
+            &shift.path,
+            &JournalEntry::new(now, &id, operator, EntryKind::ShiftStart),
+        )?;
         Ok(shift)
     }
 
     /// Resume this operator's open shift, or start one. `true` when resumed.
-    pub fn current_or_start(&self, operator: &str, now: DateTime<Utc>) -> io::Result<(Shift, Vec<JournalEntry>, Vec<LineIssue>, bool)> {
+    pub fn current_or_start(
+        &self,
+        operator: &str,
+        now: DateTime<Utc>,
+    ) -> io::Result<(Shift, Vec<JournalEntry>, Vec<LineIssue>, bool)> {
         match self.open_shift(operator)? {
             Some((shift, entries, issues)) => Ok((shift, entries, issues, true)),
             None => {
@@ -136,14 +180,20 @@ impl JournalStore {
     /// Find a shift by id (or a unique part of it).
     pub fn find_shift(&self, key: &str) -> io::Result<Result<Shift, String>> {
         let files = self.shift_files()?;
-        let hits: Vec<&(String, PathBuf)> = files.iter().filter(|(id, _)| id == key || id.contains(key)).collect();
+        let hits: Vec<&(String, PathBuf)> = files
+            .iter()
+            .filter(|(id, _)| id == key || id.contains(key))
+            .collect();
         Ok(match hits.as_slice() {
             [(id, path)] => {
                 let who = id.get(14..).unwrap_or("").to_string();
                 Ok(self.shift_from(id, path.clone(), &who))
             }
             [] => Err(format!("no shift {key:?} in {}", self.dir.display())),
-            many => Err(format!("{key:?} matches {} shifts: give more of the id", many.len())),
+            many => Err(format!(
+                "{key:?} matches {} shifts: give more of the id",
+                many.len()
+            )),
         })
     }
 
@@ -155,8 +205,13 @@ impl JournalStore {
             Ok(()) => Ok(()),
             Err(error) => {
                 let name = format!("unsaved-{}.jsonl", shift.id);
-                let candidates = [self.dir.join(&name), std::env::temp_dir().join(format!("shiftdeck-{name}"))];
-                let fallback = candidates.into_iter().find(|p| append_line(p, entry).is_ok());
+                let candidates = [
+                    self.dir.join(&name),
+                    std::env::temp_dir().join(format!("shiftdeck-{name}")),
+                ];
+                let fallback = candidates
+                    .into_iter()
+                    .find(|p| append_line(p, entry).is_ok());
                 Err(AppendFailure { error, fallback })
             }
         }
@@ -184,7 +239,11 @@ impl JournalStore {
     /// across all shifts, oldest first. Lines are filtered as bytes before
     /// any is parsed.
     pub fn search(&self, words: &[String]) -> io::Result<Vec<JournalEntry>> {
-        let needles: Vec<Vec<u8>> = words.iter().map(|w| w.to_lowercase().into_bytes()).filter(|w| !w.is_empty()).collect();
+        let needles: Vec<Vec<u8>> = words
+            .iter()
+            .map(|w| w.to_lowercase().into_bytes())
+            .filter(|w| !w.is_empty())
+            .collect();
         let mut out = Vec::new();
         let mut lower = Vec::new();
         for (_, path) in self.shift_files()? {
@@ -196,13 +255,19 @@ impl JournalStore {
             for line in bytes.split(|&b| b == b'\n') {
                 lower.clear();
                 lower.extend(line.iter().map(u8::to_ascii_lowercase));
-                if needles.iter().all(|n| memmem(&lower, n)) {
-                    if let Ok(e) = serde_json::from_slice::<JournalEntry>(line) {
-                        // The words must be in what the entry says, not only in its keys.
-                        let said = format!("{} {} {}", e.operator, e.shift, serde_json::Value::Object(e.fields.clone())).to_lowercase();
-                        if words.iter().all(|w| said.contains(&w.to_lowercase())) {
-                            out.push(e);
-                        }
+                if needles.iter().all(|n| memmem(&lower, n))
+                    && let Ok(e) = serde_json::from_slice::<JournalEntry>(line)
+                {
+                    // The words must be in what the entry says, not only in its keys.
+                    let said = format!(
+                        "{} {} {}",
+                        e.operator,
+                        e.shift,
+                        serde_json::Value::Object(e.fields.clone())
+                    )
+                    .to_lowercase();
+                    if words.iter().all(|w| said.contains(&w.to_lowercase())) {
+                        out.push(e);
                     }
                 }
             }
@@ -254,6 +319,37 @@ impl JournalStore {
         Ok(path)
     }
 
+    /// Publish a shift's handover: the Markdown file, then the journal
+    /// entries saying so and ending the shift.
+    pub fn publish_handover(
+        &self,
+        shift: &Shift,
+        markdown: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PathBuf, String> {
+        let path = self
+            .write_handover(&shift.id, markdown)
+            .map_err(|e| format!("handover NOT written: {e}"))?;
+        let shown = path.display().to_string();
+        let published = JournalEntry::new(
+            now,
+            &shift.id,
+            &shift.operator,
+            EntryKind::HandoverPublished,
+        )
+        .with("path", shown);
+        self.append(shift, &published)
+            .map_err(|e| format!("handover written to {}, but {e}", path.display()))?;
+        let end = JournalEntry::new(now, &shift.id, &shift.operator, EntryKind::ShiftEnd);
+        self.append(shift, &end).map_err(|e| {
+            format!(
+                "handover written to {}, but ending the shift: {e}",
+                path.display()
+            )
+        })?;
+        Ok(path)
+    }
+
     /// The newest published handover of a shift other than `current`.
     pub fn latest_handover(&self, current: &str) -> io::Result<Option<Handover>> {
         let rd = match std::fs::read_dir(self.handover_dir()) {
@@ -265,16 +361,25 @@ impl JournalStore {
         for entry in rd {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(shift) = name.strip_suffix(".md") else { continue };
+            let Some(shift) = name.strip_suffix(".md") else {
+                continue;
+            };
             if shift == current || start_of(shift).is_none() {
                 continue;
             }
-            if best.as_ref().is_none_or(|(b, _)| shift.get(..13) > b.get(..13)) {
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| shift.get(..13) > b.get(..13))
+            {
                 best = Some((shift.to_string(), entry.path()));
             }
         }
         match best {
-            Some((shift, path)) => Ok(Some(Handover { markdown: std::fs::read_to_string(&path)?, shift, path })),
+            Some((shift, path)) => Ok(Some(Handover {
+                markdown: std::fs::read_to_string(&path)?,
+                shift,
+                path,
+            })),
             None => Ok(None),
         }
     }
@@ -297,9 +402,15 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Temp file in the same directory → fsync → rename → fsync the directory.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("no parent directory"))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::other("no parent directory"))?;
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("file"), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

@@ -215,7 +215,7 @@ impl JsonlTail {
         }
         chunks.push(rest);
         let path = &self.path;
-        let results: Vec<(Vec<T>, Vec<(usize, String)>, usize)> = if chunks.len() == 1 {
+        let results: Vec<Parsed<T>> = if chunks.len() == 1 {
             vec![parse_chunk(chunks[0])]
         } else {
             std::thread::scope(|scope| {
@@ -264,9 +264,12 @@ const BLOCK: usize = 4 << 20;
 /// Below this many bytes, one thread parses faster than several.
 const PARALLEL_FROM: usize = 256 << 10;
 
+/// Values, problems by line, and the line count of one parsed chunk.
+type Parsed<T> = (Vec<T>, Vec<(usize, String)>, usize);
+
 /// Parse a run of whole lines: the values, the problems by line (1-based
 /// within the chunk), and how many lines there were.
-fn parse_chunk<T: DeserializeOwned>(bytes: &[u8]) -> (Vec<T>, Vec<(usize, String)>, usize) {
+fn parse_chunk<T: DeserializeOwned>(bytes: &[u8]) -> Parsed<T> {
     let mut items = Vec::with_capacity(bytes.len() / 128);
     let mut issues = Vec::new();
     let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);

@@ -33,8 +33,14 @@ pub fn run(app: App, workspace: Workspace) -> color_eyre::Result<()> {
 async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let store = store_worker::spawn(
-        workspace.root.clone(),
-        app.config.operator.clone(),
+        store_worker::Setup {
+            workspace: workspace.root.clone(),
+            config: app.config.clone(),
+            readonly: app.readonly,
+            redactor: crate::cli::journal::redactor(&app.config),
+            slack: crate::cli::journal::slack_url(&app.config),
+            runtime: tokio::runtime::Handle::current(),
+        },
         tx.clone(),
     );
 
@@ -99,17 +105,34 @@ fn handle(
     store: &store_worker::StoreHandle,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
+    use store_worker::Command;
     for effect in app.update(msg) {
         match effect {
             Effect::Declare {
                 title,
                 service,
                 severity,
-            } => store.declare(title, service, severity),
+            } => store.send(Command::Declare {
+                title,
+                service,
+                severity,
+            }),
             Effect::Commit {
                 incident_id,
                 change,
-            } => store.commit(incident_id, change),
+            } => store.send(Command::Commit {
+                incident_id,
+                change,
+            }),
+            Effect::SaveNote { text } => store.send(Command::SaveNote { text }),
+            Effect::SaveDraft { text } => store.send(Command::SaveDraft { text }),
+            Effect::AckHandover { of_shift, from } => {
+                store.send(Command::AckHandover { of_shift, from })
+            }
+            Effect::PublishHandover { markdown } => {
+                store.send(Command::PublishHandover { markdown })
+            }
+            Effect::EndShift => store.send(Command::EndShift),
             Effect::LoadTheme(name) => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {

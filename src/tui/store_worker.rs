@@ -1,10 +1,17 @@
-//! The store thread: owns the incident files, writes what `update` asks
-//! for, and watches for lines appended by anyone (this app, the CLI, another
-//! operator), sending them to the app as they appear.
+//! The store thread: owns the files. It writes what `update` asks for
+//! (incident changes, journal notes, drafts, the handover), journals every
+//! action, and watches for lines appended by anyone (this app, the CLI,
+//! another operator), sending them to the app as they appear.
 
-use crate::app::Msg;
+use crate::app::{Msg, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
+use crate::config::Config;
+use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::domain::redact::Redactor;
 use crate::domain::{IncidentBook, IncidentChange, IncidentEvent, Severity};
+use crate::store::journal::{JournalStore, Shift};
+use crate::store::jsonl::JsonlTail;
 use crate::store::{CommitError, IncidentStore};
+use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
@@ -14,7 +21,7 @@ use tokio::sync::mpsc;
 /// each); well inside the promise that others' changes show within 2 s.
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
-enum Command {
+pub enum Command {
     Declare {
         title: String,
         service: String,
@@ -24,6 +31,20 @@ enum Command {
         incident_id: String,
         change: IncidentChange,
     },
+    SaveNote {
+        text: String,
+    },
+    SaveDraft {
+        text: String,
+    },
+    AckHandover {
+        of_shift: String,
+        from: String,
+    },
+    PublishHandover {
+        markdown: String,
+    },
+    EndShift,
     Stop,
 }
 
@@ -33,22 +54,11 @@ pub struct StoreHandle {
 }
 
 impl StoreHandle {
-    pub fn declare(&self, title: String, service: String, severity: Severity) {
-        let _ = self.tx.send(Command::Declare {
-            title,
-            service,
-            severity,
-        });
+    pub fn send(&self, cmd: Command) {
+        let _ = self.tx.send(cmd);
     }
 
-    pub fn commit(&self, incident_id: String, change: IncidentChange) {
-        let _ = self.tx.send(Command::Commit {
-            incident_id,
-            change,
-        });
-    }
-
-    /// Finish the writes already asked for, then stop.
+    /// Finish the writes already asked for (a draft on hang-up included), then stop.
     pub fn shutdown(mut self) {
         let _ = self.tx.send(Command::Stop);
         if let Some(t) = self.thread.take() {
@@ -57,11 +67,21 @@ impl StoreHandle {
     }
 }
 
-pub fn spawn(workspace: PathBuf, operator: String, app: mpsc::UnboundedSender<Msg>) -> StoreHandle {
+pub struct Setup {
+    pub workspace: PathBuf,
+    pub config: Config,
+    pub readonly: bool,
+    pub redactor: Redactor,
+    /// The Slack webhook, if configured: `Err` says what is missing.
+    pub slack: Option<Result<String, String>>,
+    pub runtime: tokio::runtime::Handle,
+}
+
+pub fn spawn(setup: Setup, app: mpsc::UnboundedSender<Msg>) -> StoreHandle {
     let (tx, rx) = std_mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || worker(workspace, operator, rx, app))
+        .spawn(move || Worker::new(setup, app).run(rx))
         .expect("spawn the store thread");
     StoreHandle {
         tx,
@@ -69,94 +89,336 @@ pub fn spawn(workspace: PathBuf, operator: String, app: mpsc::UnboundedSender<Ms
     }
 }
 
-/// Forward what was appended since the last look to the app.
-fn forward(watch: &mut IncidentStore, app: &mpsc::UnboundedSender<Msg>, first: bool) {
-    if !first && !watch.has_news() {
-        return;
-    }
-    match watch.read_new() {
-        Ok(delta) if first || !delta.is_empty() => {
-            let _ = app.send(Msg::Incidents(delta));
-        }
-        Ok(_) => {}
-        Err(e) => {
-            let _ = app.send(Msg::Saved(Err(format!("cannot read incidents: {e}"))));
-        }
-    }
-}
-
 /// The state every change is checked against. Built on the first change
-/// only, so start-up reads the files once (for the screen) and not twice.
+/// only, so start-up reads the incident files once (for the screen).
 struct Checker {
     store: IncidentStore,
     book: IncidentBook,
 }
 
-impl Checker {
-    fn new(workspace: &Path) -> Checker {
-        Checker {
-            store: IncidentStore::new(workspace),
-            book: IncidentBook::state_only(),
-        }
-    }
+struct Worker {
+    setup: Setup,
+    app: mpsc::UnboundedSender<Msg>,
+    watch: IncidentStore,
+    checker: Option<Checker>,
+    journal: JournalStore,
+    shift: Option<(Shift, JsonlTail, bool)>,
 }
 
-fn worker(
-    workspace: PathBuf,
-    operator: String,
-    rx: std_mpsc::Receiver<Command>,
-    app: mpsc::UnboundedSender<Msg>,
-) {
-    let mut watch = IncidentStore::new(&workspace);
-    let mut checker: Option<Checker> = None;
-    forward(&mut watch, &app, true);
-    loop {
-        let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
-            Ok(c) => c,
-            Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                forward(&mut watch, &app, false);
-                continue;
+impl Worker {
+    fn new(setup: Setup, app: mpsc::UnboundedSender<Msg>) -> Worker {
+        Worker {
+            watch: IncidentStore::new(&setup.workspace),
+            journal: JournalStore::new(&setup.workspace),
+            checker: None,
+            shift: None,
+            setup,
+            app,
+        }
+    }
+
+    fn operator(&self) -> &str {
+        &self.setup.config.operator
+    }
+
+    fn say(&self, msg: Msg) {
+        let _ = self.app.send(msg);
+    }
+
+    fn run(mut self, rx: std_mpsc::Receiver<Command>) {
+        self.open_shift(true);
+        self.forward_incidents(true);
+        loop {
+            let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
+                Ok(c) => c,
+                Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                    self.forward_incidents(false);
+                    self.forward_journal();
+                    continue;
+                }
+                Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            if matches!(cmd, Command::Stop) {
+                return;
             }
-            Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+            self.handle(cmd);
+            // The screen learns of every change from the files, like any other.
+            self.forward_incidents(false);
+            self.forward_journal();
+        }
+    }
+
+    /// Resume this operator's open shift or start one (never in read-only).
+    fn open_shift(&mut self, first: bool) {
+        let now = Utc::now();
+        let found = if self.setup.readonly {
+            self.journal
+                .open_shift(self.operator())
+                .map(|o| o.map(|(s, e, i)| (s, e, i, true)))
+        } else {
+            self.journal
+                .current_or_start(self.operator(), now)
+                .map(Some)
         };
-        let mut declared = None;
-        let outcome = match cmd {
-            Command::Stop => return,
+        let (shift, entries, issues, resumed) = match found {
+            Ok(Some(x)) => x,
+            Ok(None) => return,
+            Err(e) => {
+                self.say(Msg::Saved(Err(format!(
+                    "cannot open the shift journal in {}: {e}",
+                    self.journal.dir().display()
+                ))));
+                return;
+            }
+        };
+        if !issues.is_empty() {
+            self.say(Msg::Saved(Err(format!(
+                "{} journal line(s) skipped: {}",
+                issues.len(),
+                issues[0]
+            ))));
+        }
+        let mut tail = JsonlTail::new(shift.path.clone());
+        let _ = tail.read_new::<JournalEntry>();
+        let previous = match self.journal.latest_handover(&shift.id) {
+            Ok(Some(h)) => {
+                let from = h.shift.get(14..).unwrap_or("").to_string();
+                let acknowledged = entries.iter().any(|e| {
+                    e.kind == EntryKind::HandoverAcknowledged
+                        && e.field("of_shift") == Some(h.shift.as_str())
+                });
+                Some(PreviousHandover {
+                    shift: h.shift,
+                    from,
+                    markdown: h.markdown,
+                    acknowledged,
+                })
+            }
+            _ => None,
+        };
+        let draft = if first {
+            self.journal.load_draft(self.operator()).ok().flatten()
+        } else {
+            None
+        };
+        let info = ShiftInfo {
+            id: shift.id.clone(),
+            started: shift.started,
+            resumed,
+            ended: false,
+        };
+        self.shift = Some((shift, tail, false));
+        self.say(Msg::ShiftOpened(Box::new(ShiftOpened {
+            shift: info,
+            entries,
+            draft,
+            previous,
+        })));
+    }
+
+    /// The shift to write to: the open one, or a new one after an end.
+    fn writable_shift(&mut self) -> Option<Shift> {
+        if self.shift.as_ref().is_none_or(|(_, _, ended)| *ended) {
+            self.open_shift(false);
+        }
+        self.shift.as_ref().map(|(s, _, _)| s.clone())
+    }
+
+    fn record(&mut self, entry_for: impl FnOnce(&Shift) -> JournalEntry) -> Result<(), String> {
+        let Some(shift) = self.writable_shift() else {
+            return Err("no shift journal to write to".into());
+        };
+        let entry = entry_for(&shift);
+        let ends = entry.kind == EntryKind::ShiftEnd;
+        self.journal
+            .append(&shift, &entry)
+            .map_err(|e| e.to_string())?;
+        if ends && let Some((_, _, ended)) = self.shift.as_mut() {
+            *ended = true;
+        }
+        Ok(())
+    }
+
+    fn forward_incidents(&mut self, first: bool) {
+        if !first && !self.watch.has_news() {
+            return;
+        }
+        match self.watch.read_new() {
+            Ok(delta) if first || !delta.is_empty() => self.say(Msg::Incidents(delta)),
+            Ok(_) => {}
+            Err(e) => self.say(Msg::Saved(Err(format!("cannot read incidents: {e}")))),
+        }
+    }
+
+    fn forward_journal(&mut self) {
+        let Some((_, tail, _)) = self.shift.as_mut() else {
+            return;
+        };
+        if !tail.has_news() {
+            return;
+        }
+        if let Ok(r) = tail.read_new::<JournalEntry>()
+            && !r.items.is_empty()
+        {
+            let _ = self.app.send(Msg::Journal(r.items));
+        }
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        let now = Utc::now();
+        let operator = self.operator().to_string();
+        match cmd {
+            Command::Stop => {}
             Command::Declare {
                 title,
                 service,
                 severity,
-            } => match watch.declare_new(&operator, &title, &service, severity, "prod") {
-                Ok(r) => {
-                    declared = Some(r.id.clone());
-                    Ok(format!("declared {} {} — {}", r.severity, r.id, r.title))
-                }
-                Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
-            },
+            } => {
+                let outcome = match self
+                    .watch
+                    .declare_new(&operator, &title, &service, severity, "prod")
+                {
+                    Ok(r) => {
+                        let inc = crate::domain::Incident::from_record(&r);
+                        let journaled = self.record(|s| {
+                            JournalEntry::incident(now, &s.id, &operator, "declared", &inc, "")
+                        });
+                        self.say(Msg::Saved(Ok(with_journal(
+                            format!("declared {} {} — {}", r.severity, r.id, r.title),
+                            journaled,
+                        ))));
+                        self.forward_incidents(false);
+                        self.say(Msg::Declared(r.id));
+                        return;
+                    }
+                    Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
+                };
+                self.say(Msg::Saved(outcome));
+            }
             Command::Commit {
                 incident_id,
                 change,
             } => {
                 let label = change.label();
+                let action = change.journal_action();
+                let message = change.message().to_string();
                 let event = IncidentEvent {
                     incident_id: incident_id.clone(),
-                    at: chrono::Utc::now(),
+                    at: now,
                     by: operator.clone(),
                     change,
                 };
-                let check = checker.get_or_insert_with(|| Checker::new(&workspace));
-                match check.store.commit(&mut check.book, &event).1 {
-                    Ok(()) => Ok(format!("saved: {label} {incident_id}")),
+                let workspace = self.setup.workspace.clone();
+                let check = self.checker.get_or_insert_with(|| Checker {
+                    store: IncidentStore::new(&workspace),
+                    book: IncidentBook::state_only(),
+                });
+                let outcome = match check.store.commit(&mut check.book, &event).1 {
+                    Ok(()) => {
+                        let inc = check.book.get(&incident_id).cloned();
+                        let journaled = match inc {
+                            Some(inc) => self.record(|s| {
+                                JournalEntry::incident(
+                                    now, &s.id, &operator, &action, &inc, &message,
+                                )
+                            }),
+                            None => Ok(()),
+                        };
+                        Ok(with_journal(
+                            format!("saved: {label} {incident_id}"),
+                            journaled,
+                        ))
+                    }
                     Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
                     Err(e) => Err(format!("NOT SAVED: {label} {incident_id}: {e}")),
+                };
+                self.say(Msg::Saved(outcome));
+            }
+            Command::SaveNote { text } => {
+                let clean = self.setup.redactor.redact(&text);
+                let names = clean.names.clone();
+                let result = self.record(|s| {
+                    let mut e = JournalEntry::note(now, &s.id, &operator, &clean.text, &[]);
+                    if !names.is_empty() {
+                        e = e.with("redacted", names.clone());
+                    }
+                    e
+                });
+                match result {
+                    Ok(()) => {
+                        let _ = self.journal.clear_draft(&operator);
+                        self.say(Msg::NoteSaved(Ok(clean.names)));
+                    }
+                    Err(why) => self.say(Msg::NoteSaved(Err(Unsaved {
+                        text: clean.text,
+                        why,
+                    }))),
                 }
             }
-        };
-        // The screen learns of the change from the file, like any other.
-        forward(&mut watch, &app, false);
-        let _ = app.send(Msg::Saved(outcome));
-        if let Some(id) = declared {
-            let _ = app.send(Msg::Declared(id));
+            Command::SaveDraft { text } => {
+                // The draft is what the operator typed: redact it too before it touches disk.
+                let clean = self.setup.redactor.redact(&text);
+                if let Err(e) = self.journal.save_draft(&operator, &clean.text) {
+                    self.say(Msg::Saved(Err(format!("draft NOT kept on disk: {e}"))));
+                }
+            }
+            Command::AckHandover { of_shift, from } => {
+                let r = self.record(|s| {
+                    JournalEntry::new(now, &s.id, &operator, EntryKind::HandoverAcknowledged)
+                        .with("of_shift", of_shift.as_str())
+                        .with("from", from.as_str())
+                });
+                self.say(Msg::Saved(
+                    r.map(|()| format!("recorded: you read {from}'s handover")),
+                ));
+            }
+            Command::EndShift => {
+                let r =
+                    self.record(|s| JournalEntry::new(now, &s.id, &operator, EntryKind::ShiftEnd));
+                self.say(Msg::Saved(r.map(|()| {
+                    "your shift has ended; anything you do now starts a new one".to_string()
+                })));
+            }
+            Command::PublishHandover { markdown } => self.publish(&markdown),
         }
     }
+
+    fn publish(&mut self, markdown: &str) {
+        let markdown = self.setup.redactor.redact(markdown).text;
+        let Some(shift) = self.writable_shift() else {
+            self.say(Msg::HandoverPublished(Err("no shift to hand over".into())));
+            return;
+        };
+        match self.journal.publish_handover(&shift, &markdown, Utc::now()) {
+            Ok(path) => {
+                if let Some((_, _, ended)) = self.shift.as_mut() {
+                    *ended = true;
+                }
+                self.say(Msg::HandoverPublished(Ok(display(&path))));
+                match self.setup.slack.clone() {
+                    None => {}
+                    Some(Err(missing)) => self.say(Msg::SlackPosted(Err(missing))),
+                    Some(Ok(url)) => {
+                        let app = self.app.clone();
+                        self.setup.runtime.spawn(async move {
+                            let r = crate::integrations::slack::post(&url, &markdown).await;
+                            let _ = app.send(Msg::SlackPosted(r));
+                        });
+                    }
+                }
+            }
+            Err(e) => self.say(Msg::HandoverPublished(Err(e))),
+        }
+    }
+}
+
+fn with_journal(done: String, journaled: Result<(), String>) -> String {
+    match journaled {
+        Ok(()) => done,
+        Err(e) => format!("{done} — but the journal entry: {e}"),
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
 }

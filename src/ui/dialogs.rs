@@ -13,7 +13,20 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if let Some(d) = &app.dialog {
+    if let Some(d) = &app.dialog
+        && !matches!(d, Dialog::PublishHandover { .. } | Dialog::EndShift)
+    {
+        dialog(app, d, frame, area);
+    }
+    if app.journal.handover.is_some() {
+        super::journal::handover(app, frame, area);
+    }
+    if app.journal.show_previous {
+        super::journal::previous(app, frame, area);
+    }
+    if let Some(d) = &app.dialog
+        && matches!(d, Dialog::PublishHandover { .. } | Dialog::EndShift)
+    {
         dialog(app, d, frame, area);
     }
     if app.show_help {
@@ -24,7 +37,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn popup(app: &App, frame: &mut Frame, area: Rect, w: u16, h: u16, title: String) -> Rect {
+pub(super) fn popup(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    w: u16,
+    h: u16,
+    title: String,
+) -> Rect {
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
     let block = framed(
@@ -38,7 +58,13 @@ fn popup(app: &App, frame: &mut Frame, area: Rect, w: u16, h: u16, title: String
 }
 
 /// Draw a text field; only the focused one shows its cursor.
-fn field(app: &App, frame: &mut Frame, rect: Rect, input: &TextArea<'static>, focused: bool) {
+pub(super) fn field(
+    app: &App,
+    frame: &mut Frame,
+    rect: Rect,
+    input: &TextArea<'static>,
+    focused: bool,
+) {
     let mut ta = input.clone();
     ta.set_cursor_line_style(Style::default());
     ta.set_cursor_style(if focused {
@@ -101,6 +127,47 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 "y or enter confirms · n or esc cancels",
                 t.style(Role::Key),
             ));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        }
+        Dialog::PublishHandover { hold, .. } => {
+            let mut lines = vec![Line::raw(
+                "Writes journal/handover/<shift>.md, records it in the journal,",
+            )];
+            lines.push(Line::raw(
+                "ends your shift, and posts it to Slack when a webhook is configured.",
+            ));
+            if *hold {
+                lines.push(Line::styled(
+                    "It says HOLD: not everything is green.",
+                    t.style(Role::Warning),
+                ));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "y or enter publishes · n or esc goes back",
+                t.style(Role::Key),
+            ));
+            let inner = popup(
+                app,
+                frame,
+                area,
+                76,
+                lines.len() as u16 + 2,
+                "Publish the handover and end the shift?".into(),
+            );
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        }
+        Dialog::EndShift => {
+            let lines = vec![
+                Line::raw("Records the end of your shift in the journal, without a handover."),
+                Line::raw("Anything you do afterwards starts a new shift."),
+                Line::raw(""),
+                Line::styled(
+                    "y or enter ends it · n or esc goes back",
+                    t.style(Role::Key),
+                ),
+            ];
+            let inner = popup(app, frame, area, 76, 6, "End the shift?".into());
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Dialog::Filter(editor) | Dialog::Command(editor) => {

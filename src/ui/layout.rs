@@ -34,21 +34,28 @@ pub fn screen(app: &App, area: Rect) -> Option<Screen> {
         });
     }
     if app.is_wide() {
-        let [top, bottom] =
-            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
-        let [inc, appr] =
-            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
-        let [chk, health] =
+        // Left: the incidents (most used) over the checklists. Right: the
+        // approvals, the health, and the journal with its note editor.
+        let [left, right] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
-                .areas(bottom);
+                .areas(body);
+        let [inc, chk] =
+            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(left);
+        let [appr, health, journal] = Layout::vertical([
+            Constraint::Percentage(28),
+            Constraint::Percentage(28),
+            Constraint::Percentage(44),
+        ])
+        .areas(right);
         return Some(Screen {
             status,
             tabs: None,
             panes: vec![
                 (Pane::Incidents, inc),
-                (Pane::Approvals, appr),
                 (Pane::Checklists, chk),
+                (Pane::Approvals, appr),
                 (Pane::Health, health),
+                (Pane::Journal, journal),
             ],
             hints,
         });

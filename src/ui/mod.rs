@@ -3,6 +3,7 @@
 
 mod dialogs;
 mod incidents;
+mod journal;
 pub mod layout;
 mod panes;
 mod status;
@@ -32,6 +33,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(block, *rect);
         match pane {
             Pane::Incidents => incidents::render(app, frame, inner),
+            Pane::Journal => journal::render(app, frame, inner),
             other => panes::placeholder(app, *other, frame, inner),
         }
     }

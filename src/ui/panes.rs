@@ -22,7 +22,7 @@ fn what_fills(pane: Pane) -> (&'static str, &'static str) {
             "Live integration health will be polled and shown here:",
             "Datadog, Sentry, PagerDuty, Opsgenie, Slack, Splunk HEC and HTTP / TCP / command probes — up, degraded or down, latency, last error and a diagnosis hint.",
         ),
-        Pane::Incidents => ("", ""),
+        Pane::Incidents | Pane::Journal => ("", ""),
     }
 }
 

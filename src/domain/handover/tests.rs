@@ -19,26 +19,100 @@ fn fixture() -> (Vec<JournalEntry>, IncidentBook) {
         created_by: "helion".into(),
     };
     let records = vec![
-        rec("inc_20260514_0238_c5e81b", "credguard-backend restart loop: OOM-killed", "credguard-backend", Severity::P1, t(2, 38)),
-        rec("inc_20260514_0205_d3a7f1", "MySQL backup missing: none newer than 24h", "mysql", Severity::P2, t(2, 5)),
-        rec("inc_20260514_0018_7a2e60", "Slack webhook revoked: 404 no_service", "slack", Severity::P2, t(0, 18)),
+        rec(
+            "inc_20260514_0238_c5e81b",
+            "credguard-backend restart loop: OOM-killed",
+            "credguard-backend",
+            Severity::P1,
+            t(2, 38),
+        ),
+        rec(
+            "inc_20260514_0205_d3a7f1",
+            "MySQL backup missing: none newer than 24h",
+            "mysql",
+            Severity::P2,
+            t(2, 5),
+        ),
+        rec(
+            "inc_20260514_0018_7a2e60",
+            "Slack webhook revoked: 404 no_service",
+            "slack",
+            Severity::P2,
+            t(0, 18),
+        ),
     ];
-    let ev = |id: &str, at, change| IncidentEvent { incident_id: id.into(), at, by: "ana.lima".into(), change };
+    let ev = |id: &str, at, change| IncidentEvent {
+        incident_id: id.into(),
+        at,
+        by: "ana.lima".into(),
+        change,
+    };
     let events = vec![
-        ev("inc_20260514_0205_d3a7f1", t(2, 10), IncidentChange::Acknowledged { message: String::new() }),
-        ev("inc_20260514_0018_7a2e60", t(1, 5), IncidentChange::Resolved { message: "new webhook in .env.local".into() }),
+        ev(
+            "inc_20260514_0205_d3a7f1",
+            t(2, 10),
+            IncidentChange::Acknowledged {
+                message: String::new(),
+            },
+        ),
+        ev(
+            "inc_20260514_0018_7a2e60",
+            t(1, 5),
+            IncidentChange::Resolved {
+                message: "new webhook in .env.local".into(),
+            },
+        ),
     ];
     let book = IncidentBook::fold(&records, &events);
     let inc = |at, action: &str, id: &str, sev: &str, title: &str| {
-        JournalEntry::new(at, shift, "ana.lima", EntryKind::Incident).with("action", action).with("incident_id", id).with("severity", sev).with("title", title)
+        JournalEntry::new(at, shift, "ana.lima", EntryKind::Incident)
+            .with("action", action)
+            .with("incident_id", id)
+            .with("severity", sev)
+            .with("title", title)
     };
     let journal = vec![
-        JournalEntry::new(t(23, 0) - chrono::Duration::days(1), shift, "ana.lima", EntryKind::ShiftStart),
-        inc(t(1, 5), "resolved", "inc_20260514_0018_7a2e60", "P2", "Slack webhook revoked: 404 no_service"),
-        inc(t(2, 10), "acknowledged", "inc_20260514_0205_d3a7f1", "P2", "MySQL backup missing: none newer than 24h"),
-        JournalEntry::note(t(2, 20), shift, "ana.lima", "#pending manual backup running: /opt/credguard/scripts/backup-database.sh", &[]),
-        JournalEntry::note(t(2, 45), shift, "ana.lima", "#handover backend OOM loop: memory limit raised to 2G,\nwatch restarts until 06:00 #watch", &[]),
-        JournalEntry::note(t(2, 50), shift, "ana.lima", "coffee machine on 3rd floor fixed", &[]),
+        JournalEntry::new(
+            t(23, 0) - chrono::Duration::days(1),
+            shift,
+            "ana.lima",
+            EntryKind::ShiftStart,
+        ),
+        inc(
+            t(1, 5),
+            "resolved",
+            "inc_20260514_0018_7a2e60",
+            "P2",
+            "Slack webhook revoked: 404 no_service",
+        ),
+        inc(
+            t(2, 10),
+            "acknowledged",
+            "inc_20260514_0205_d3a7f1",
+            "P2",
+            "MySQL backup missing: none newer than 24h",
+        ),
+        JournalEntry::note(
+            t(2, 20),
+            shift,
+            "ana.lima",
+            "#pending manual backup running: /opt/credguard/scripts/backup-database.sh",
+            &[],
+        ),
+        JournalEntry::note(
+            t(2, 45),
+            shift,
+            "ana.lima",
+            "#handover backend OOM loop: memory limit raised to 2G,\nwatch restarts until 06:00 #watch",
+            &[],
+        ),
+        JournalEntry::note(
+            t(2, 50),
+            shift,
+            "ana.lima",
+            "coffee machine on 3rd floor fixed",
+            &[],
+        ),
     ];
     (journal, book)
 }
@@ -68,16 +142,34 @@ fn the_markdown_report_in_full() {
 #[test]
 fn hold_names_every_integration_not_green() {
     let states = vec![
-        IntegrationState { name: "datadog".into(), status: "up".into(), hint: String::new() },
-        IntegrationState { name: "splunk-hec".into(), status: "down".into(), hint: "token disabled in Splunk".into() },
-        IntegrationState { name: "slack".into(), status: "degraded".into(), hint: "rate limited".into() },
+        IntegrationState {
+            name: "datadog".into(),
+            status: "up".into(),
+            hint: String::new(),
+        },
+        IntegrationState {
+            name: "splunk-hec".into(),
+            status: "down".into(),
+            hint: "token disabled in Splunk".into(),
+        },
+        IntegrationState {
+            name: "slack".into(),
+            status: "degraded".into(),
+            hint: "rate limited".into(),
+        },
     ];
     let r = report(Some(&states));
     assert_eq!(r.hold, vec!["splunk-hec is down", "slack is degraded"]);
     let md = r.to_markdown();
-    assert!(md.contains("**HOLD** — not everything is green:\n- splunk-hec is down\n- slack is degraded"));
+    assert!(md.contains(
+        "**HOLD** — not everything is green:\n- splunk-hec is down\n- slack is degraded"
+    ));
     assert!(md.contains("- **splunk-hec**: down — token disabled in Splunk"));
-    let all_up = vec![IntegrationState { name: "datadog".into(), status: "up".into(), hint: String::new() }];
+    let all_up = vec![IntegrationState {
+        name: "datadog".into(),
+        status: "up".into(),
+        hint: String::new(),
+    }];
     let green = report(Some(&all_up));
     assert!(!green.is_hold());
     assert!(green.to_markdown().contains("**GREEN**"));
@@ -88,7 +180,11 @@ fn notes_are_grouped_by_tag_in_the_operators_order() {
     let r = report(None);
     let tags: Vec<&str> = r.notes.iter().map(|g| g.tag.as_str()).collect();
     assert_eq!(tags, ["handover", "pending", "watch", ""]);
-    assert_eq!(r.open_incidents.len(), 2, "resolved incidents are not handed over");
+    assert_eq!(
+        r.open_incidents.len(),
+        2,
+        "resolved incidents are not handed over"
+    );
     assert_eq!(r.open_incidents[0].severity, "P1");
     assert_eq!(r.changes.len(), 2);
 }

@@ -1,0 +1,246 @@
+//! Keys while a dialog is open, and the command line.
+
+use super::dialogs::text_of;
+use super::*;
+use crossterm::event::{KeyCode, KeyModifiers};
+
+impl App {
+    pub(super) fn on_dialog_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let cancel = key.code == KeyCode::Esc
+            || (ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('g')));
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
+        if cancel {
+            if matches!(dialog, Dialog::Filter(_)) {
+                self.clear_filter();
+            }
+            return;
+        }
+        let keep = match &mut dialog {
+            Dialog::Confirm(c) => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    let p = c.change.clone();
+                    self.commit(p.incident_id, p.change, fx);
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
+            Dialog::NewIncident(form) => self.form_key(form, key, fx),
+            Dialog::PublishHandover { markdown, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    self.saving += 1;
+                    self.flash(Level::Info, "publishing the handover…");
+                    fx.push(Effect::PublishHandover {
+                        markdown: markdown.clone(),
+                    });
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
+            Dialog::EndShift => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    fx.push(Effect::EndShift);
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
+            Dialog::Text {
+                incident_id,
+                editor,
+                resolve,
+                ..
+            } => {
+                if key.code == KeyCode::Enter {
+                    let message = editor.lines().join("\n").trim().to_string();
+                    if *resolve {
+                        self.commit(
+                            incident_id.clone(),
+                            IncidentChange::Resolved { message },
+                            fx,
+                        );
+                        false
+                    } else if message.is_empty() {
+                        self.flash(Level::Warning, "a note needs some text (Esc to cancel)");
+                        true
+                    } else {
+                        self.commit(incident_id.clone(), IncidentChange::Note { message }, fx);
+                        false
+                    }
+                } else {
+                    editor.input(key);
+                    true
+                }
+            }
+            Dialog::Filter(editor) => {
+                if key.code == KeyCode::Enter {
+                    false
+                } else {
+                    editor.input(key);
+                    self.incidents.filter = text_of(editor);
+                    self.incidents.selected = 0;
+                    self.incidents.refresh(&self.book);
+                    true
+                }
+            }
+            Dialog::Command(editor) => {
+                if key.code == KeyCode::Enter {
+                    let line = text_of(editor);
+                    self.run_command(line.trim(), fx);
+                    false
+                } else {
+                    editor.input(key);
+                    true
+                }
+            }
+        };
+        if keep && self.dialog.is_none() {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    fn form_key(&mut self, form: &mut IncidentForm, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        let submit = key.code == KeyCode::Enter && form.field == IncidentForm::FIELDS - 1
+            || key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s');
+        if submit {
+            let title = text_of(&form.title).trim().to_string();
+            let service = text_of(&form.service).trim().to_string();
+            if title.is_empty() {
+                form.error = Some("a title is needed: what is happening?".into());
+                form.field = 0;
+                return true;
+            }
+            if service.is_empty() {
+                form.error = Some("a service is needed: where is it happening?".into());
+                form.field = 1;
+                return true;
+            }
+            self.saving += 1;
+            self.flash(
+                Level::Info,
+                format!("declaring {} incident…", form.severity),
+            );
+            fx.push(Effect::Declare {
+                title,
+                service,
+                severity: form.severity,
+            });
+            return false;
+        }
+        match key.code {
+            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
+                form.field = (form.field + 1) % IncidentForm::FIELDS
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                form.field = (form.field + IncidentForm::FIELDS - 1) % IncidentForm::FIELDS
+            }
+            _ if form.field == 2 => match key.code {
+                KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('+') | KeyCode::Char('k') => {
+                    if let Some(s) = form.severity.raised() {
+                        form.severity = s;
+                    }
+                }
+                KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('-') | KeyCode::Char('j') => {
+                    form.severity = Severity::ALL[(form.severity as usize + 1).min(3)];
+                }
+                KeyCode::Char(c @ '1'..='4') => {
+                    form.severity = Severity::ALL[(c as u8 - b'1') as usize]
+                }
+                _ => {}
+            },
+            _ => {
+                if let Some(input) = form.focused_input() {
+                    input.input(key);
+                }
+            }
+        }
+        true
+    }
+
+    fn run_command(&mut self, line: &str, fx: &mut Vec<Effect>) {
+        let (cmd, arg) = match line.split_once(char::is_whitespace) {
+            Some((c, a)) => (c, a.trim()),
+            None => (line, ""),
+        };
+        match cmd {
+            "" => {}
+            "q" | "quit" | "q!" | "qa" => self.act(Action::Quit, fx),
+            "incidents" | "inc" | "2" => self.set_focus(Pane::Incidents),
+            "checklists" | "1" => self.set_focus(Pane::Checklists),
+            "approvals" | "3" => self.set_focus(Pane::Approvals),
+            "health" | "4" => self.set_focus(Pane::Health),
+            "help" | "keys" => self.show_help = true,
+            "journal" | "5" => self.set_focus(Pane::Journal),
+            "note" if arg.is_empty() => self.start_note(),
+            "note" => {
+                if self.readonly {
+                    self.flash(Level::Error, super::update::READONLY);
+                } else {
+                    self.saving += 1;
+                    fx.push(Effect::SaveNote {
+                        text: arg.to_string(),
+                    });
+                }
+            }
+            "handover" => self.act(Action::Handover, fx),
+            "previous" => {
+                if self.journal.previous.is_some() {
+                    self.journal.show_previous = true;
+                } else {
+                    self.flash(Level::Info, "no handover from a previous shift");
+                }
+            }
+            "shift" if arg == "end" => {
+                if self.readonly {
+                    self.flash(Level::Error, super::update::READONLY);
+                } else {
+                    self.dialog = Some(Dialog::EndShift);
+                }
+            }
+            "shift" => {
+                let what = match &self.journal.shift {
+                    Some(s) => format!(
+                        "shift {} since {} (:shift end ends it)",
+                        s.id,
+                        s.started
+                            .with_timezone(&self.config.timezone)
+                            .format("%H:%M")
+                    ),
+                    None => "no shift open".to_string(),
+                };
+                self.flash(Level::Info, what);
+            }
+            "zoom" => self.act(Action::Zoom, fx),
+            "new" | "declare" => self.act(Action::NewIncident, fx),
+            "resolved" => self.act(Action::ToggleResolved, fx),
+            "problems" => {
+                if self.problems.is_empty() {
+                    self.flash(Level::Info, "no problems in your files");
+                } else {
+                    self.show_problems = true;
+                }
+            }
+            "filter" => {
+                self.set_focus(Pane::Incidents);
+                self.incidents.filter = arg.to_string();
+                self.incidents.refresh(&self.book);
+            }
+            "theme" if !arg.is_empty() => fx.push(Effect::LoadTheme(arg.to_string())),
+            "theme" => {
+                let names: Vec<&str> = crate::theme::BUNDLED.iter().map(|(n, _)| *n).collect();
+                self.flash(
+                    Level::Info,
+                    format!("theme {} (bundled: {})", self.theme.name, names.join(", ")),
+                );
+            }
+            other => self.flash(
+                Level::Error,
+                format!("unknown command :{other} (try :help, :incidents, :theme NAME, :q)"),
+            ),
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! The Journal pane's state and the shift: this shift's entries, the note
+//! editor and its draft, the previous shift's handover, and the handover
+//! being written.
+
+use super::{App, Effect, Level, Pane};
+use crate::domain::handover::{self, HandoverInput};
+use crate::domain::journal::{EntryKind, JournalEntry};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+/// Seconds between saves of the draft while it changes.
+pub const DRAFT_EVERY_SECS: i64 = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftInfo {
+    pub id: String,
+    pub started: DateTime<Utc>,
+    pub resumed: bool,
+    pub ended: bool,
+}
+
+/// The handover the previous shift published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousHandover {
+    pub shift: String,
+    pub from: String,
+    pub markdown: String,
+    pub acknowledged: bool,
+}
+
+/// What the store found when the shift started (or resumed).
+#[derive(Debug, Clone)]
+pub struct ShiftOpened {
+    pub shift: ShiftInfo,
+    pub entries: Vec<JournalEntry>,
+    pub draft: Option<String>,
+    pub previous: Option<PreviousHandover>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsaved {
+    pub text: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct JournalPane {
+    pub shift: Option<ShiftInfo>,
+    pub entries: Vec<JournalEntry>,
+    pub editor: TextArea<'static>,
+    /// The editor has the keys.
+    pub editing: bool,
+    pub draft_dirty: bool,
+    pub draft_saved_at: Option<DateTime<Utc>>,
+    /// Entries that could not be written where they belong.
+    pub unsaved: Vec<Unsaved>,
+    /// Lines scrolled up from the newest entry.
+    pub scroll: usize,
+    pub previous: Option<PreviousHandover>,
+    pub show_previous: bool,
+    pub previous_scroll: u16,
+    pub handover: Option<HandoverView>,
+}
+
+impl JournalPane {
+    pub fn draft_text(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    pub fn has_draft(&self) -> bool {
+        !self.draft_text().trim().is_empty()
+    }
+}
+
+/// The handover being written: the operator's summary and the report.
+#[derive(Debug, Clone)]
+pub struct HandoverView {
+    pub summary: TextArea<'static>,
+    pub editing_summary: bool,
+    pub markdown: String,
+    pub hold: bool,
+    pub scroll: u16,
+}
+
+impl App {
+    pub(super) fn on_shift_opened(&mut self, opened: ShiftOpened) {
+        let first = self.journal.shift.is_none();
+        self.shift_started = opened.shift.started;
+        if opened.shift.resumed && first {
+            self.flash(
+                Level::Info,
+                format!("resumed your open shift {}", opened.shift.id),
+            );
+        }
+        self.journal.shift = Some(opened.shift);
+        self.journal.entries = opened.entries;
+        if let Some(draft) = opened.draft
+            && first
+            && !self.journal.has_draft()
+        {
+            self.journal.editor = TextArea::new(draft.lines().map(str::to_string).collect());
+            self.flash(
+                Level::Warning,
+                "your unsaved note is back: 5 shows it, ctrl-s saves it",
+            );
+        }
+        if first {
+            match &opened.previous {
+                Some(p) if !p.acknowledged => self.journal.show_previous = true,
+                Some(_) => {}
+                None => self.flash(
+                    Level::Warning,
+                    "no handover was published by the previous shift: ask who was on before you",
+                ),
+            }
+        }
+        self.journal.previous = opened.previous;
+        self.dirty = true;
+    }
+
+    pub(super) fn on_journal_lines(&mut self, entries: Vec<JournalEntry>) {
+        for e in &entries {
+            if e.kind == EntryKind::HandoverAcknowledged
+                && let Some(p) = self.journal.previous.as_mut()
+                && e.field("of_shift") == Some(p.shift.as_str())
+            {
+                p.acknowledged = true;
+            }
+            if e.kind == EntryKind::ShiftEnd
+                && let Some(s) = self.journal.shift.as_mut()
+            {
+                s.ended = true;
+            }
+        }
+        self.journal.entries.extend(entries);
+        self.refresh_handover();
+        self.dirty = true;
+    }
+
+    /// Open the note editor (focusing the Journal).
+    pub(super) fn start_note(&mut self) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        self.focus = Pane::Journal;
+        self.journal.editing = true;
+        self.relayout();
+    }
+
+    pub(super) fn on_editor_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                // Leaving keeps the draft: nothing is lost on Esc.
+                self.journal.editing = false;
+                if self.journal.has_draft() {
+                    self.flash(
+                        Level::Info,
+                        "draft kept: w to go on writing, ctrl-s in the editor saves",
+                    );
+                }
+            }
+            KeyCode::Char('s') if ctrl => self.save_note(fx),
+            _ => {
+                if self.journal.editor.input(key) {
+                    self.journal.draft_dirty = true;
+                }
+            }
+        }
+    }
+
+    pub(super) fn save_note(&mut self, fx: &mut Vec<Effect>) {
+        let text = self.journal.draft_text();
+        if text.trim().is_empty() {
+            self.flash(Level::Warning, "nothing to save: type the note first");
+            return;
+        }
+        self.saving += 1;
+        self.flash(Level::Info, "saving the note…");
+        fx.push(Effect::SaveNote {
+            text: text.trim_end().to_string(),
+        });
+    }
+
+    /// The store's answer to a note: saved (durable), or where it went instead.
+    pub(super) fn on_note_saved(&mut self, result: Result<Vec<String>, Unsaved>) {
+        self.saving = self.saving.saturating_sub(1);
+        match result {
+            Ok(redacted) => {
+                self.journal.editor = TextArea::default();
+                self.journal.draft_dirty = false;
+                self.journal.editing = false;
+                if redacted.is_empty() {
+                    self.flash(Level::Info, "saved: the note is in the journal");
+                } else {
+                    self.flash(
+                        Level::Warning,
+                        format!("saved, with secrets redacted: {}", redacted.join(", ")),
+                    );
+                }
+            }
+            Err(unsaved) => {
+                self.flash(Level::Error, unsaved.why.clone());
+                self.journal.unsaved.push(unsaved);
+                self.journal.editor = TextArea::default();
+                self.journal.draft_dirty = false;
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// Save the draft every few seconds while it changes.
+    pub(super) fn draft_tick(&mut self, fx: &mut Vec<Effect>) {
+        let due = self
+            .journal
+            .draft_saved_at
+            .is_none_or(|t| (self.now - t).num_seconds() >= DRAFT_EVERY_SECS);
+        if self.journal.draft_dirty && due && !self.readonly {
+            self.journal.draft_dirty = false;
+            self.journal.draft_saved_at = Some(self.now);
+            fx.push(Effect::SaveDraft {
+                text: self.journal.draft_text(),
+            });
+        }
+    }
+
+    /// On the way out (quit, hang-up): the draft goes to disk first.
+    pub(super) fn final_draft(&mut self, fx: &mut Vec<Effect>) {
+        if !self.readonly && (self.journal.draft_dirty || self.journal.has_draft()) {
+            self.journal.draft_dirty = false;
+            fx.push(Effect::SaveDraft {
+                text: self.journal.draft_text(),
+            });
+        }
+    }
+
+    pub(super) fn open_handover(&mut self) {
+        self.journal.handover = Some(HandoverView {
+            summary: TextArea::default(),
+            editing_summary: true,
+            markdown: String::new(),
+            hold: true,
+            scroll: 0,
+        });
+        self.refresh_handover();
+    }
+
+    /// Rebuild the handover preview from the journal and the live state.
+    pub(super) fn refresh_handover(&mut self) {
+        let Some(view) = self.journal.handover.as_ref() else {
+            return;
+        };
+        let summary = view.summary.lines().join("\n");
+        let (shift, started) = match &self.journal.shift {
+            Some(s) => (s.id.clone(), s.started),
+            None => ("(no shift)".to_string(), self.shift_started),
+        };
+        let report = handover::build(&HandoverInput {
+            shift: &shift,
+            operator: &self.config.operator,
+            started,
+            now: self.now,
+            timezone: self.config.timezone,
+            summary: &summary,
+            journal: &self.journal.entries,
+            book: &self.book,
+            integrations: None,
+            pending_approvals: None,
+            unfinished_steps: None,
+        });
+        if let Some(view) = self.journal.handover.as_mut() {
+            view.markdown = report.to_markdown();
+            view.hold = report.is_hold();
+        }
+    }
+
+    pub(super) fn on_handover_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(view) = self.journal.handover.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.journal.handover = None;
+                return;
+            }
+            KeyCode::Tab => view.editing_summary = !view.editing_summary,
+            KeyCode::Char('p') if ctrl => {
+                if self.readonly {
+                    self.flash(Level::Error, super::update::READONLY);
+                    return;
+                }
+                let markdown = view.markdown.clone();
+                let hold = view.hold;
+                self.dialog = Some(super::Dialog::PublishHandover { markdown, hold });
+                return;
+            }
+            _ if view.editing_summary => {
+                view.summary.input(key);
+                self.refresh_handover();
+                return;
+            }
+            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
+            KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
+            KeyCode::PageDown => view.scroll = view.scroll.saturating_add(10),
+            _ => {}
+        }
+        let _ = fx;
+    }
+
+    pub(super) fn on_previous_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        match key.code {
+            KeyCode::Char('a') | KeyCode::Char('A') => {
+                if let Some(p) = &self.journal.previous {
+                    if self.readonly {
+                        self.flash(Level::Error, super::update::READONLY);
+                    } else if !p.acknowledged {
+                        fx.push(Effect::AckHandover {
+                            of_shift: p.shift.clone(),
+                            from: p.from.clone(),
+                        });
+                        self.flash(
+                            Level::Info,
+                            format!("recording that you read {}'s handover…", p.from),
+                        );
+                    }
+                }
+                self.journal.show_previous = false;
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.journal.previous_scroll = self.journal.previous_scroll.saturating_sub(1)
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.journal.previous_scroll = self.journal.previous_scroll.saturating_add(1)
+            }
+            KeyCode::PageUp => {
+                self.journal.previous_scroll = self.journal.previous_scroll.saturating_sub(10)
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                self.journal.previous_scroll = self.journal.previous_scroll.saturating_add(10)
+            }
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.journal.show_previous = false;
+                self.flash(
+                    Level::Warning,
+                    "handover not acknowledged yet: :previous shows it again",
+                );
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! `shiftdeck journal …` and `shiftdeck handover`.
+
+use super::{JournalCmd, exit};
+use crate::config::Config;
+use crate::domain::handover::{self, HandoverInput};
+use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::domain::redact::{DEFAULT_SECRET_VARS, Redactor};
+use crate::store::IncidentStore;
+use crate::store::journal::{JournalStore, Shift, read_all};
+use chrono::{DateTime, Duration, Utc};
+use std::io::Write;
+use std::path::Path;
+
+/// The redactor for this workspace: the well-known credential variables,
+/// the Slack webhook variable and the ones the config names.
+pub fn redactor(config: &Config) -> Redactor {
+    let mut names: Vec<&str> = DEFAULT_SECRET_VARS.to_vec();
+    names.extend(config.redact_env.iter().map(String::as_str));
+    if let Some(v) = &config.slack_webhook_env {
+        names.push(v.as_str());
+    }
+    Redactor::from_env(&names)
+}
+
+/// Record an action in the operator's shift journal (starting a shift if
+/// none is open). A failure is a warning: the action itself is saved.
+pub fn record_action(
+    workspace: &Path,
+    operator: &str,
+    entry_for: impl FnOnce(&Shift) -> JournalEntry,
+) {
+    let journal = JournalStore::new(workspace);
+    let result = journal
+        .current_or_start(operator, Utc::now())
+        .map_err(|e| e.to_string())
+        .and_then(|(shift, ..)| {
+            journal
+                .append(&shift, &entry_for(&shift))
+                .map_err(|e| e.to_string())
+        });
+    if let Err(e) = result {
+        eprintln!("warning: not in the shift journal: {e}");
+    }
+}
+
+/// `8h`, `30m`, `2d`, `90s`.
+pub fn parse_age(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a number and a unit, like 8h, 30m or 2d"))?;
+    match unit {
+        "s" => Ok(Duration::seconds(n)),
+        "m" | "min" => Ok(Duration::minutes(n)),
+        "h" | "" => Ok(Duration::hours(n)),
+        "d" => Ok(Duration::days(n)),
+        "w" => Ok(Duration::weeks(n)),
+        other => Err(format!(
+            "{s:?}: unknown unit {other:?} (use s, m, h, d or w)"
+        )),
+    }
+}
+
+fn print_entries(entries: &[JournalEntry], json: bool) {
+    let mut out = std::io::stdout().lock();
+    for e in entries {
+        let _ = if json {
+            writeln!(out, "{}", serde_json::to_string(e).unwrap_or_default())
+        } else {
+            let tags = e.tags();
+            let tags = if tags.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  [{}]",
+                    tags.iter()
+                        .map(|t| format!("#{t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
+            writeln!(
+                out,
+                "{}  {:<13} {:<12} {}{}",
+                e.at.format("%Y-%m-%d %H:%M"),
+                e.kind.label(),
+                e.operator,
+                e.summary().replace('\n', " ⏎ "),
+                tags
+            )
+        };
+    }
+}
+
+fn warn_issues(issues: &[crate::store::jsonl::LineIssue]) {
+    for i in issues {
+        eprintln!("warning: {i}");
+    }
+}
+
+pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -> i32 {
+    let journal = JournalStore::new(workspace);
+    let now = Utc::now();
+    let operator = config.operator.as_str();
+    match cmd {
+        JournalCmd::Add { text, tag } => {
+            if readonly {
+                eprintln!("error: read-only: started with --readonly, nothing was written");
+                return exit::READ_ONLY;
+            }
+            let text = text.join(" ");
+            if text.trim().is_empty() {
+                eprintln!("error: a note needs some text");
+                return exit::USAGE;
+            }
+            let clean = redactor(config).redact(&text);
+            let (shift, _, issues, _) = match journal.current_or_start(operator, now) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot open the shift journal in {}: {e}",
+                        journal.dir().display()
+                    );
+                    return exit::FAILURE;
+                }
+            };
+            warn_issues(&issues);
+            let mut entry = JournalEntry::note(now, &shift.id, operator, &clean.text, &tag);
+            if !clean.names.is_empty() {
+                entry = entry.with("redacted", clean.names.clone());
+                eprintln!("redacted before saving: {}", clean.names.join(", "));
+            }
+            match journal.append(&shift, &entry) {
+                Ok(()) => {
+                    println!("saved to the journal of shift {}", shift.id);
+                    exit::OK
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::FAILURE
+                }
+            }
+        }
+        JournalCmd::Show { shift, since, json } => {
+            let (entries, issues) = if let Some(age) = since {
+                let d = match parse_age(&age) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("error: --since {e}");
+                        return exit::USAGE;
+                    }
+                };
+                match journal.since(now - d) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return exit::FAILURE;
+                    }
+                }
+            } else {
+                let found = match shift {
+                    Some(key) => journal.find_shift(&key).map(|r| r.map(Some)),
+                    None => journal
+                        .open_shift(operator)
+                        .map(|o| Ok(o.map(|(s, _, _)| s))),
+                };
+                let shift: Shift = match found {
+                    Ok(Ok(Some(s))) => s,
+                    Ok(Ok(None)) => {
+                        match journal.shift_files().ok().and_then(|f| f.last().cloned()) {
+                            Some((id, _)) => match journal.find_shift(&id) {
+                                Ok(Ok(s)) => s,
+                                _ => return exit::FAILURE,
+                            },
+                            None => {
+                                println!("no shifts in {}", journal.dir().display());
+                                return exit::OK;
+                            }
+                        }
+                    }
+                    Ok(Err(msg)) => {
+                        eprintln!("error: {msg}");
+                        return exit::NOT_FOUND;
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return exit::FAILURE;
+                    }
+                };
+                match read_all(&shift.path) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", shift.path.display());
+                        return exit::FAILURE;
+                    }
+                }
+            };
+            warn_issues(&issues);
+            print_entries(&entries, json);
+            exit::OK
+        }
+        JournalCmd::Search { words, json } => match journal.search(&words) {
+            Ok(hits) => {
+                print_entries(&hits, json);
+                if hits.is_empty() && !json {
+                    eprintln!("no entry mentions {}", words.join(" "));
+                }
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::FAILURE
+            }
+        },
+        JournalCmd::Stress { count } => {
+            // For crash tests: append notes one by one, saying each is durable.
+            let shift = match journal.current_or_start(operator, now) {
+                Ok((s, ..)) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::FAILURE;
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            for seq in 0..count {
+                let entry = JournalEntry::note(
+                    Utc::now(),
+                    &shift.id,
+                    operator,
+                    &format!("stress {seq} {}", "x".repeat((seq % 7) as usize * 40)),
+                    &[],
+                )
+                .with("seq", seq);
+                if let Err(e) = journal.append(&shift, &entry) {
+                    eprintln!("error: {e}");
+                    return exit::FAILURE;
+                }
+                if writeln!(out, "{seq}").and_then(|_| out.flush()).is_err() {
+                    return exit::FAILURE;
+                }
+            }
+            exit::OK
+        }
+    }
+}
+
+/// Build this operator's handover from the open shift and the incidents.
+pub fn build_report(
+    workspace: &Path,
+    config: &Config,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<(Shift, handover::HandoverReport), String> {
+    let journal = JournalStore::new(workspace);
+    let (shift, entries, issues) = journal
+        .open_shift(&config.operator)
+        .map_err(|e| format!("cannot read the journal: {e}"))?
+        .ok_or_else(|| {
+            format!(
+                "no open shift for {}: start shiftdeck, or `shiftdeck journal add`, to start one",
+                config.operator
+            )
+        })?;
+    warn_issues(&issues);
+    let (book, issues) = IncidentStore::new(workspace)
+        .load()
+        .map_err(|e| format!("cannot read incidents: {e}"))?;
+    warn_issues(&issues);
+    let report = handover::build(&HandoverInput {
+        shift: &shift.id,
+        operator: &config.operator,
+        started: shift.started,
+        now,
+        timezone: config.timezone,
+        summary,
+        journal: &entries,
+        book: &book,
+        integrations: None,
+        pending_approvals: None,
+        unfinished_steps: None,
+    });
+    Ok((shift, report))
+}
+
+pub fn handover(
+    workspace: &Path,
+    config: &Config,
+    readonly: bool,
+    json: bool,
+    publish: bool,
+    summary: &str,
+) -> i32 {
+    let now = Utc::now();
+    let clean = redactor(config).redact(summary);
+    let (shift, report) = match build_report(workspace, config, &clean.text, now) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::NOT_FOUND;
+        }
+    };
+    let markdown = redactor(config).redact(&report.to_markdown()).text;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        println!("{markdown}");
+    }
+    if !publish {
+        return exit::OK;
+    }
+    if readonly {
+        eprintln!("error: read-only: started with --readonly, the handover was not published");
+        return exit::READ_ONLY;
+    }
+    let journal = JournalStore::new(workspace);
+    let path = match journal.publish_handover(&shift, &markdown, now) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    eprintln!(
+        "handover written to {}; shift {} ended",
+        path.display(),
+        shift.id
+    );
+    match slack_url(config) {
+        None => exit::OK,
+        Some(Err(msg)) => {
+            eprintln!("warning: not posted to Slack: {msg}");
+            exit::NOT_POSTED
+        }
+        Some(Ok(url)) => match crate::integrations::slack::post_blocking(&url, &markdown) {
+            Ok(()) => {
+                let _ = journal.append(
+                    &shift,
+                    &JournalEntry::new(Utc::now(), &shift.id, &config.operator, EntryKind::Other)
+                        .with("text", "handover posted to Slack"),
+                );
+                eprintln!(
+                    "posted to Slack ({})",
+                    crate::integrations::slack::mask(&url)
+                );
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: not posted to Slack: {e}. The handover is saved at {}",
+                    path.display()
+                );
+                exit::NOT_POSTED
+            }
+        },
+    }
+}
+
+/// The configured webhook URL: `None` when Slack is not configured.
+pub fn slack_url(config: &Config) -> Option<Result<String, String>> {
+    let var = config.slack_webhook_env.as_ref()?;
+    Some(match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+        _ => Err(format!("not configured: set {var}")),
+    })
+}

@@ -1,0 +1,277 @@
+//! The Journal pane (this shift's entries and the note editor), the
+//! handover being written, and the previous shift's handover.
+
+use super::dialogs::popup;
+use super::muted_line;
+use crate::app::App;
+use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// Words of a note with tags and incident ids picked out.
+fn note_spans<'a>(app: &App, text: &'a str) -> Vec<Span<'a>> {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for (i, word) in text.split_inclusive(' ').scan(0usize, |pos, w| {
+        let at = *pos;
+        *pos += w.len();
+        Some((at, w))
+    }) {
+        let core = word.trim_end().trim_end_matches([',', '.', ';', ':', ')']);
+        let special = (core.starts_with('#') && core.len() > 1)
+            || crate::domain::incident::is_incident_id(core.trim_start_matches('('));
+        if special {
+            if start < i {
+                spans.push(Span::raw(&text[start..i]));
+            }
+            spans.push(Span::styled(&text[i..i + word.len()], t.style(Role::Key)));
+            start = i + word.len();
+        }
+    }
+    if start < text.len() {
+        spans.push(Span::raw(&text[start..]));
+    }
+    spans
+}
+
+fn entry_line<'a>(app: &App, e: &'a JournalEntry) -> Line<'a> {
+    let t = &app.theme;
+    let time =
+        e.at.with_timezone(&app.config.timezone)
+            .format("%H:%M ")
+            .to_string();
+    let kind_style = match e.kind {
+        EntryKind::Note => t.style(Role::Key),
+        EntryKind::Incident => t.style(Role::Warning),
+        EntryKind::HandoverPublished | EntryKind::HandoverAcknowledged => t.style(Role::Ok),
+        _ => t.style(Role::Muted),
+    };
+    let mut spans = vec![
+        Span::styled(time, t.style(Role::Muted)),
+        Span::styled(format!("{:<9} ", e.kind.label()), kind_style),
+    ];
+    if e.operator != app.config.operator {
+        spans.push(Span::styled(
+            format!("{}: ", e.operator),
+            t.style(Role::Muted),
+        ));
+    }
+    match e.kind {
+        EntryKind::Note => {
+            let text = e.field("text").unwrap_or("");
+            let first = text.lines().next().unwrap_or("");
+            spans.extend(note_spans(app, first));
+            let more = text.lines().count();
+            if more > 1 {
+                spans.push(Span::styled(
+                    format!(" (+{} lines)", more - 1),
+                    t.style(Role::Muted),
+                ));
+            }
+        }
+        _ => spans.push(Span::raw(e.summary())),
+    }
+    Line::from(spans)
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let j = &app.journal;
+    let show_editor = (j.editing || j.has_draft()) && !app.readonly;
+    let editor_h = if show_editor {
+        (area.height / 2).clamp(3, 10)
+    } else {
+        0
+    };
+    let [list, editor] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(editor_h)]).areas(area);
+
+    let mut lines: Vec<Line> = Vec::new();
+    match &j.shift {
+        Some(s) => {
+            let state = if s.ended {
+                "ended"
+            } else if s.resumed {
+                "resumed"
+            } else {
+                "started"
+            };
+            lines.push(muted_line(
+                app,
+                format!(
+                    "shift {} · {state} {}",
+                    s.id,
+                    s.started
+                        .with_timezone(&app.config.timezone)
+                        .format("%H:%M")
+                ),
+            ));
+        }
+        None if app.readonly => lines.push(muted_line(app, "read-only: no shift is started")),
+        None => lines.push(muted_line(app, "opening the shift journal…")),
+    }
+    if let Some(p) = &j.previous
+        && !p.acknowledged
+    {
+        lines.push(Line::styled(
+            format!("handover from {} not acknowledged yet: :previous", p.from),
+            t.style(Role::Warning),
+        ));
+    }
+    for u in &j.unsaved {
+        lines.push(Line::styled(
+            format!(
+                "UNSAVED {} — {}",
+                u.text.lines().next().unwrap_or(""),
+                u.why
+            ),
+            t.style(Role::Error),
+        ));
+    }
+    let header = lines.len();
+    let room = (list.height as usize).saturating_sub(header);
+    let end = j.entries.len().saturating_sub(j.scroll);
+    let start = end.saturating_sub(room);
+    for e in &j.entries[start..end] {
+        lines.push(entry_line(app, e));
+    }
+    if j.entries.len() <= 1 && room > 2 {
+        let key = app
+            .keymap
+            .key_for(app.focus.context(), crate::app::Action::WriteNote)
+            .unwrap_or_else(|| ":note".into());
+        lines.push(muted_line(
+            app,
+            format!("{key} writes a note; every incident action lands here by itself"),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+
+    if show_editor && editor.height > 0 {
+        let title = if j.editing {
+            " note · ctrl-s saves · esc leaves (draft kept) "
+        } else {
+            " draft (kept on disk) · w goes on "
+        };
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(if j.editing {
+                t.style(Role::FocusBorder)
+            } else {
+                t.style(Role::Border)
+            })
+            .title(title);
+        let inner = block.inner(editor);
+        frame.render_widget(block, editor);
+        let mut ta = j.editor.clone();
+        ta.set_cursor_line_style(Style::default());
+        ta.set_cursor_style(if j.editing {
+            t.style(Role::Selection)
+        } else {
+            Style::default()
+        });
+        frame.render_widget(&ta, inner);
+    }
+}
+
+pub fn handover(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let Some(view) = &app.journal.handover else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(110);
+    let inner = popup(
+        app,
+        frame,
+        area,
+        w,
+        area.height.saturating_sub(2),
+        "Handover · tab switches summary/preview · ctrl-p publishes · esc closes".into(),
+    );
+    let [label, summary, preview] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(4),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let head = if view.hold {
+        Span::styled(" HOLD ", t.style(Role::Error))
+    } else {
+        Span::styled(" GREEN ", t.style(Role::Ok))
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            head,
+            Span::styled(" Summary for the next operator:", t.style(Role::Muted)),
+        ])),
+        label,
+    );
+    super::dialogs::field(app, frame, summary, &view.summary, view.editing_summary);
+    let lines: Vec<Line> = view
+        .markdown
+        .lines()
+        .map(|l| markdown_line(app, l))
+        .collect();
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.style(if view.editing_summary {
+            Role::Border
+        } else {
+            Role::FocusBorder
+        }))
+        .title(" preview ");
+    let body = block.inner(preview);
+    frame.render_widget(block, preview);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((view.scroll, 0)),
+        body,
+    );
+}
+
+/// Markdown as it reads in a terminal: headings bold, HOLD loud.
+fn markdown_line<'a>(app: &App, l: &'a str) -> Line<'a> {
+    let t = &app.theme;
+    if l.starts_with('#') {
+        Line::styled(l, t.style(Role::Header))
+    } else if l.starts_with("**HOLD**") {
+        Line::styled(l, t.style(Role::Error))
+    } else if l.starts_with("**GREEN**") {
+        Line::styled(l, t.style(Role::Ok))
+    } else if l.starts_with('_') {
+        Line::styled(l, t.style(Role::Muted))
+    } else {
+        Line::raw(l)
+    }
+}
+
+pub fn previous(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(p) = &app.journal.previous else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(110);
+    let inner = popup(
+        app,
+        frame,
+        area,
+        w,
+        area.height.saturating_sub(2),
+        format!(
+            "Handover from {} · a acknowledges · ↑↓ scroll · esc later",
+            p.from
+        ),
+    );
+    let lines: Vec<Line> = p.markdown.lines().map(|l| markdown_line(app, l)).collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.journal.previous_scroll, 0)),
+        inner,
+    );
+}
