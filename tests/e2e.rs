@@ -130,3 +130,49 @@ fn refuses_a_dumb_terminal_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dropped_link_never_costs_the_note_being_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let cfg = dir.path().join("cfg");
+    let args = ["--workspace", ws.to_str().unwrap()];
+    let mut s = Session::start(&args, &cfg);
+    s.wait_for("no incidents on record");
+    s.keys("w");
+    s.wait_for("ctrl-s saves");
+    s.keys("HEC queue draining, token re-enabled at 02:10");
+    s.wait_for("token re-enabled at 02:10");
+    let pid = s.child.process_id().unwrap() as i32;
+    // SAFETY: signalling our own child, as sshd does when the link drops.
+    unsafe { libc::kill(pid, libc::SIGHUP) };
+    s.wait_exit();
+    let drafts = std::fs::read_dir(ws.join("journal/drafts"))
+        .unwrap()
+        .count();
+    assert_eq!(drafts, 1, "the draft is on disk");
+
+    let mut again = Session::start(&args, &cfg);
+    again.wait_for("your unsaved note is back");
+    again.keys("5");
+    again.wait_for("HEC queue draining, token re-enabled at 02:10");
+    again.keys("w");
+    again.keys("\x13"); // ctrl-s
+    again.wait_for("saved: the note is in the journal");
+    again.keys("q");
+    assert!(again.wait_exit().success());
+    let journal = std::fs::read_dir(ws.join("journal"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".jsonl"))
+        .unwrap();
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(text.contains("HEC queue draining, token re-enabled at 02:10"));
+    assert!(
+        std::fs::read_dir(ws.join("journal/drafts"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "a saved note's draft is gone"
+    );
+}

@@ -237,3 +237,86 @@ fn readonly_badge_and_refusal() {
     assert!(t.contains("READ-ONLY"));
     assert!(t.contains("read-only: started with --readonly, nothing was changed"));
 }
+
+fn open_shift(app: &mut App, previous: Option<shiftdeck::app::PreviousHandover>) {
+    use shiftdeck::app::{ShiftInfo, ShiftOpened};
+    use shiftdeck::domain::journal::{EntryKind, JournalEntry};
+    let shift = "20260513-2300-ana.lima";
+    let start = demo_now() - chrono::Duration::hours(4);
+    let entries = vec![
+        JournalEntry::new(start, shift, "ana.lima", EntryKind::ShiftStart),
+        JournalEntry::note(
+            demo_now() - chrono::Duration::minutes(40),
+            shift,
+            "ana.lima",
+            "#pending manual backup running, see inc_20260514_0205_d3a7f1",
+            &[],
+        ),
+        JournalEntry::note(
+            demo_now() - chrono::Duration::minutes(10),
+            shift,
+            "ana.lima",
+            "#handover OOM loop: memory limit raised to 2G\nwatch restarts until 06:00",
+            &[],
+        ),
+    ];
+    app.update(Msg::ShiftOpened(Box::new(ShiftOpened {
+        shift: ShiftInfo {
+            id: shift.into(),
+            started: start,
+            resumed: false,
+            ended: false,
+        },
+        entries,
+        draft: None,
+        previous,
+    })));
+}
+
+#[test]
+fn journal_pane_and_handover_preview() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    open_shift(&mut app, None);
+    app.update(key(KeyCode::Char('5')));
+    let t = text(&draw(&app, 80, 24));
+    insta::assert_snapshot!("journal_80x24", t);
+    assert!(t.contains("(+1 lines)"));
+    let buf = draw(&app, 80, 24);
+    let (x, y) = find(&buf, "#pending").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Cyan, "tags stand out");
+
+    app.update(Msg::Resize(120, 40));
+    app.update(key(KeyCode::Char('H')));
+    for c in "Quiet until 02:38, then the OOM loop.".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    let t = text(&draw(&app, 120, 40));
+    insta::assert_snapshot!("handover_preview_120x40", t);
+    assert!(t.contains("HOLD") && t.contains("Quiet until 02:38, then the OOM loop."));
+}
+
+#[test]
+fn the_previous_handover_greets_the_next_shift() {
+    let mut app = demo_app(Theme::default_theme(), 100, 30);
+    let prev = shiftdeck::app::PreviousHandover {
+        shift: "20260513-1500-bo".into(),
+        from: "bo".into(),
+        markdown: "# Shift handover — bo\n\n**HOLD** — not everything is green:\n- splunk-hec is down\n\n## Summary\n\nHEC token disabled at 14:10; ticket SEC-88 open.".into(),
+        acknowledged: false,
+    };
+    open_shift(&mut app, Some(prev));
+    let t = text(&draw(&app, 100, 30));
+    assert!(
+        t.contains("Handover from bo") && t.contains("HEC token disabled at 14:10"),
+        "{t}"
+    );
+    let fx = app.update(key(KeyCode::Char('a')));
+    assert_eq!(
+        fx,
+        vec![shiftdeck::app::Effect::AckHandover {
+            of_shift: "20260513-1500-bo".into(),
+            from: "bo".into()
+        }]
+    );
+    assert!(!text(&draw(&app, 100, 30)).contains("Handover from bo"));
+}

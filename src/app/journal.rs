@@ -95,15 +95,13 @@ impl App {
         }
         self.journal.shift = Some(opened.shift);
         self.journal.entries = opened.entries;
+        let mut restored = false;
         if let Some(draft) = opened.draft
             && first
             && !self.journal.has_draft()
         {
             self.journal.editor = TextArea::new(draft.lines().map(str::to_string).collect());
-            self.flash(
-                Level::Warning,
-                "your unsaved note is back: 5 shows it, ctrl-s saves it",
-            );
+            restored = true;
         }
         if first {
             match &opened.previous {
@@ -114,6 +112,13 @@ impl App {
                     "no handover was published by the previous shift: ask who was on before you",
                 ),
             }
+        }
+        // The note the operator was typing matters most: say so last.
+        if restored {
+            self.flash(
+                Level::Warning,
+                "your unsaved note is back: 5 shows it, w goes on, ctrl-s saves it",
+            );
         }
         self.journal.previous = opened.previous;
         self.dirty = true;
