@@ -183,6 +183,20 @@ pub fn login_name() -> String {
             return v;
         }
     }
+    // No login variables (cron, some containers): ask the user database.
+    // SAFETY: getpwuid returns null or a pointer to a static record whose
+    // name is a NUL-terminated string; it is copied out at once.
+    unsafe {
+        let pw = libc::getpwuid(libc::getuid());
+        if !pw.is_null() && !(*pw).pw_name.is_null() {
+            let name = std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_string_lossy()
+                .into_owned();
+            if !name.is_empty() {
+                return name;
+            }
+        }
+    }
     "operator".to_string()
 }
 

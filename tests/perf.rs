@@ -45,6 +45,71 @@ pub fn large_workspace(root: &Path, n: usize) {
     std::fs::write(root.join("incidents/events.jsonl"), evs).unwrap();
 }
 
+/// A year of shifts (two a day) holding `n` journal entries in all.
+pub fn large_journal(root: &Path, n: usize) {
+    use std::fmt::Write as _;
+    let dir = root.join("journal");
+    std::fs::create_dir_all(&dir).unwrap();
+    let shifts = 730;
+    let per = n / shifts;
+    let start = chrono::DateTime::parse_from_rfc3339("2025-05-14T07:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    for k in 0..shifts {
+        let begin = start + chrono::Duration::hours(12 * k as i64);
+        let who = ["ana.lima", "bo", "cy"][k % 3];
+        let id = format!("{}-{who}", begin.format("%Y%m%d-%H%M"));
+        let mut body = String::new();
+        writeln!(
+            body,
+            r#"{{"at":"{}","shift":"{id}","operator":"{who}","kind":"shift_start"}}"#,
+            begin.to_rfc3339()
+        )
+        .unwrap();
+        for i in 0..per.saturating_sub(2) {
+            let at = (begin + chrono::Duration::seconds(i as i64 * 300)).to_rfc3339();
+            if i % 3 == 0 {
+                writeln!(body, r#"{{"at":"{at}","shift":"{id}","operator":"{who}","kind":"incident","fields":{{"action":"acknowledged","incident_id":"inc_20260514_0241_{i:06x}","severity":"P2","title":"Gateway 5xx rate above 5%"}}}}"#).unwrap();
+            } else {
+                writeln!(body, r#"{{"at":"{at}","shift":"{id}","operator":"{who}","kind":"note","fields":{{"text":"checked dashboards for svc-{}, error rate {}.{}% #watch","tags":["watch"]}}}}"#, i % 37, i % 7, i % 10).unwrap();
+            }
+        }
+        writeln!(
+            body,
+            r#"{{"at":"{}","shift":"{id}","operator":"{who}","kind":"shift_end"}}"#,
+            (begin + chrono::Duration::hours(12)).to_rfc3339()
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(format!("{}_{id}.jsonl", begin.format("%Y-%m-%d"))),
+            body,
+        )
+        .unwrap();
+    }
+}
+
+fn time_command(args: &[&str], ws: &Path, runs: usize) -> f64 {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = std::process::Command::new(common::BIN)
+            .arg("--workspace")
+            .arg(ws)
+            .args(args)
+            .env("USER", "ana.lima")
+            .env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"))
+            .output()
+            .unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    median(times)
+}
+
 fn first_frame(args: &[&str], cfg: &Path, needle: &str, runs: usize) -> f64 {
     let mut times = Vec::new();
     for _ in 0..runs {
@@ -123,6 +188,22 @@ fn report() {
         let b = bytes_per_move(&["--demo"], &cfg, c, r);
         println!("bytes per selection move, demo {c}x{r}:          {b:.0} B (median of 9)");
     }
+
+    large_journal(&large, 100_000);
+    let add_ms = time_command(
+        &["journal", "add", "HEC token rotated #handover"],
+        &large,
+        15,
+    );
+    println!(
+        "journal add, 100,000 entries in the workspace:  {add_ms:.1} ms (median of 15, whole process)"
+    );
+    let search_ms = time_command(&["journal", "search", "svc-12", "error"], &large, 7);
+    println!(
+        "journal search, 100,000 entries:                {search_ms:.1} ms (median of 7, whole process)"
+    );
+    let full_ms = first_frame(&large_args, &cfg, "RESPOND", 7);
+    println!("first frame, 10,000 incidents + 100,000 journal: {full_ms:.1} ms (median of 7)");
 
     let mut s = Session::start_sized(&["--demo"], &cfg, 120, 40);
     s.wait_for("BREACHED");

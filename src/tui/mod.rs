@@ -17,6 +17,8 @@ use tokio::sync::mpsc;
 
 /// At most one frame per this interval; changes in between are coalesced.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+/// How long the first frame may wait for the incidents to be read.
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(250);
 
 pub fn run(app: App, workspace: Workspace) -> color_eyre::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -55,7 +57,18 @@ async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()
     spawn_signals(tx.clone());
 
     let mut last_frame = Instant::now() - FRAME_INTERVAL;
+    // The first frame waits (briefly) for the incidents, so the operator's
+    // first look is the real list, not a "loading" screen one frame early.
+    let first_deadline = Instant::now() + FIRST_FRAME_WAIT;
     loop {
+        if app.dirty && !app.loaded && Instant::now() < first_deadline {
+            match tokio::time::timeout_at(first_deadline.into(), rx.recv()).await {
+                Ok(Some(msg)) => handle(&mut app, msg, &store, &tx),
+                Ok(None) => break,
+                Err(_) => {}
+            }
+            continue;
+        }
         if app.dirty {
             let since = last_frame.elapsed();
             if since >= FRAME_INTERVAL {

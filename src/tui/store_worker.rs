@@ -126,8 +126,9 @@ impl Worker {
     }
 
     fn run(mut self, rx: std_mpsc::Receiver<Command>) {
-        self.open_shift(true);
+        // The incidents first: they are what the first frame shows.
         self.forward_incidents(true);
+        self.open_shift(true);
         loop {
             let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
                 Ok(c) => c,

@@ -1,0 +1,161 @@
+//! All incidents, folded from their records and events.
+
+use super::Severity;
+use super::incident::{Incident, IncidentEvent, IncidentRecord, IncidentStatus};
+use std::collections::HashMap;
+
+/// All incidents, folded. Keeps an index by id so appending events is O(1).
+#[derive(Debug, Clone)]
+pub struct IncidentBook {
+    incidents: Vec<Incident>,
+    index: HashMap<String, usize>,
+    /// Events whose incident record has not been seen (yet): kept, applied
+    /// when the record arrives (another writer may append events first).
+    orphans: Vec<IncidentEvent>,
+    keep_timelines: bool,
+}
+
+impl Default for IncidentBook {
+    fn default() -> Self {
+        IncidentBook {
+            incidents: Vec::new(),
+            index: HashMap::new(),
+            orphans: Vec::new(),
+            keep_timelines: true,
+        }
+    }
+}
+
+impl IncidentBook {
+    pub fn fold(records: &[IncidentRecord], events: &[IncidentEvent]) -> IncidentBook {
+        let mut book = IncidentBook::default();
+        book.add_records(records);
+        book.add_events(events);
+        book
+    }
+
+    /// Add newly read declaration records. A repeated id is ignored (the
+    /// first declaration stands).
+    pub fn add_records(&mut self, records: &[IncidentRecord]) {
+        for r in records {
+            if self.index.contains_key(&r.id) {
+                continue;
+            }
+            self.index.insert(r.id.clone(), self.incidents.len());
+            self.incidents.push(Incident::from_record(r));
+        }
+        if !self.orphans.is_empty() {
+            let orphans = std::mem::take(&mut self.orphans);
+            self.add_events_owned(orphans);
+        }
+    }
+
+    pub fn add_events(&mut self, events: &[IncidentEvent]) {
+        for e in events {
+            match self.index.get(&e.incident_id) {
+                Some(&i) if self.keep_timelines => self.incidents[i].apply(e),
+                Some(&i) => self.incidents[i].apply_state(e),
+                None => self.orphans.push(e.clone()),
+            }
+        }
+    }
+
+    /// Like [`IncidentBook::add_events`], moving the events into the timelines.
+    pub fn add_events_owned(&mut self, events: Vec<IncidentEvent>) {
+        for e in events {
+            match self.index.get(&e.incident_id) {
+                Some(&i) if self.keep_timelines => self.incidents[i].apply_owned(e),
+                Some(&i) => self.incidents[i].apply_state(&e),
+                None => self.orphans.push(e),
+            }
+        }
+    }
+
+    /// A book that folds state but keeps no timelines: for a process that
+    /// only checks changes (the TUI's store thread), at a fraction of the memory.
+    pub fn state_only() -> IncidentBook {
+        IncidentBook {
+            keep_timelines: false,
+            ..IncidentBook::default()
+        }
+    }
+
+    /// Forget everything (a file was replaced); keeps the timeline setting.
+    pub fn clear(&mut self) {
+        self.incidents.clear();
+        self.index.clear();
+        self.orphans.clear();
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Incident> {
+        self.index.get(id).map(|&i| &self.incidents[i])
+    }
+
+    pub fn all(&self) -> &[Incident] {
+        &self.incidents
+    }
+
+    pub fn len(&self) -> usize {
+        self.incidents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+    }
+
+    pub fn orphan_events(&self) -> usize {
+        self.orphans.len()
+    }
+
+    /// Active incidents of a severity (for the status bar).
+    pub fn open_count(&self, severity: Severity) -> usize {
+        self.incidents
+            .iter()
+            .filter(|i| i.is_active() && i.severity == severity)
+            .count()
+    }
+
+    /// Indices of incidents in display order: active before resolved, then
+    /// most severe first, then oldest first (the one waiting longest on top).
+    pub fn sorted_indices(&self, filter_lower: &str, include_resolved: bool) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.incidents.len())
+            .filter(|&i| {
+                let inc = &self.incidents[i];
+                (include_resolved || inc.is_active()) && inc.matches(filter_lower)
+            })
+            .collect();
+        v.sort_by(|&a, &b| {
+            let (x, y) = (&self.incidents[a], &self.incidents[b]);
+            (x.status == IncidentStatus::Resolved)
+                .cmp(&(y.status == IncidentStatus::Resolved))
+                .then(x.severity.cmp(&y.severity))
+                .then(x.started_at.cmp(&y.started_at))
+                .then(x.id.cmp(&y.id))
+        });
+        v
+    }
+
+    pub fn by_index(&self, i: usize) -> &Incident {
+        &self.incidents[i]
+    }
+
+    /// Find an incident by id or by a unique suffix/prefix of it (scripts and
+    /// tired operators type the random tail).
+    pub fn find(&self, key: &str) -> Result<&Incident, String> {
+        if let Some(i) = self.get(key) {
+            return Ok(i);
+        }
+        let hits: Vec<&Incident> = self
+            .incidents
+            .iter()
+            .filter(|i| i.id.ends_with(key) || i.id.starts_with(key))
+            .collect();
+        match hits.len() {
+            1 => Ok(hits[0]),
+            0 => Err(format!("no incident {key:?}")),
+            n => Err(format!(
+                "{key:?} matches {n} incidents: give more of the id"
+            )),
+        }
+    }
+}
