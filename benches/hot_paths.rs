@@ -260,6 +260,68 @@ fn incident_store_load(c: &mut Criterion) {
     });
 }
 
+/// One durable journal append (open, lock, one write, fdatasync).
+fn journal_append(c: &mut Criterion) {
+    use shiftdeck::domain::journal::JournalEntry;
+    use shiftdeck::store::journal::JournalStore;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = JournalStore::new(dir.path());
+    let shift = journal.start_shift("ana.lima", base_time()).expect("shift");
+    let entry = JournalEntry::note(
+        base_time(),
+        &shift.id,
+        "ana.lima",
+        "HEC token rotated, queue draining #watch",
+        &[],
+    );
+    c.bench_function("journal_append_fdatasync", |b| {
+        b.iter(|| journal.append(&shift, black_box(&entry)).expect("append"))
+    });
+}
+
+/// `journal search` over 100,000 entries in 730 shift files.
+fn journal_search(c: &mut Criterion) {
+    use shiftdeck::domain::journal::{EntryKind, JournalEntry};
+    use shiftdeck::store::journal::JournalStore;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal_dir = dir.path().join("journal");
+    std::fs::create_dir_all(&journal_dir).expect("journal dir");
+    for k in 0..730i64 {
+        let begin = base_time() - ChronoDuration::hours(12 * k);
+        let id = format!("{}-ana.lima", begin.format("%Y%m%d-%H%M"));
+        let mut entries = vec![JournalEntry::new(
+            begin,
+            &id,
+            "ana.lima",
+            EntryKind::ShiftStart,
+        )];
+        for i in 0..136 {
+            let text = format!(
+                "checked dashboards for svc-{}, error rate {}.{}% #watch",
+                i % 37,
+                i % 7,
+                i % 10
+            );
+            entries.push(JournalEntry::note(
+                begin + ChronoDuration::minutes(i),
+                &id,
+                "ana.lima",
+                &text,
+                &[],
+            ));
+        }
+        write_jsonl(
+            &journal_dir.join(format!("{}_{id}.jsonl", begin.format("%Y-%m-%d"))),
+            &entries,
+        );
+    }
+    let journal = JournalStore::new(dir.path());
+    let words = vec!["svc-12".to_string(), "error".to_string()];
+    c.bench_function("journal_search_100k", |b| {
+        b.iter(|| journal.search(black_box(&words)).expect("search"))
+    });
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(20)
@@ -270,6 +332,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load
+    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load, journal_append, journal_search
 }
 criterion_main!(benches);

@@ -35,6 +35,8 @@ fn demo_app(theme: Theme, w: u16, h: u16) -> App {
     app.demo = true;
     app.update(Msg::Resize(w, h));
     app.update(Msg::Incidents(delta));
+    let approvals = shiftdeck::store::approvals::ApprovalStore::new(dir.path()).load().unwrap();
+    app.update(Msg::Approvals(approvals));
     app.update(Msg::Tick(demo_now()));
     app
 }
@@ -114,7 +116,7 @@ fn meaning_is_in_the_styles() {
     assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
     // The selected row has the pointer and its title in reverse video.
     assert_eq!(buf[(x - 2, y)].symbol(), "▶");
-    let (tx, ty) = find(&buf, "Scoring API errors").unwrap();
+    let (tx, ty) = find(&buf, "e0b7d4 Scoring API errors").map(|(x, y)| (x + 7, y)).unwrap();
     assert_eq!(ty, y);
     assert!(
         buf[(tx, ty)].modifier.contains(Modifier::REVERSED),

@@ -62,6 +62,11 @@ actions! {
     AddNote => "add_note", "add a note to the timeline";
     Resolve => "resolve", "resolve the selected incident";
     Reopen => "reopen", "reopen a resolved incident";
+    Approve => "approve", "approve the selected record (approver role, with a reason)";
+    Reject => "reject", "reject the selected record (approver role, with a reason)";
+    MarkApplied => "mark_applied", "record that an approved change was applied";
+    Submit => "submit", "submit a proposed record for approval";
+    StateFilter => "state_filter", "show one state of approvals, then the next (all, pending, …)";
     Noop => "noop", "nothing (unbinds a key)";
 }
 

@@ -41,6 +41,35 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
+            Dialog::Reason {
+                id,
+                decision,
+                editor,
+            } => {
+                if key.code == KeyCode::Enter {
+                    let reason = text_of(editor).trim().to_string();
+                    let (id, decision) = (id.clone(), *decision);
+                    self.confirm_decision(id, decision, reason);
+                    // Refused (no reason): the reason dialog stays.
+                    self.dialog.is_none()
+                } else {
+                    editor.input(key);
+                    true
+                }
+            }
+            Dialog::ConfirmDecision {
+                id,
+                decision,
+                reason,
+                ..
+            } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    self.send_decision(id.clone(), *decision, reason.clone(), fx);
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
             Dialog::EndShift => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                     fx.push(Effect::EndShift);
@@ -81,9 +110,9 @@ impl App {
                     false
                 } else {
                     editor.input(key);
-                    self.incidents.filter = text_of(editor);
+                    let text = text_of(editor);
                     self.incidents.selected = 0;
-                    self.incidents.refresh(&self.book);
+                    self.set_filter(text);
                     true
                 }
             }
@@ -175,6 +204,14 @@ impl App {
             "health" | "4" => self.set_focus(Pane::Health),
             "help" | "keys" => self.show_help = true,
             "journal" | "5" => self.set_focus(Pane::Journal),
+            "approve" => {
+                self.set_focus(Pane::Approvals);
+                self.act(Action::Approve, fx);
+            }
+            "reject" => {
+                self.set_focus(Pane::Approvals);
+                self.act(Action::Reject, fx);
+            }
             "note" if arg.is_empty() => self.start_note(),
             "note" => {
                 if self.readonly {

@@ -71,6 +71,19 @@ pub enum Dialog {
     },
     /// End the shift without a handover.
     EndShift,
+    /// The reason for a decision on an approval record.
+    Reason {
+        id: String,
+        decision: crate::domain::approval::Decision,
+        editor: TextArea<'static>,
+    },
+    /// Exactly what the decision will record; y confirms.
+    ConfirmDecision {
+        id: String,
+        decision: crate::domain::approval::Decision,
+        reason: String,
+        lines: Vec<String>,
+    },
     Filter(TextArea<'static>),
     Command(TextArea<'static>),
 }

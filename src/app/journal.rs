@@ -272,7 +272,18 @@ impl App {
             journal: &self.journal.entries,
             book: &self.book,
             integrations: None,
-            pending_approvals: None,
+            pending_approvals: self.approvals.loaded.then(|| {
+                let mut open: Vec<&crate::domain::approval::ApprovalRecord> = self
+                    .approvals
+                    .records
+                    .iter()
+                    .filter(|r| r.state.is_open())
+                    .collect();
+                open.sort_by(|a, b| a.risk.cmp(&b.risk).then(a.created_at.cmp(&b.created_at)));
+                open.iter()
+                    .map(|r| crate::domain::handover::approval_line(r, self.now))
+                    .collect()
+            }),
             unfinished_steps: None,
         });
         if let Some(view) = self.journal.handover.as_mut() {

@@ -6,6 +6,7 @@
 //! path. Rendering (`crate::ui`) is a pure function of `&App`.
 
 mod action;
+mod approvals;
 mod dialog_keys;
 mod dialogs;
 mod incidents;
@@ -13,6 +14,7 @@ pub mod journal;
 mod update;
 
 pub use action::Action;
+pub use approvals::ApprovalsPane;
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
 pub use incidents::IncidentsPane;
 pub use journal::{JournalPane, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
@@ -95,6 +97,8 @@ pub enum Msg {
     HandoverPublished(Result<String, String>),
     /// The handover reached Slack, or why not.
     SlackPosted(Result<(), String>),
+    /// The approval records, read again after a change.
+    Approvals(crate::store::approvals::LoadedApprovals),
     /// SIGHUP, SIGTERM, or the terminal went away: leave now.
     Hangup,
 }
@@ -132,6 +136,12 @@ pub enum Effect {
     },
     /// End the shift without a handover.
     EndShift,
+    /// Record a decision on an approval record.
+    Decide {
+        id: String,
+        decision: crate::domain::approval::Decision,
+        reason: String,
+    },
     LoadTheme(String),
     Quit,
 }
@@ -168,6 +178,7 @@ pub struct App {
     pub loaded: bool,
     pub incidents: IncidentsPane,
     pub journal: JournalPane,
+    pub approvals: ApprovalsPane,
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
@@ -203,6 +214,7 @@ impl App {
             loaded: false,
             incidents: IncidentsPane::default(),
             journal: JournalPane::default(),
+            approvals: ApprovalsPane::default(),
             dialog: None,
             show_help: false,
             help_scroll: 0,

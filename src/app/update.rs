@@ -99,6 +99,7 @@ impl App {
                 self.theme = theme;
                 self.dirty = true;
             }
+            Msg::Approvals(loaded) => self.on_approvals(loaded),
             Msg::Hangup => {
                 self.final_draft(&mut fx);
                 self.quit = true;
@@ -138,6 +139,16 @@ impl App {
     pub fn relayout(&mut self) {
         let rows = crate::ui::layout::incident_rows(self);
         self.incidents.set_viewport(rows);
+        // The approvals list shares its pane with a banner and malformed files.
+        let extra = if self.open_p1_incident().is_some() {
+            2
+        } else {
+            0
+        } + self.approvals.bad.len().min(3);
+        self.approvals.viewport = crate::ui::layout::list_rows(self, Pane::Approvals)
+            .saturating_sub(extra)
+            .max(1);
+        self.approvals.move_by(0);
     }
 
     fn on_paste(&mut self, text: &str) {
@@ -170,15 +181,19 @@ impl App {
             Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
                 Some(editor)
             }
-            Dialog::Confirm(_) | Dialog::PublishHandover { .. } | Dialog::EndShift => None,
+            Dialog::Reason { editor, .. } => Some(editor),
+            Dialog::Confirm(_)
+            | Dialog::PublishHandover { .. }
+            | Dialog::EndShift
+            | Dialog::ConfirmDecision { .. } => None,
         };
         if let Some(input) = input {
             input.insert_str(flat);
             self.dirty = true;
         }
         if let Some(Dialog::Filter(editor)) = &self.dialog {
-            self.incidents.filter = text_of(editor);
-            self.incidents.refresh(&self.book);
+            let text = text_of(editor);
+            self.set_filter(text);
         }
     }
 
@@ -322,12 +337,29 @@ impl App {
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open if self.focus == Pane::Journal => self.start_note(),
+            Action::Open if self.focus == Pane::Approvals => {
+                if let Some(r) = self.approvals.selected_record() {
+                    self.approvals.detail = Some(r.id.clone());
+                    self.approvals.detail_scroll = 0;
+                }
+            }
             Action::Open => {
                 if self.focus == Pane::Incidents
                     && let Some(id) = self.incidents.selected_id(&self.book)
                 {
                     self.incidents.detail = Some(id.to_string());
                     self.incidents.detail_scroll = 0;
+                }
+            }
+            Action::Back if self.focus == Pane::Approvals => {
+                if self.approvals.detail.take().is_some() {
+                } else if !self.approvals.filter.is_empty() || self.approvals.state_filter.is_some()
+                {
+                    self.approvals.state_filter = None;
+                    self.clear_filter();
+                } else if self.zoomed {
+                    self.zoomed = false;
+                    self.relayout();
                 }
             }
             Action::Back => {
@@ -339,11 +371,41 @@ impl App {
                     self.relayout();
                 }
             }
-            Action::Filter => {
-                if self.focus == Pane::Incidents {
+            Action::Filter => match self.focus {
+                Pane::Incidents => {
                     self.incidents.detail = None;
                     self.dialog = Some(Dialog::Filter(line_input(&self.incidents.filter)));
                 }
+                Pane::Approvals => {
+                    self.approvals.detail = None;
+                    self.dialog = Some(Dialog::Filter(line_input(&self.approvals.filter)));
+                }
+                _ => {}
+            },
+            Action::Approve => self.start_decision(crate::domain::approval::Decision::Approve),
+            Action::Reject => self.start_decision(crate::domain::approval::Decision::Reject),
+            Action::MarkApplied => self.start_decision(crate::domain::approval::Decision::Apply),
+            Action::Submit => self.start_decision(crate::domain::approval::Decision::Submit),
+            Action::StateFilter => {
+                use crate::domain::approval::ApprovalState as S;
+                const ORDER: [Option<S>; 6] = [
+                    None,
+                    Some(S::Pending),
+                    Some(S::Proposed),
+                    Some(S::Approved),
+                    Some(S::Rejected),
+                    Some(S::Applied),
+                ];
+                let at = ORDER
+                    .iter()
+                    .position(|s| *s == self.approvals.state_filter)
+                    .unwrap_or(0);
+                let next = ORDER[(at + 1) % ORDER.len()];
+                self.approvals.state_filter = next;
+                self.approvals.selected = 0;
+                self.approvals.refresh();
+                let label = next.map(|s| s.as_str()).unwrap_or("all states");
+                self.flash(Level::Info, format!("approvals: {label}"));
             }
             Action::ClearFilter => self.clear_filter(),
             Action::ToggleResolved => {
@@ -456,8 +518,19 @@ impl App {
     }
 
     pub(super) fn clear_filter(&mut self) {
-        self.incidents.filter.clear();
-        self.incidents.refresh(&self.book);
+        self.set_filter(String::new());
+    }
+
+    /// The focused list's text filter.
+    pub(super) fn set_filter(&mut self, text: String) {
+        if self.focus == Pane::Approvals {
+            self.approvals.filter = text;
+            self.approvals.selected = 0;
+            self.approvals.refresh();
+        } else {
+            self.incidents.filter = text;
+            self.incidents.refresh(&self.book);
+        }
     }
 
     fn scroll(&mut self, delta: isize) {
@@ -465,6 +538,15 @@ impl App {
             // Up goes back in time: the offset counts from the newest entry.
             let s = self.journal.scroll as isize - delta;
             self.journal.scroll = s.clamp(0, self.journal.entries.len() as isize) as usize;
+            return;
+        }
+        if self.focus == Pane::Approvals {
+            if self.approvals.detail.is_some() {
+                let s = self.approvals.detail_scroll as isize + delta;
+                self.approvals.detail_scroll = s.clamp(0, u16::MAX as isize) as u16;
+            } else {
+                self.approvals.move_by(delta);
+            }
             return;
         }
         if self.focus != Pane::Incidents {

@@ -277,7 +277,20 @@ pub fn build_report(
         journal: &entries,
         book: &book,
         integrations: None,
-        pending_approvals: None,
+        pending_approvals: crate::store::approvals::ApprovalStore::new(workspace)
+            .load()
+            .ok()
+            .map(|l| {
+                let mut open: Vec<_> = l
+                    .records
+                    .into_iter()
+                    .filter(|r| r.state.is_open())
+                    .collect();
+                open.sort_by(|a, b| a.risk.cmp(&b.risk).then(a.created_at.cmp(&b.created_at)));
+                open.iter()
+                    .map(|r| handover::approval_line(r, now))
+                    .collect()
+            }),
         unfinished_steps: None,
     });
     Ok((shift, report))

@@ -1,6 +1,7 @@
 //! The command line: global flags, and the subcommands scripts use. The
 //! same binary runs the full-screen app when no subcommand is given.
 
+pub mod approvals;
 mod incidents;
 pub mod journal;
 
@@ -66,6 +67,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: IncidentsCmd,
     },
+    /// Review and decide approval records.
+    Approvals {
+        #[command(subcommand)]
+        cmd: ApprovalsCmd,
+    },
     /// Add to, show and search the shift journal.
     Journal {
         #[command(subcommand)]
@@ -88,6 +94,48 @@ pub enum Command {
     },
     /// Validate shiftdeck.toml, the keymap and the theme; exit 6 on any problem.
     CheckConfig,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApprovalsCmd {
+    /// The queue: open records first, by risk and age.
+    List {
+        /// Only this state: proposed, pending, approved, rejected, applied.
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One record with its state history.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// pending → approved (approver role; refused while a P1 is open).
+    Approve {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// pending → rejected (approver role).
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// approved → applied: the change was carried out.
+    Apply {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// proposed → pending: ready for an approver.
+    Submit {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -86,6 +86,25 @@ pub struct HandoverInput<'a> {
     pub unfinished_steps: Option<Vec<String>>,
 }
 
+/// One open approval record as the handover lists it.
+pub fn approval_line(r: &super::approval::ApprovalRecord, now: DateTime<Utc>) -> String {
+    let overdue = if r.overdue(now) {
+        " · **OVERDUE** (decide within a week)"
+    } else {
+        ""
+    };
+    format!(
+        "`{}` [{}] {} — {}, {} for {}, requested by {}{overdue}",
+        r.id,
+        r.risk.as_str(),
+        r.title,
+        r.target.name,
+        r.state,
+        coarse_duration(r.age(now)),
+        r.requested_by
+    )
+}
+
 /// Tags with their own section, in this order; other tags follow.
 const TAG_ORDER: &[&str] = &["handover", "pending", "watch"];
 

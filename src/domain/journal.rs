@@ -119,6 +119,28 @@ impl JournalEntry {
         e
     }
 
+    /// A decision on an approval record.
+    pub fn approval(
+        at: DateTime<Utc>,
+        shift: &str,
+        operator: &str,
+        record: &super::approval::ApprovalRecord,
+        reason: &str,
+    ) -> JournalEntry {
+        let from = record
+            .last()
+            .and_then(|t| t.from)
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        JournalEntry::new(at, shift, operator, EntryKind::Approval)
+            .with("id", record.id.as_str())
+            .with("title", record.title.as_str())
+            .with("risk", record.risk.as_str())
+            .with("from", from)
+            .with("to", record.state.as_str())
+            .with("reason", reason)
+    }
+
     pub fn tags(&self) -> Vec<String> {
         match self.fields.get("tags") {
             Some(Value::Array(a)) => a
@@ -144,6 +166,14 @@ impl JournalEntry {
                 }
                 s.split_whitespace().collect::<Vec<_>>().join(" ")
             }
+            EntryKind::Approval => format!(
+                "{} → {} {} — {}: {}",
+                f("from"),
+                f("to"),
+                f("id"),
+                f("title"),
+                f("reason")
+            ),
             EntryKind::ShiftStart => format!("{} started the shift", self.operator),
             EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
             EntryKind::HandoverPublished => format!("handover published: {}", f("path")),

@@ -1,6 +1,7 @@
 //! The operator's world as plain data and rules. Nothing here touches the
 //! terminal or the disk, so the CLI and the TUI share it.
 
+pub mod approval;
 pub mod book;
 pub mod format;
 pub mod handover;

@@ -1,6 +1,7 @@
 //! Files on disk. Everything here is blocking I/O: the TUI calls it from
 //! its store thread, never from `update` or rendering.
 
+pub mod approvals;
 pub mod incidents;
 pub mod journal;
 pub mod jsonl;

@@ -23,6 +23,46 @@ const DEMO: &[(&str, &str)] = &[
         "incidents/events.jsonl",
         include_str!("../../data/demo/incidents/events.jsonl"),
     ),
+    (
+        "approvals/applied/approval-0121.json",
+        include_str!("../../data/demo/approvals/applied/approval-0121.json"),
+    ),
+    (
+        "approvals/applied/approval-0136.json",
+        include_str!("../../data/demo/approvals/applied/approval-0136.json"),
+    ),
+    (
+        "approvals/approved/approval-0124.json",
+        include_str!("../../data/demo/approvals/approved/approval-0124.json"),
+    ),
+    (
+        "approvals/approved/approval-0133.json",
+        include_str!("../../data/demo/approvals/approved/approval-0133.json"),
+    ),
+    (
+        "approvals/pending/approval-0031.json",
+        include_str!("../../data/demo/approvals/pending/approval-0031.json"),
+    ),
+    (
+        "approvals/pending/approval-0118.json",
+        include_str!("../../data/demo/approvals/pending/approval-0118.json"),
+    ),
+    (
+        "approvals/pending/approval-0139.json",
+        include_str!("../../data/demo/approvals/pending/approval-0139.json"),
+    ),
+    (
+        "approvals/pending/approval-0142.json",
+        include_str!("../../data/demo/approvals/pending/approval-0142.json"),
+    ),
+    (
+        "approvals/proposed/approval-0143.json",
+        include_str!("../../data/demo/approvals/proposed/approval-0143.json"),
+    ),
+    (
+        "approvals/rejected/approval-0127.json",
+        include_str!("../../data/demo/approvals/rejected/approval-0127.json"),
+    ),
 ];
 
 /// The instant the demo's story is told from.
@@ -89,7 +129,9 @@ impl Workspace {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            let body = if rel.ends_with(".jsonl") {
+            let body = if rel.ends_with(".json") {
+                shift_json(text, shift)
+            } else if rel.ends_with(".jsonl") {
                 shift_times(text, shift)
             } else {
                 text.to_string()
@@ -119,6 +161,35 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// Move every time field, at any depth, of a JSON document by `shift`.
+fn shift_json(text: &str, shift: chrono::Duration) -> String {
+    fn walk(v: &mut serde_json::Value, shift: chrono::Duration) {
+        match v {
+            serde_json::Value::Object(obj) => {
+                for (k, child) in obj.iter_mut() {
+                    if let serde_json::Value::String(s) = child
+                        && TIME_FIELDS.contains(&k.as_str())
+                        && let Ok(t) = s.parse::<DateTime<Utc>>()
+                    {
+                        *s = (t + shift).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    } else {
+                        walk(child, shift);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|c| walk(c, shift)),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(mut v) => {
+            walk(&mut v, shift);
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| text.to_string()) + "\n"
+        }
+        Err(_) => text.to_string(),
     }
 }
 

@@ -146,6 +146,15 @@ fn handle(
                 store.send(Command::PublishHandover { markdown })
             }
             Effect::EndShift => store.send(Command::EndShift),
+            Effect::Decide {
+                id,
+                decision,
+                reason,
+            } => store.send(Command::Decide {
+                id,
+                decision,
+                reason,
+            }),
             Effect::LoadTheme(name) => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {

@@ -5,9 +5,11 @@
 
 use crate::app::{Msg, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
 use crate::config::Config;
+use crate::domain::approval::{Decision, DecisionContext};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::domain::redact::Redactor;
 use crate::domain::{IncidentBook, IncidentChange, IncidentEvent, Severity};
+use crate::store::approvals::{ApprovalStore, DecideError};
 use crate::store::journal::{JournalStore, Shift};
 use crate::store::jsonl::JsonlTail;
 use crate::store::{CommitError, IncidentStore};
@@ -45,6 +47,11 @@ pub enum Command {
         markdown: String,
     },
     EndShift,
+    Decide {
+        id: String,
+        decision: Decision,
+        reason: String,
+    },
     Stop,
 }
 
@@ -103,6 +110,8 @@ struct Worker {
     checker: Option<Checker>,
     journal: JournalStore,
     shift: Option<(Shift, JsonlTail, bool)>,
+    approvals: ApprovalStore,
+    approvals_seen: Option<Vec<Option<std::time::SystemTime>>>,
 }
 
 impl Worker {
@@ -112,6 +121,8 @@ impl Worker {
             journal: JournalStore::new(&setup.workspace),
             checker: None,
             shift: None,
+            approvals: ApprovalStore::new(&setup.workspace),
+            approvals_seen: None,
             setup,
             app,
         }
@@ -128,12 +139,14 @@ impl Worker {
     fn run(mut self, rx: std_mpsc::Receiver<Command>) {
         // The incidents first: they are what the first frame shows.
         self.forward_incidents(true);
+        self.forward_approvals();
         self.open_shift(true);
         loop {
             let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
                 Ok(c) => c,
                 Err(std_mpsc::RecvTimeoutError::Timeout) => {
                     self.forward_incidents(false);
+                    self.forward_approvals();
                     self.forward_journal();
                     continue;
                 }
@@ -145,6 +158,7 @@ impl Worker {
             self.handle(cmd);
             // The screen learns of every change from the files, like any other.
             self.forward_incidents(false);
+            self.forward_approvals();
             self.forward_journal();
         }
     }
@@ -249,6 +263,45 @@ impl Worker {
             Ok(_) => {}
             Err(e) => self.say(Msg::Saved(Err(format!("cannot read incidents: {e}")))),
         }
+    }
+
+    /// Read the approval records again when a state directory changed.
+    fn forward_approvals(&mut self) {
+        let now = self.approvals.fingerprint();
+        if self.approvals_seen.as_ref() == Some(&now) {
+            return;
+        }
+        match self.approvals.load() {
+            Ok(loaded) => {
+                // Loading may finish a half-done move, which changes the directories again.
+                self.approvals_seen = Some(self.approvals.fingerprint());
+                self.say(Msg::Approvals(loaded));
+            }
+            Err(e) => {
+                self.approvals_seen = Some(now);
+                self.say(Msg::Saved(Err(format!("cannot read approvals: {e}"))));
+            }
+        }
+    }
+
+    /// The open P1 that pauses approvals, read from the files now (another
+    /// operator may have declared one a second ago).
+    fn open_p1(&mut self) -> Option<(String, String)> {
+        let workspace = self.setup.workspace.clone();
+        let check = self.checker.get_or_insert_with(|| Checker {
+            store: IncidentStore::new(&workspace),
+            book: IncidentBook::state_only(),
+        });
+        if let Ok(d) = check.store.read_new() {
+            d.apply_to(&mut check.book);
+        }
+        check
+            .book
+            .all()
+            .iter()
+            .filter(|i| i.severity == Severity::P1 && i.is_active())
+            .min_by_key(|i| i.started_at)
+            .map(|i| (i.id.clone(), i.title.clone()))
     }
 
     fn forward_journal(&mut self) {
@@ -381,6 +434,35 @@ impl Worker {
                 })));
             }
             Command::PublishHandover { markdown } => self.publish(&markdown),
+            Command::Decide {
+                id,
+                decision,
+                reason,
+            } => {
+                let reason = self.setup.redactor.redact(&reason).text;
+                let ctx = DecisionContext {
+                    approver: self.setup.config.role == crate::config::Role::Approver,
+                    readonly: self.setup.readonly,
+                    open_p1: self.open_p1(),
+                };
+                let outcome = match self
+                    .approvals
+                    .decide(&id, decision, &operator, &reason, &ctx, now)
+                {
+                    Ok(record) => {
+                        let journaled = self.record(|s| {
+                            JournalEntry::approval(now, &s.id, &operator, &record, &reason)
+                        });
+                        Ok(with_journal(
+                            format!("recorded: {id} is {}", record.state),
+                            journaled,
+                        ))
+                    }
+                    Err(e @ DecideError::Refused(_)) => Err(format!("{id}: {e}")),
+                    Err(e) => Err(format!("{id}: {e}")),
+                };
+                self.say(Msg::Saved(outcome));
+            }
         }
     }
 

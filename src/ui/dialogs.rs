@@ -157,6 +157,57 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             );
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
+        Dialog::Reason {
+            id,
+            decision,
+            editor,
+        } => {
+            let inner = popup(
+                app,
+                frame,
+                area,
+                76,
+                6,
+                format!("{} {id}", capitalise(decision.verb())),
+            );
+            frame.render_widget(
+                Paragraph::new(muted_line(
+                    app,
+                    "Reason (required, recorded with your name):",
+                )),
+                row(inner, 0),
+            );
+            field(app, frame, row(inner, 1), editor, true);
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "enter goes on to the confirmation · esc cancels",
+                    t.style(Role::Key),
+                )),
+                row(inner, inner.height.saturating_sub(1)),
+            );
+        }
+        Dialog::ConfirmDecision {
+            id,
+            decision,
+            lines,
+            ..
+        } => {
+            let mut text: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            text.push(Line::raw(""));
+            text.push(Line::styled(
+                "y or enter records it · n or esc cancels",
+                t.style(Role::Key),
+            ));
+            let inner = popup(
+                app,
+                frame,
+                area,
+                80,
+                text.len() as u16 + 2,
+                format!("{} {id}? This is recorded:", capitalise(decision.verb())),
+            );
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+        }
         Dialog::EndShift => {
             let lines = vec![
                 Line::raw("Records the end of your shift in the journal, without a handover."),
@@ -198,6 +249,14 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 true,
             );
         }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
     }
 }
 

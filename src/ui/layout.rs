@@ -69,20 +69,24 @@ pub fn screen(app: &App, area: Rect) -> Option<Screen> {
     })
 }
 
-/// The incident pane's area, if it is on screen.
-pub fn incident_area(app: &App) -> Option<Rect> {
+/// A pane's area, if it is on screen.
+pub fn pane_area(app: &App, pane: Pane) -> Option<Rect> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     screen(app, area)?
         .panes
         .into_iter()
-        .find(|(p, _)| *p == Pane::Incidents)
+        .find(|(p, _)| *p == pane)
         .map(|(_, r)| r)
 }
 
-/// How many incident rows fit: the pane less its border and header row.
-pub fn incident_rows(app: &App) -> usize {
-    incident_area(app)
+/// How many list rows fit in a pane: less its border and header row.
+pub fn list_rows(app: &App, pane: Pane) -> usize {
+    pane_area(app, pane)
         .map(|r| r.height.saturating_sub(3) as usize)
         .unwrap_or(1)
         .max(1)
+}
+
+pub fn incident_rows(app: &App) -> usize {
+    list_rows(app, Pane::Incidents)
 }

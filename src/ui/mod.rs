@@ -1,6 +1,7 @@
 //! Rendering: pure functions of `&App` into a ratatui frame. Nothing here
 //! reads the clock, the disk or the environment.
 
+mod approvals;
 mod dialogs;
 mod incidents;
 mod journal;
@@ -34,6 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         match pane {
             Pane::Incidents => incidents::render(app, frame, inner),
             Pane::Journal => journal::render(app, frame, inner),
+            Pane::Approvals => approvals::render(app, frame, inner),
             other => panes::placeholder(app, *other, frame, inner),
         }
     }
@@ -111,6 +113,9 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
     ));
     if pane == Pane::Incidents {
         spans.extend(incidents::title_suffix(app));
+    }
+    if pane == Pane::Approvals {
+        spans.extend(approvals::title_suffix(app));
     }
     if app.zoomed && focused {
         spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));

@@ -14,15 +14,11 @@ fn what_fills(pane: Pane) -> (&'static str, &'static str) {
             "The runbooks' checklists will run here, step by step:",
             "the daily NOC checks, the morning operations check (CPU < 70 %, memory < 80 %, disk < 85 %, backup newer than 24 h), the Day-1 integration wiring walkthrough and the shift handover checklist — with who checked each step and when.",
         ),
-        Pane::Approvals => (
-            "The approval queue will be reviewed and decided here:",
-            "records proposed → pending → approved / rejected → applied, sorted by risk and age, approve or reject with a typed reason, paused while a P1 is open.",
-        ),
         Pane::Health => (
             "Live integration health will be polled and shown here:",
             "Datadog, Sentry, PagerDuty, Opsgenie, Slack, Splunk HEC and HTTP / TCP / command probes — up, degraded or down, latency, last error and a diagnosis hint.",
         ),
-        Pane::Incidents | Pane::Journal => ("", ""),
+        Pane::Incidents | Pane::Journal | Pane::Approvals => ("", ""),
     }
 }
 

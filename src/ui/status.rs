@@ -49,7 +49,11 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             format!("shift {}", coarse_duration(app.now - app.shift_started)),
             bar,
         )],
-        vec![Span::styled("approvals —", bar)],
+        vec![match (app.approvals.loaded, app.approvals.pending()) {
+            (false, _) => Span::styled("approvals —", bar),
+            (true, 0) => Span::styled("approvals 0 pending", bar),
+            (true, n) => Span::styled(format!("approvals {n} pending"), t.style(Role::Badge)),
+        }],
         vec![Span::styled("not green —", bar)],
         vec![Span::styled("last poll —", bar)],
     ];
@@ -172,6 +176,23 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             (Action::AddNote, "note"),
             (Action::Resolve, "resolve"),
             (Action::Help, "keys"),
+        ],
+        Pane::Approvals => &[
+            (Action::Approve, "approve"),
+            (Action::Reject, "reject"),
+            (Action::MarkApplied, "applied"),
+            (Action::Open, "detail"),
+            (Action::StateFilter, "state"),
+            (Action::Filter, "filter"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Journal => &[
+            (Action::WriteNote, "write a note"),
+            (Action::Handover, "handover"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+            (Action::Quit, "quit"),
         ],
         Pane::Incidents => &[
             (Action::NewIncident, "new"),

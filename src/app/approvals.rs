@@ -1,0 +1,215 @@
+//! The Approvals pane's state and its decisions.
+
+use super::{App, Dialog, Effect, Level, Pane};
+use crate::domain::approval::{ApprovalRecord, ApprovalState, Decision, DecisionContext, Refusal};
+use crate::domain::{IncidentStatus, Severity};
+use crate::store::approvals::LoadedApprovals;
+
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalsPane {
+    pub loaded: bool,
+    pub records: Vec<ApprovalRecord>,
+    /// Malformed record files, as the operator should read them.
+    pub bad: Vec<String>,
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub offset: usize,
+    pub viewport: usize,
+    pub filter: String,
+    /// Only this state, or every state (open ones first).
+    pub state_filter: Option<ApprovalState>,
+    pub detail: Option<String>,
+    pub detail_scroll: u16,
+}
+
+impl ApprovalsPane {
+    pub fn selected_record(&self) -> Option<&ApprovalRecord> {
+        self.visible.get(self.selected).map(|&i| &self.records[i])
+    }
+
+    pub fn pending(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r.state == ApprovalState::Pending)
+            .count()
+    }
+
+    /// Open first (pending, then proposed), by risk, oldest first; then the
+    /// decided ones, most recent first.
+    pub fn refresh(&mut self) {
+        let keep = self.selected_record().map(|r| r.id.clone());
+        let needle = self.filter.to_lowercase();
+        let mut v: Vec<usize> = (0..self.records.len())
+            .filter(|&i| {
+                let r = &self.records[i];
+                self.state_filter.is_none_or(|s| r.state == s) && r.matches(&needle)
+            })
+            .collect();
+        v.sort_by(|&a, &b| {
+            let (x, y) = (&self.records[a], &self.records[b]);
+            let rank = |r: &ApprovalRecord| match r.state {
+                ApprovalState::Pending => 0,
+                ApprovalState::Proposed => 1,
+                _ => 2,
+            };
+            rank(x).cmp(&rank(y)).then_with(|| {
+                if x.state.is_open() {
+                    x.risk.cmp(&y.risk).then(x.created_at.cmp(&y.created_at))
+                } else {
+                    y.changed_at().cmp(&x.changed_at())
+                }
+            })
+        });
+        self.visible = v;
+        if let Some(id) = keep
+            && let Some(p) = self.visible.iter().position(|&i| self.records[i].id == id)
+        {
+            self.selected = p;
+        }
+        self.move_by(0);
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        let rows = self.viewport.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(self.visible.len().saturating_sub(rows));
+    }
+}
+
+impl App {
+    /// The P1 that pauses approvals, if one is open.
+    pub fn open_p1_incident(&self) -> Option<(String, String)> {
+        self.book
+            .all()
+            .iter()
+            .filter(|i| i.severity == Severity::P1 && i.status != IncidentStatus::Resolved)
+            .min_by_key(|i| i.started_at)
+            .map(|i| (i.id.clone(), i.title.clone()))
+    }
+
+    pub fn decision_context(&self) -> DecisionContext {
+        DecisionContext {
+            approver: self.config.role == crate::config::Role::Approver,
+            readonly: self.readonly,
+            open_p1: self.open_p1_incident(),
+        }
+    }
+
+    pub(super) fn on_approvals(&mut self, loaded: LoadedApprovals) {
+        self.approvals.loaded = true;
+        self.approvals.records = loaded.records;
+        let bad: Vec<String> = loaded.bad.iter().map(|b| b.to_string()).collect();
+        let new_bad: Vec<String> = bad
+            .iter()
+            .filter(|b| !self.approvals.bad.contains(b))
+            .cloned()
+            .collect();
+        if !new_bad.is_empty() {
+            self.add_problems(new_bad);
+        }
+        self.approvals.bad = bad;
+        if !loaded.recovered.is_empty() {
+            self.flash(
+                Level::Warning,
+                format!(
+                    "finished an interrupted decision on {}",
+                    loaded.recovered.join(", ")
+                ),
+            );
+        }
+        self.approvals.refresh();
+        self.refresh_handover();
+        self.dirty = true;
+    }
+
+    /// Start a decision on the selected (or open) record: a reason first,
+    /// then a confirmation of exactly what will be recorded.
+    pub(super) fn start_decision(&mut self, decision: Decision) {
+        if self.focus != Pane::Approvals {
+            self.flash(Level::Warning, "go to Approvals first (3)");
+            return;
+        }
+        let record = match &self.approvals.detail {
+            Some(id) => self.approvals.records.iter().find(|r| &r.id == id),
+            None => self.approvals.selected_record(),
+        };
+        let Some(record) = record else {
+            self.flash(Level::Warning, "no approval record selected");
+            return;
+        };
+        match record.check(decision, &self.decision_context(), "reason to come") {
+            Ok(()) => {
+                let id = record.id.clone();
+                self.dialog = Some(Dialog::Reason {
+                    id,
+                    decision,
+                    editor: super::dialogs::line_input(""),
+                });
+            }
+            Err(refusal) => {
+                let id = record.id.clone();
+                self.flash(Level::Error, format!("{id}: {refusal}"));
+            }
+        }
+    }
+
+    /// The reason is typed: show what will be recorded.
+    pub(super) fn confirm_decision(&mut self, id: String, decision: Decision, reason: String) {
+        let Some(record) = self.approvals.records.iter().find(|r| r.id == id) else {
+            return;
+        };
+        if let Err(r) = record.check(decision, &self.decision_context(), &reason) {
+            let msg = if r == Refusal::ReasonRequired {
+                "a reason is required: say why (esc cancels)".to_string()
+            } else {
+                format!("{id}: {r}")
+            };
+            self.flash(Level::Error, msg);
+            return;
+        }
+        let lines = vec![
+            record.title.clone(),
+            format!("{}: {} → {}", record.id, record.state, decision.to_state()),
+            format!(
+                "by {} ({}) at the time of confirming",
+                self.config.operator,
+                self.config.role.as_str()
+            ),
+            format!("reason: {reason}"),
+            format!(
+                "risk {} · target {} {}",
+                record.risk.as_str(),
+                record.target.kind,
+                record.target.name
+            ),
+        ];
+        self.dialog = Some(Dialog::ConfirmDecision {
+            id,
+            decision,
+            reason,
+            lines,
+        });
+    }
+
+    pub(super) fn send_decision(
+        &mut self,
+        id: String,
+        decision: Decision,
+        reason: String,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.saving += 1;
+        self.flash(Level::Info, format!("recording: {} {id}…", decision.verb()));
+        fx.push(Effect::Decide {
+            id,
+            decision,
+            reason,
+        });
+    }
+}
