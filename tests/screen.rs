@@ -322,3 +322,23 @@ fn the_previous_handover_greets_the_next_shift() {
     );
     assert!(!text(&draw(&app, 100, 30)).contains("Handover from bo"));
 }
+
+#[test]
+fn approvals_pane_and_detail() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    app.update(key(KeyCode::Char('3')));
+    let t = text(&draw(&app, 80, 24));
+    insta::assert_snapshot!("approvals_80x24", t);
+    assert!(t.contains("PAUSED: P1"), "the stop condition is on screen");
+    let buf = draw(&app, 80, 24);
+    let (x, y) = find(&buf, "!").expect("an overdue record");
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED), "overdue is marked");
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 80, 24));
+    insta::assert_snapshot!("approval_detail_80x24", t);
+    assert!(t.contains("State history"));
+    // Approving is refused with the reason while the P1 is open.
+    app.update(key(KeyCode::Char('a')));
+    assert!(app.dialog.is_none());
+    assert!(app.flash.as_ref().unwrap().text.contains("approvals are paused while P1"));
+}
