@@ -322,6 +322,96 @@ fn journal_search(c: &mut Criterion) {
     });
 }
 
+fn approval_records(n: usize) -> Vec<shiftdeck::domain::approval::ApprovalRecord> {
+    use shiftdeck::domain::approval::{
+        ApprovalRecord, ApprovalState, ChangePlan, Decision, Risk, Target, Transition,
+    };
+    let risks = [Risk::Critical, Risk::High, Risk::Medium, Risk::Low];
+    (0..n)
+        .map(|i| {
+            let at = base_time() - ChronoDuration::hours(i as i64);
+            let mut r = ApprovalRecord {
+                id: format!("approval-{i:05}"),
+                title: format!("Staged NetBox batch apply for device {i}"),
+                state: ApprovalState::Proposed,
+                risk: risks[i % 4],
+                requested_by: PEOPLE[i % PEOPLE.len()].to_string(),
+                created_at: at,
+                target: Target {
+                    kind: "device".into(),
+                    name: format!("4WNET-MNS-{i:04}"),
+                },
+                change: ChangePlan {
+                    summary: "create 14 interfaces as one all-or-none batch".into(),
+                    plan: "batch-apply-plan.json".into(),
+                },
+                evidence: vec!["reports/final-validation-report.json".into()],
+                history: vec![Transition {
+                    from: None,
+                    to: ApprovalState::Proposed,
+                    by: "rafael.ops".into(),
+                    at,
+                    reason: "dry-run ok".into(),
+                }],
+            };
+            let steps: &[Decision] = match i % 5 {
+                0 => &[],
+                1 | 2 => &[Decision::Submit],
+                3 => &[Decision::Submit, Decision::Approve],
+                _ => &[Decision::Submit, Decision::Reject],
+            };
+            for d in steps {
+                r = r.decided(*d, "marina", at + ChronoDuration::minutes(5), "ok");
+            }
+            r
+        })
+        .collect()
+}
+
+/// Loading 5,000 approval records from their files.
+fn approvals_load(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for r in approval_records(5_000) {
+        let path = dir.path().join("approvals").join(r.state.as_str());
+        std::fs::create_dir_all(&path).expect("dir");
+        std::fs::write(
+            path.join(format!("{}.json", r.id)),
+            serde_json::to_vec_pretty(&r).expect("json"),
+        )
+        .expect("write");
+    }
+    let store = shiftdeck::store::approvals::ApprovalStore::new(dir.path());
+    c.bench_function("approvals_load_5k", |b| {
+        b.iter(|| black_box(store.load().expect("load")))
+    });
+}
+
+/// Rendering the Approvals pane (zoomed) with 5,000 records at 200x50.
+fn approvals_render(c: &mut Criterion) {
+    let mut app = app_with_incidents(10, 200, 50);
+    app.update(Msg::Approvals(
+        shiftdeck::store::approvals::LoadedApprovals {
+            records: approval_records(5_000),
+            bad: Vec::new(),
+            recovered: Vec::new(),
+        },
+    ));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('3'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('z'),
+        KeyModifiers::NONE,
+    )));
+    let mut term = terminal(200, 50);
+    c.bench_function("render_approvals_5k_200x50", |b| {
+        b.iter(|| {
+            term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+        })
+    });
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(20)
@@ -332,6 +422,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load, journal_append, journal_search
+    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load, journal_append, journal_search, approvals_load, approvals_render
 }
 criterion_main!(benches);

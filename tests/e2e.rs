@@ -179,11 +179,17 @@ fn a_dropped_link_never_costs_the_note_being_typed() {
 
 #[test]
 fn an_approver_approves_with_a_reason_by_keys() {
-    use shiftdeck::domain::approval::{ApprovalRecord, ApprovalState, ChangePlan, Risk, Target, Transition};
+    use shiftdeck::domain::approval::{
+        ApprovalRecord, ApprovalState, ChangePlan, Risk, Target, Transition,
+    };
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();
-    std::fs::write(ws.join("shiftdeck.toml"), "operator = \"marina\"\nrole = \"approver\"\n").unwrap();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        "operator = \"marina\"\nrole = \"approver\"\n",
+    )
+    .unwrap();
     let at = chrono::Utc::now() - chrono::Duration::hours(3);
     let record = ApprovalRecord {
         id: "approval-0133".into(),
@@ -192,16 +198,39 @@ fn an_approver_approves_with_a_reason_by_keys() {
         risk: Risk::Medium,
         requested_by: "rafael.ops".into(),
         created_at: at,
-        target: Target { kind: "certificate".into(), name: "credguard.com".into() },
-        change: ChangePlan { summary: "certbot renew, reload nginx".into(), plan: String::new() },
+        target: Target {
+            kind: "certificate".into(),
+            name: "credguard.com".into(),
+        },
+        change: ChangePlan {
+            summary: "certbot renew, reload nginx".into(),
+            plan: String::new(),
+        },
         evidence: vec![],
         history: vec![
-            Transition { from: None, to: ApprovalState::Proposed, by: "rafael.ops".into(), at, reason: "expires in 21 days".into() },
-            Transition { from: Some(ApprovalState::Proposed), to: ApprovalState::Pending, by: "rafael.ops".into(), at, reason: "ready".into() },
+            Transition {
+                from: None,
+                to: ApprovalState::Proposed,
+                by: "rafael.ops".into(),
+                at,
+                reason: "expires in 21 days".into(),
+            },
+            Transition {
+                from: Some(ApprovalState::Proposed),
+                to: ApprovalState::Pending,
+                by: "rafael.ops".into(),
+                at,
+                reason: "ready".into(),
+            },
         ],
     };
-    shiftdeck::store::approvals::ApprovalStore::new(&ws).stage(&record).unwrap();
-    let mut s = Session::start(&["--workspace", ws.to_str().unwrap()], &dir.path().join("cfg"));
+    shiftdeck::store::approvals::ApprovalStore::new(&ws)
+        .stage(&record)
+        .unwrap();
+    let mut s = Session::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &dir.path().join("cfg"),
+    );
     s.wait_for("no incidents on record");
     s.keys("3");
     s.wait_for("Renew TLS certificate");
@@ -217,6 +246,9 @@ fn an_approver_approves_with_a_reason_by_keys() {
     assert!(s.wait_exit().success());
     let moved = ws.join("approvals/approved/approval-0133.json");
     let text = std::fs::read_to_string(&moved).unwrap();
-    assert!(text.contains("change window Thu 02:00, dry-run clean") && text.contains("\"by\": \"marina\""));
+    assert!(
+        text.contains("change window Thu 02:00, dry-run clean")
+            && text.contains("\"by\": \"marina\"")
+    );
     assert!(!ws.join("approvals/pending/approval-0133.json").exists());
 }

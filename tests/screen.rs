@@ -35,7 +35,9 @@ fn demo_app(theme: Theme, w: u16, h: u16) -> App {
     app.demo = true;
     app.update(Msg::Resize(w, h));
     app.update(Msg::Incidents(delta));
-    let approvals = shiftdeck::store::approvals::ApprovalStore::new(dir.path()).load().unwrap();
+    let approvals = shiftdeck::store::approvals::ApprovalStore::new(dir.path())
+        .load()
+        .unwrap();
     app.update(Msg::Approvals(approvals));
     app.update(Msg::Tick(demo_now()));
     app
@@ -116,7 +118,9 @@ fn meaning_is_in_the_styles() {
     assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
     // The selected row has the pointer and its title in reverse video.
     assert_eq!(buf[(x - 2, y)].symbol(), "▶");
-    let (tx, ty) = find(&buf, "e0b7d4 Scoring API errors").map(|(x, y)| (x + 7, y)).unwrap();
+    let (tx, ty) = find(&buf, "e0b7d4 Scoring API errors")
+        .map(|(x, y)| (x + 7, y))
+        .unwrap();
     assert_eq!(ty, y);
     assert!(
         buf[(tx, ty)].modifier.contains(Modifier::REVERSED),
@@ -332,7 +336,10 @@ fn approvals_pane_and_detail() {
     assert!(t.contains("PAUSED: P1"), "the stop condition is on screen");
     let buf = draw(&app, 80, 24);
     let (x, y) = find(&buf, "!").expect("an overdue record");
-    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED), "overdue is marked");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::REVERSED),
+        "overdue is marked"
+    );
     app.update(key(KeyCode::Enter));
     let t = text(&draw(&app, 80, 24));
     insta::assert_snapshot!("approval_detail_80x24", t);
@@ -340,5 +347,11 @@ fn approvals_pane_and_detail() {
     // Approving is refused with the reason while the P1 is open.
     app.update(key(KeyCode::Char('a')));
     assert!(app.dialog.is_none());
-    assert!(app.flash.as_ref().unwrap().text.contains("approvals are paused while P1"));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("approvals are paused while P1")
+    );
 }
