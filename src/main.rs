@@ -47,6 +47,9 @@ fn run(cli: Cli) -> i32 {
                 cmd,
             )
         }
+        Some(Command::Checklists { cmd }) => {
+            shiftdeck::cli::checklists::run(&workspace.root, &settings.config, cli.readonly, cmd)
+        }
         Some(Command::Approvals { cmd }) => {
             shiftdeck::cli::approvals::run(&workspace.root, &settings.config, cli.readonly, cmd)
         }

@@ -252,3 +252,56 @@ fn an_approver_approves_with_a_reason_by_keys() {
     );
     assert!(!ws.join("approvals/pending/approval-0133.json").exists());
 }
+
+#[test]
+fn checking_and_running_steps_by_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("checklists")).unwrap();
+    std::fs::write(ws.join("shiftdeck.toml"), "timezone = \"UTC\"\n").unwrap();
+    std::fs::write(
+        ws.join("checklists/smoke.toml"),
+        "name = \"Smoke\"\ncadence = \"shift\"\nordered = true\n[[steps]]\nid = \"look\"\ntitle = \"Look at the board\"\n[[steps]]\nid = \"probe\"\ntitle = \"Probe the mocks\"\ncommand = \"echo all six PASS; exit 0\"\n",
+    )
+    .unwrap();
+    let mut s = Session::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &dir.path().join("cfg"),
+    );
+    s.wait_for("no incidents on record");
+    s.keys("1");
+    s.wait_for("Look at the board");
+    s.keys("j");
+    s.keys("j");
+    s.keys("r");
+    s.wait_for("comes before step 2");
+    s.keys("k");
+    s.keys(" ");
+    s.wait_for("Smoke › Look at the board done");
+    s.keys("j");
+    s.keys("r");
+    s.wait_for("Smoke › Probe the mocks done (exit 0)");
+    s.wait_for("2/2");
+    // Done for this shift: the list folds; enter opens it again, then the step's output.
+    s.keys("\r");
+    s.wait_for("Probe the mocks");
+    s.keys("j");
+    s.keys("j");
+    s.keys("\r");
+    s.wait_for("all six PASS");
+    s.keys("\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    let journal = std::fs::read_dir(ws.join("journal"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .unwrap();
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(
+        text.contains("\"step\":\"look\"")
+            && text.contains("\"step\":\"probe\"")
+            && text.contains("all six PASS")
+    );
+}

@@ -39,6 +39,13 @@ fn demo_app(theme: Theme, w: u16, h: u16) -> App {
         .load()
         .unwrap();
     app.update(Msg::Approvals(approvals));
+    let (lists, problems) = shiftdeck::store::checklists::load(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    app.update(Msg::Checklists {
+        lists,
+        problems: Vec::new(),
+        history: Vec::new(),
+    });
     app.update(Msg::Tick(demo_now()));
     app
 }
@@ -354,4 +361,18 @@ fn approvals_pane_and_detail() {
             .text
             .contains("approvals are paused while P1")
     );
+}
+
+#[test]
+fn checklists_pane_shows_what_is_due() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    app.update(key(KeyCode::Char('1')));
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Char(' ')));
+    let t = text(&draw(&app, 80, 24));
+    insta::assert_snapshot!("checklists_80x24", t);
+    assert!(t.contains("Shift handover") && t.contains("0/5"));
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 80, 24));
+    assert!(t.contains("step 1"), "the step's detail opens");
 }

@@ -67,6 +67,9 @@ actions! {
     MarkApplied => "mark_applied", "record that an approved change was applied";
     Submit => "submit", "submit a proposed record for approval";
     StateFilter => "state_filter", "show one state of approvals, then the next (all, pending, …)";
+    CheckStep => "check_step", "check the selected step (done)";
+    SkipStep => "skip_step", "skip the selected step, with a reason";
+    RunStep => "run_step", "run the selected step's command in the background";
     Noop => "noop", "nothing (unbinds a key)";
 }
 

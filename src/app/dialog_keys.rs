@@ -41,6 +41,31 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
+            Dialog::SkipReason {
+                list, step, editor, ..
+            } => {
+                if key.code == KeyCode::Enter {
+                    let reason = text_of(editor).trim().to_string();
+                    if reason.is_empty() {
+                        self.flash(Level::Warning, "a skip needs a reason (esc cancels)");
+                        true
+                    } else {
+                        self.saving += 1;
+                        fx.push(Effect::RecordStep {
+                            list: list.clone(),
+                            step: step.clone(),
+                            result: "skipped".into(),
+                            reason,
+                            exit: None,
+                            output: String::new(),
+                        });
+                        false
+                    }
+                } else {
+                    editor.input(key);
+                    true
+                }
+            }
             Dialog::Reason {
                 id,
                 decision,

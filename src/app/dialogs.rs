@@ -71,6 +71,13 @@ pub enum Dialog {
     },
     /// End the shift without a handover.
     EndShift,
+    /// Why a checklist step is skipped (a skip needs a reason).
+    SkipReason {
+        list: String,
+        step: String,
+        title: String,
+        editor: TextArea<'static>,
+    },
     /// The reason for a decision on an approval record.
     Reason {
         id: String,

@@ -138,6 +138,7 @@ impl App {
                 s.ended = true;
             }
         }
+        self.checklist_entries(&entries);
         self.journal.entries.extend(entries);
         self.refresh_handover();
         self.dirty = true;
@@ -284,7 +285,12 @@ impl App {
                     .map(|r| crate::domain::handover::approval_line(r, self.now))
                     .collect()
             }),
-            unfinished_steps: None,
+            unfinished_steps: self.checklists.loaded.then(|| {
+                crate::domain::checklist::unfinished(
+                    &self.checklists.lists,
+                    &self.checklists.progress,
+                )
+            }),
         });
         if let Some(view) = self.journal.handover.as_mut() {
             view.markdown = report.to_markdown();

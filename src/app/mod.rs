@@ -7,6 +7,7 @@
 
 mod action;
 mod approvals;
+pub mod checklists;
 mod dialog_keys;
 mod dialogs;
 mod incidents;
@@ -15,6 +16,7 @@ mod update;
 
 pub use action::Action;
 pub use approvals::ApprovalsPane;
+pub use checklists::{ChecklistRow, ChecklistsPane};
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
 pub use incidents::IncidentsPane;
 pub use journal::{JournalPane, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
@@ -99,6 +101,18 @@ pub enum Msg {
     SlackPosted(Result<(), String>),
     /// The approval records, read again after a change.
     Approvals(crate::store::approvals::LoadedApprovals),
+    /// The checklists, the problems in their files, and their journal history.
+    Checklists {
+        lists: Vec<crate::domain::checklist::Checklist>,
+        problems: Vec<String>,
+        history: Vec<crate::domain::journal::JournalEntry>,
+    },
+    /// A step's command finished.
+    StepRan {
+        list: String,
+        step: String,
+        outcome: crate::integrations::command::CommandOutcome,
+    },
     /// SIGHUP, SIGTERM, or the terminal went away: leave now.
     Hangup,
 }
@@ -142,6 +156,22 @@ pub enum Effect {
         decision: crate::domain::approval::Decision,
         reason: String,
     },
+    /// Record a step's outcome in the journal (done, skipped, failed).
+    RecordStep {
+        list: String,
+        step: String,
+        result: String,
+        reason: String,
+        exit: Option<i32>,
+        output: String,
+    },
+    /// Run a step's command in the background.
+    RunStep {
+        list: String,
+        step: String,
+        command: String,
+        timeout: u64,
+    },
     LoadTheme(String),
     Quit,
 }
@@ -179,6 +209,7 @@ pub struct App {
     pub incidents: IncidentsPane,
     pub journal: JournalPane,
     pub approvals: ApprovalsPane,
+    pub checklists: ChecklistsPane,
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
@@ -215,6 +246,7 @@ impl App {
             incidents: IncidentsPane::default(),
             journal: JournalPane::default(),
             approvals: ApprovalsPane::default(),
+            checklists: ChecklistsPane::default(),
             dialog: None,
             show_help: false,
             help_scroll: 0,

@@ -28,6 +28,7 @@ impl App {
             }
             Msg::Tick(now) => {
                 self.on_tick(now);
+                self.checklist_tick();
                 self.draft_tick(&mut fx);
             }
             Msg::ShiftOpened(opened) => self.on_shift_opened(*opened),
@@ -100,6 +101,16 @@ impl App {
                 self.dirty = true;
             }
             Msg::Approvals(loaded) => self.on_approvals(loaded),
+            Msg::Checklists {
+                lists,
+                problems,
+                history,
+            } => self.on_checklists(lists, problems, history),
+            Msg::StepRan {
+                list,
+                step,
+                outcome,
+            } => self.on_step_ran(list, step, outcome, &mut fx),
             Msg::Hangup => {
                 self.final_draft(&mut fx);
                 self.quit = true;
@@ -127,6 +138,9 @@ impl App {
     /// that does not change it draws nothing.
     fn clock_key(&self) -> i64 {
         let secs = self.now.timestamp();
+        if !self.checklists.running.is_empty() {
+            return secs;
+        }
         let end = (self.incidents.offset + self.incidents.viewport.max(1))
             .min(self.incidents.visible.len());
         let ticking = self.incidents.visible[self.incidents.offset.min(end)..end].iter().any(|&i| {
@@ -149,6 +163,8 @@ impl App {
             .saturating_sub(extra)
             .max(1);
         self.approvals.move_by(0);
+        self.checklists.viewport = crate::ui::layout::list_rows(self, Pane::Checklists).max(1);
+        self.checklists.move_by(0);
     }
 
     fn on_paste(&mut self, text: &str) {
@@ -181,7 +197,7 @@ impl App {
             Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
                 Some(editor)
             }
-            Dialog::Reason { editor, .. } => Some(editor),
+            Dialog::Reason { editor, .. } | Dialog::SkipReason { editor, .. } => Some(editor),
             Dialog::Confirm(_)
             | Dialog::PublishHandover { .. }
             | Dialog::EndShift
@@ -337,6 +353,7 @@ impl App {
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open if self.focus == Pane::Journal => self.start_note(),
+            Action::Open if self.focus == Pane::Checklists => self.open_step_detail(),
             Action::Open if self.focus == Pane::Approvals => {
                 if let Some(r) = self.approvals.selected_record() {
                     self.approvals.detail = Some(r.id.clone());
@@ -350,6 +367,9 @@ impl App {
                     self.incidents.detail = Some(id.to_string());
                     self.incidents.detail_scroll = 0;
                 }
+            }
+            Action::Back if self.focus == Pane::Checklists && self.checklists.detail.is_some() => {
+                self.checklists.detail = None;
             }
             Action::Back if self.focus == Pane::Approvals => {
                 if self.approvals.detail.take().is_some() {
@@ -382,6 +402,9 @@ impl App {
                 }
                 _ => {}
             },
+            Action::CheckStep => self.check_step(fx),
+            Action::SkipStep => self.skip_step(),
+            Action::RunStep => self.run_step(fx),
             Action::Approve => self.start_decision(crate::domain::approval::Decision::Approve),
             Action::Reject => self.start_decision(crate::domain::approval::Decision::Reject),
             Action::MarkApplied => self.start_decision(crate::domain::approval::Decision::Apply),
@@ -538,6 +561,15 @@ impl App {
             // Up goes back in time: the offset counts from the newest entry.
             let s = self.journal.scroll as isize - delta;
             self.journal.scroll = s.clamp(0, self.journal.entries.len() as isize) as usize;
+            return;
+        }
+        if self.focus == Pane::Checklists {
+            if self.checklists.detail.is_some() {
+                let s = self.checklists.detail_scroll as isize + delta;
+                self.checklists.detail_scroll = s.clamp(0, u16::MAX as isize) as u16;
+            } else {
+                self.checklists.move_by(delta);
+            }
             return;
         }
         if self.focus == Pane::Approvals {

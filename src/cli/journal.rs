@@ -245,6 +245,41 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
     }
 }
 
+fn unfinished_checklist_steps(workspace: &Path, config: &Config) -> Vec<String> {
+    let (lists, _) = crate::store::checklists::load(workspace);
+    let journal = JournalStore::new(workspace);
+    let now = Utc::now();
+    let shift = journal
+        .open_shift(&config.operator)
+        .ok()
+        .flatten()
+        .map(|(s, _, _)| s.id);
+    let since = lists
+        .iter()
+        .map(|l| {
+            l.cadence
+                .period_start(now, config.timezone)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC)
+        })
+        .min();
+    let entries = since
+        .and_then(|s| journal.since(s).ok())
+        .map(|(e, _)| e)
+        .unwrap_or_default();
+    let entries: Vec<_> = entries
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Checklist)
+        .collect();
+    let progress = crate::domain::checklist::Progress::fold(
+        &lists,
+        &entries,
+        now,
+        config.timezone,
+        shift.as_deref(),
+    );
+    crate::domain::checklist::unfinished(&lists, &progress)
+}
+
 /// Build this operator's handover from the open shift and the incidents.
 pub fn build_report(
     workspace: &Path,
@@ -277,6 +312,7 @@ pub fn build_report(
         journal: &entries,
         book: &book,
         integrations: None,
+        unfinished_steps: Some(unfinished_checklist_steps(workspace, config)),
         pending_approvals: crate::store::approvals::ApprovalStore::new(workspace)
             .load()
             .ok()
@@ -291,7 +327,6 @@ pub fn build_report(
                     .map(|r| handover::approval_line(r, now))
                     .collect()
             }),
-        unfinished_steps: None,
     });
     Ok((shift, report))
 }

@@ -2,6 +2,7 @@
 //! same binary runs the full-screen app when no subcommand is given.
 
 pub mod approvals;
+pub mod checklists;
 mod incidents;
 pub mod journal;
 
@@ -29,6 +30,8 @@ pub mod exit {
     pub const BAD_CONFIG: i32 = 6;
     /// The handover is saved and published locally, but posting it to Slack failed.
     pub const NOT_POSTED: i32 = 7;
+    /// A checklist step's command ran and failed (or timed out).
+    pub const STEP_FAILED: i32 = 8;
 }
 
 #[derive(Parser, Debug)]
@@ -67,6 +70,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: IncidentsCmd,
     },
+    /// The runbooks' checklists: what is due, check, skip, run.
+    Checklists {
+        #[command(subcommand)]
+        cmd: ChecklistsCmd,
+    },
     /// Review and decide approval records.
     Approvals {
         #[command(subcommand)]
@@ -94,6 +102,32 @@ pub enum Command {
     },
     /// Validate shiftdeck.toml, the keymap and the theme; exit 6 on any problem.
     CheckConfig,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChecklistsCmd {
+    /// Every checklist with its progress for the current period.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One checklist's steps with who did each and when.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a step (or skip it with --skip --reason).
+    Check {
+        name: String,
+        step: String,
+        #[arg(long)]
+        skip: bool,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Run a step's command; exit 0 checks it, anything else marks it failed (exit 8).
+    Run { name: String, step: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -174,6 +174,21 @@ impl JournalEntry {
                 f("title"),
                 f("reason")
             ),
+            EntryKind::Checklist => {
+                let mut s = format!(
+                    "{}: {} › {}",
+                    f("result"),
+                    f("checklist_name"),
+                    f("step_title")
+                );
+                if !f("reason").is_empty() {
+                    s.push_str(&format!(" ({})", f("reason")));
+                }
+                if let Some(code) = self.fields.get("exit_code").and_then(|v| v.as_i64()) {
+                    s.push_str(&format!(" (exit {code})"));
+                }
+                s
+            }
             EntryKind::ShiftStart => format!("{} started the shift", self.operator),
             EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
             EntryKind::HandoverPublished => format!("handover published: {}", f("path")),

@@ -3,6 +3,7 @@
 
 pub mod approval;
 pub mod book;
+pub mod checklist;
 pub mod format;
 pub mod handover;
 pub mod incident;

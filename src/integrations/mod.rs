@@ -2,6 +2,7 @@
 //! call has a timeout; no error message ever carries a URL (webhook URLs are
 //! secrets).
 
+pub mod command;
 pub mod slack;
 
 use std::time::Duration;

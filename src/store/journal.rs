@@ -222,7 +222,9 @@ impl JournalStore {
     pub fn since(&self, since: DateTime<Utc>) -> io::Result<(Vec<JournalEntry>, Vec<LineIssue>)> {
         let mut entries = Vec::new();
         let mut issues = Vec::new();
-        let horizon = since - chrono::Duration::days(1);
+        let horizon = since
+            .checked_sub_signed(chrono::Duration::days(1))
+            .unwrap_or(since);
         for (id, path) in self.shift_files()? {
             if start_of(&id).is_some_and(|s| s < horizon) {
                 continue;

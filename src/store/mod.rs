@@ -2,6 +2,7 @@
 //! its store thread, never from `update` or rendering.
 
 pub mod approvals;
+pub mod checklists;
 pub mod incidents;
 pub mod journal;
 pub mod jsonl;

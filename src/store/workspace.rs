@@ -6,11 +6,65 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Files written into a new workspace (path relative to the root, text).
-const DEFAULTS: &[(&str, &str)] = &[("shiftdeck.toml", include_str!("../../data/shiftdeck.toml"))];
+const DEFAULTS: &[(&str, &str)] = &[
+    ("shiftdeck.toml", include_str!("../../data/shiftdeck.toml")),
+    (
+        "checklists/credguard-monthly.toml",
+        include_str!("../../data/checklists/credguard-monthly.toml"),
+    ),
+    (
+        "checklists/credguard-security-audit.toml",
+        include_str!("../../data/checklists/credguard-security-audit.toml"),
+    ),
+    (
+        "checklists/credguard-weekly.toml",
+        include_str!("../../data/checklists/credguard-weekly.toml"),
+    ),
+    (
+        "checklists/day1-wiring.toml",
+        include_str!("../../data/checklists/day1-wiring.toml"),
+    ),
+    (
+        "checklists/export-center-daily.toml",
+        include_str!("../../data/checklists/export-center-daily.toml"),
+    ),
+    (
+        "checklists/export-center-weekly.toml",
+        include_str!("../../data/checklists/export-center-weekly.toml"),
+    ),
+    (
+        "checklists/morning-operations.toml",
+        include_str!("../../data/checklists/morning-operations.toml"),
+    ),
+    (
+        "checklists/noc-daily.toml",
+        include_str!("../../data/checklists/noc-daily.toml"),
+    ),
+    (
+        "checklists/noc-monthly.toml",
+        include_str!("../../data/checklists/noc-monthly.toml"),
+    ),
+    (
+        "checklists/noc-weekly.toml",
+        include_str!("../../data/checklists/noc-weekly.toml"),
+    ),
+    (
+        "checklists/shift-handover.toml",
+        include_str!("../../data/checklists/shift-handover.toml"),
+    ),
+];
 
 /// The demo's files. Their timestamps are shifted so that [`DEMO_NOW`]
 /// becomes the moment the demo starts.
 const DEMO: &[(&str, &str)] = &[
+    (
+        "journal/{{prev_date}}_{{prev}}.jsonl",
+        include_str!("../../data/demo/journal/prev.jsonl"),
+    ),
+    (
+        "journal/handover/{{prev}}.md",
+        include_str!("../../data/demo/journal/handover/prev.md"),
+    ),
     (
         "shiftdeck.toml",
         include_str!("../../data/demo/shiftdeck.toml"),
@@ -93,12 +147,18 @@ impl Workspace {
     /// Open a workspace, creating it from the bundled defaults when it does
     /// not exist. Existing files are never touched.
     pub fn open_or_create(root: &Path) -> io::Result<Workspace> {
+        // Only a new workspace gets the defaults: a checklist the team
+        // deleted must not come back on the next start.
+        let fresh = !root.join("shiftdeck.toml").exists();
         std::fs::create_dir_all(root)?;
         for dir in ["incidents", "journal", "checklists", "approvals"] {
             std::fs::create_dir_all(root.join(dir))?;
         }
-        for (rel, text) in DEFAULTS {
-            write_new(&root.join(rel), text.as_bytes())?;
+        if fresh {
+            // The config last: it marks the workspace as set up.
+            for (rel, text) in DEFAULTS.iter().rev() {
+                write_new(&root.join(rel), text.as_bytes())?;
+            }
         }
         Ok(Workspace {
             root: root.to_path_buf(),
@@ -124,8 +184,19 @@ impl Workspace {
         let base: DateTime<Utc> = DEMO_NOW.parse().map_err(io::Error::other)?;
         let shift = now - base;
         Workspace::open_or_create(root)?;
+        // The previous shift (its journal and its handover) ended just now.
+        let prev_start = now - chrono::Duration::hours(12);
+        let prev = crate::domain::journal::shift_id(prev_start, "bruno.costa");
+        let prev_date = prev_start.format("%Y-%m-%d").to_string();
+        let fill = |s: &str| {
+            s.replace("{{prev}}", &prev)
+                .replace("{{prev_date}}", &prev_date)
+        };
         for (rel, text) in DEMO {
-            let path = root.join(rel);
+            let rel = fill(rel);
+            let text = fill(text);
+            let text = text.as_str();
+            let path = root.join(&rel);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
@@ -230,7 +301,16 @@ mod tests {
         assert!(ws.config_path().is_file());
         assert!(root.join("incidents").is_dir() && root.join("journal").is_dir());
         std::fs::write(ws.config_path(), "operator = \"mine\"\n").unwrap();
+        assert!(
+            root.join("checklists/morning-operations.toml").is_file(),
+            "the runbooks' checklists come with it"
+        );
+        std::fs::remove_file(root.join("checklists/morning-operations.toml")).unwrap();
         Workspace::open_or_create(&root).unwrap();
+        assert!(
+            !root.join("checklists/morning-operations.toml").exists(),
+            "a deleted checklist stays deleted"
+        );
         assert_eq!(
             std::fs::read_to_string(ws.config_path()).unwrap(),
             "operator = \"mine\"\n"

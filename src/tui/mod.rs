@@ -138,6 +138,51 @@ fn handle(
                 change,
             }),
             Effect::SaveNote { text } => store.send(Command::SaveNote { text }),
+            Effect::RecordStep {
+                list,
+                step,
+                result,
+                reason,
+                exit,
+                output,
+            } => store.send(Command::RecordStep {
+                list,
+                step,
+                result,
+                reason,
+                exit,
+                output,
+            }),
+            Effect::RunStep {
+                list,
+                step,
+                command,
+                timeout,
+            } => {
+                // A command may run for minutes: its own thread, never the loop's.
+                let (tx, cwd) = (tx.clone(), store.workspace().to_path_buf());
+                std::thread::spawn(move || {
+                    let outcome = crate::integrations::command::run(
+                        &command,
+                        &cwd,
+                        Duration::from_secs(timeout),
+                    )
+                    .unwrap_or_else(|e| {
+                        crate::integrations::command::CommandOutcome {
+                            exit: None,
+                            timed_out: false,
+                            output: format!("could not start `sh -c`: {e}"),
+                            truncated: false,
+                            duration: Duration::ZERO,
+                        }
+                    });
+                    let _ = tx.send(Msg::StepRan {
+                        list,
+                        step,
+                        outcome,
+                    });
+                });
+            }
             Effect::SaveDraft { text } => store.send(Command::SaveDraft { text }),
             Effect::AckHandover { of_shift, from } => {
                 store.send(Command::AckHandover { of_shift, from })

@@ -52,15 +52,28 @@ pub enum Command {
         decision: Decision,
         reason: String,
     },
+    RecordStep {
+        list: String,
+        step: String,
+        result: String,
+        reason: String,
+        exit: Option<i32>,
+        output: String,
+    },
     Stop,
 }
 
 pub struct StoreHandle {
     tx: std_mpsc::Sender<Command>,
     thread: Option<std::thread::JoinHandle<()>>,
+    workspace: PathBuf,
 }
 
 impl StoreHandle {
+    pub fn workspace(&self) -> &Path {
+        &self.workspace
+    }
+
     pub fn send(&self, cmd: Command) {
         let _ = self.tx.send(cmd);
     }
@@ -86,6 +99,7 @@ pub struct Setup {
 
 pub fn spawn(setup: Setup, app: mpsc::UnboundedSender<Msg>) -> StoreHandle {
     let (tx, rx) = std_mpsc::channel();
+    let workspace = setup.workspace.clone();
     let thread = std::thread::Builder::new()
         .name("store".into())
         .spawn(move || Worker::new(setup, app).run(rx))
@@ -93,6 +107,7 @@ pub fn spawn(setup: Setup, app: mpsc::UnboundedSender<Msg>) -> StoreHandle {
     StoreHandle {
         tx,
         thread: Some(thread),
+        workspace,
     }
 }
 
@@ -112,6 +127,7 @@ struct Worker {
     shift: Option<(Shift, JsonlTail, bool)>,
     approvals: ApprovalStore,
     approvals_seen: Option<Vec<Option<std::time::SystemTime>>>,
+    checklists: Vec<crate::domain::checklist::Checklist>,
 }
 
 impl Worker {
@@ -123,6 +139,7 @@ impl Worker {
             shift: None,
             approvals: ApprovalStore::new(&setup.workspace),
             approvals_seen: None,
+            checklists: Vec::new(),
             setup,
             app,
         }
@@ -141,6 +158,7 @@ impl Worker {
         self.forward_incidents(true);
         self.forward_approvals();
         self.open_shift(true);
+        self.load_checklists();
         loop {
             let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
                 Ok(c) => c,
@@ -263,6 +281,41 @@ impl Worker {
             Ok(_) => {}
             Err(e) => self.say(Msg::Saved(Err(format!("cannot read incidents: {e}")))),
         }
+    }
+
+    /// The checklists and the journal's checklist entries for the periods in force.
+    fn load_checklists(&mut self) {
+        let (lists, problems) = crate::store::checklists::load(&self.setup.workspace);
+        let now = Utc::now();
+        let tz = self.setup.config.timezone;
+        let earliest = lists
+            .iter()
+            .map(|l| match l.cadence {
+                crate::domain::checklist::Cadence::Once => Some(chrono::DateTime::<Utc>::MIN_UTC),
+                c => c
+                    .period_start(now, tz)
+                    .or(self.shift.as_ref().map(|(s, _, _)| s.started)),
+            })
+            .min()
+            .flatten();
+        let history = match earliest {
+            Some(since) => self
+                .journal
+                .since(since)
+                .map(|(e, _)| e)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let history = history
+            .into_iter()
+            .filter(|e| e.kind == EntryKind::Checklist)
+            .collect();
+        self.checklists = lists.clone();
+        self.say(Msg::Checklists {
+            lists,
+            problems: problems.iter().map(|p| p.to_string()).collect(),
+            history,
+        });
     }
 
     /// Read the approval records again when a state directory changed.
@@ -434,6 +487,51 @@ impl Worker {
                 })));
             }
             Command::PublishHandover { markdown } => self.publish(&markdown),
+            Command::RecordStep {
+                list,
+                step,
+                result,
+                reason,
+                exit,
+                output,
+            } => {
+                let Some(cl) = self.checklists.iter().find(|l| l.id == list).cloned() else {
+                    return;
+                };
+                let Some(st) = cl.steps.iter().find(|s| s.id == step).cloned() else {
+                    return;
+                };
+                let reason = self.setup.redactor.redact(&reason).text;
+                let output = self.setup.redactor.redact(&output).text;
+                let r = self.record(|s| {
+                    let mut e = crate::domain::checklist::step_entry(
+                        now, &s.id, &operator, &cl, &st, &result,
+                    );
+                    if !reason.is_empty() {
+                        e = e.with("reason", reason.as_str());
+                    }
+                    if let Some(code) = exit {
+                        e = e.with("exit_code", code);
+                    }
+                    if !output.is_empty() {
+                        e = e.with("output", output.as_str());
+                    }
+                    e
+                });
+                let code = match (exit, result.as_str()) {
+                    (Some(c), _) => format!(" (exit {c})"),
+                    (None, "failed") => " (timed out or killed)".to_string(),
+                    _ => String::new(),
+                };
+                let note = if result == "failed" {
+                    " — enter on the step shows the output"
+                } else {
+                    ""
+                };
+                self.say(Msg::Saved(r.map(|()| {
+                    format!("recorded: {} › {} {result}{code}{note}", cl.name, st.title)
+                })));
+            }
             Command::Decide {
                 id,
                 decision,

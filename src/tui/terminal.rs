@@ -60,6 +60,9 @@ pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
+        // A panic on any thread ends the app: a screen drawn on after the
+        // terminal was restored, or a store that stopped writing, is worse.
+        std::process::exit(101);
     }));
 }
 

@@ -18,6 +18,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     {
         dialog(app, d, frame, area);
     }
+    if app.checklists.detail.is_some() {
+        super::checklists::step_detail(app, frame, area);
+    }
     if app.journal.handover.is_some() {
         super::journal::handover(app, frame, area);
     }
@@ -156,6 +159,24 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 "Publish the handover and end the shift?".into(),
             );
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        }
+        Dialog::SkipReason { title, editor, .. } => {
+            let inner = popup(app, frame, area, 76, 6, format!("Skip \"{title}\""));
+            frame.render_widget(
+                Paragraph::new(muted_line(
+                    app,
+                    "Why is it skipped? (required, recorded with your name)",
+                )),
+                row(inner, 0),
+            );
+            field(app, frame, row(inner, 1), editor, true);
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "enter records the skip · esc cancels",
+                    t.style(Role::Key),
+                )),
+                row(inner, inner.height.saturating_sub(1)),
+            );
         }
         Dialog::Reason {
             id,

@@ -2,6 +2,7 @@
 //! reads the clock, the disk or the environment.
 
 mod approvals;
+mod checklists;
 mod dialogs;
 mod incidents;
 mod journal;
@@ -36,6 +37,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Pane::Incidents => incidents::render(app, frame, inner),
             Pane::Journal => journal::render(app, frame, inner),
             Pane::Approvals => approvals::render(app, frame, inner),
+            Pane::Checklists => checklists::render(app, frame, inner),
             other => panes::placeholder(app, *other, frame, inner),
         }
     }
@@ -116,6 +118,9 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
     }
     if pane == Pane::Approvals {
         spans.extend(approvals::title_suffix(app));
+    }
+    if pane == Pane::Checklists {
+        spans.extend(checklists::title_suffix(app));
     }
     if app.zoomed && focused {
         spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));

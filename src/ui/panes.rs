@@ -10,15 +10,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 fn what_fills(pane: Pane) -> (&'static str, &'static str) {
     match pane {
-        Pane::Checklists => (
-            "The runbooks' checklists will run here, step by step:",
-            "the daily NOC checks, the morning operations check (CPU < 70 %, memory < 80 %, disk < 85 %, backup newer than 24 h), the Day-1 integration wiring walkthrough and the shift handover checklist — with who checked each step and when.",
-        ),
         Pane::Health => (
             "Live integration health will be polled and shown here:",
             "Datadog, Sentry, PagerDuty, Opsgenie, Slack, Splunk HEC and HTTP / TCP / command probes — up, degraded or down, latency, last error and a diagnosis hint.",
         ),
-        Pane::Incidents | Pane::Journal | Pane::Approvals => ("", ""),
+        Pane::Incidents | Pane::Journal | Pane::Approvals | Pane::Checklists => ("", ""),
     }
 }
 

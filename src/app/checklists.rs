@@ -1,0 +1,378 @@
+//! The Checklists pane's state: what is due, progress folded from the
+//! journal, steps being run.
+
+use super::{App, Dialog, Effect, Level, Pane};
+use crate::domain::checklist::{Cadence, Checklist, Progress, StepState};
+use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::integrations::command::CommandOutcome;
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// One line of the pane: a checklist's header or one of its steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChecklistRow {
+    Header(usize),
+    Step(usize, usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChecklistsPane {
+    pub loaded: bool,
+    pub lists: Vec<Checklist>,
+    pub problems: Vec<String>,
+    /// Checklist entries from the journal, across shifts, for the periods in force.
+    pub history: Vec<JournalEntry>,
+    pub progress: Progress,
+    /// Period starts the progress was folded for (a new day refolds).
+    pub periods: Vec<Option<DateTime<Utc>>>,
+    pub rows: Vec<ChecklistRow>,
+    pub selected: usize,
+    pub offset: usize,
+    pub viewport: usize,
+    /// Lists whose expansion the operator flipped from the default.
+    pub toggled: HashSet<String>,
+    /// Steps whose command is running, since when.
+    pub running: HashMap<(String, String), DateTime<Utc>>,
+    /// Output of runs in this session.
+    pub outputs: HashMap<(String, String), CommandOutcome>,
+    /// The step whose detail (and output) is open.
+    pub detail: Option<(String, String)>,
+    pub detail_scroll: u16,
+}
+
+fn cadence_rank(c: Cadence) -> u8 {
+    match c {
+        Cadence::Shift => 0,
+        Cadence::Daily => 1,
+        Cadence::Weekly { .. } => 2,
+        Cadence::Monthly { .. } => 3,
+        Cadence::Once => 4,
+    }
+}
+
+impl ChecklistsPane {
+    pub fn selected_row(&self) -> Option<ChecklistRow> {
+        self.rows.get(self.selected).copied()
+    }
+
+    pub fn expanded(&self, i: usize) -> bool {
+        let list = &self.lists[i];
+        let default = !self.progress.is_complete(list);
+        default != self.toggled.contains(&list.id)
+    }
+
+    /// Rebuild the rows: lists with work left first, by cadence and name.
+    pub fn refresh(&mut self) {
+        let keep = self.selected_row().map(|r| self.row_key(r));
+        let mut order: Vec<usize> = (0..self.lists.len()).collect();
+        order.sort_by_key(|&i| {
+            let l = &self.lists[i];
+            (
+                self.progress.is_complete(l),
+                cadence_rank(l.cadence),
+                l.name.clone(),
+            )
+        });
+        let mut rows = Vec::new();
+        for i in order {
+            rows.push(ChecklistRow::Header(i));
+            if self.expanded(i) {
+                rows.extend((0..self.lists[i].steps.len()).map(|s| ChecklistRow::Step(i, s)));
+            }
+        }
+        self.rows = rows;
+        if let Some(key) = keep
+            && let Some(p) = self.rows.iter().position(|r| self.row_key(*r) == key)
+        {
+            self.selected = p;
+        }
+        self.move_by(0);
+    }
+
+    fn row_key(&self, r: ChecklistRow) -> (String, Option<String>) {
+        match r {
+            ChecklistRow::Header(i) => (self.lists[i].id.clone(), None),
+            ChecklistRow::Step(i, s) => (
+                self.lists[i].id.clone(),
+                Some(self.lists[i].steps[s].id.clone()),
+            ),
+        }
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        let rows = self.viewport.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(rows));
+    }
+
+    /// Settled steps over all steps of what is due (for the status bar).
+    pub fn due_open(&self) -> usize {
+        self.lists
+            .iter()
+            .map(|l| l.steps.len() - self.progress.counts(l).0)
+            .sum()
+    }
+}
+
+impl App {
+    pub(super) fn refold_checklists(&mut self) {
+        let c = &mut self.checklists;
+        let shift = self.journal.shift.as_ref().map(|s| s.id.as_str());
+        c.progress = Progress::fold(&c.lists, &c.history, self.now, self.config.timezone, shift);
+        c.periods = c
+            .lists
+            .iter()
+            .map(|l| l.cadence.period_start(self.now, self.config.timezone))
+            .collect();
+        c.refresh();
+        self.refresh_handover();
+        self.dirty = true;
+    }
+
+    pub(super) fn on_checklists(
+        &mut self,
+        lists: Vec<Checklist>,
+        problems: Vec<String>,
+        history: Vec<JournalEntry>,
+    ) {
+        let new: Vec<String> = problems
+            .iter()
+            .filter(|p| !self.checklists.problems.contains(p))
+            .cloned()
+            .collect();
+        self.add_problems(new);
+        self.checklists.loaded = true;
+        self.checklists.lists = lists;
+        self.checklists.problems = problems;
+        self.checklists.history = history;
+        self.refold_checklists();
+    }
+
+    /// Journal lines as they land: checklist entries move the progress.
+    pub(super) fn checklist_entries(&mut self, entries: &[JournalEntry]) {
+        let mut any = false;
+        for e in entries.iter().filter(|e| e.kind == EntryKind::Checklist) {
+            self.checklists.history.push(e.clone());
+            any = true;
+        }
+        if any {
+            self.refold_checklists();
+        }
+    }
+
+    /// A new day (week, month) starts a new period: fold again.
+    pub(super) fn checklist_tick(&mut self) {
+        let tz = self.config.timezone;
+        let now: Vec<_> = self
+            .checklists
+            .lists
+            .iter()
+            .map(|l| l.cadence.period_start(self.now, tz))
+            .collect();
+        if now != self.checklists.periods {
+            self.refold_checklists();
+        }
+    }
+
+    fn selected_step(&self) -> Option<(usize, usize)> {
+        match self.checklists.selected_row()? {
+            ChecklistRow::Step(l, s) => Some((l, s)),
+            ChecklistRow::Header(_) => None,
+        }
+    }
+
+    /// The selected step, checked for read-only and ordering; else says why.
+    fn step_for_change(&mut self, running_ok: bool) -> Option<(usize, usize)> {
+        if self.focus != Pane::Checklists {
+            self.flash(Level::Warning, "go to Checklists first (1)");
+            return None;
+        }
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return None;
+        }
+        let Some((l, s)) = self.selected_step() else {
+            self.flash(
+                Level::Warning,
+                "select a step (enter opens or closes a checklist)",
+            );
+            return None;
+        };
+        let list = &self.checklists.lists[l];
+        let step = &list.steps[s];
+        if !running_ok
+            && self
+                .checklists
+                .running
+                .contains_key(&(list.id.clone(), step.id.clone()))
+        {
+            self.flash(Level::Warning, format!("\"{}\" is running", step.title));
+            return None;
+        }
+        if let Err(why) = self.checklists.progress.gate(list, &step.id) {
+            self.flash(Level::Warning, why);
+            return None;
+        }
+        Some((l, s))
+    }
+
+    pub(super) fn check_step(&mut self, fx: &mut Vec<Effect>) {
+        let Some((l, s)) = self.step_for_change(false) else {
+            return;
+        };
+        let (list, step) = (
+            &self.checklists.lists[l],
+            &self.checklists.lists[l].steps[s],
+        );
+        if self
+            .checklists
+            .progress
+            .state(&list.id, &step.id)
+            .is_settled()
+        {
+            let msg = format!(
+                "\"{}\" is already done for this {}",
+                step.title,
+                period_word(list.cadence)
+            );
+            self.flash(Level::Info, msg);
+            return;
+        }
+        let (lid, sid) = (list.id.clone(), step.id.clone());
+        self.saving += 1;
+        fx.push(Effect::RecordStep {
+            list: lid,
+            step: sid,
+            result: "done".into(),
+            reason: String::new(),
+            exit: None,
+            output: String::new(),
+        });
+    }
+
+    pub(super) fn skip_step(&mut self) {
+        let Some((l, s)) = self.step_for_change(false) else {
+            return;
+        };
+        let (list, step) = (
+            &self.checklists.lists[l],
+            &self.checklists.lists[l].steps[s],
+        );
+        self.dialog = Some(Dialog::SkipReason {
+            list: list.id.clone(),
+            step: step.id.clone(),
+            title: step.title.clone(),
+            editor: super::dialogs::line_input(""),
+        });
+    }
+
+    pub(super) fn run_step(&mut self, fx: &mut Vec<Effect>) {
+        let Some((l, s)) = self.step_for_change(false) else {
+            return;
+        };
+        let (list, step) = (
+            &self.checklists.lists[l],
+            &self.checklists.lists[l].steps[s],
+        );
+        let Some(command) = step.command.clone() else {
+            let msg = format!(
+                "\"{}\" has no command: check it by hand (space)",
+                step.title
+            );
+            self.flash(Level::Info, msg);
+            return;
+        };
+        let key = (list.id.clone(), step.id.clone());
+        fx.push(Effect::RunStep {
+            list: key.0.clone(),
+            step: key.1.clone(),
+            command,
+            timeout: step.timeout,
+        });
+        self.checklists.running.insert(key, self.now);
+        self.dirty = true;
+    }
+
+    /// A command finished: record its outcome (the journal moves the progress).
+    pub(super) fn on_step_ran(
+        &mut self,
+        list: String,
+        step: String,
+        outcome: CommandOutcome,
+        fx: &mut Vec<Effect>,
+    ) {
+        let key = (list.clone(), step.clone());
+        self.checklists.running.remove(&key);
+        let title = self
+            .checklists
+            .lists
+            .iter()
+            .find(|l| l.id == list)
+            .and_then(|l| l.steps.iter().find(|s| s.id == step))
+            .map(|s| s.title.clone())
+            .unwrap_or_default();
+        let level = if outcome.passed() {
+            Level::Info
+        } else {
+            Level::Error
+        };
+        self.flash(
+            level,
+            format!("\"{title}\" {} (enter shows the output)", outcome.summary()),
+        );
+        let result = if outcome.passed() { "done" } else { "failed" };
+        self.saving += 1;
+        fx.push(Effect::RecordStep {
+            list,
+            step,
+            result: result.into(),
+            reason: String::new(),
+            exit: if outcome.timed_out {
+                None
+            } else {
+                outcome.exit
+            },
+            output: outcome.output.clone(),
+        });
+        self.checklists.outputs.insert(key, outcome);
+    }
+
+    pub(super) fn open_step_detail(&mut self) {
+        match self.checklists.selected_row() {
+            Some(ChecklistRow::Header(i)) => {
+                let id = self.checklists.lists[i].id.clone();
+                if !self.checklists.toggled.remove(&id) {
+                    self.checklists.toggled.insert(id);
+                }
+                self.checklists.refresh();
+            }
+            Some(ChecklistRow::Step(l, s)) => {
+                let list = &self.checklists.lists[l];
+                self.checklists.detail = Some((list.id.clone(), list.steps[s].id.clone()));
+                self.checklists.detail_scroll = 0;
+            }
+            None => {}
+        }
+    }
+
+    /// What the state of a step says, for the detail.
+    pub fn step_state(&self, list: &str, step: &str) -> &StepState {
+        self.checklists.progress.state(list, step)
+    }
+}
+
+pub fn period_word(c: Cadence) -> &'static str {
+    match c {
+        Cadence::Shift => "shift",
+        Cadence::Daily => "day",
+        Cadence::Weekly { .. } => "week",
+        Cadence::Monthly { .. } => "month",
+        Cadence::Once => "workspace",
+    }
+}

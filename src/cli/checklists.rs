@@ -1,0 +1,269 @@
+//! `shiftdeck checklists …`
+
+use super::{ChecklistsCmd, exit};
+use crate::config::Config;
+use crate::domain::checklist::{Checklist, Progress, StepState, step_entry};
+use crate::domain::journal::EntryKind;
+use crate::store::journal::JournalStore;
+use chrono::Utc;
+use std::path::Path;
+use std::time::Duration;
+
+/// The checklists and their progress for the current periods.
+fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>, Progress), i32> {
+    let (lists, problems) = crate::store::checklists::load(workspace);
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    let now = Utc::now();
+    let journal = JournalStore::new(workspace);
+    let shift = journal
+        .open_shift(&config.operator)
+        .ok()
+        .flatten()
+        .map(|(s, _, _)| s.id);
+    let since = lists
+        .iter()
+        .map(|l| {
+            l.cadence
+                .period_start(now, config.timezone)
+                .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC)
+        })
+        .min();
+    let entries = match since {
+        Some(s) => journal.since(s).map_err(|e| {
+            eprintln!("error: cannot read the journal: {e}");
+            exit::FAILURE
+        })?,
+        None => (Vec::new(), Vec::new()),
+    };
+    let checklist_entries: Vec<_> = entries
+        .0
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Checklist)
+        .collect();
+    let progress = Progress::fold(
+        &lists,
+        &checklist_entries,
+        now,
+        config.timezone,
+        shift.as_deref(),
+    );
+    Ok((lists, progress))
+}
+
+fn find<'a>(lists: &'a [Checklist], key: &str) -> Result<&'a Checklist, i32> {
+    let hits: Vec<&Checklist> = lists
+        .iter()
+        .filter(|l| l.id == key || l.name.eq_ignore_ascii_case(key) || l.id.contains(key))
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            eprintln!("error: no checklist {key:?} (see `shiftdeck checklists list`)");
+            Err(exit::NOT_FOUND)
+        }
+        _ => match hits.iter().find(|l| l.id == key) {
+            Some(exact) => Ok(exact),
+            None => {
+                eprintln!(
+                    "error: {key:?} matches {} checklists: give the whole id",
+                    hits.len()
+                );
+                Err(exit::NOT_FOUND)
+            }
+        },
+    }
+}
+
+fn state_word(s: &StepState) -> String {
+    match s {
+        StepState::Open => "open".into(),
+        StepState::Done { by, at } => format!("done by {by} at {}", at.format("%Y-%m-%d %H:%M")),
+        StepState::Skipped { by, at, reason } => format!(
+            "skipped by {by} at {}: {reason}",
+            at.format("%Y-%m-%d %H:%M")
+        ),
+        StepState::Failed { by, at, exit, .. } => format!(
+            "FAILED (exit {}) by {by} at {}",
+            exit.map(|c| c.to_string()).unwrap_or("-".into()),
+            at.format("%Y-%m-%d %H:%M")
+        ),
+    }
+}
+
+pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd) -> i32 {
+    let (lists, progress) = match load(workspace, config) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match cmd {
+        ChecklistsCmd::List { json } => {
+            if json {
+                let v: Vec<serde_json::Value> = lists
+                    .iter()
+                    .map(|l| {
+                        let (done, total) = progress.counts(l);
+                        serde_json::json!({ "id": l.id, "name": l.name, "cadence": l.cadence.to_string(), "ordered": l.ordered, "done": done, "steps": total })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                for l in &lists {
+                    let (done, total) = progress.counts(l);
+                    println!(
+                        "{:<28} {:<20} {done:>2}/{total:<2} {}",
+                        l.id,
+                        l.cadence.to_string(),
+                        l.name
+                    );
+                }
+            }
+            exit::OK
+        }
+        ChecklistsCmd::Show { name, json } => {
+            let list = match find(&lists, &name) {
+                Ok(l) => l,
+                Err(c) => return c,
+            };
+            if json {
+                let steps: Vec<serde_json::Value> =
+                    list.steps.iter().map(|s| serde_json::json!({ "step": s, "state": progress.state(&list.id, &s.id) })).collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "checklist": list, "steps": steps })
+                    )
+                    .unwrap_or_default()
+                );
+            } else {
+                let (done, total) = progress.counts(list);
+                println!(
+                    "{} — {} {}· {done}/{total} done",
+                    list.name,
+                    list.cadence,
+                    if list.ordered { "· ordered " } else { "" }
+                );
+                for (n, s) in list.steps.iter().enumerate() {
+                    let cmd = if s.command.is_some() {
+                        " [command]"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{:>3}. {:<24} {}{cmd}\n     {}",
+                        n + 1,
+                        s.id,
+                        s.title,
+                        state_word(progress.state(&list.id, &s.id))
+                    );
+                }
+            }
+            exit::OK
+        }
+        ChecklistsCmd::Check {
+            name,
+            step,
+            skip,
+            reason,
+        } => {
+            if readonly {
+                eprintln!("error: read-only: started with --readonly, nothing was recorded");
+                return exit::READ_ONLY;
+            }
+            let list = match find(&lists, &name) {
+                Ok(l) => l,
+                Err(c) => return c,
+            };
+            let Some(st) = list.steps.iter().find(|s| s.id == step) else {
+                eprintln!(
+                    "error: no step {step:?} in {} (see `shiftdeck checklists show {}`)",
+                    list.name, list.id
+                );
+                return exit::NOT_FOUND;
+            };
+            if let Err(why) = progress.gate(list, &st.id) {
+                eprintln!("error: refused: {why}");
+                return exit::REFUSED;
+            }
+            let reason = reason.unwrap_or_default();
+            if skip && reason.trim().is_empty() {
+                eprintln!("error: a skip needs --reason");
+                return exit::USAGE;
+            }
+            let reason = super::journal::redactor(config).redact(&reason).text;
+            let result = if skip { "skipped" } else { "done" };
+            let now = Utc::now();
+            super::journal::record_action(workspace, &config.operator, |s| {
+                let e = step_entry(now, &s.id, &config.operator, list, st, result);
+                if skip {
+                    e.with("reason", reason.as_str())
+                } else {
+                    e
+                }
+            });
+            println!("{} › {}: {result}", list.name, st.title);
+            exit::OK
+        }
+        ChecklistsCmd::Run { name, step } => {
+            if readonly {
+                eprintln!("error: read-only: started with --readonly, no command was run");
+                return exit::READ_ONLY;
+            }
+            let list = match find(&lists, &name) {
+                Ok(l) => l,
+                Err(c) => return c,
+            };
+            let Some(st) = list.steps.iter().find(|s| s.id == step) else {
+                eprintln!("error: no step {step:?} in {}", list.name);
+                return exit::NOT_FOUND;
+            };
+            let Some(command) = &st.command else {
+                eprintln!(
+                    "error: step {:?} has no command: check it with `shiftdeck checklists check {} {}`",
+                    st.id, list.id, st.id
+                );
+                return exit::USAGE;
+            };
+            if let Err(why) = progress.gate(list, &st.id) {
+                eprintln!("error: refused: {why}");
+                return exit::REFUSED;
+            }
+            let outcome = match crate::integrations::command::run(
+                command,
+                workspace,
+                Duration::from_secs(st.timeout),
+            ) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: could not start the command: {e}");
+                    return exit::FAILURE;
+                }
+            };
+            let redactor = super::journal::redactor(config);
+            let output = redactor.redact(&outcome.output).text;
+            print!("{output}");
+            if !output.ends_with('\n') && !output.is_empty() {
+                println!();
+            }
+            let result = if outcome.passed() { "done" } else { "failed" };
+            let now = Utc::now();
+            super::journal::record_action(workspace, &config.operator, |s| {
+                let mut e = step_entry(now, &s.id, &config.operator, list, st, result);
+                if let Some(code) = outcome.exit.filter(|_| !outcome.timed_out) {
+                    e = e.with("exit_code", code);
+                }
+                if !output.is_empty() {
+                    e = e.with("output", output.as_str());
+                }
+                e
+            });
+            eprintln!("{} › {}: {}", list.name, st.title, outcome.summary());
+            if outcome.passed() {
+                exit::OK
+            } else {
+                exit::STEP_FAILED
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! Checklists from the runbooks: ordered steps with success criteria, an
+//! optional command, and a cadence that decides what is due. Progress is
+//! not stored here: it is folded from the shift journal's checklist entries
+//! for the current period.
+
+use super::journal::{EntryKind, JournalEntry};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "every")]
+pub enum Cadence {
+    /// Every shift.
+    Shift,
+    Daily,
+    Weekly {
+        weekday: Weekday,
+    },
+    /// On a day of the month (1–28).
+    Monthly {
+        day: u32,
+    },
+    /// Once, ever (the Day-1 walkthrough).
+    Once,
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cadence::Shift => f.write_str("every shift"),
+            Cadence::Daily => f.write_str("daily"),
+            Cadence::Weekly { weekday } => write!(f, "weekly ({weekday})"),
+            Cadence::Monthly { day } => write!(f, "monthly (day {day})"),
+            Cadence::Once => f.write_str("once"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub detail: String,
+    pub criteria: Vec<String>,
+    pub command: Option<String>,
+    /// Seconds a command may run before it is killed.
+    pub timeout: u64,
+    pub requires: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Checklist {
+    pub id: String,
+    pub name: String,
+    pub cadence: Cadence,
+    pub ordered: bool,
+    pub source: String,
+    pub steps: Vec<Step>,
+}
+
+/// Local midnight of a date in `tz`, as UTC; when a DST jump skips
+/// midnight, the first hour that exists that day.
+fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
+    for hour in 0..4 {
+        let naive = date.and_hms_opt(hour, 0, 0).unwrap_or_default();
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                return t.with_timezone(&Utc);
+            }
+            chrono::LocalResult::None => continue,
+        }
+    }
+    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+impl Cadence {
+    /// When the current period began, in the operator's time zone. `None`
+    /// for per-shift checklists (the period is the shift) and for `once`
+    /// (every period since the beginning counts).
+    pub fn period_start(&self, now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+        let today = now.with_timezone(&tz).date_naive();
+        match *self {
+            Cadence::Shift | Cadence::Once => None,
+            Cadence::Daily => Some(local_midnight(tz, today)),
+            Cadence::Weekly { weekday } => {
+                let back = (7 + today.weekday().num_days_from_monday() as i64
+                    - weekday.num_days_from_monday() as i64)
+                    % 7;
+                Some(local_midnight(tz, today - Duration::days(back)))
+            }
+            Cadence::Monthly { day } => {
+                let this = NaiveDate::from_ymd_opt(today.year(), today.month(), day);
+                let start = match this {
+                    Some(d) if d <= today => d,
+                    _ => {
+                        let (y, m) = if today.month() == 1 {
+                            (today.year() - 1, 12)
+                        } else {
+                            (today.year(), today.month() - 1)
+                        };
+                        NaiveDate::from_ymd_opt(y, m, day).unwrap_or(today)
+                    }
+                };
+                Some(local_midnight(tz, start))
+            }
+        }
+    }
+}
+
+/// Where a step stands in the current period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum StepState {
+    Open,
+    Done {
+        by: String,
+        at: DateTime<Utc>,
+    },
+    Skipped {
+        by: String,
+        at: DateTime<Utc>,
+        reason: String,
+    },
+    Failed {
+        by: String,
+        at: DateTime<Utc>,
+        exit: Option<i32>,
+        output: String,
+    },
+}
+
+impl StepState {
+    /// Done or skipped with a reason: the step no longer blocks.
+    pub fn is_settled(&self) -> bool {
+        matches!(self, StepState::Done { .. } | StepState::Skipped { .. })
+    }
+}
+
+/// Progress of every checklist, folded from journal entries.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    states: HashMap<(String, String), StepState>,
+}
+
+impl Progress {
+    /// Fold checklist entries (oldest first); later entries win. Entries
+    /// before a checklist's current period, or from another shift for a
+    /// per-shift checklist, are ignored.
+    pub fn fold(
+        lists: &[Checklist],
+        entries: &[JournalEntry],
+        now: DateTime<Utc>,
+        tz: Tz,
+        shift: Option<&str>,
+    ) -> Progress {
+        let mut p = Progress::default();
+        let starts: HashMap<&str, (Cadence, Option<DateTime<Utc>>)> = lists
+            .iter()
+            .map(|c| (c.id.as_str(), (c.cadence, c.cadence.period_start(now, tz))))
+            .collect();
+        for e in entries.iter().filter(|e| e.kind == EntryKind::Checklist) {
+            let (Some(list), Some(step)) = (e.field("checklist"), e.field("step")) else {
+                continue;
+            };
+            let Some((cadence, start)) = starts.get(list) else {
+                continue;
+            };
+            if *cadence == Cadence::Shift && Some(e.shift.as_str()) != shift {
+                continue;
+            }
+            if start.is_some_and(|s| e.at < s) {
+                continue;
+            }
+            p.apply(list, step, e);
+        }
+        p
+    }
+
+    fn apply(&mut self, list: &str, step: &str, e: &JournalEntry) {
+        let state = match e.field("result") {
+            Some("done") => StepState::Done {
+                by: e.operator.clone(),
+                at: e.at,
+            },
+            Some("skipped") => StepState::Skipped {
+                by: e.operator.clone(),
+                at: e.at,
+                reason: e.field("reason").unwrap_or("").to_string(),
+            },
+            Some("failed") => StepState::Failed {
+                by: e.operator.clone(),
+                at: e.at,
+                exit: e
+                    .fields
+                    .get("exit_code")
+                    .and_then(|v| v.as_i64())
+                    .map(|v| v as i32),
+                output: e.field("output").unwrap_or("").to_string(),
+            },
+            Some("reopened") => StepState::Open,
+            _ => return,
+        };
+        self.states
+            .insert((list.to_string(), step.to_string()), state);
+    }
+
+    /// Apply one new entry (as it lands in the journal).
+    pub fn record(
+        &mut self,
+        lists: &[Checklist],
+        e: &JournalEntry,
+        now: DateTime<Utc>,
+        tz: Tz,
+        shift: Option<&str>,
+    ) {
+        let folded = Progress::fold(lists, std::slice::from_ref(e), now, tz, shift);
+        self.states.extend(folded.states);
+    }
+
+    pub fn state(&self, list: &str, step: &str) -> &StepState {
+        static OPEN: StepState = StepState::Open;
+        self.states
+            .get(&(list.to_string(), step.to_string()))
+            .unwrap_or(&OPEN)
+    }
+
+    /// Settled steps and the total, for the gauge.
+    pub fn counts(&self, list: &Checklist) -> (usize, usize) {
+        let done = list
+            .steps
+            .iter()
+            .filter(|s| self.state(&list.id, &s.id).is_settled())
+            .count();
+        (done, list.steps.len())
+    }
+
+    pub fn is_complete(&self, list: &Checklist) -> bool {
+        let (d, t) = self.counts(list);
+        d == t
+    }
+
+    /// Whether a step may be checked now, and if not, why (in the
+    /// operator's words).
+    pub fn gate(&self, list: &Checklist, step_id: &str) -> Result<(), String> {
+        let Some(pos) = list.steps.iter().position(|s| s.id == step_id) else {
+            return Err(format!("no step {step_id:?} in {}", list.name));
+        };
+        let step = &list.steps[pos];
+        for req in &step.requires {
+            if !self.state(&list.id, req).is_settled() {
+                let title = list
+                    .steps
+                    .iter()
+                    .find(|s| &s.id == req)
+                    .map(|s| s.title.as_str())
+                    .unwrap_or(req);
+                return Err(format!("\"{}\" needs \"{title}\" first", step.title));
+            }
+        }
+        if list.ordered
+            && let Some(prev) = list.steps[..pos]
+                .iter()
+                .find(|s| !self.state(&list.id, &s.id).is_settled())
+        {
+            return Err(format!(
+                "ordered checklist: step {} \"{}\" comes before step {} (each step's verify is the next one's precondition)",
+                list.steps.iter().position(|s| s.id == prev.id).unwrap_or(0) + 1,
+                prev.title,
+                pos + 1
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The journal entry for a step's outcome.
+pub fn step_entry(
+    at: DateTime<Utc>,
+    shift: &str,
+    operator: &str,
+    list: &Checklist,
+    step: &Step,
+    result: &str,
+) -> JournalEntry {
+    JournalEntry::new(at, shift, operator, EntryKind::Checklist)
+        .with("checklist", list.id.as_str())
+        .with("checklist_name", list.name.as_str())
+        .with("step", step.id.as_str())
+        .with("step_title", step.title.as_str())
+        .with("result", result)
+}
+
+/// Unfinished steps of what is due, for the handover.
+pub fn unfinished(lists: &[Checklist], progress: &Progress) -> Vec<String> {
+    let mut out = Vec::new();
+    for list in lists {
+        let open: Vec<&str> = list
+            .steps
+            .iter()
+            .filter(|s| !progress.state(&list.id, &s.id).is_settled())
+            .map(|s| s.title.as_str())
+            .collect();
+        if open.is_empty() {
+            continue;
+        }
+        let (done, total) = progress.counts(list);
+        let mut shown: Vec<&str> = open.iter().take(4).copied().collect();
+        if open.len() > 4 {
+            shown.push("…");
+        }
+        out.push(format!(
+            "{} ({}): {done}/{total} done — open: {}",
+            list.name,
+            list.cadence,
+            shown.join("; ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,269 @@
+//! Checklist files: `checklists/*.toml` in the workspace. A broken file is
+//! reported with its file, line and field; the others still load.
+
+use crate::diagnostic::FileProblem;
+use crate::domain::checklist::{Cadence, Checklist, Step};
+use chrono::Weekday;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChecklist {
+    id: Option<Spanned<String>>,
+    name: Spanned<String>,
+    cadence: Spanned<String>,
+    weekday: Option<Spanned<String>>,
+    day: Option<Spanned<i64>>,
+    #[serde(default)]
+    ordered: bool,
+    #[serde(default)]
+    source: String,
+    steps: Spanned<Vec<RawStep>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    criteria: Vec<String>,
+    command: Option<Spanned<String>>,
+    timeout: Option<Spanned<i64>>,
+    #[serde(default)]
+    requires: Vec<Spanned<String>>,
+}
+
+/// Default time a step's command may run.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+
+fn weekday(s: &str) -> Option<Weekday> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "monday" | "mon" => Some(Weekday::Mon),
+        "tuesday" | "tue" => Some(Weekday::Tue),
+        "wednesday" | "wed" => Some(Weekday::Wed),
+        "thursday" | "thu" => Some(Weekday::Thu),
+        "friday" | "fri" => Some(Weekday::Fri),
+        "saturday" | "sat" => Some(Weekday::Sat),
+        "sunday" | "sun" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+/// Parse one checklist file.
+pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
+    let raw: RawChecklist =
+        toml::from_str(source).map_err(|e| FileProblem::from_toml(path, source, &e))?;
+    let at = |offset: usize, msg: String| FileProblem::at(path, source, offset, msg);
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("checklist")
+        .to_string();
+    let id = raw
+        .id
+        .as_ref()
+        .map(|s| s.get_ref().trim().to_string())
+        .unwrap_or(stem);
+    if id.is_empty() {
+        return Err(at(
+            raw.id.as_ref().map(|s| s.span().start).unwrap_or(0),
+            "id: must not be empty".into(),
+        ));
+    }
+    if raw.name.get_ref().trim().is_empty() {
+        return Err(at(raw.name.span().start, "name: must not be empty".into()));
+    }
+    let cadence = match raw.cadence.get_ref().trim() {
+        "shift" => Cadence::Shift,
+        "daily" => Cadence::Daily,
+        "once" => Cadence::Once,
+        "weekly" => {
+            let w = raw.weekday.as_ref().ok_or_else(|| {
+                at(
+                    raw.cadence.span().start,
+                    "weekday: a weekly checklist needs weekday = \"monday\" (or another day)"
+                        .into(),
+                )
+            })?;
+            Cadence::Weekly {
+                weekday: weekday(w.get_ref()).ok_or_else(|| {
+                    at(
+                        w.span().start,
+                        format!("weekday: {:?} is not a day of the week", w.get_ref()),
+                    )
+                })?,
+            }
+        }
+        "monthly" => {
+            let d = raw.day.as_ref().ok_or_else(|| {
+                at(
+                    raw.cadence.span().start,
+                    "day: a monthly checklist needs day = 1..28".into(),
+                )
+            })?;
+            if !(1..=28).contains(d.get_ref()) {
+                return Err(at(
+                    d.span().start,
+                    format!(
+                        "day: {} is not in 1..28 (every month has those days)",
+                        d.get_ref()
+                    ),
+                ));
+            }
+            Cadence::Monthly {
+                day: *d.get_ref() as u32,
+            }
+        }
+        other => {
+            return Err(at(
+                raw.cadence.span().start,
+                format!(
+                    "cadence: unknown {other:?} (expected shift, daily, weekly, monthly or once)"
+                ),
+            ));
+        }
+    };
+    if raw.steps.get_ref().is_empty() {
+        return Err(at(
+            raw.steps.span().start,
+            "steps: a checklist needs at least one [[steps]]".into(),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut steps = Vec::new();
+    for s in raw.steps.get_ref() {
+        let sid = s.id.get_ref().trim().to_string();
+        if sid.is_empty() {
+            return Err(at(s.id.span().start, "steps.id: must not be empty".into()));
+        }
+        if !seen.insert(sid.clone()) {
+            return Err(at(
+                s.id.span().start,
+                format!("steps.id: {sid:?} appears twice"),
+            ));
+        }
+        if s.title.get_ref().trim().is_empty() {
+            return Err(at(
+                s.title.span().start,
+                format!("steps.title: step {sid:?} needs a title"),
+            ));
+        }
+        let command = match &s.command {
+            Some(c) if c.get_ref().trim().is_empty() => {
+                return Err(at(
+                    c.span().start,
+                    format!("steps.command: step {sid:?} has an empty command"),
+                ));
+            }
+            Some(c) => Some(c.get_ref().trim().to_string()),
+            None => None,
+        };
+        let timeout = match &s.timeout {
+            Some(t) if command.is_none() => {
+                return Err(at(
+                    t.span().start,
+                    format!("steps.timeout: step {sid:?} has a timeout but no command"),
+                ));
+            }
+            Some(t) if !(1..=3600).contains(t.get_ref()) => {
+                return Err(at(
+                    t.span().start,
+                    format!("steps.timeout: {} seconds is not in 1..3600", t.get_ref()),
+                ));
+            }
+            Some(t) => *t.get_ref() as u64,
+            None => DEFAULT_TIMEOUT_SECS,
+        };
+        steps.push((
+            s,
+            Step {
+                id: sid,
+                title: s.title.get_ref().trim().to_string(),
+                detail: s.detail.trim().to_string(),
+                criteria: s.criteria.clone(),
+                command,
+                timeout,
+                requires: s
+                    .requires
+                    .iter()
+                    .map(|r| r.get_ref().trim().to_string())
+                    .collect(),
+            },
+        ));
+    }
+    for (raw_step, step) in &steps {
+        for (req, spanned) in step.requires.iter().zip(&raw_step.requires) {
+            if !seen.contains(req) {
+                return Err(at(
+                    spanned.span().start,
+                    format!(
+                        "steps.requires: step {:?} requires {req:?}, which is not a step here",
+                        step.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(Checklist {
+        id,
+        name: raw.name.get_ref().trim().to_string(),
+        cadence,
+        ordered: raw.ordered,
+        source: raw.source,
+        steps: steps.into_iter().map(|(_, s)| s).collect(),
+    })
+}
+
+/// Load every checklist in the workspace: the good ones, and a problem for
+/// each file that could not be used.
+pub fn load(workspace: &Path) -> (Vec<Checklist>, Vec<FileProblem>) {
+    let dir = workspace.join("checklists");
+    let mut lists = Vec::new();
+    let mut problems = Vec::new();
+    let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            problems.push(FileProblem::new(&dir, None, format!("cannot read: {e}")));
+            Vec::new()
+        }
+    };
+    paths.sort();
+    let mut ids = HashSet::new();
+    for path in paths {
+        let source = match std::fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(FileProblem::new(&path, None, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        match parse(&path, &source) {
+            Ok(list) if !ids.insert(list.id.clone()) => {
+                problems.push(FileProblem::new(
+                    &path,
+                    None,
+                    format!(
+                        "id {:?} is used by another checklist file; this one is skipped",
+                        list.id
+                    ),
+                ));
+            }
+            Ok(list) => lists.push(list),
+            Err(p) => problems.push(p),
+        }
+    }
+    (lists, problems)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,121 @@
+use super::*;
+
+fn p() -> &'static Path {
+    Path::new("/ws/checklists/morning.toml")
+}
+
+const GOOD: &str = r#"
+name = "Morning operations check"
+cadence = "weekly"
+weekday = "monday"
+ordered = true
+
+[[steps]]
+id = "services"
+title = "Check service status"
+criteria = ["Backend: active (running)", "CPU < 70%"]
+command = "systemctl is-active credguard-backend mysql"
+timeout = 30
+
+[[steps]]
+id = "logs"
+title = "Check error logs"
+requires = ["services"]
+"#;
+
+#[test]
+fn a_good_file_parses() {
+    let l = parse(p(), GOOD).unwrap();
+    assert_eq!(l.id, "morning", "the id defaults to the file name");
+    assert_eq!(
+        l.cadence,
+        Cadence::Weekly {
+            weekday: Weekday::Mon
+        }
+    );
+    assert!(l.ordered);
+    assert_eq!(l.steps[0].timeout, 30);
+    assert_eq!(l.steps[1].timeout, DEFAULT_TIMEOUT_SECS);
+    assert_eq!(l.steps[1].requires, vec!["services".to_string()]);
+}
+
+fn problem(src: &str) -> String {
+    parse(p(), src).unwrap_err().to_string()
+}
+
+#[test]
+fn broken_files_name_file_line_and_field() {
+    let bad_cadence = GOOD.replace("cadence = \"weekly\"", "cadence = \"fortnightly\"");
+    assert_eq!(
+        problem(&bad_cadence),
+        "/ws/checklists/morning.toml:3: cadence: unknown \"fortnightly\" (expected shift, daily, weekly, monthly or once)"
+    );
+    let bad_day = GOOD.replace("weekday = \"monday\"", "weekday = \"someday\"");
+    assert!(
+        problem(&bad_day)
+            .starts_with("/ws/checklists/morning.toml:4: weekday: \"someday\" is not a day")
+    );
+    let no_weekday = GOOD.replace("weekday = \"monday\"\n", "");
+    assert!(problem(&no_weekday).contains(":3: weekday: a weekly checklist needs"));
+    let monthly = GOOD.replace(
+        "cadence = \"weekly\"\nweekday = \"monday\"",
+        "cadence = \"monthly\"\nday = 31",
+    );
+    assert!(
+        problem(&monthly).contains(":4: day: 31 is not in 1..28"),
+        "{}",
+        problem(&monthly)
+    );
+    let bad_req = GOOD.replace("requires = [\"services\"]", "requires = [\"servces\"]");
+    assert!(
+        problem(&bad_req).contains(":17: steps.requires: step \"logs\" requires \"servces\""),
+        "{}",
+        problem(&bad_req)
+    );
+    let dup = GOOD.replace("id = \"logs\"", "id = \"services\"");
+    assert!(
+        problem(&dup).contains(":15: steps.id: \"services\" appears twice"),
+        "{}",
+        problem(&dup)
+    );
+    let typo = GOOD.replace("timeout = 30", "timeut = 30");
+    assert!(
+        problem(&typo).contains(":12:") && problem(&typo).contains("unknown field `timeut`"),
+        "{}",
+        problem(&typo)
+    );
+    let long = GOOD.replace("timeout = 30", "timeout = 7200");
+    assert!(problem(&long).contains(":12: steps.timeout: 7200 seconds is not in 1..3600"));
+    let wrong_type = GOOD.replace("ordered = true", "ordered = \"yes\"");
+    assert!(
+        problem(&wrong_type).contains(":5:") && problem(&wrong_type).contains("ordered"),
+        "{}",
+        problem(&wrong_type)
+    );
+}
+
+#[test]
+fn one_broken_file_does_not_stop_the_others() {
+    let ws = tempfile::tempdir().unwrap();
+    let dir = ws.path().join("checklists");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.toml"), GOOD).unwrap();
+    std::fs::write(
+        dir.join("b.toml"),
+        "name = \"B\"\ncadence = \"daily\"\n[[steps]]\nid = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("c.toml"), GOOD.replace("Morning", "Evening")).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a checklist").unwrap();
+    let (lists, problems) = load(ws.path());
+    assert_eq!(
+        lists.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        ["a", "c"]
+    );
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].to_string().contains("b.toml:3:") && problems[0].to_string().contains("title"),
+        "{}",
+        problems[0]
+    );
+}
