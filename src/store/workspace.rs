@@ -152,7 +152,9 @@ impl Workspace {
         let fresh = !root.join("shiftdeck.toml").exists();
         std::fs::create_dir_all(root)?;
         for dir in ["incidents", "journal", "checklists", "approvals"] {
-            std::fs::create_dir_all(root.join(dir))?;
+            // Not fatal: a part that cannot be written says so where it is
+            // used, and the rest of the workspace stays usable.
+            let _ = std::fs::create_dir_all(root.join(dir));
         }
         if fresh {
             // The config last: it marks the workspace as set up.
