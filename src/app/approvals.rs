@@ -70,15 +70,13 @@ impl ApprovalsPane {
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
-        let rows = self.viewport.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
-        self.offset = self.offset.min(self.visible.len().saturating_sub(rows));
+        (self.selected, self.offset) = super::move_selection(
+            self.selected,
+            self.offset,
+            self.viewport,
+            self.visible.len(),
+            delta,
+        );
     }
 }
 

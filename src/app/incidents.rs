@@ -46,9 +46,13 @@ impl IncidentsPane {
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
-        self.clamp();
+        (self.selected, self.offset) = super::move_selection(
+            self.selected,
+            self.offset,
+            self.viewport,
+            self.visible.len(),
+            delta,
+        );
     }
 
     pub fn set_viewport(&mut self, rows: usize) {
@@ -57,18 +61,6 @@ impl IncidentsPane {
     }
 
     fn clamp(&mut self) {
-        if self.visible.is_empty() {
-            self.selected = 0;
-            self.offset = 0;
-            return;
-        }
-        self.selected = self.selected.min(self.visible.len() - 1);
-        let rows = self.viewport.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
-        self.offset = self.offset.min(self.visible.len().saturating_sub(rows));
+        self.move_by(0);
     }
 }

@@ -5,6 +5,7 @@
 //! writes, theme loads, quitting) for the runtime to carry out off the render
 //! path. Rendering (`crate::ui`) is a pure function of `&App`.
 
+mod act;
 mod action;
 mod approvals;
 pub mod checklists;
@@ -29,6 +30,28 @@ use crate::store::IncidentDelta;
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
+
+/// Move a list selection by `delta` rows (clamped to the list) and scroll
+/// just enough to keep it in a window of `viewport` rows. Returns the new
+/// `(selected, offset)`. Shared by every list pane.
+pub fn move_selection(
+    selected: usize,
+    offset: usize,
+    viewport: usize,
+    len: usize,
+    delta: isize,
+) -> (usize, usize) {
+    let last = len.saturating_sub(1) as isize;
+    let selected = (selected as isize + delta).clamp(0, last.max(0)) as usize;
+    let rows = viewport.max(1);
+    let mut offset = offset;
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + rows {
+        offset = selected + 1 - rows;
+    }
+    (selected, offset.min(len.saturating_sub(rows)))
+}
 
 /// The panes, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The checklists and their progress for the current periods.
-fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>, Progress), i32> {
+pub(super) fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>, Progress), i32> {
     let (lists, problems) = crate::store::checklists::load(workspace);
     for p in &problems {
         eprintln!("error: {p}");

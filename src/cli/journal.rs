@@ -246,38 +246,10 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
 }
 
 fn unfinished_checklist_steps(workspace: &Path, config: &Config) -> Vec<String> {
-    let (lists, _) = crate::store::checklists::load(workspace);
-    let journal = JournalStore::new(workspace);
-    let now = Utc::now();
-    let shift = journal
-        .open_shift(&config.operator)
-        .ok()
-        .flatten()
-        .map(|(s, _, _)| s.id);
-    let since = lists
-        .iter()
-        .map(|l| {
-            l.cadence
-                .period_start(now, config.timezone)
-                .unwrap_or(DateTime::<Utc>::MIN_UTC)
-        })
-        .min();
-    let entries = since
-        .and_then(|s| journal.since(s).ok())
-        .map(|(e, _)| e)
-        .unwrap_or_default();
-    let entries: Vec<_> = entries
-        .into_iter()
-        .filter(|e| e.kind == EntryKind::Checklist)
-        .collect();
-    let progress = crate::domain::checklist::Progress::fold(
-        &lists,
-        &entries,
-        now,
-        config.timezone,
-        shift.as_deref(),
-    );
-    crate::domain::checklist::unfinished(&lists, &progress)
+    match super::checklists::load(workspace, config) {
+        Ok((lists, progress)) => crate::domain::checklist::unfinished(&lists, &progress),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Build this operator's handover from the open shift and the incidents.

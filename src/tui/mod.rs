@@ -4,6 +4,7 @@
 //! report through the channel.
 
 mod store_worker;
+
 pub mod terminal;
 
 use crate::app::{App, Effect, Msg};
@@ -118,41 +119,8 @@ fn handle(
     store: &store_worker::StoreHandle,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
-    use store_worker::Command;
     for effect in app.update(msg) {
         match effect {
-            Effect::Declare {
-                title,
-                service,
-                severity,
-            } => store.send(Command::Declare {
-                title,
-                service,
-                severity,
-            }),
-            Effect::Commit {
-                incident_id,
-                change,
-            } => store.send(Command::Commit {
-                incident_id,
-                change,
-            }),
-            Effect::SaveNote { text } => store.send(Command::SaveNote { text }),
-            Effect::RecordStep {
-                list,
-                step,
-                result,
-                reason,
-                exit,
-                output,
-            } => store.send(Command::RecordStep {
-                list,
-                step,
-                result,
-                reason,
-                exit,
-                output,
-            }),
             Effect::RunStep {
                 list,
                 step,
@@ -183,23 +151,6 @@ fn handle(
                     });
                 });
             }
-            Effect::SaveDraft { text } => store.send(Command::SaveDraft { text }),
-            Effect::AckHandover { of_shift, from } => {
-                store.send(Command::AckHandover { of_shift, from })
-            }
-            Effect::PublishHandover { markdown } => {
-                store.send(Command::PublishHandover { markdown })
-            }
-            Effect::EndShift => store.send(Command::EndShift),
-            Effect::Decide {
-                id,
-                decision,
-                reason,
-            } => store.send(Command::Decide {
-                id,
-                decision,
-                reason,
-            }),
             Effect::LoadTheme(name) => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -213,6 +164,8 @@ fn handle(
                 });
             }
             Effect::Quit => app.quit = true,
+            // Everything else is a file effect: the store thread, in order.
+            file_effect => store.send(file_effect),
         }
     }
 }

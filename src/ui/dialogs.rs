@@ -160,53 +160,28 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             );
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
-        Dialog::SkipReason { title, editor, .. } => {
-            let inner = popup(app, frame, area, 76, 6, format!("Skip \"{title}\""));
-            frame.render_widget(
-                Paragraph::new(muted_line(
-                    app,
-                    "Why is it skipped? (required, recorded with your name)",
-                )),
-                row(inner, 0),
-            );
-            field(app, frame, row(inner, 1), editor, true);
-            frame.render_widget(
-                Paragraph::new(Line::styled(
-                    "enter records the skip · esc cancels",
-                    t.style(Role::Key),
-                )),
-                row(inner, inner.height.saturating_sub(1)),
-            );
-        }
+        Dialog::SkipReason { title, editor, .. } => one_line_prompt(
+            app,
+            frame,
+            area,
+            format!("Skip \"{title}\""),
+            "Why is it skipped? (required, recorded with your name)",
+            editor,
+            "enter records the skip · esc cancels",
+        ),
         Dialog::Reason {
             id,
             decision,
             editor,
-        } => {
-            let inner = popup(
-                app,
-                frame,
-                area,
-                76,
-                6,
-                format!("{} {id}", capitalise(decision.verb())),
-            );
-            frame.render_widget(
-                Paragraph::new(muted_line(
-                    app,
-                    "Reason (required, recorded with your name):",
-                )),
-                row(inner, 0),
-            );
-            field(app, frame, row(inner, 1), editor, true);
-            frame.render_widget(
-                Paragraph::new(Line::styled(
-                    "enter goes on to the confirmation · esc cancels",
-                    t.style(Role::Key),
-                )),
-                row(inner, inner.height.saturating_sub(1)),
-            );
-        }
+        } => one_line_prompt(
+            app,
+            frame,
+            area,
+            format!("{} {id}", capitalise(decision.verb())),
+            "Reason (required, recorded with your name):",
+            editor,
+            "enter goes on to the confirmation · esc cancels",
+        ),
         Dialog::ConfirmDecision {
             id,
             decision,
@@ -271,6 +246,28 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             );
         }
     }
+}
+
+/// A popup asking for one line of text.
+fn one_line_prompt(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    prompt: &str,
+    editor: &TextArea<'static>,
+    help: &str,
+) {
+    let inner = popup(app, frame, area, 76, 6, title);
+    frame.render_widget(
+        Paragraph::new(muted_line(app, prompt.to_string())),
+        row(inner, 0),
+    );
+    field(app, frame, row(inner, 1), editor, true);
+    frame.render_widget(
+        Paragraph::new(Line::styled(help.to_string(), app.theme.style(Role::Key))),
+        row(inner, inner.height.saturating_sub(1)),
+    );
 }
 
 fn capitalise(s: &str) -> String {

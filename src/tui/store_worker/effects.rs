@@ -1,0 +1,235 @@
+//! What the store thread does with each file effect.
+
+use super::{Checker, Worker, with_journal};
+use crate::app::{Effect, Msg, Unsaved};
+use crate::domain::IncidentBook;
+use crate::domain::IncidentEvent;
+use crate::domain::approval::DecisionContext;
+use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::store::approvals::DecideError;
+use crate::store::{CommitError, IncidentStore};
+use chrono::Utc;
+
+impl Worker {
+    pub(super) fn handle(&mut self, effect: Effect) {
+        let now = Utc::now();
+        let operator = self.operator().to_string();
+        match effect {
+            Effect::Declare {
+                title,
+                service,
+                severity,
+            } => {
+                let outcome = match self
+                    .watch
+                    .declare_new(&operator, &title, &service, severity, "prod")
+                {
+                    Ok(r) => {
+                        let inc = crate::domain::Incident::from_record(&r);
+                        let journaled = self.record(|s| {
+                            JournalEntry::incident(now, &s.id, &operator, "declared", &inc, "")
+                        });
+                        self.say(Msg::Saved(Ok(with_journal(
+                            format!("declared {} {} — {}", r.severity, r.id, r.title),
+                            journaled,
+                        ))));
+                        self.forward_incidents(false);
+                        self.say(Msg::Declared(r.id));
+                        return;
+                    }
+                    Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
+                };
+                self.say(Msg::Saved(outcome));
+            }
+            Effect::Commit {
+                incident_id,
+                change,
+            } => {
+                let label = change.label();
+                let action = change.journal_action();
+                let message = change.message().to_string();
+                let event = IncidentEvent {
+                    incident_id: incident_id.clone(),
+                    at: now,
+                    by: operator.clone(),
+                    change,
+                };
+                let workspace = self.setup.workspace.clone();
+                let check = self.checker.get_or_insert_with(|| Checker {
+                    store: IncidentStore::new(&workspace),
+                    book: IncidentBook::state_only(),
+                });
+                let outcome = match check.store.commit(&mut check.book, &event).1 {
+                    Ok(()) => {
+                        let inc = check.book.get(&incident_id).cloned();
+                        let journaled = match inc {
+                            Some(inc) => self.record(|s| {
+                                JournalEntry::incident(
+                                    now, &s.id, &operator, &action, &inc, &message,
+                                )
+                            }),
+                            None => Ok(()),
+                        };
+                        Ok(with_journal(
+                            format!("saved: {label} {incident_id}"),
+                            journaled,
+                        ))
+                    }
+                    Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
+                    Err(e) => Err(format!("NOT SAVED: {label} {incident_id}: {e}")),
+                };
+                self.say(Msg::Saved(outcome));
+            }
+            Effect::SaveNote { text } => {
+                let clean = self.setup.redactor.redact(&text);
+                let names = clean.names.clone();
+                let result = self.record(|s| {
+                    let mut e = JournalEntry::note(now, &s.id, &operator, &clean.text, &[]);
+                    if !names.is_empty() {
+                        e = e.with("redacted", names.clone());
+                    }
+                    e
+                });
+                match result {
+                    Ok(()) => {
+                        let _ = self.journal.clear_draft(&operator);
+                        self.say(Msg::NoteSaved(Ok(clean.names)));
+                    }
+                    Err(why) => self.say(Msg::NoteSaved(Err(Unsaved {
+                        text: clean.text,
+                        why,
+                    }))),
+                }
+            }
+            Effect::SaveDraft { text } => {
+                // The draft is what the operator typed: redact it too before it touches disk.
+                let clean = self.setup.redactor.redact(&text);
+                if let Err(e) = self.journal.save_draft(&operator, &clean.text) {
+                    self.say(Msg::Saved(Err(format!("draft NOT kept on disk: {e}"))));
+                }
+            }
+            Effect::AckHandover { of_shift, from } => {
+                let r = self.record(|s| {
+                    JournalEntry::new(now, &s.id, &operator, EntryKind::HandoverAcknowledged)
+                        .with("of_shift", of_shift.as_str())
+                        .with("from", from.as_str())
+                });
+                self.say(Msg::Saved(
+                    r.map(|()| format!("recorded: you read {from}'s handover")),
+                ));
+            }
+            Effect::EndShift => {
+                let r =
+                    self.record(|s| JournalEntry::new(now, &s.id, &operator, EntryKind::ShiftEnd));
+                self.say(Msg::Saved(r.map(|()| {
+                    "your shift has ended; anything you do now starts a new one".to_string()
+                })));
+            }
+            Effect::PublishHandover { markdown } => self.publish(&markdown),
+            Effect::RecordStep {
+                list,
+                step,
+                result,
+                reason,
+                exit,
+                output,
+            } => {
+                let Some(cl) = self.checklists.iter().find(|l| l.id == list).cloned() else {
+                    return;
+                };
+                let Some(st) = cl.steps.iter().find(|s| s.id == step).cloned() else {
+                    return;
+                };
+                let reason = self.setup.redactor.redact(&reason).text;
+                let output = self.setup.redactor.redact(&output).text;
+                let r = self.record(|s| {
+                    let mut e = crate::domain::checklist::step_entry(
+                        now, &s.id, &operator, &cl, &st, &result,
+                    );
+                    if !reason.is_empty() {
+                        e = e.with("reason", reason.as_str());
+                    }
+                    if let Some(code) = exit {
+                        e = e.with("exit_code", code);
+                    }
+                    if !output.is_empty() {
+                        e = e.with("output", output.as_str());
+                    }
+                    e
+                });
+                let code = match (exit, result.as_str()) {
+                    (Some(c), _) => format!(" (exit {c})"),
+                    (None, "failed") => " (timed out or killed)".to_string(),
+                    _ => String::new(),
+                };
+                let note = if result == "failed" {
+                    " — enter on the step shows the output"
+                } else {
+                    ""
+                };
+                self.say(Msg::Saved(r.map(|()| {
+                    format!("recorded: {} › {} {result}{code}{note}", cl.name, st.title)
+                })));
+            }
+            Effect::Decide {
+                id,
+                decision,
+                reason,
+            } => {
+                let reason = self.setup.redactor.redact(&reason).text;
+                let ctx = DecisionContext {
+                    approver: self.setup.config.role == crate::config::Role::Approver,
+                    readonly: self.setup.readonly,
+                    open_p1: self.open_p1(),
+                };
+                let outcome = match self
+                    .approvals
+                    .decide(&id, decision, &operator, &reason, &ctx, now)
+                {
+                    Ok(record) => {
+                        let journaled = self.record(|s| {
+                            JournalEntry::approval(now, &s.id, &operator, &record, &reason)
+                        });
+                        Ok(with_journal(
+                            format!("recorded: {id} is {}", record.state),
+                            journaled,
+                        ))
+                    }
+                    Err(e @ DecideError::Refused(_)) => Err(format!("{id}: {e}")),
+                    Err(e) => Err(format!("{id}: {e}")),
+                };
+                self.say(Msg::Saved(outcome));
+            }
+            // Effects the runtime carries out itself.
+            Effect::RunStep { .. } | Effect::LoadTheme(_) | Effect::Quit => {}
+        }
+    }
+
+    pub(super) fn publish(&mut self, markdown: &str) {
+        let markdown = self.setup.redactor.redact(markdown).text;
+        let Some(shift) = self.writable_shift() else {
+            self.say(Msg::HandoverPublished(Err("no shift to hand over".into())));
+            return;
+        };
+        match self.journal.publish_handover(&shift, &markdown, Utc::now()) {
+            Ok(path) => {
+                if let Some((_, _, ended)) = self.shift.as_mut() {
+                    *ended = true;
+                }
+                self.say(Msg::HandoverPublished(Ok(path.display().to_string())));
+                match self.setup.slack.clone() {
+                    None => {}
+                    Some(Err(missing)) => self.say(Msg::SlackPosted(Err(missing))),
+                    Some(Ok(url)) => {
+                        let app = self.app.clone();
+                        self.setup.runtime.spawn(async move {
+                            let r = crate::integrations::slack::post(&url, &markdown).await;
+                            let _ = app.send(Msg::SlackPosted(r));
+                        });
+                    }
+                }
+            }
+            Err(e) => self.say(Msg::HandoverPublished(Err(e))),
+        }
+    }
+}
