@@ -35,6 +35,8 @@ pub struct Config {
     pub slack_webhook_env: Option<String>,
     /// More credential variables whose values never reach the journal.
     pub redact_env: Vec<String>,
+    /// What the Health pane polls.
+    pub integrations: Vec<crate::integrations::setup::IntegrationConfig>,
 }
 
 impl Config {
@@ -47,6 +49,7 @@ impl Config {
             keymap: "default".into(),
             slack_webhook_env: None,
             redact_env: Vec::new(),
+            integrations: Vec::new(),
         }
     }
 }
@@ -63,6 +66,8 @@ struct RawConfig {
     slack: RawSlack,
     #[serde(default)]
     journal: RawJournal,
+    #[serde(default)]
+    integrations: Vec<crate::integrations::setup::IntegrationConfig>,
     #[serde(flatten)]
     other: BTreeMap<String, toml::Value>,
 }
@@ -130,6 +135,17 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
     }
     config.slack_webhook_env = raw.slack.webhook_env.filter(|v| !v.trim().is_empty());
     config.redact_env = raw.journal.redact_env;
+    let mut names = std::collections::HashSet::new();
+    for i in &raw.integrations {
+        if !names.insert(i.name.clone()) {
+            return Err(FileProblem::new(
+                path,
+                key_line(source, "integrations"),
+                format!("integrations: the name {:?} is used twice", i.name),
+            ));
+        }
+    }
+    config.integrations = raw.integrations;
     for key in raw.other.keys() {
         if !KNOWN_TABLES.contains(&key.as_str()) {
             warnings.push(FileProblem::new(
@@ -246,7 +262,7 @@ mod tests {
     fn unknown_keys_warn_but_load() {
         let (c, w) = parse(
             p(),
-            "operatr = \"x\"\ntheme = \"mono\"\n[[integrations]]\nkind = \"slack\"\n",
+            "operatr = \"x\"\ntheme = \"mono\"\n[[integrations]]\nname = \"ops\"\nkind = \"slack\"\n",
         )
         .unwrap();
         assert_eq!(c.theme, "mono");

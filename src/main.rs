@@ -47,6 +47,12 @@ fn run(cli: Cli) -> i32 {
                 cmd,
             )
         }
+        Some(Command::Probe { json, .. }) => {
+            shiftdeck::cli::probe::probe_once(&settings.config, json)
+        }
+        Some(Command::MockEndpoints { addr, fault }) => {
+            shiftdeck::cli::probe::mock_endpoints(&addr, &fault)
+        }
         Some(Command::Checklists { cmd }) => {
             shiftdeck::cli::checklists::run(&workspace.root, &settings.config, cli.readonly, cmd)
         }
@@ -146,7 +152,22 @@ fn run_tui(
     app.ascii = ascii_wanted(ascii);
     app.workspace_label = display_path(&workspace.root);
     app.add_problems(settings.problems.iter().map(|p| p.to_string()));
-    match shiftdeck::tui::run(app, workspace) {
+    // The demo serves its own stand-ins of the six APIs, with two faults so
+    // the Health pane has something to say: Splunk's queues full, Slack's
+    // webhook revoked.
+    let mocks = demo.then(|| {
+        let faults = [
+            ("splunk", shiftdeck::integrations::mock::Fault::Status(503)),
+            ("slack", shiftdeck::integrations::mock::Fault::Status(404)),
+        ];
+        shiftdeck::integrations::mock::Mocks::new(
+            faults
+                .into_iter()
+                .map(|(k, f)| (k.to_string(), f))
+                .collect(),
+        )
+    });
+    match shiftdeck::tui::run(app, workspace, mocks) {
         Ok(()) => exit::OK,
         Err(e) => {
             shiftdeck::tui::terminal::restore();

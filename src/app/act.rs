@@ -41,6 +41,9 @@ impl App {
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open if self.focus == Pane::Journal => self.start_note(),
+            Action::Open if self.focus == Pane::Health => {
+                self.health.detail = self.health.selected_name().map(str::to_string);
+            }
             Action::Open if self.focus == Pane::Checklists => self.open_step_detail(),
             Action::Open if self.focus == Pane::Approvals => {
                 if let Some(r) = self.approvals.selected_record() {
@@ -58,6 +61,9 @@ impl App {
             }
             Action::Back if self.focus == Pane::Checklists && self.checklists.detail.is_some() => {
                 self.checklists.detail = None;
+            }
+            Action::Back if self.focus == Pane::Health && self.health.detail.is_some() => {
+                self.health.detail = None;
             }
             Action::Back if self.focus == Pane::Approvals => {
                 if self.approvals.detail.take().is_some() {
@@ -219,6 +225,9 @@ impl App {
                     }));
                 }
             }
+            Action::PollNow => self.poll_now(false, fx),
+            Action::PollAll => self.poll_now(true, fx),
+            Action::Verify => self.start_verify(),
             Action::Noop => {}
         }
     }

@@ -70,6 +70,9 @@ actions! {
     CheckStep => "check_step", "check the selected step (done)";
     SkipStep => "skip_step", "skip the selected step, with a reason";
     RunStep => "run_step", "run the selected step's command in the background";
+    PollNow => "poll_now", "poll the selected integration now";
+    PollAll => "poll_all", "poll every integration now";
+    Verify => "verify", "send one real test event to the selected integration (asks first)";
     Noop => "noop", "nothing (unbinds a key)";
 }
 

@@ -95,6 +95,15 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
+            Dialog::Verify { name, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    self.flash(Level::Info, format!("verifying {name}…"));
+                    fx.push(Effect::Verify(name.clone()));
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
             Dialog::EndShift => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                     fx.push(Effect::EndShift);

@@ -71,6 +71,11 @@ pub enum Dialog {
     },
     /// End the shift without a handover.
     EndShift,
+    /// Send a real test event to an integration (what it does, shown first).
+    Verify {
+        name: String,
+        what: String,
+    },
     /// Why a checklist step is skipped (a skip needs a reason).
     SkipReason {
         list: String,

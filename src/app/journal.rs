@@ -263,6 +263,7 @@ impl App {
             Some(s) => (s.id.clone(), s.started),
             None => ("(no shift)".to_string(), self.shift_started),
         };
+        let states = self.health.states();
         let report = handover::build(&HandoverInput {
             shift: &shift,
             operator: &self.config.operator,
@@ -272,7 +273,7 @@ impl App {
             summary: &summary,
             journal: &self.journal.entries,
             book: &self.book,
-            integrations: None,
+            integrations: states.as_deref(),
             pending_approvals: self.approvals.loaded.then(|| {
                 let mut open: Vec<&crate::domain::approval::ApprovalRecord> = self
                     .approvals

@@ -11,6 +11,7 @@ mod approvals;
 pub mod checklists;
 mod dialog_keys;
 mod dialogs;
+pub mod health;
 mod incidents;
 pub mod journal;
 mod update;
@@ -19,6 +20,7 @@ pub use action::Action;
 pub use approvals::ApprovalsPane;
 pub use checklists::{ChecklistRow, ChecklistsPane};
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
+pub use health::HealthPane;
 pub use incidents::IncidentsPane;
 pub use journal::{JournalPane, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
 
@@ -136,6 +138,17 @@ pub enum Msg {
         step: String,
         outcome: crate::integrations::command::CommandOutcome,
     },
+    /// A poller's outcome.
+    Probed {
+        name: String,
+        outcome: crate::domain::health::ProbeOutcome,
+        at: DateTime<Utc>,
+    },
+    /// A verify finished: each step and how it went.
+    Verified {
+        name: String,
+        steps: Vec<(String, Result<String, String>)>,
+    },
     /// SIGHUP, SIGTERM, or the terminal went away: leave now.
     Hangup,
 }
@@ -195,6 +208,18 @@ pub enum Effect {
         command: String,
         timeout: u64,
     },
+    /// Wake the pollers: one integration, or all.
+    PollNow(Option<String>),
+    /// Send one real test event to an integration and clean up.
+    Verify(String),
+    /// Journal a change of an integration's status.
+    RecordHealth {
+        name: String,
+        from: String,
+        to: String,
+        summary: String,
+        hint: String,
+    },
     LoadTheme(String),
     Quit,
 }
@@ -233,6 +258,7 @@ pub struct App {
     pub journal: JournalPane,
     pub approvals: ApprovalsPane,
     pub checklists: ChecklistsPane,
+    pub health: HealthPane,
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
@@ -251,6 +277,7 @@ pub struct App {
 
 impl App {
     pub fn new(config: Config, keymap: Keymap, theme: Theme, now: DateTime<Utc>) -> App {
+        let health = HealthPane::from_config(&config.integrations);
         App {
             config,
             keymap,
@@ -269,6 +296,7 @@ impl App {
             incidents: IncidentsPane::default(),
             journal: JournalPane::default(),
             approvals: ApprovalsPane::default(),
+            health,
             checklists: ChecklistsPane::default(),
             dialog: None,
             show_help: false,

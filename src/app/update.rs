@@ -101,6 +101,8 @@ impl App {
                 self.dirty = true;
             }
             Msg::Approvals(loaded) => self.on_approvals(loaded),
+            Msg::Probed { name, outcome, at } => self.on_probed(name, outcome, at, &mut fx),
+            Msg::Verified { name, steps } => self.on_verified(name, steps),
             Msg::Checklists {
                 lists,
                 problems,
@@ -164,6 +166,7 @@ impl App {
             .max(1);
         self.approvals.move_by(0);
         self.checklists.viewport = crate::ui::layout::list_rows(self, Pane::Checklists).max(1);
+        self.health.viewport = crate::ui::layout::list_rows(self, Pane::Health).max(1);
         self.checklists.move_by(0);
     }
 
@@ -198,7 +201,8 @@ impl App {
                 Some(editor)
             }
             Dialog::Reason { editor, .. } | Dialog::SkipReason { editor, .. } => Some(editor),
-            Dialog::Confirm(_)
+            Dialog::Verify { .. }
+            | Dialog::Confirm(_)
             | Dialog::PublishHandover { .. }
             | Dialog::EndShift
             | Dialog::ConfirmDecision { .. } => None,
@@ -346,6 +350,10 @@ impl App {
             // Up goes back in time: the offset counts from the newest entry.
             let s = self.journal.scroll as isize - delta;
             self.journal.scroll = s.clamp(0, self.journal.entries.len() as isize) as usize;
+            return;
+        }
+        if self.focus == Pane::Health {
+            self.health.move_by(delta);
             return;
         }
         if self.focus == Pane::Checklists {

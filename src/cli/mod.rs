@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod checklists;
 mod incidents;
 pub mod journal;
+pub mod probe;
 
 use crate::domain::Severity;
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ pub mod exit {
     pub const NOT_POSTED: i32 = 7;
     /// A checklist step's command ran and failed (or timed out).
     pub const STEP_FAILED: i32 = 8;
+    /// `probe --once`: not every integration is green.
+    pub const NOT_GREEN: i32 = 9;
 }
 
 #[derive(Parser, Debug)]
@@ -99,6 +102,22 @@ pub enum Command {
         /// The summary at the top of the report.
         #[arg(long, default_value = "")]
         summary: String,
+    },
+    /// Poll every integration once, concurrently, print a table; exit 0 only when all are green (9 otherwise).
+    Probe {
+        /// Poll once and exit (the only mode: the pollers live in the full screen).
+        #[arg(long, required = true)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve local stand-ins of the six SaaS APIs (their real paths and answers), with faults on demand.
+    MockEndpoints {
+        #[arg(long, default_value = "127.0.0.1:8765")]
+        addr: String,
+        /// VENDOR=KIND: a status (slack=404, datadog=403), slow:MS, hang or drop.
+        #[arg(long, value_name = "VENDOR=KIND")]
+        fault: Vec<String>,
     },
     /// Validate shiftdeck.toml, the keymap and the theme; exit 6 on any problem.
     CheckConfig,

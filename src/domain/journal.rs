@@ -189,6 +189,19 @@ impl JournalEntry {
                 }
                 s
             }
+            EntryKind::Health => {
+                let mut s = format!(
+                    "{} went {} (was {}): {}",
+                    f("integration"),
+                    f("to"),
+                    f("from"),
+                    f("summary")
+                );
+                if !f("hint").is_empty() {
+                    s.push_str(&format!(" — {}", f("hint")));
+                }
+                s
+            }
             EntryKind::ShiftStart => format!("{} started the shift", self.operator),
             EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
             EntryKind::HandoverPublished => format!("handover published: {}", f("path")),

@@ -6,6 +6,7 @@ pub mod book;
 pub mod checklist;
 pub mod format;
 pub mod handover;
+pub mod health;
 pub mod incident;
 pub mod journal;
 pub mod redact;

@@ -3,7 +3,11 @@
 //! secrets).
 
 pub mod command;
+pub mod mock;
+pub mod probes;
+pub mod setup;
 pub mod slack;
+pub mod verify;
 
 use std::time::Duration;
 

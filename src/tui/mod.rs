@@ -3,6 +3,7 @@
 //! clock, signals and the store each run in their own task or thread and
 //! report through the channel.
 
+mod health;
 mod store_worker;
 
 pub mod terminal;
@@ -21,19 +22,37 @@ const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 /// How long the first frame may wait for the incidents to be read.
 const FIRST_FRAME_WAIT: Duration = Duration::from_millis(250);
 
-pub fn run(app: App, workspace: Workspace) -> color_eyre::Result<()> {
+/// Everything `handle` hands effects to.
+struct Runtime {
+    store: store_worker::StoreHandle,
+    pollers: health::Pollers,
+    mock_base: String,
+    wiring_mode: Option<String>,
+}
+
+/// Run the full screen. `mocks`: serve the local stand-ins inside the app
+/// (the demo), and point `mode = "mock"` integrations at them.
+pub fn run(
+    app: App,
+    workspace: Workspace,
+    mocks: Option<crate::integrations::mock::Mocks>,
+) -> color_eyre::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let result = rt.block_on(event_loop(app, workspace));
+    let result = rt.block_on(event_loop(app, workspace, mocks));
     terminal::restore();
     // Input reader tasks may be blocked in a read; do not wait for them.
     rt.shutdown_timeout(Duration::from_millis(50));
     result
 }
 
-async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()> {
+async fn event_loop(
+    mut app: App,
+    workspace: Workspace,
+    mocks: Option<crate::integrations::mock::Mocks>,
+) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let store = store_worker::spawn(
         store_worker::Setup {
@@ -57,6 +76,30 @@ async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()
     spawn_clock(tx.clone());
     spawn_signals(tx.clone());
 
+    let mock_base = match mocks {
+        Some(m) => {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let addr = listener.local_addr()?;
+            tokio::spawn(m.serve(listener));
+            format!("http://{addr}")
+        }
+        None => std::env::var("SHIFTDECK_MOCK_BASE")
+            .unwrap_or_else(|_| crate::integrations::probes::DEFAULT_MOCK_BASE.to_string()),
+    };
+    let wiring_mode = std::env::var("OPERATOR_WIRING_MODE").ok();
+    let pollers = health::spawn(
+        &app.config.integrations,
+        wiring_mode.clone(),
+        mock_base.clone(),
+        tx.clone(),
+    );
+    let rt = Runtime {
+        store,
+        pollers,
+        mock_base,
+        wiring_mode,
+    };
+
     let mut last_frame = Instant::now() - FRAME_INTERVAL;
     // The first frame waits (briefly) for the incidents, so the operator's
     // first look is the real list, not a "loading" screen one frame early.
@@ -64,7 +107,7 @@ async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()
     loop {
         if app.dirty && !app.loaded && Instant::now() < first_deadline {
             match tokio::time::timeout_at(first_deadline.into(), rx.recv()).await {
-                Ok(Some(msg)) => handle(&mut app, msg, &store, &tx),
+                Ok(Some(msg)) => handle(&mut app, msg, &rt, &tx),
                 Ok(None) => break,
                 Err(_) => {}
             }
@@ -78,7 +121,7 @@ async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()
             } else {
                 // Wait out the rest of the frame interval, still taking messages.
                 match tokio::time::timeout(FRAME_INTERVAL - since, rx.recv()).await {
-                    Ok(Some(msg)) => handle(&mut app, msg, &store, &tx),
+                    Ok(Some(msg)) => handle(&mut app, msg, &rt, &tx),
                     Ok(None) => break,
                     Err(_) => {}
                 }
@@ -89,16 +132,16 @@ async fn event_loop(mut app: App, workspace: Workspace) -> color_eyre::Result<()
             break;
         }
         let Some(msg) = rx.recv().await else { break };
-        handle(&mut app, msg, &store, &tx);
+        handle(&mut app, msg, &rt, &tx);
         // Drain everything already queued, then render once.
         while let Ok(msg) = rx.try_recv() {
-            handle(&mut app, msg, &store, &tx);
+            handle(&mut app, msg, &rt, &tx);
         }
         if app.quit {
             break;
         }
     }
-    store.shutdown();
+    rt.store.shutdown();
     Ok(())
 }
 
@@ -113,12 +156,8 @@ fn draw(
     Ok(())
 }
 
-fn handle(
-    app: &mut App,
-    msg: Msg,
-    store: &store_worker::StoreHandle,
-    tx: &mpsc::UnboundedSender<Msg>,
-) {
+fn handle(app: &mut App, msg: Msg, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>) {
+    let store = &rt.store;
     for effect in app.update(msg) {
         match effect {
             Effect::RunStep {
@@ -164,6 +203,26 @@ fn handle(
                 });
             }
             Effect::Quit => app.quit = true,
+            Effect::PollNow(name) => rt.pollers.poll_now(name.as_deref()),
+            Effect::Verify(name) => {
+                if let Some(cfg) = app
+                    .config
+                    .integrations
+                    .iter()
+                    .find(|i| i.name == name)
+                    .cloned()
+                {
+                    let ctx = crate::integrations::probes::ProbeContext {
+                        mode: cfg.effective_mode(rt.wiring_mode.as_deref()),
+                        mock_base: rt.mock_base.clone(),
+                    };
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let steps = crate::integrations::verify::verify(&cfg, &ctx).await;
+                        let _ = tx.send(Msg::Verified { name, steps });
+                    });
+                }
+            }
             // Everything else is a file effect: the store thread, in order.
             file_effect => store.send(file_effect),
         }

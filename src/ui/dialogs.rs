@@ -18,6 +18,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     {
         dialog(app, d, frame, area);
     }
+    if app.health.detail.is_some() {
+        super::health::detail(app, frame, area);
+    }
     if app.checklists.detail.is_some() {
         super::checklists::step_detail(app, frame, area);
     }
@@ -203,6 +206,19 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 format!("{} {id}? This is recorded:", capitalise(decision.verb())),
             );
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+        }
+        Dialog::Verify { name, what } => {
+            let lines = vec![
+                Line::raw(format!("This {what}.")),
+                Line::raw("It is a real event, labelled as a test; each step is reported."),
+                Line::raw(""),
+                Line::styled(
+                    "y or enter sends it · n or esc goes back",
+                    t.style(Role::Key),
+                ),
+            ];
+            let inner = popup(app, frame, area, 80, 7, format!("Verify {name}?"));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Dialog::EndShift => {
             let lines = vec![

@@ -4,10 +4,10 @@
 mod approvals;
 mod checklists;
 mod dialogs;
+mod health;
 mod incidents;
 mod journal;
 pub mod layout;
-mod panes;
 mod status;
 
 use crate::app::{App, Pane};
@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Pane::Journal => journal::render(app, frame, inner),
             Pane::Approvals => approvals::render(app, frame, inner),
             Pane::Checklists => checklists::render(app, frame, inner),
-            other => panes::placeholder(app, *other, frame, inner),
+            Pane::Health => health::render(app, frame, inner),
         }
     }
     status::hint_row(app, frame, screen.hints);
@@ -121,6 +121,9 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
     }
     if pane == Pane::Checklists {
         spans.extend(checklists::title_suffix(app));
+    }
+    if pane == Pane::Health {
+        spans.extend(health::title_suffix(app));
     }
     if app.zoomed && focused {
         spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));

@@ -54,8 +54,21 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             (true, 0) => Span::styled("approvals 0 pending", bar),
             (true, n) => Span::styled(format!("approvals {n} pending"), t.style(Role::Badge)),
         }],
-        vec![Span::styled("not green —", bar)],
-        vec![Span::styled("last poll —", bar)],
+        vec![match (app.health.entries.len(), app.health.not_green()) {
+            (0, _) => Span::styled("not green —", bar),
+            (_, 0) => Span::styled("all green", bar),
+            (_, n) => Span::styled(format!("{n} not green"), t.style(Role::HealthDown)),
+        }],
+        vec![Span::styled(
+            match app.health.last_poll {
+                Some(at) => format!(
+                    "last poll {}",
+                    at.with_timezone(&app.config.timezone).format("%H:%M:%S")
+                ),
+                None => "last poll —".to_string(),
+            },
+            bar,
+        )],
     ];
     let tz = app.config.timezone;
     let mut right = Vec::new();
@@ -184,6 +197,14 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             (Action::Open, "detail"),
             (Action::StateFilter, "state"),
             (Action::Filter, "filter"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Health => &[
+            (Action::PollNow, "poll now"),
+            (Action::PollAll, "poll all"),
+            (Action::Verify, "verify"),
+            (Action::Open, "detail"),
             (Action::NextPane, "pane"),
             (Action::Help, "keys"),
         ],

@@ -201,7 +201,30 @@ impl Worker {
                 self.say(Msg::Saved(outcome));
             }
             // Effects the runtime carries out itself.
-            Effect::RunStep { .. } | Effect::LoadTheme(_) | Effect::Quit => {}
+            Effect::RecordHealth {
+                name,
+                from,
+                to,
+                summary,
+                hint,
+            } => {
+                let r = self.record(|s| {
+                    JournalEntry::new(now, &s.id, &operator, EntryKind::Health)
+                        .with("integration", name.as_str())
+                        .with("from", from.as_str())
+                        .with("to", to.as_str())
+                        .with("summary", summary.as_str())
+                        .with("hint", hint.as_str())
+                });
+                if let Err(e) = r {
+                    self.say(Msg::Saved(Err(format!("health change not journaled: {e}"))));
+                }
+            }
+            Effect::RunStep { .. }
+            | Effect::LoadTheme(_)
+            | Effect::Quit
+            | Effect::PollNow(_)
+            | Effect::Verify(_) => {}
         }
     }
 

@@ -1,0 +1,186 @@
+//! The Health pane's state: one entry per configured integration, fed by
+//! the pollers' outcomes; changes of status go to the journal.
+
+use super::{App, Dialog, Effect, Level, Pane};
+use crate::domain::handover::IntegrationState;
+use crate::domain::health::{HealthStatus, IntegrationHealth, ProbeOutcome};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Default)]
+pub struct HealthPane {
+    pub entries: Vec<IntegrationHealth>,
+    pub selected: usize,
+    pub offset: usize,
+    pub viewport: usize,
+    pub detail: Option<String>,
+    pub last_poll: Option<DateTime<Utc>>,
+    /// Verify results of this session, by integration.
+    pub verified: Vec<(String, crate::integrations::verify::Steps)>,
+}
+
+impl HealthPane {
+    pub fn from_config(
+        integrations: &[crate::integrations::setup::IntegrationConfig],
+    ) -> HealthPane {
+        HealthPane {
+            entries: integrations
+                .iter()
+                .map(|i| IntegrationHealth::new(&i.name, i.kind.as_str(), i.poll_interval()))
+                .collect(),
+            ..HealthPane::default()
+        }
+    }
+
+    pub fn not_green(&self) -> usize {
+        self.entries.iter().filter(|e| !e.is_green()).count()
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        (self.selected, self.offset) = super::move_selection(
+            self.selected,
+            self.offset,
+            self.viewport,
+            self.entries.len(),
+            delta,
+        );
+    }
+
+    pub fn selected_name(&self) -> Option<&str> {
+        self.entries.get(self.selected).map(|e| e.name.as_str())
+    }
+
+    /// For the handover: `None` when nothing is configured to watch.
+    pub fn states(&self) -> Option<Vec<IntegrationState>> {
+        (!self.entries.is_empty()).then(|| {
+            self.entries
+                .iter()
+                .map(|e| IntegrationState {
+                    name: e.name.clone(),
+                    status: e.status.as_str().to_string(),
+                    hint: if e.hint.is_empty() {
+                        e.summary.clone()
+                    } else {
+                        format!("{} — {}", e.summary, e.hint)
+                    },
+                })
+                .collect()
+        })
+    }
+}
+
+impl App {
+    pub(super) fn on_probed(
+        &mut self,
+        name: String,
+        outcome: ProbeOutcome,
+        at: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.health.last_poll = Some(at);
+        let Some(entry) = self.health.entries.iter_mut().find(|e| e.name == name) else {
+            return;
+        };
+        if let Some(change) = entry.record(&outcome, at) {
+            // The first green of a session is no news; anything else is.
+            let worth = !(change.from == HealthStatus::Unknown && change.to == HealthStatus::Up);
+            if worth && !self.readonly {
+                fx.push(Effect::RecordHealth {
+                    name: change.name.clone(),
+                    from: change.from.as_str().into(),
+                    to: change.to.as_str().into(),
+                    summary: outcome.summary.clone(),
+                    hint: change.hint.clone(),
+                });
+            }
+            if change.from != HealthStatus::Unknown {
+                let level = if change.to == HealthStatus::Up {
+                    Level::Info
+                } else {
+                    Level::Warning
+                };
+                self.flash(
+                    level,
+                    format!("{} went {}: {}", change.name, change.to, outcome.summary),
+                );
+            }
+            self.refresh_handover();
+        }
+        self.dirty = true;
+    }
+
+    pub(super) fn poll_now(&mut self, all: bool, fx: &mut Vec<Effect>) {
+        if self.health.entries.is_empty() {
+            self.flash(
+                Level::Info,
+                "no integrations configured: add [[integrations]] to shiftdeck.toml",
+            );
+            return;
+        }
+        let name = if all {
+            None
+        } else {
+            self.health.selected_name().map(str::to_string)
+        };
+        self.flash(
+            Level::Info,
+            format!(
+                "polling {} now…",
+                name.as_deref().unwrap_or("every integration")
+            ),
+        );
+        fx.push(Effect::PollNow(name));
+    }
+
+    pub(super) fn start_verify(&mut self) {
+        if self.focus != Pane::Health {
+            return;
+        }
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        let Some(name) = self.health.selected_name().map(str::to_string) else {
+            return;
+        };
+        let kind = self.health.entries[self.health.selected].kind.clone();
+        let what = match kind.as_str() {
+            "datadog" => {
+                "posts one info event tagged source:shiftdeck, verify:true (Datadog has no delete: filter on the tag)"
+            }
+            "sentry" => {
+                "sends one info event tagged shiftdeck_verify (it stays in the project's issues unless you resolve it)"
+            }
+            "pagerduty" => "sends one change event (change events never page anyone)",
+            "opsgenie" => "creates one P5 alert labelled as a test, follows it up, then closes it",
+            "slack" => {
+                "posts one message labelled as a test (an incoming webhook cannot delete it)"
+            }
+            "splunk" => "indexes one event with verify=true (searches can exclude it)",
+            _ => "runs the check once more",
+        };
+        self.dialog = Some(Dialog::Verify {
+            name,
+            what: what.to_string(),
+        });
+    }
+
+    pub(super) fn on_verified(
+        &mut self,
+        name: String,
+        steps: Vec<(String, Result<String, String>)>,
+    ) {
+        let ok = steps.iter().all(|(_, r)| r.is_ok());
+        let last = steps.last().map(|(s, r)| match r {
+            Ok(m) => format!("{s}: {m}"),
+            Err(e) => format!("{s}: {e}"),
+        });
+        self.flash(
+            if ok { Level::Info } else { Level::Error },
+            format!("verify {name}: {}", last.unwrap_or_default()),
+        );
+        self.health.verified.retain(|(n, _)| n != &name);
+        self.health.verified.push((name.clone(), steps));
+        self.health.detail = Some(name);
+        self.dirty = true;
+    }
+}

@@ -1,0 +1,160 @@
+//! `shiftdeck probe --once` (poll everything once: the verify-all for cron)
+//! and `shiftdeck mock-endpoints` (the local stand-ins of the six APIs).
+
+use super::exit;
+use crate::config::Config;
+use crate::domain::health::HealthStatus;
+use crate::integrations::mock::{Mocks, parse_fault};
+use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext, probe};
+use std::time::Duration;
+
+pub fn probe_once(config: &Config, json: bool) -> i32 {
+    if config.integrations.is_empty() {
+        eprintln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
+        return exit::NOT_GREEN;
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    let wiring = std::env::var("OPERATOR_WIRING_MODE").ok();
+    let mock_base =
+        std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string());
+    let results = rt.block_on(async {
+        let client = match crate::integrations::http_client(Duration::from_secs(30)) {
+            Ok(c) => c,
+            Err(e) => return Err(e),
+        };
+        // Every integration at once: a hung one costs its own timeout, no more.
+        let tasks: Vec<_> = config
+            .integrations
+            .iter()
+            .cloned()
+            .map(|cfg| {
+                let ctx = ProbeContext {
+                    mode: cfg.effective_mode(wiring.as_deref()),
+                    mock_base: mock_base.clone(),
+                };
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let o = probe(&client, &cfg, &ctx).await;
+                    (cfg, o)
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            if let Ok(r) = t.await {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    });
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    let all_green = results.iter().all(|(_, o)| o.status == HealthStatus::Up);
+    if json {
+        let v: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(c, o)| serde_json::json!({"name": c.name, "kind": c.kind.as_str(), "status": o.status, "summary": o.summary, "hint": o.hint, "latency_ms": o.latency_ms}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"green": all_green, "integrations": v})
+        );
+    } else {
+        println!(
+            "{:<18} {:<10} {:<9} {:>8}  ANSWER",
+            "NAME", "KIND", "STATUS", "LATENCY"
+        );
+        for (c, o) in &results {
+            let ms = o
+                .latency_ms
+                .map(|m| format!("{m} ms"))
+                .unwrap_or_else(|| "—".into());
+            println!(
+                "{:<18} {:<10} {:<9} {:>8}  {}",
+                c.name,
+                c.kind.as_str(),
+                o.status.as_str(),
+                ms,
+                o.summary
+            );
+            if !o.hint.is_empty() && o.status != HealthStatus::Up {
+                println!("{:<18} {:<10} {:<9} {:>8}  → {}", "", "", "", "", o.hint);
+            }
+        }
+        println!(
+            "{}",
+            if all_green {
+                "GREEN: every integration is up"
+            } else {
+                "HOLD: not everything is green"
+            }
+        );
+    }
+    if all_green { exit::OK } else { exit::NOT_GREEN }
+}
+
+pub fn mock_endpoints(addr: &str, faults: &[String]) -> i32 {
+    let mut map = std::collections::HashMap::new();
+    for spec in faults {
+        match parse_fault(spec) {
+            Ok((vendor, fault)) => {
+                map.insert(vendor, fault);
+            }
+            Err(e) => {
+                eprintln!("error: --fault {e}");
+                return exit::USAGE;
+            }
+        }
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILURE;
+        }
+    };
+    rt.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return exit::FAILURE;
+            }
+        };
+        let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| addr.to_string());
+        eprintln!("mock endpoints on http://{local}/<vendor> (datadog, sentry, pagerduty, opsgenie, slack, splunk, http); ctrl-c stops");
+        for (v, f) in &map {
+            eprintln!("  fault: {v} → {f:?}");
+        }
+        let serve = Mocks::new(map).serve(listener);
+        tokio::select! {
+            r = serve => match r {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::FAILURE
+                }
+            },
+            _ = tokio::signal::ctrl_c() => exit::OK,
+        }
+    })
+}
