@@ -412,6 +412,92 @@ fn approvals_render(c: &mut Criterion) {
     });
 }
 
+/// The Journal pane with 10,000 entries in the shift, the Health pane with
+/// 100 integrations, the Checklists pane with the bundled checklists; each
+/// zoomed at 200x50.
+fn other_panes_render(c: &mut Criterion) {
+    use shiftdeck::app::{ShiftInfo, ShiftOpened};
+    use shiftdeck::domain::health::ProbeOutcome;
+    use shiftdeck::domain::journal::JournalEntry;
+    let mut config = Config::defaults();
+    let toml_text: String = (0..100)
+        .map(|i| {
+            format!("[[integrations]]\nname = \"probe-{i:03}\"\nkind = \"http\"\nmode = \"mock\"\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    config.integrations = shiftdeck::config::parse(Path::new("shiftdeck.toml"), &toml_text)
+        .expect("config")
+        .0
+        .integrations;
+    let mut app = App::new(
+        config,
+        Keymap::default_keymap(),
+        Theme::default_theme(),
+        app_now(),
+    );
+    app.update(Msg::Resize(200, 50));
+    let entries: Vec<JournalEntry> = (0..10_000)
+        .map(|i| {
+            JournalEntry::note(
+                base_time() - ChronoDuration::seconds(i),
+                "20260514-0300-ana",
+                "ana.lima",
+                &format!("checked svc-{} #watch inc_20260514_0241_7f3a9c", i % 37),
+                &[],
+            )
+        })
+        .collect();
+    app.update(Msg::ShiftOpened(Box::new(ShiftOpened {
+        shift: ShiftInfo {
+            id: "20260514-0300-ana".into(),
+            started: base_time(),
+            resumed: false,
+            ended: false,
+        },
+        entries,
+        draft: None,
+        previous: None,
+    })));
+    for i in 0..100 {
+        for k in 0..40 {
+            app.update(Msg::Probed {
+                name: format!("probe-{i:03}"),
+                outcome: ProbeOutcome::up("answered 200", (i * k % 97) as u64),
+                at: base_time(),
+            });
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    shiftdeck::store::Workspace::open_or_create(dir.path()).expect("workspace");
+    let (lists, _) = shiftdeck::store::checklists::load(dir.path());
+    app.update(Msg::Checklists {
+        lists,
+        problems: Vec::new(),
+        history: Vec::new(),
+    });
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('z'),
+        KeyModifiers::NONE,
+    )));
+    let mut term = terminal(200, 50);
+    for (key, name) in [
+        ('5', "render_journal_10k_200x50"),
+        ('4', "render_health_100_200x50"),
+        ('1', "render_checklists_200x50"),
+    ] {
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(key),
+            KeyModifiers::NONE,
+        )));
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+            })
+        });
+    }
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(20)
@@ -422,6 +508,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load, journal_append, journal_search, approvals_load, approvals_render
+    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load, journal_append, journal_search, approvals_load, approvals_render, other_panes_render
 }
 criterion_main!(benches);

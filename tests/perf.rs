@@ -88,6 +88,79 @@ pub fn large_journal(root: &Path, n: usize) {
     }
 }
 
+/// `n` approval records across the five states.
+pub fn large_approvals(root: &Path, n: usize) {
+    use shiftdeck::domain::approval::{
+        ApprovalRecord, ApprovalState, ChangePlan, Decision, Risk, Target, Transition,
+    };
+    let base = chrono::DateTime::parse_from_rfc3339("2026-05-14T03:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let risks = [Risk::Critical, Risk::High, Risk::Medium, Risk::Low];
+    for i in 0..n {
+        let at = base - chrono::Duration::hours(i as i64);
+        let mut r = ApprovalRecord {
+            id: format!("approval-{i:05}"),
+            title: format!("Staged NetBox batch apply for device {i}"),
+            state: ApprovalState::Proposed,
+            risk: risks[i % 4],
+            requested_by: "rafael.ops".into(),
+            created_at: at,
+            target: Target {
+                kind: "device".into(),
+                name: format!("4WNET-MNS-{i:04}"),
+            },
+            change: ChangePlan {
+                summary: "create 14 interfaces as one all-or-none batch".into(),
+                plan: "batch-apply-plan.json".into(),
+            },
+            evidence: vec!["reports/final-validation-report.json".into()],
+            history: vec![Transition {
+                from: None,
+                to: ApprovalState::Proposed,
+                by: "rafael.ops".into(),
+                at,
+                reason: "dry-run ok".into(),
+            }],
+        };
+        let steps: &[Decision] = match i % 5 {
+            0 => &[],
+            1 | 2 => &[Decision::Submit],
+            3 => &[Decision::Submit, Decision::Approve],
+            _ => &[Decision::Submit, Decision::Reject],
+        };
+        for d in steps {
+            r = r.decided(*d, "marina", at + chrono::Duration::minutes(5), "ok");
+        }
+        let dir = root.join("approvals").join(r.state.as_str());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(format!("{}.json", r.id)),
+            serde_json::to_vec_pretty(&r).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+/// `n` HTTP integrations polled every second against the mock endpoints.
+pub fn many_integrations(root: &Path, n: usize) {
+    use std::fmt::Write as _;
+    let mut cfg = String::from("operator = \"ana.lima\"\n");
+    for i in 0..n {
+        write!(cfg, "\n[[integrations]]\nname = \"probe-{i:03}\"\nkind = \"http\"\nmode = \"mock\"\ninterval = 1\ntimeout = 2\n").unwrap();
+    }
+    std::fs::create_dir_all(root).unwrap();
+    std::fs::write(root.join("shiftdeck.toml"), cfg).unwrap();
+}
+
+fn cpu_over(s: &Session, span: Duration) -> (f64, u64) {
+    let pid = s.child.process_id().unwrap();
+    let (c0, _) = proc_stat(pid);
+    std::thread::sleep(span);
+    let (c1, hwm) = proc_stat(pid);
+    ((c1 - c0) / span.as_secs_f64() * 100.0, hwm)
+}
+
 fn time_command(args: &[&str], ws: &Path, runs: usize) -> f64 {
     let mut times = Vec::new();
     for _ in 0..runs {
@@ -116,6 +189,8 @@ fn first_frame(args: &[&str], cfg: &Path, needle: &str, runs: usize) -> f64 {
         let mut s = Session::start_sized(args, cfg, 120, 40);
         s.wait_for(needle);
         times.push(s.started.elapsed().as_secs_f64() * 1000.0);
+        // The demo opens on the previous shift's handover: close it, then quit.
+        s.keys("\x1b");
         s.keys("q");
         s.wait_exit();
     }
@@ -139,6 +214,7 @@ fn idle(s: &Session, quiet: Duration) {
 fn bytes_per_move(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> f64 {
     let mut s = Session::start_sized(args, cfg, cols, rows);
     s.wait_for("RESPOND");
+    s.keys("\x1b");
     let mut sizes = Vec::new();
     for i in 0..9 {
         idle(&s, Duration::from_millis(150));
@@ -178,6 +254,7 @@ fn report() {
     let cfg = dir.path().join("cfg");
     let large = dir.path().join("large");
     large_workspace(&large, 10_000);
+    large_approvals(&large, 5_000);
     let large_args = ["--workspace", large.to_str().unwrap()];
 
     let demo_ms = first_frame(&["--demo"], &cfg, "BREACHED", 7);
@@ -203,10 +280,13 @@ fn report() {
         "journal search, 100,000 entries:                {search_ms:.1} ms (median of 7, whole process)"
     );
     let full_ms = first_frame(&large_args, &cfg, "RESPOND", 7);
-    println!("first frame, 10,000 incidents + 100,000 journal: {full_ms:.1} ms (median of 7)");
+    println!(
+        "first frame, 10k incidents + 100k journal + 5k approvals: {full_ms:.1} ms (median of 7)"
+    );
 
     let mut s = Session::start_sized(&["--demo"], &cfg, 120, 40);
     s.wait_for("BREACHED");
+    s.keys("\x1b");
     idle(&s, Duration::from_millis(300));
     let pid = s.child.process_id().unwrap();
     let (cpu0, _) = proc_stat(pid);
@@ -224,6 +304,7 @@ fn report() {
         "peak RSS, demo:                                 {:.1} MB",
         hwm as f64 / 1024.0
     );
+    s.keys("\x1b");
     s.keys("q");
     s.wait_exit();
 
@@ -251,9 +332,54 @@ fn report() {
         }
     );
     println!(
-        "peak RSS, 10,000 incidents:                     {:.1} MB",
+        "peak RSS, large workspace:                      {:.1} MB",
         hwm as f64 / 1024.0
     );
     s.keys("q");
     s.wait_exit();
+
+    // 100 integrations polled every second against the mock endpoints.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut mocks = std::process::Command::new(common::BIN)
+        .args(["mock-endpoints", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let many = dir.path().join("many");
+    many_integrations(&many, 100);
+    // SAFETY: set before the child starts; the pty child inherits it.
+    unsafe { std::env::set_var("SHIFTDECK_MOCK_BASE", format!("http://127.0.0.1:{port}")) };
+    let mut s = Session::start_sized(&["--workspace", many.to_str().unwrap()], &cfg, 120, 40);
+    s.wait_for("RESPOND");
+    s.keys("4");
+    std::thread::sleep(Duration::from_secs(3));
+    let (cpu, _) = cpu_over(&s, Duration::from_secs(10));
+    println!(
+        "100 integrations polled every second:           {cpu:.2} % of a core (app, probes, scheduler; 10 s)"
+    );
+    let mut lat = Vec::new();
+    for i in 0..21 {
+        let before = s.raw().len();
+        let t = Instant::now();
+        s.send(if i % 2 == 0 { "j" } else { "k" });
+        while s.raw().len() == before && t.elapsed() < Duration::from_secs(1) {
+            std::thread::yield_now();
+        }
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "key to first byte while polling 100/s:          {:.2} ms median, {:.2} ms p95",
+        lat[lat.len() / 2],
+        lat[lat.len() * 95 / 100]
+    );
+    s.keys("q");
+    s.wait_exit();
+    let _ = mocks.kill();
+    let _ = mocks.wait();
 }

@@ -105,7 +105,10 @@ fn wide_200x50_shows_the_grid() {
     for pane in ["1 Checklists", "2 Incidents", "3 Approvals", "4 Health"] {
         assert!(t.contains(pane), "{pane} on screen");
     }
-    assert!(t.contains("not polled yet"), "the Health pane lists the configured integrations");
+    assert!(
+        t.contains("not polled yet"),
+        "the Health pane lists the configured integrations"
+    );
 }
 
 #[test]
@@ -201,7 +204,10 @@ fn zoom_and_other_panes_at_narrow_width() {
     app.update(key(KeyCode::Char('4')));
     assert_eq!(app.focus, Pane::Health);
     let t = text(&draw(&app, 80, 24));
-    assert!(t.contains("datadog") && t.contains("unknown"), "configured integrations, not polled yet");
+    assert!(
+        t.contains("datadog") && t.contains("unknown"),
+        "configured integrations, not polled yet"
+    );
     assert!(
         t.contains("3 P1 open"),
         "the tab row still shouts about open P1s"
@@ -380,19 +386,49 @@ fn health_pane_shows_status_history_and_hints() {
     let mut app = demo_app(Theme::default_theme(), 120, 30);
     let t0 = demo_now();
     for (i, ms) in [12u64, 15, 30, 9, 11].iter().enumerate() {
-        app.update(Msg::Probed { name: "datadog".into(), outcome: ProbeOutcome::up("API key valid", *ms), at: t0 + chrono::Duration::seconds(30 * i as i64) });
+        app.update(Msg::Probed {
+            name: "datadog".into(),
+            outcome: ProbeOutcome::up("API key valid", *ms),
+            at: t0 + chrono::Duration::seconds(30 * i as i64),
+        });
     }
-    let down = ProbeOutcome::failed(HealthStatus::Down, FailureClass::Config, "404 no_service", "the webhook was removed, its app uninstalled or its token revoked: issue a new webhook in Slack", Some(20));
-    let fx = app.update(Msg::Probed { name: "slack-ops".into(), outcome: down, at: t0 });
-    assert!(matches!(fx.as_slice(), [shiftdeck::app::Effect::RecordHealth { to, .. }] if to == "down"), "a change of status is journaled");
-    let queues = ProbeOutcome::failed(HealthStatus::Degraded, FailureClass::Transient, "health: 503", "HEC is unhealthy: its queues are full (the indexers are backed up)", Some(40));
-    app.update(Msg::Probed { name: "splunk-hec".into(), outcome: queues, at: t0 });
+    let down = ProbeOutcome::failed(
+        HealthStatus::Down,
+        FailureClass::Config,
+        "404 no_service",
+        "the webhook was removed, its app uninstalled or its token revoked: issue a new webhook in Slack",
+        Some(20),
+    );
+    let fx = app.update(Msg::Probed {
+        name: "slack-ops".into(),
+        outcome: down,
+        at: t0,
+    });
+    assert!(
+        matches!(fx.as_slice(), [shiftdeck::app::Effect::RecordHealth { to, .. }] if to == "down"),
+        "a change of status is journaled"
+    );
+    let queues = ProbeOutcome::failed(
+        HealthStatus::Degraded,
+        FailureClass::Transient,
+        "health: 503",
+        "HEC is unhealthy: its queues are full (the indexers are backed up)",
+        Some(40),
+    );
+    app.update(Msg::Probed {
+        name: "splunk-hec".into(),
+        outcome: queues,
+        at: t0,
+    });
     app.update(key(KeyCode::Char('4')));
     app.update(key(KeyCode::Char('z')));
     let buf = draw(&app, 120, 30);
     let t = text(&buf);
     insta::assert_snapshot!("health_120x30", t);
-    assert!(t.contains("6 not green: HOLD"), "unknown is not green either");
+    assert!(
+        t.contains("6 not green: HOLD"),
+        "unknown is not green either"
+    );
     let (x, y) = find(&buf, "✗ down").unwrap();
     assert_eq!(buf[(x, y)].fg, Color::LightRed, "down is red");
     app.update(key(KeyCode::Down));
@@ -401,5 +437,8 @@ fn health_pane_shows_status_history_and_hints() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Enter));
     let t = text(&draw(&app, 120, 30));
-    assert!(t.contains("its token revoked"), "the hint is in the detail:\n{t}");
+    assert!(
+        t.contains("its token revoked"),
+        "the hint is in the detail:\n{t}"
+    );
 }

@@ -77,6 +77,7 @@ impl App {
         fx: &mut Vec<Effect>,
     ) {
         self.health.last_poll = Some(at);
+        let visible = crate::ui::layout::pane_area(self, Pane::Health).is_some();
         let Some(entry) = self.health.entries.iter_mut().find(|e| e.name == name) else {
             return;
         };
@@ -104,8 +105,12 @@ impl App {
                 );
             }
             self.refresh_handover();
+            self.dirty = true;
         }
-        self.dirty = true;
+        // An answer that changes nothing visible draws nothing.
+        if visible {
+            self.dirty = true;
+        }
     }
 
     pub(super) fn poll_now(&mut self, all: bool, fx: &mut Vec<Effect>) {

@@ -30,18 +30,13 @@ pub(super) fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>,
                 .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC)
         })
         .min();
-    let entries = match since {
-        Some(s) => journal.since(s).map_err(|e| {
+    let checklist_entries = match since {
+        Some(s) => journal.kind_since(EntryKind::Checklist, s).map_err(|e| {
             eprintln!("error: cannot read the journal: {e}");
             exit::FAILURE
         })?,
-        None => (Vec::new(), Vec::new()),
+        None => Vec::new(),
     };
-    let checklist_entries: Vec<_> = entries
-        .0
-        .into_iter()
-        .filter(|e| e.kind == EntryKind::Checklist)
-        .collect();
     let progress = Progress::fold(
         &lists,
         &checklist_entries,

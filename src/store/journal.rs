@@ -237,6 +237,41 @@ impl JournalStore {
         Ok((entries, issues))
     }
 
+    /// Entries of one kind since a time, across shifts, oldest first. Lines
+    /// are matched as bytes first, so a year of notes is never parsed to
+    /// find the few checklist entries in it.
+    pub fn kind_since(
+        &self,
+        kind: EntryKind,
+        since: DateTime<Utc>,
+    ) -> io::Result<Vec<JournalEntry>> {
+        let tag = serde_json::to_string(&kind).map_err(io::Error::other)?;
+        let needle = format!("\"kind\":{tag}").into_bytes();
+        let horizon = since
+            .checked_sub_signed(chrono::Duration::days(1))
+            .unwrap_or(since);
+        let mut out = Vec::new();
+        for (id, path) in self.shift_files()? {
+            if start_of(&id).is_some_and(|s| s < horizon) {
+                continue;
+            }
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for line in bytes.split(|&b| b == b'\n').filter(|l| memmem(l, &needle)) {
+                if let Ok(e) = serde_json::from_slice::<JournalEntry>(line) {
+                    if e.kind == kind && e.at >= since {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+
     /// Every entry whose line contains all the words (case-insensitive),
     /// across all shifts, oldest first. Lines are filtered as bytes before
     /// any is parsed.

@@ -266,15 +266,10 @@ impl Worker {
         let history = match earliest {
             Some(since) => self
                 .journal
-                .since(since)
-                .map(|(e, _)| e)
+                .kind_since(EntryKind::Checklist, since)
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        let history = history
-            .into_iter()
-            .filter(|e| e.kind == EntryKind::Checklist)
-            .collect();
         self.checklists = lists.clone();
         self.say(Msg::Checklists {
             lists,

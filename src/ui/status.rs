@@ -63,7 +63,7 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             match app.health.last_poll {
                 Some(at) => format!(
                     "last poll {}",
-                    at.with_timezone(&app.config.timezone).format("%H:%M:%S")
+                    at.with_timezone(&app.config.timezone).format("%H:%M")
                 ),
                 None => "last poll —".to_string(),
             },
