@@ -261,10 +261,11 @@ impl JournalStore {
                 Err(e) => return Err(e),
             };
             for line in bytes.split(|&b| b == b'\n').filter(|l| memmem(l, &needle)) {
-                if let Ok(e) = serde_json::from_slice::<JournalEntry>(line) {
-                    if e.kind == kind && e.at >= since {
-                        out.push(e);
-                    }
+                if let Ok(e) = serde_json::from_slice::<JournalEntry>(line)
+                    && e.kind == kind
+                    && e.at >= since
+                {
+                    out.push(e);
                 }
             }
         }
