@@ -354,7 +354,7 @@ fn report() {
     // SAFETY: set before the child starts; the pty child inherits it.
     unsafe { std::env::set_var("SHIFTDECK_MOCK_BASE", format!("http://127.0.0.1:{port}")) };
     let mut s = Session::start_sized(&["--workspace", many.to_str().unwrap()], &cfg, 120, 40);
-    s.wait_for("RESPOND");
+    s.wait_for("probe-000");
     s.keys("4");
     std::thread::sleep(Duration::from_secs(3));
     let (cpu, _) = cpu_over(&s, Duration::from_secs(10));

@@ -146,7 +146,7 @@ impl App {
         let end = (self.incidents.offset + self.incidents.viewport.max(1))
             .min(self.incidents.visible.len());
         let ticking = self.incidents.visible[self.incidents.offset.min(end)..end].iter().any(|&i| {
-            matches!(self.book.by_index(i).countdown(self.now), crate::domain::Countdown::Remaining(d) if d.num_minutes() < 60)
+            matches!(self.book.by_index(i).countdown(self.now), crate::domain::Countdown::Remaining(d) if d < crate::domain::incident::SECONDS_SHOWN)
         });
         if ticking { secs } else { secs / 60 }
     }

@@ -197,6 +197,9 @@ pub struct Incident {
     pub timeline: Vec<IncidentEvent>,
 }
 
+/// Under this much time left, a countdown shows seconds.
+pub const SECONDS_SHOWN: Duration = Duration::minutes(5);
+
 /// Where an incident stands against its response target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Countdown {

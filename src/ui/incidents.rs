@@ -34,6 +34,16 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     v
 }
 
+/// Seconds only in the last minutes, where they matter: a countdown that
+/// shows seconds redraws every second.
+pub fn countdown_text(d: chrono::Duration) -> String {
+    if d < crate::domain::incident::SECONDS_SHOWN {
+        short_duration(d)
+    } else {
+        coarse_duration(d)
+    }
+}
+
 pub fn severity_role(s: Severity) -> Role {
     match s {
         Severity::P1 => Role::SeverityP1,
@@ -66,7 +76,7 @@ pub fn countdown_cell(app: &App, inc: &Incident) -> (String, Style) {
         Countdown::Remaining(d) => {
             let warn = d * 4 < inc.severity.response_target();
             (
-                format!("{} left", short_duration(d)),
+                format!("{} left", countdown_text(d)),
                 t.style(if warn {
                     Role::CountdownWarn
                 } else {

@@ -265,11 +265,14 @@ fn idle_ticks_draw_only_when_a_visible_clock_changes() {
     app.update(Msg::Tick(now() + chrono::Duration::seconds(61)));
     assert!(app.dirty || first, "the minute changed");
 
-    let mut urgent = app_with(vec![rec("inc_p1", Severity::P1, 1)], vec![]);
+    let mut urgent = app_with(vec![rec("inc_p1", Severity::P1, 11)], vec![]);
     urgent.update(Msg::Tick(now() + chrono::Duration::seconds(1)));
     urgent.dirty = false;
     urgent.update(Msg::Tick(now() + chrono::Duration::seconds(2)));
-    assert!(urgent.dirty, "a P1 countdown ticks in seconds");
+    assert!(
+        urgent.dirty,
+        "a P1 countdown in its last minutes ticks in seconds"
+    );
 }
 
 #[test]
