@@ -107,9 +107,10 @@ impl App {
             self.refresh_handover();
             self.dirty = true;
         }
-        // An answer that changes nothing visible draws nothing.
+        // An answer that changes nothing visible draws nothing; one that
+        // only moves a latency figure is drawn with the next soft frame.
         if visible {
-            self.dirty = true;
+            self.soft_dirty = true;
         }
     }
 

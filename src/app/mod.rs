@@ -271,6 +271,9 @@ pub struct App {
     pub saving: usize,
     /// Something visible changed since the last frame.
     pub dirty: bool,
+    /// Something changed that can wait a little (a stream of probe answers):
+    /// drawn at a few frames a second, not at key speed.
+    pub soft_dirty: bool,
     pub quit: bool,
     clock_key: i64,
 }
@@ -307,6 +310,7 @@ impl App {
             show_problems: false,
             saving: 0,
             dirty: true,
+            soft_dirty: false,
             quit: false,
             clock_key: 0,
         }

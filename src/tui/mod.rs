@@ -21,6 +21,8 @@ use tokio::sync::mpsc;
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 /// How long the first frame may wait for the incidents to be read.
 const FIRST_FRAME_WAIT: Duration = Duration::from_millis(250);
+/// Frames for changes that can wait (probe answers streaming in).
+const SOFT_FRAME_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Everything `handle` hands effects to.
 struct Runtime {
@@ -104,6 +106,7 @@ async fn event_loop(
     // The first frame waits (briefly) for the incidents, so the operator's
     // first look is the real list, not a "loading" screen one frame early.
     let first_deadline = Instant::now() + FIRST_FRAME_WAIT;
+    let mut store_released = false;
     loop {
         if app.dirty && !app.loaded && Instant::now() < first_deadline {
             match tokio::time::timeout_at(first_deadline.into(), rx.recv()).await {
@@ -113,14 +116,26 @@ async fn event_loop(
             }
             continue;
         }
-        if app.dirty {
+        let interval = if app.dirty {
+            Some(FRAME_INTERVAL)
+        } else if app.soft_dirty {
+            Some(SOFT_FRAME_INTERVAL)
+        } else {
+            None
+        };
+        if let Some(interval) = interval {
             let since = last_frame.elapsed();
-            if since >= FRAME_INTERVAL {
+            if since >= interval {
                 draw(&mut term, &writer, &mut app)?;
                 last_frame = Instant::now();
+                if !store_released {
+                    // The first frame is up: the store may read the rest now.
+                    rt.store.release();
+                    store_released = true;
+                }
             } else {
                 // Wait out the rest of the frame interval, still taking messages.
-                match tokio::time::timeout(FRAME_INTERVAL - since, rx.recv()).await {
+                match tokio::time::timeout(interval - since, rx.recv()).await {
                     Ok(Some(msg)) => handle(&mut app, msg, &rt, &tx),
                     Ok(None) => break,
                     Err(_) => {}
@@ -153,6 +168,7 @@ fn draw(
     term.draw(|f| crate::ui::render(app, f))?;
     writer.commit()?;
     app.dirty = false;
+    app.soft_dirty = false;
     Ok(())
 }
 

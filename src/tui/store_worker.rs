@@ -27,6 +27,8 @@ const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 /// Work for the store thread: the app's file effects, in order.
 pub enum Command {
     Do(crate::app::Effect),
+    /// The first frame is drawn: read the rest (approvals, the shift, checklists).
+    Release,
     Stop,
 }
 
@@ -39,6 +41,10 @@ pub struct StoreHandle {
 impl StoreHandle {
     pub fn workspace(&self) -> &Path {
         &self.workspace
+    }
+
+    pub fn release(&self) {
+        let _ = self.tx.send(Command::Release);
     }
 
     pub fn send(&self, effect: crate::app::Effect) {
@@ -121,11 +127,28 @@ impl Worker {
     }
 
     fn run(mut self, rx: std_mpsc::Receiver<Command>) {
-        // The incidents first: they are what the first frame shows.
+        // The incidents first: they are what the first frame shows. The rest
+        // waits until that frame is drawn (or half a second), so the two do
+        // not fight over the cores.
         self.forward_incidents(true);
+        let mut early = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_millis(500);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(Command::Release) | Err(_) => break,
+                Ok(other) => early.push(other),
+            }
+        }
         self.forward_approvals();
         self.open_shift(true);
         self.load_checklists();
+        for cmd in early {
+            match cmd {
+                Command::Do(effect) => self.handle(effect),
+                Command::Stop => return,
+                Command::Release => {}
+            }
+        }
         loop {
             let cmd = match rx.recv_timeout(WATCH_INTERVAL) {
                 Ok(c) => c,
@@ -137,8 +160,11 @@ impl Worker {
                 }
                 Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
             };
-            let Command::Do(effect) = cmd else { return };
-            self.handle(effect);
+            match cmd {
+                Command::Do(effect) => self.handle(effect),
+                Command::Release => continue,
+                Command::Stop => return,
+            }
             // The screen learns of every change from the files, like any other.
             self.forward_incidents(false);
             self.forward_approvals();
