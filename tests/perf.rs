@@ -183,16 +183,30 @@ fn time_command(args: &[&str], ws: &Path, runs: usize) -> f64 {
     median(times)
 }
 
+/// Leave the app whatever overlay is up (the demo's handover appears just
+/// after the first frame).
+fn quit(s: &mut Session) {
+    for _ in 0..10 {
+        s.keys("\x1b");
+        s.keys("q");
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_millis(500) {
+            if s.child.try_wait().unwrap().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    panic!("the app did not quit");
+}
+
 fn first_frame(args: &[&str], cfg: &Path, needle: &str, runs: usize) -> f64 {
     let mut times = Vec::new();
     for _ in 0..runs {
         let mut s = Session::start_sized(args, cfg, 120, 40);
         s.wait_for(needle);
         times.push(s.started.elapsed().as_secs_f64() * 1000.0);
-        // The demo opens on the previous shift's handover: close it, then quit.
-        s.keys("\x1b");
-        s.keys("q");
-        s.wait_exit();
+        quit(&mut s);
     }
     median(times)
 }
@@ -214,6 +228,7 @@ fn idle(s: &Session, quiet: Duration) {
 fn bytes_per_move(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> f64 {
     let mut s = Session::start_sized(args, cfg, cols, rows);
     s.wait_for("RESPOND");
+    std::thread::sleep(Duration::from_millis(700));
     s.keys("\x1b");
     let mut sizes = Vec::new();
     for i in 0..9 {
@@ -223,8 +238,7 @@ fn bytes_per_move(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> f64 {
         idle(&s, Duration::from_millis(150));
         sizes.push((s.raw().len() - before) as f64);
     }
-    s.keys("q");
-    s.wait_exit();
+    quit(&mut s);
     median(sizes)
 }
 
@@ -286,6 +300,7 @@ fn report() {
 
     let mut s = Session::start_sized(&["--demo"], &cfg, 120, 40);
     s.wait_for("BREACHED");
+    s.wait_for("Handover from");
     s.keys("\x1b");
     idle(&s, Duration::from_millis(300));
     let pid = s.child.process_id().unwrap();
@@ -304,9 +319,7 @@ fn report() {
         "peak RSS, demo:                                 {:.1} MB",
         hwm as f64 / 1024.0
     );
-    s.keys("\x1b");
-    s.keys("q");
-    s.wait_exit();
+    quit(&mut s);
 
     let mut s = Session::start_sized(&large_args, &cfg, 200, 50);
     s.wait_for("RESPOND");
@@ -335,8 +348,7 @@ fn report() {
         "peak RSS, large workspace:                      {:.1} MB",
         hwm as f64 / 1024.0
     );
-    s.keys("q");
-    s.wait_exit();
+    quit(&mut s);
 
     // 100 integrations polled every second against the mock endpoints.
     let port = {
@@ -378,8 +390,7 @@ fn report() {
         lat[lat.len() / 2],
         lat[lat.len() * 95 / 100]
     );
-    s.keys("q");
-    s.wait_exit();
+    quit(&mut s);
     let _ = mocks.kill();
     let _ = mocks.wait();
 }
