@@ -43,8 +43,10 @@ timezone = "America/Sao_Paulo"
 theme = "default"
 keymap = "default"
 
-[integrations]
-datadog = { api_key_env = "DD_API_KEY" }
+[[integrations]]
+name = "datadog"
+kind = "datadog"
+api_key_env = "DD_API_KEY"
 "#;
 
 /// The fixed reference instant all synthetic data hangs off.
