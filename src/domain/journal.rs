@@ -206,9 +206,10 @@ impl JournalEntry {
             EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
             EntryKind::HandoverPublished => format!("handover published: {}", f("path")),
             EntryKind::HandoverAcknowledged => format!(
-                "read the handover of shift {} ({})",
-                f("of_shift"),
-                f("from")
+                "{} acknowledged {}'s handover (shift {})",
+                self.operator,
+                f("from"),
+                f("of_shift")
             ),
             _ => f("text").to_string(),
         }

@@ -74,8 +74,24 @@ struct Answer {
 }
 
 impl Answer {
+    /// The status and what the body says, read the way the vendor wrote it
+    /// (`text`, `message`, `detail`, `error.message`, `errors[0]`), else raw.
     fn said(&self) -> String {
-        let b: String = self.body.trim().chars().take(90).collect();
+        let v = self.json();
+        let field = [
+            &v["text"],
+            &v["message"],
+            &v["detail"],
+            &v["error"]["message"],
+            &v["errors"][0],
+        ]
+        .into_iter()
+        .find_map(|f| f.as_str().map(str::to_string));
+        let b: String = field
+            .unwrap_or_else(|| self.body.trim().to_string())
+            .chars()
+            .take(90)
+            .collect();
         format!("{} {}", self.status, b.replace('\n', " "))
     }
 

@@ -110,11 +110,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 e.status,
                 if stale { "*" } else { "" }
             );
-            let latency = e
-                .latencies
-                .back()
-                .map(|ms| format!("{ms} ms"))
-                .unwrap_or_else(|| "—".into());
+            let latency = match e.latencies.back() {
+                Some(0) => "<1 ms".to_string(),
+                Some(ms) => format!("{ms} ms"),
+                None => "—".into(),
+            };
             let mut answer = e.summary.clone();
             if stale {
                 answer = format!("STALE: {answer}");
