@@ -1,270 +1,9 @@
-//! The side-effect-free checks the Health pane polls (vendor-apis.md):
-//! each vendor's SAFE check, or its PROBE check at a slow cadence where no
-//! SAFE one exists. Every answer is classified into a status and a hint in
-//! the operator's words. No URL, key or token is ever part of an outcome.
+//! Each kind's check: the vendor's side-effect-free request and how to
+//! read its answer (vendor-apis.md).
 
-use super::setup::{IntegrationConfig, IntegrationKind, Mode};
-use crate::domain::health::{FailureClass, HealthStatus, ProbeOutcome};
-use reqwest::{Client, RequestBuilder};
-use std::time::{Duration, Instant};
+use super::*;
 
-/// Where the local stand-ins answer when `mode = "mock"` has no base_url.
-pub const DEFAULT_MOCK_BASE: &str = "http://127.0.0.1:8765";
-
-/// What a probe needs besides the config.
-#[derive(Debug, Clone)]
-pub struct ProbeContext {
-    pub mode: Mode,
-    /// Base URL of the mock endpoints (no trailing slash).
-    pub mock_base: String,
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn not_configured(var: &str) -> ProbeOutcome {
-    ProbeOutcome::failed(
-        HealthStatus::Unknown,
-        FailureClass::NotConfigured,
-        format!("not configured: set {var}"),
-        format!("export {var}=… in the environment shiftdeck runs in (never in shiftdeck.toml)"),
-        None,
-    )
-}
-
-/// A credential from its variable; the mocks accept any.
-fn credential(
-    var: Option<&String>,
-    default_var: &str,
-    ctx: &ProbeContext,
-) -> Result<String, ProbeOutcome> {
-    let var = var.map(String::as_str).unwrap_or(default_var);
-    match (env(var), ctx.mode) {
-        (Some(v), _) => Ok(v),
-        (None, Mode::Mock) => Ok("mock-credential".into()),
-        (None, Mode::Real) => Err(not_configured(var)),
-    }
-}
-
-/// The base URL: the config's override, the mocks, or the vendor's own.
-fn base(cfg: &IntegrationConfig, ctx: &ProbeContext, real: String) -> String {
-    let b = match (&cfg.base_url, ctx.mode) {
-        (Some(b), _) => b.clone(),
-        (None, Mode::Mock) => format!("{}/{}", ctx.mock_base, cfg.kind.as_str()),
-        (None, Mode::Real) => real,
-    };
-    b.trim_end_matches('/').to_string()
-}
-
-fn eu(cfg: &IntegrationConfig) -> bool {
-    cfg.region
-        .as_deref()
-        .is_some_and(|r| r.eq_ignore_ascii_case("eu"))
-}
-
-struct Answer {
-    status: u16,
-    body: String,
-    headers: reqwest::header::HeaderMap,
-    ms: u64,
-}
-
-impl Answer {
-    /// The status and what the body says, read the way the vendor wrote it
-    /// (`text`, `message`, `detail`, `error.message`, `errors[0]`), else raw.
-    fn said(&self) -> String {
-        let v = self.json();
-        let field = [
-            &v["text"],
-            &v["message"],
-            &v["detail"],
-            &v["error"]["message"],
-            &v["errors"][0],
-        ]
-        .into_iter()
-        .find_map(|f| f.as_str().map(str::to_string));
-        let b: String = field
-            .unwrap_or_else(|| self.body.trim().to_string())
-            .chars()
-            .take(90)
-            .collect();
-        format!("{} {}", self.status, b.replace('\n', " "))
-    }
-
-    fn header_secs(&self, names: &[&str]) -> Option<u64> {
-        names
-            .iter()
-            .find_map(|n| {
-                self.headers
-                    .get(*n)?
-                    .to_str()
-                    .ok()?
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-            })
-            .map(|s| s.ceil().max(1.0) as u64)
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
-    }
-}
-
-/// Send and read the answer, or classify the transport failure.
-async fn send(req: RequestBuilder, timeout: Duration, what: &str) -> Result<Answer, ProbeOutcome> {
-    let started = Instant::now();
-    let resp = match tokio::time::timeout(timeout, req.timeout(timeout).send()).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(transport(e, timeout, what)),
-        Err(_) => return Err(timed_out(timeout, what)),
-    };
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let body = match tokio::time::timeout(timeout, resp.text()).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => return Err(transport(e, timeout, what)),
-        Err(_) => return Err(timed_out(timeout, what)),
-    };
-    Ok(Answer {
-        status,
-        body,
-        headers,
-        ms: started.elapsed().as_millis() as u64,
-    })
-}
-
-fn timed_out(timeout: Duration, what: &str) -> ProbeOutcome {
-    ProbeOutcome::failed(
-        HealthStatus::Degraded,
-        FailureClass::Transient,
-        format!("{what}: no answer within {} s", timeout.as_secs_f64()),
-        "the endpoint hangs, or a firewall drops the packets: retry, then check the network path",
-        None,
-    )
-}
-
-fn transport(e: reqwest::Error, timeout: Duration, what: &str) -> ProbeOutcome {
-    if e.is_timeout() {
-        return timed_out(timeout, what);
-    }
-    let detail = super::describe(e).to_lowercase();
-    let (summary, hint) = if detail.contains("refused") {
-        (
-            "connection refused",
-            "nothing listens there: is the endpoint (or `shiftdeck mock-endpoints`) running, and is the port right?",
-        )
-    } else if detail.contains("dns error")
-        || detail.contains("failed to lookup")
-        || detail.contains("name or service not known")
-        || detail.contains("no address associated")
-    {
-        (
-            "DNS lookup failed",
-            "the host is blocked by DNS (ask InfoSec to allowlist it), or the site or region is mistyped (DD_SITE, the EU host, the Splunk stack name)",
-        )
-    } else if detail.contains("certificate")
-        || detail.contains("tls")
-        || detail.contains("handshake")
-    {
-        (
-            "TLS failed",
-            "the certificate is not trusted: for a self-signed endpoint add its CA to the system trust store rather than turning verification off",
-        )
-    } else if detail.contains("reset") || detail.contains("closed") || detail.contains("incomplete")
-    {
-        (
-            "connection dropped",
-            "the endpoint closed the connection without answering: a proxy or load balancer in the way, or the service is restarting",
-        )
-    } else {
-        (
-            "request failed",
-            "the request did not complete: check the network path to the endpoint",
-        )
-    };
-    ProbeOutcome::failed(
-        HealthStatus::Degraded,
-        FailureClass::Transient,
-        format!("{what}: {summary}"),
-        hint,
-        None,
-    )
-}
-
-/// The generic reading of an answer the vendor check did not handle.
-fn classify(a: &Answer, what: &str, auth_hint: &str) -> ProbeOutcome {
-    let (status, class, hint) = match a.status {
-        200..=299 => return ProbeOutcome::up(format!("{what}: {}", a.status), a.ms),
-        401 | 403 => (
-            HealthStatus::Down,
-            FailureClass::Config,
-            auth_hint.to_string(),
-        ),
-        404 | 410 => (
-            HealthStatus::Down,
-            FailureClass::Config,
-            "the endpoint does not exist: check the base URL, the region and the ids in the config"
-                .to_string(),
-        ),
-        429 => (
-            HealthStatus::Degraded,
-            FailureClass::RateLimited,
-            "rate limited: polling waits as the vendor asks".to_string(),
-        ),
-        500..=599 => (
-            HealthStatus::Degraded,
-            FailureClass::Transient,
-            "a vendor-side problem: it usually passes; check the vendor's status page if it lasts"
-                .to_string(),
-        ),
-        _ => (
-            HealthStatus::Down,
-            FailureClass::Config,
-            "an answer this check does not expect: see the summary".to_string(),
-        ),
-    };
-    let mut o = ProbeOutcome::failed(
-        status,
-        class,
-        format!("{what}: {}", a.said()),
-        hint,
-        Some(a.ms),
-    );
-    if a.status == 429 {
-        o.retry_after = a.header_secs(&[
-            "retry-after",
-            "x-ratelimit-reset",
-            "ratelimit-reset",
-            "x-sentry-rate-limit-reset",
-            "x-ratelimit-period-in-sec",
-        ]);
-    }
-    o
-}
-
-/// Poll one integration once.
-pub async fn probe(client: &Client, cfg: &IntegrationConfig, ctx: &ProbeContext) -> ProbeOutcome {
-    let timeout = Duration::from_secs(cfg.timeout.clamp(1, 120));
-    let result = match cfg.kind {
-        IntegrationKind::Datadog => datadog(client, cfg, ctx, timeout).await,
-        IntegrationKind::Sentry => sentry(client, cfg, ctx, timeout).await,
-        IntegrationKind::Pagerduty => pagerduty(client, cfg, ctx, timeout).await,
-        IntegrationKind::Opsgenie => opsgenie(client, cfg, ctx, timeout).await,
-        IntegrationKind::Slack => slack(client, cfg, ctx, timeout).await,
-        IntegrationKind::Splunk => splunk(client, cfg, ctx, timeout).await,
-        IntegrationKind::Http => http(client, cfg, ctx, timeout).await,
-        IntegrationKind::Tcp => tcp(cfg, timeout).await,
-        IntegrationKind::Command => command(cfg, timeout).await,
-    };
-    result.unwrap_or_else(|o| o)
-}
-
-async fn datadog(
+pub(super) async fn datadog(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -300,38 +39,7 @@ async fn datadog(
     })
 }
 
-/// A DSN's parts: public key, ingest host, project id.
-pub fn parse_dsn(dsn: &str, strict_host: bool) -> Result<(String, String, String), String> {
-    let rest = dsn
-        .strip_prefix("https://")
-        .or_else(|| dsn.strip_prefix("http://"))
-        .ok_or("it must start with https://")?;
-    let (key, rest) = rest.split_once('@').ok_or("no public key before @")?;
-    let (host, pid) = rest.split_once('/').ok_or("no project id after the host")?;
-    let pid = pid.trim_end_matches('/');
-    if key.len() != 32 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err("the public key is not 32 hex characters".into());
-    }
-    if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
-        return Err("the project id is not a number".into());
-    }
-    if strict_host
-        && ![
-            "ingest.sentry.io",
-            "ingest.us.sentry.io",
-            "ingest.de.sentry.io",
-        ]
-        .iter()
-        .any(|h| host.ends_with(h))
-    {
-        return Err(format!(
-            "the host {host:?} is not a Sentry ingest host (…ingest.sentry.io, …ingest.us.sentry.io or …ingest.de.sentry.io)"
-        ));
-    }
-    Ok((key.to_string(), host.to_string(), pid.to_string()))
-}
-
-async fn sentry(
+pub(super) async fn sentry(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -469,7 +177,7 @@ async fn sentry(
     })
 }
 
-async fn pagerduty(
+pub(super) async fn pagerduty(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -596,7 +304,7 @@ async fn pagerduty(
     })
 }
 
-async fn opsgenie(
+pub(super) async fn opsgenie(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -657,7 +365,7 @@ async fn opsgenie(
     })
 }
 
-async fn slack(
+pub(super) async fn slack(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -718,7 +426,7 @@ async fn slack(
     })
 }
 
-async fn splunk(
+pub(super) async fn splunk(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -819,7 +527,7 @@ async fn splunk(
     })
 }
 
-async fn http(
+pub(super) async fn http(
     client: &Client,
     cfg: &IntegrationConfig,
     ctx: &ProbeContext,
@@ -842,7 +550,10 @@ async fn http(
     })
 }
 
-async fn tcp(cfg: &IntegrationConfig, t: Duration) -> Result<ProbeOutcome, ProbeOutcome> {
+pub(super) async fn tcp(
+    cfg: &IntegrationConfig,
+    t: Duration,
+) -> Result<ProbeOutcome, ProbeOutcome> {
     let Some(addr) = &cfg.address else {
         return Err(not_configured("address"));
     };
@@ -872,12 +583,15 @@ async fn tcp(cfg: &IntegrationConfig, t: Duration) -> Result<ProbeOutcome, Probe
     }
 }
 
-async fn command(cfg: &IntegrationConfig, t: Duration) -> Result<ProbeOutcome, ProbeOutcome> {
+pub(super) async fn command(
+    cfg: &IntegrationConfig,
+    t: Duration,
+) -> Result<ProbeOutcome, ProbeOutcome> {
     let Some(cmd) = cfg.command.clone() else {
         return Err(not_configured("command"));
     };
     let outcome = tokio::task::spawn_blocking(move || {
-        super::command::run(&cmd, std::path::Path::new("."), t)
+        crate::integrations::command::run(&cmd, std::path::Path::new("."), t)
     })
     .await
     .map_err(|e| {
