@@ -300,5 +300,7 @@ pub fn parse_dsn(dsn: &str, strict_host: bool) -> Result<(String, String, String
 }
 
 mod checks;
+mod local;
 
 use checks::*;
+use local::*;
