@@ -8,21 +8,25 @@ use crate::integrations::mock::{Mocks, parse_fault};
 use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext, probe};
 use std::time::Duration;
 
+fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            exit::FAILURE
+        })
+}
+
 pub fn probe_once(config: &Config, json: bool) -> i32 {
     if config.integrations.is_empty() {
         eprintln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
         return exit::NOT_GREEN;
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::FAILURE;
-        }
+        Err(code) => return code,
     };
     let wiring = std::env::var("OPERATOR_WIRING_MODE").ok();
     let mock_base =
@@ -121,16 +125,9 @@ pub fn mock_endpoints(addr: &str, faults: &[String]) -> i32 {
             }
         }
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::FAILURE;
-        }
+        Err(code) => return code,
     };
     rt.block_on(async {
         let listener = match tokio::net::TcpListener::bind(addr).await {

@@ -2,41 +2,16 @@
 //! an integration, labelled as a test, and cleans it up where the vendor
 //! allows (vendor-apis.md §7). Each step is reported.
 
-use super::probes::{ProbeContext, parse_dsn};
+use super::probes::{ProbeContext, base, credential, env, eu, parse_dsn};
 use super::setup::{IntegrationConfig, IntegrationKind, Mode};
 use reqwest::Client;
 use std::time::Duration;
 
 pub type Steps = Vec<(String, Result<String, String>)>;
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
+/// A credential, or what to set (verify reports it as a failed step).
 fn cred(var: Option<&String>, default_var: &str, ctx: &ProbeContext) -> Result<String, String> {
-    let var = var.map(String::as_str).unwrap_or(default_var);
-    match (env(var), ctx.mode) {
-        (Some(v), _) => Ok(v),
-        (None, Mode::Mock) => Ok("mock-credential".into()),
-        (None, Mode::Real) => Err(format!("not configured: set {var}")),
-    }
-}
-
-fn base(cfg: &IntegrationConfig, ctx: &ProbeContext, real: String) -> String {
-    match (&cfg.base_url, ctx.mode) {
-        (Some(b), _) => b.trim_end_matches('/').to_string(),
-        (None, Mode::Mock) => format!("{}/{}", ctx.mock_base, cfg.kind.as_str()),
-        (None, Mode::Real) => real,
-    }
-}
-
-fn eu(cfg: &IntegrationConfig) -> bool {
-    cfg.region
-        .as_deref()
-        .is_some_and(|r| r.eq_ignore_ascii_case("eu"))
+    credential(var, default_var, ctx).map_err(|o| o.summary)
 }
 
 fn token() -> String {

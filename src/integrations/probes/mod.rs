@@ -19,7 +19,7 @@ pub struct ProbeContext {
     pub mock_base: String,
 }
 
-pub(super) fn env(name: &str) -> Option<String> {
+pub(crate) fn env(name: &str) -> Option<String> {
     std::env::var(name)
         .ok()
         .map(|v| v.trim().to_string())
@@ -37,7 +37,7 @@ pub(super) fn not_configured(var: &str) -> ProbeOutcome {
 }
 
 /// A credential from its variable; the mocks accept any.
-pub(super) fn credential(
+pub(crate) fn credential(
     var: Option<&String>,
     default_var: &str,
     ctx: &ProbeContext,
@@ -51,7 +51,7 @@ pub(super) fn credential(
 }
 
 /// The base URL: the config's override, the mocks, or the vendor's own.
-pub(super) fn base(cfg: &IntegrationConfig, ctx: &ProbeContext, real: String) -> String {
+pub(crate) fn base(cfg: &IntegrationConfig, ctx: &ProbeContext, real: String) -> String {
     let b = match (&cfg.base_url, ctx.mode) {
         (Some(b), _) => b.clone(),
         (None, Mode::Mock) => format!("{}/{}", ctx.mock_base, cfg.kind.as_str()),
@@ -60,7 +60,7 @@ pub(super) fn base(cfg: &IntegrationConfig, ctx: &ProbeContext, real: String) ->
     b.trim_end_matches('/').to_string()
 }
 
-pub(super) fn eu(cfg: &IntegrationConfig) -> bool {
+pub(crate) fn eu(cfg: &IntegrationConfig) -> bool {
     cfg.region
         .as_deref()
         .is_some_and(|r| r.eq_ignore_ascii_case("eu"))
