@@ -40,12 +40,7 @@ fn run(cli: Cli) -> i32 {
             for p in &settings.problems {
                 eprintln!("warning: {p}");
             }
-            shiftdeck::cli::run_incidents(
-                &workspace.root,
-                &settings.config.operator,
-                cli.readonly,
-                cmd,
-            )
+            shiftdeck::cli::run_incidents(&workspace.root, &settings.config, cli.readonly, cmd)
         }
         Some(Command::Probe { json, .. }) => {
             shiftdeck::cli::probe::probe_once(&settings.config, json)

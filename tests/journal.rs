@@ -336,3 +336,31 @@ fn publishing_without_the_webhook_variable_says_what_to_set() {
         "{err}"
     );
 }
+
+#[test]
+fn incident_notes_are_redacted_before_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let secret = format!("hec-{}", "9b1d".repeat(6));
+    let (code, id, _) = run(cmd(ws).args([
+        "incidents",
+        "new",
+        "--title",
+        "HEC token disabled",
+        "--service",
+        "splunk-hec",
+    ]));
+    assert_eq!(code, 0);
+    let (code, _, err) = run(cmd(ws).env("SPLUNK_HEC_TOKEN", &secret).args([
+        "incidents",
+        "note",
+        id.trim(),
+        &format!("tried the token {secret} by hand; Authorization: Splunk {secret}"),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let events = std::fs::read_to_string(ws.join("incidents/events.jsonl")).unwrap();
+    assert!(!events.contains(&secret), "{events}");
+    assert!(events.contains("[redacted:SPLUNK_HEC_TOKEN]"));
+    let journal = std::fs::read_to_string(shift_file(ws)).unwrap();
+    assert!(!journal.contains(&secret));
+}

@@ -42,7 +42,14 @@ fn resolve_id(book: &IncidentBook, key: &str) -> Result<String, i32> {
     })
 }
 
-pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) -> i32 {
+pub fn run(
+    workspace: &Path,
+    config: &crate::config::Config,
+    readonly: bool,
+    cmd: IncidentsCmd,
+) -> i32 {
+    let operator = config.operator.as_str();
+    let redactor = super::journal::redactor(config);
     let mut store = IncidentStore::new(workspace);
     let (mut book, issues) = match store.load() {
         Ok(x) => x,
@@ -142,6 +149,7 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
             severity,
             env,
         } => {
+            let (title, service) = (redactor.redact(&title).text, redactor.redact(&service).text);
             if title.trim().is_empty() || service.trim().is_empty() {
                 eprintln!("error: --title and --service must not be empty");
                 return exit::USAGE;
@@ -186,6 +194,7 @@ pub fn run(workspace: &Path, operator: &str, readonly: bool, cmd: IncidentsCmd) 
         IncidentsCmd::Resolve { id, message } => (id, IncidentChange::Resolved { message }),
     };
     let (key, change) = change;
+    let change = change.map_message(|m| redactor.redact(m).text);
     let id = match resolve_id(&book, &key) {
         Ok(id) => id,
         Err(code) => return code,

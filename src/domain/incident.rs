@@ -130,6 +130,31 @@ impl IncidentChange {
         }
     }
 
+    /// The same change with its text passed through `f` (redaction).
+    pub fn map_message(self, f: impl FnOnce(&str) -> String) -> IncidentChange {
+        match self {
+            IncidentChange::Acknowledged { message } => IncidentChange::Acknowledged {
+                message: f(&message),
+            },
+            IncidentChange::Escalated { to, message } => IncidentChange::Escalated {
+                to,
+                message: f(&message),
+            },
+            IncidentChange::Note { message } => IncidentChange::Note {
+                message: f(&message),
+            },
+            IncidentChange::Followup { message } => IncidentChange::Followup {
+                message: f(&message),
+            },
+            IncidentChange::Resolved { message } => IncidentChange::Resolved {
+                message: f(&message),
+            },
+            IncidentChange::Reopened { message } => IncidentChange::Reopened {
+                message: f(&message),
+            },
+        }
+    }
+
     /// The verb the journal records for this change.
     pub fn journal_action(&self) -> String {
         match self {

@@ -20,6 +20,8 @@ impl Worker {
                 service,
                 severity,
             } => {
+                let title = self.setup.redactor.redact(&title).text;
+                let service = self.setup.redactor.redact(&service).text;
                 let outcome = match self
                     .watch
                     .declare_new(&operator, &title, &service, severity, "prod")
@@ -45,6 +47,8 @@ impl Worker {
                 incident_id,
                 change,
             } => {
+                // What the operator typed is redacted before it is written anywhere.
+                let change = change.map_message(|m| self.setup.redactor.redact(m).text);
                 let label = change.label();
                 let action = change.journal_action();
                 let message = change.message().to_string();
