@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod mock;
+pub mod poller;
 pub mod probes;
 pub mod setup;
 pub mod slack;

@@ -4,7 +4,6 @@
 //! task.
 
 use crate::app::Msg;
-use crate::domain::health::next_delay;
 use crate::integrations::probes::{ProbeContext, probe};
 use crate::integrations::setup::IntegrationConfig;
 use std::sync::Arc;
@@ -25,18 +24,6 @@ impl Pollers {
             }
         }
     }
-}
-
-/// Up to 10 % of the interval, so many pollers do not fire together.
-fn jitter(interval: u64, seed: u64) -> Duration {
-    let spread = (interval * 100).max(1);
-    Duration::from_millis(
-        (seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407)
-            >> 33)
-            % spread,
-    )
 }
 
 pub fn spawn(
@@ -62,35 +49,24 @@ pub fn spawn(
         };
         let (client, app) = (client.clone(), app.clone());
         tokio::spawn(async move {
-            let interval = cfg.poll_interval();
-            let mut failures = 0u32;
-            let mut seed = i as u64 + 1;
-            // A small stagger at start; every integration is polled at once.
-            tokio::time::sleep(Duration::from_millis(20 * i as u64)).await;
-            loop {
-                let outcome = probe(&client, &cfg, &ctx).await;
-                failures = if outcome.status == crate::domain::health::HealthStatus::Up {
-                    0
-                } else {
-                    failures + 1
-                };
-                let delay = Duration::from_secs(next_delay(interval, &outcome, failures));
-                if app
-                    .send(Msg::Probed {
-                        name: cfg.name.clone(),
+            let name = cfg.name.clone();
+            let stagger = Duration::from_millis(20 * i as u64);
+            crate::integrations::poller::run(
+                cfg.poll_interval(),
+                stagger,
+                i as u64 + 1,
+                notify,
+                || probe(&client, &cfg, &ctx),
+                |outcome| {
+                    app.send(Msg::Probed {
+                        name: name.clone(),
                         outcome,
                         at: chrono::Utc::now(),
                     })
-                    .is_err()
-                {
-                    return;
-                }
-                seed = seed.wrapping_add(0x9e37_79b9);
-                tokio::select! {
-                    _ = tokio::time::sleep(delay + jitter(interval, seed)) => {}
-                    _ = notify.notified() => {}
-                }
-            }
+                    .is_ok()
+                },
+            )
+            .await;
         });
     }
     Pollers { wake }
