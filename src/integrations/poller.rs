@@ -130,8 +130,7 @@ mod tests {
             },
         )
         .await;
-        let v = times.lock().unwrap().clone();
-        v
+        times.lock().unwrap().clone()
     }
 
     fn whole(v: &[f64], interval: u64) -> Vec<u64> {
