@@ -17,6 +17,7 @@ pub struct IncidentRecord {
     pub severity: Severity,
     #[serde(default = "default_env")]
     pub env: String,
+    #[serde(deserialize_with = "super::time::deserialize")]
     pub started_at: DateTime<Utc>,
     #[serde(default)]
     pub created_by: String,
@@ -45,6 +46,7 @@ pub struct IncidentEvent {
 #[derive(Deserialize)]
 struct EventLine {
     incident_id: String,
+    #[serde(deserialize_with = "super::time::deserialize")]
     at: DateTime<Utc>,
     #[serde(default)]
     by: String,

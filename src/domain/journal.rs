@@ -44,6 +44,7 @@ impl EntryKind {
 /// One line of a shift's journal file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
+    #[serde(deserialize_with = "super::time::deserialize")]
     pub at: DateTime<Utc>,
     pub shift: String,
     pub operator: String,

@@ -11,6 +11,7 @@ pub mod incident;
 pub mod journal;
 pub mod redact;
 pub mod severity;
+pub mod time;
 
 pub use incident::{
     Countdown, Incident, IncidentBook, IncidentChange, IncidentEvent, IncidentRecord,
