@@ -3,7 +3,6 @@ use shiftdeck::app::App;
 use shiftdeck::cli::{Cli, Command, exit};
 use shiftdeck::settings::{self, Overrides};
 use shiftdeck::store::Workspace;
-use std::path::PathBuf;
 
 fn main() {
     let cli = Cli::parse();
@@ -145,7 +144,6 @@ fn run_tui(
     app.readonly = readonly;
     app.demo = demo;
     app.ascii = ascii_wanted(ascii);
-    app.workspace_label = display_path(&workspace.root);
     app.add_problems(settings.problems.iter().map(|p| p.to_string()));
     // The demo serves its own stand-ins of the six APIs, with two faults so
     // the Health pane has something to say: Splunk's queues full, Slack's
@@ -169,17 +167,5 @@ fn run_tui(
             eprintln!("error: {e}");
             exit::FAILURE
         }
-    }
-}
-
-fn display_path(p: &std::path::Path) -> String {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    match home.and_then(|h| {
-        p.strip_prefix(&h)
-            .ok()
-            .map(|r| format!("~/{}", r.display()))
-    }) {
-        Some(s) => s,
-        None => p.display().to_string(),
     }
 }

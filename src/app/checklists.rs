@@ -2,7 +2,7 @@
 //! journal, steps being run.
 
 use super::{App, Dialog, Effect, Level, Pane};
-use crate::domain::checklist::{Cadence, Checklist, Progress, StepState};
+use crate::domain::checklist::{Cadence, Checklist, Progress};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::integrations::command::CommandOutcome;
 use chrono::{DateTime, Utc};
@@ -357,11 +357,6 @@ impl App {
             }
             None => {}
         }
-    }
-
-    /// What the state of a step says, for the detail.
-    pub fn step_state(&self, list: &str, step: &str) -> &StepState {
-        self.checklists.progress.state(list, step)
     }
 }
 

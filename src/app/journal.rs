@@ -44,6 +44,13 @@ pub struct Unsaved {
     pub why: String,
 }
 
+impl Unsaved {
+    /// Whether a fallback file holds it.
+    pub fn kept(&self) -> bool {
+        self.why.contains(crate::store::journal::KEPT_IN)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct JournalPane {
     pub shift: Option<ShiftInfo>,
@@ -209,9 +216,15 @@ impl App {
             }
             Err(unsaved) => {
                 self.flash(Level::Error, unsaved.why.clone());
+                if unsaved.kept() {
+                    self.journal.editor = TextArea::default();
+                    self.journal.draft_dirty = false;
+                } else {
+                    // Nowhere on disk took it: it stays in the editor (and its
+                    // draft), so quitting cannot lose it.
+                    self.journal.draft_dirty = true;
+                }
                 self.journal.unsaved.push(unsaved);
-                self.journal.editor = TextArea::default();
-                self.journal.draft_dirty = false;
             }
         }
         self.dirty = true;

@@ -246,7 +246,6 @@ pub struct App {
     pub demo: bool,
     /// Draw with ASCII borders and glyphs only.
     pub ascii: bool,
-    pub workspace_label: String,
     pub now: DateTime<Utc>,
     pub shift_started: DateTime<Utc>,
     pub size: (u16, u16),
@@ -288,7 +287,6 @@ impl App {
             readonly: false,
             demo: false,
             ascii: false,
-            workspace_label: String::new(),
             now,
             shift_started: now,
             size: (80, 24),

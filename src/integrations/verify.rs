@@ -2,7 +2,7 @@
 //! an integration, labelled as a test, and cleans it up where the vendor
 //! allows (vendor-apis.md §7). Each step is reported.
 
-use super::probes::{ProbeContext, base, credential, env, eu, parse_dsn};
+use super::probes::{ProbeContext, base, credential, env, eu, sentry_auth, sentry_dsn};
 use super::setup::{IntegrationConfig, IntegrationKind, Mode};
 use reqwest::Client;
 use std::time::Duration;
@@ -82,22 +82,9 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
             ));
         }
         IntegrationKind::Sentry => {
-            let dsn = match (
-                cfg.dsn_env.as_deref().or(Some("SENTRY_DSN")).and_then(env),
-                ctx.mode,
-            ) {
-                (Some(d), _) => d,
-                (None, Mode::Mock) => format!("https://{}@o1.ingest.sentry.io/1", "a".repeat(32)),
-                (None, Mode::Real) => {
-                    return vec![(
-                        "credentials".into(),
-                        Err("not configured: set SENTRY_DSN".into()),
-                    )];
-                }
-            };
-            let (key, host, pid) = match parse_dsn(&dsn, ctx.mode == Mode::Real) {
+            let (key, host, pid) = match sentry_dsn(cfg, ctx) {
                 Ok(x) => x,
-                Err(e) => return vec![("DSN".into(), Err(format!("malformed: {e}")))],
+                Err(o) => return vec![("DSN".into(), Err(o.summary))],
             };
             let ingest = base(cfg, ctx, format!("https://{host}"));
             let id: String = format!("{}{}", token(), token());
@@ -107,10 +94,7 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                 serde_json::json!({"type": "event"}),
                 serde_json::json!({"event_id": id, "level": "info", "message": {"formatted": "shiftdeck verify"}, "platform": "other", "timestamp": stamp, "tags": {"shiftdeck_verify": "true"}})
             );
-            let auth = format!(
-                "Sentry sentry_version=7, sentry_key={key}, sentry_client=shiftdeck/{}",
-                env!("CARGO_PKG_VERSION")
-            );
+            let auth = sentry_auth(&key);
             let r = call(
                 client
                     .post(format!("{ingest}/api/{pid}/envelope/"))

@@ -1,7 +1,7 @@
 //! The Checklists pane: what is due, each checklist's progress as a gauge,
 //! its steps with who did each and when, commands running with a spinner.
 
-use super::dialogs::popup;
+use super::dialogs::large_popup;
 use crate::app::{App, ChecklistRow};
 use crate::domain::checklist::{Checklist, Step, StepState};
 use crate::theme::Role;
@@ -194,13 +194,11 @@ pub fn step_detail(app: &App, frame: &mut Frame, area: Rect) {
     let Some((n, step)) = list.steps.iter().enumerate().find(|(_, s)| &s.id == sid) else {
         return;
     };
-    let w = area.width.saturating_sub(4).min(100);
-    let inner = popup(
+    let inner = large_popup(
         app,
         frame,
         area,
-        w,
-        area.height.saturating_sub(2),
+        100,
         format!("{} · step {} · esc closes", list.name, n + 1),
     );
     let mut lines = vec![Line::styled(step.title.clone(), t.style(Role::Title))];

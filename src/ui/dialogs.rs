@@ -264,6 +264,19 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// A popup as wide as the screen allows (up to `max_w`) and nearly as tall:
+/// for reports, handovers and details.
+pub(super) fn large_popup(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    max_w: u16,
+    title: String,
+) -> Rect {
+    let w = area.width.saturating_sub(4).min(max_w);
+    popup(app, frame, area, w, area.height.saturating_sub(2), title)
+}
+
 /// A popup asking for one line of text.
 fn one_line_prompt(
     app: &App,

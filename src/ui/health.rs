@@ -1,7 +1,7 @@
 //! The Health pane: every integration's status, latency and its history,
 //! last success, consecutive failures, freshness; the hint on the detail.
 
-use super::dialogs::popup;
+use super::dialogs::large_popup;
 use crate::app::App;
 use crate::domain::format::coarse_duration;
 use crate::domain::health::{HealthStatus, IntegrationHealth, sparkline};
@@ -165,13 +165,11 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect) {
     let Some(e) = h.entries.iter().find(|e| &e.name == name) else {
         return;
     };
-    let w = area.width.saturating_sub(4).min(100);
-    let inner = popup(
+    let inner = large_popup(
         app,
         frame,
         area,
-        w,
-        area.height.saturating_sub(4),
+        100,
         format!(
             "{} ({}) · p polls now · V verifies · esc closes",
             e.name, e.kind

@@ -1,7 +1,7 @@
 //! The Journal pane (this shift's entries and the note editor), the
 //! handover being written, and the previous shift's handover.
 
-use super::dialogs::popup;
+use super::dialogs::large_popup;
 use super::muted_line;
 use crate::app::App;
 use crate::domain::journal::{EntryKind, JournalEntry};
@@ -184,13 +184,11 @@ pub fn handover(app: &App, frame: &mut Frame, area: Rect) {
     let Some(view) = &app.journal.handover else {
         return;
     };
-    let w = area.width.saturating_sub(4).min(110);
-    let inner = popup(
+    let inner = large_popup(
         app,
         frame,
         area,
-        w,
-        area.height.saturating_sub(2),
+        110,
         "Handover · tab switches summary/preview · ctrl-p publishes · esc closes".into(),
     );
     let [label, summary, preview] = Layout::vertical([
@@ -255,13 +253,11 @@ pub fn previous(app: &App, frame: &mut Frame, area: Rect) {
     let Some(p) = &app.journal.previous else {
         return;
     };
-    let w = area.width.saturating_sub(4).min(110);
-    let inner = popup(
+    let inner = large_popup(
         app,
         frame,
         area,
-        w,
-        area.height.saturating_sub(2),
+        110,
         format!(
             "Handover from {} · a acknowledges · ↑↓ scroll · esc later",
             p.from

@@ -288,3 +288,39 @@ fn a_change_from_elsewhere_keeps_the_selection_on_the_same_incident() {
     assert_eq!(app.incidents.selected_id(&app.book), Some("inc_p3"));
     assert_eq!(app.book.get("inc_p3").unwrap().status, IncidentStatus::Open);
 }
+
+#[test]
+fn a_note_no_file_would_take_stays_in_the_editor() {
+    let mut app = app_with(vec![], vec![]);
+    press(&mut app, KeyCode::Char('w'));
+    typed(&mut app, "the only copy");
+    app.update(Msg::NoteSaved(Err(super::super::Unsaved {
+        text: "the only copy".into(),
+        why: "NOT SAVED anywhere (No space left on device): the entry is only on screen".into(),
+    })));
+    assert_eq!(
+        app.journal.draft_text(),
+        "the only copy",
+        "kept for the draft and for another try"
+    );
+    assert!(app.journal.draft_dirty);
+    let fx = app.update(Msg::Hangup);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveDraft { text } if text == "the only copy")),
+        "a hang-up saves it as the draft"
+    );
+
+    let mut kept = app_with(vec![], vec![]);
+    press(&mut kept, KeyCode::Char('w'));
+    typed(&mut kept, "safe elsewhere");
+    kept.update(Msg::NoteSaved(Err(super::super::Unsaved {
+        text: "safe elsewhere".into(),
+        why: "NOT SAVED in the journal (EIO); kept in /ws/journal/unsaved-x.jsonl".into(),
+    })));
+    assert!(
+        kept.journal.draft_text().is_empty(),
+        "a fallback file holds it: no second copy to save twice"
+    );
+    assert_eq!(kept.journal.unsaved.len(), 1);
+}

@@ -45,21 +45,7 @@ pub(super) async fn sentry(
     ctx: &ProbeContext,
     t: Duration,
 ) -> Result<ProbeOutcome, ProbeOutcome> {
-    let dsn_var = cfg.dsn_env.clone().unwrap_or_else(|| "SENTRY_DSN".into());
-    let dsn = match (env(&dsn_var), ctx.mode) {
-        (Some(d), _) => d,
-        (None, Mode::Mock) => format!("https://{}@o1.ingest.sentry.io/1", "a".repeat(32)),
-        (None, Mode::Real) => return Err(not_configured(&dsn_var)),
-    };
-    let (key, host, pid) = parse_dsn(&dsn, ctx.mode == Mode::Real).map_err(|why| {
-        ProbeOutcome::failed(
-            HealthStatus::Down,
-            FailureClass::Config,
-            format!("DSN malformed: {why}"),
-            "copy the DSN again from Project → Settings → Client Keys",
-            None,
-        )
-    })?;
+    let (key, host, pid) = sentry_dsn(cfg, ctx)?;
     let token = cfg.token_env.as_deref().and_then(env).or_else(|| {
         (ctx.mode == Mode::Mock && cfg.token_env.is_some()).then(|| "mock-credential".into())
     });
@@ -129,10 +115,7 @@ pub(super) async fn sentry(
     }
     // No token: the ingest host answers an empty envelope without storing anything.
     let ingest = base(cfg, ctx, format!("https://{host}"));
-    let auth = format!(
-        "Sentry sentry_version=7, sentry_key={key}, sentry_client=shiftdeck/{}",
-        env!("CARGO_PKG_VERSION")
-    );
+    let auth = sentry_auth(&key);
     let a = send(
         client
             .post(format!("{ingest}/api/{pid}/envelope/"))

@@ -268,6 +268,37 @@ pub async fn probe(client: &Client, cfg: &IntegrationConfig, ctx: &ProbeContext)
     result.unwrap_or_else(|o| o)
 }
 
+/// The configured DSN's parts (public key, ingest host, project id): the
+/// variable's value, a stand-in in mock mode, or why not.
+pub fn sentry_dsn(
+    cfg: &IntegrationConfig,
+    ctx: &ProbeContext,
+) -> Result<(String, String, String), ProbeOutcome> {
+    let var = cfg.dsn_env.clone().unwrap_or_else(|| "SENTRY_DSN".into());
+    let dsn = match (env(&var), ctx.mode) {
+        (Some(d), _) => d,
+        (None, Mode::Mock) => format!("https://{}@o1.ingest.sentry.io/1", "a".repeat(32)),
+        (None, Mode::Real) => return Err(not_configured(&var)),
+    };
+    parse_dsn(&dsn, ctx.mode == Mode::Real).map_err(|why| {
+        ProbeOutcome::failed(
+            HealthStatus::Down,
+            FailureClass::Config,
+            format!("DSN malformed: {why}"),
+            "copy the DSN again from Project → Settings → Client Keys",
+            None,
+        )
+    })
+}
+
+/// The `X-Sentry-Auth` header for an ingest request.
+pub fn sentry_auth(key: &str) -> String {
+    format!(
+        "Sentry sentry_version=7, sentry_key={key}, sentry_client=shiftdeck/{}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// A DSN's parts: public key, ingest host, project id.
 pub fn parse_dsn(dsn: &str, strict_host: bool) -> Result<(String, String, String), String> {
     let rest = dsn
