@@ -37,6 +37,8 @@ pub struct Config {
     pub redact_env: Vec<String>,
     /// What the Health pane polls.
     pub integrations: Vec<crate::integrations::setup::IntegrationConfig>,
+    /// PagerDuty and Opsgenie accounts whose incidents join the inbox.
+    pub incident_sources: Vec<crate::integrations::inbox::SourceConfig>,
 }
 
 impl Config {
@@ -50,6 +52,7 @@ impl Config {
             slack_webhook_env: None,
             redact_env: Vec::new(),
             integrations: Vec::new(),
+            incident_sources: Vec::new(),
         }
     }
 }
@@ -68,6 +71,8 @@ struct RawConfig {
     journal: RawJournal,
     #[serde(default)]
     integrations: Vec<crate::integrations::setup::IntegrationConfig>,
+    #[serde(default)]
+    incident_sources: Vec<crate::integrations::inbox::SourceConfig>,
     #[serde(flatten)]
     other: BTreeMap<String, toml::Value>,
 }
@@ -89,12 +94,7 @@ struct RawJournal {
 }
 
 /// Tables later parts of the app read; not unknown here.
-const KNOWN_TABLES: &[&str] = &[
-    "integrations",
-    "incident_sources",
-    "checklists",
-    "approvals",
-];
+const KNOWN_TABLES: &[&str] = &["checklists", "approvals"];
 
 /// Parse config text. Problems that make the file unusable return `Err`
 /// (the caller then runs on the defaults); lesser ones come back as
@@ -146,6 +146,39 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
         }
     }
     config.integrations = raw.integrations;
+    let mut prefixes = std::collections::HashSet::new();
+    for s in &raw.incident_sources {
+        let line = nth_table_line(source, "incident_sources", &s.name);
+        if !names.insert(s.name.clone()) {
+            return Err(FileProblem::new(
+                path,
+                line,
+                format!(
+                    "incident_sources: the name {:?} is used twice (names are shared with [[integrations]])",
+                    s.name
+                ),
+            ));
+        }
+        if let Some(p) = s.problems().into_iter().next() {
+            return Err(FileProblem::new(
+                path,
+                line,
+                format!("incident_sources {:?}: {p}", s.name),
+            ));
+        }
+        if !prefixes.insert(s.prefix().to_ascii_uppercase()) {
+            return Err(FileProblem::new(
+                path,
+                line,
+                format!(
+                    "incident_sources {:?}: prefix {:?} is used by another source: set prefix = \"…\" so ids stay unique",
+                    s.name,
+                    s.prefix()
+                ),
+            ));
+        }
+    }
+    config.incident_sources = raw.incident_sources;
     for key in raw.other.keys() {
         if !KNOWN_TABLES.contains(&key.as_str()) {
             warnings.push(FileProblem::new(
@@ -156,6 +189,26 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
         }
     }
     Ok((config, warnings))
+}
+
+/// The line of the `name = "…"` inside a `[[table]]`, else the table's first line.
+fn nth_table_line(source: &str, table: &str, name: &str) -> Option<usize> {
+    let mut inside = false;
+    for (i, l) in source.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t == format!("[[{table}]]");
+            continue;
+        }
+        if inside
+            && let Some(rest) = t.strip_prefix("name")
+            && let Some(v) = rest.trim_start().strip_prefix('=')
+            && v.trim().trim_matches('"') == name
+        {
+            return Some(i + 1);
+        }
+    }
+    key_line(source, table)
 }
 
 /// The line where a top-level key is set (`key =`, `[key]` or `[[key]]`).

@@ -28,6 +28,16 @@ impl App {
                 KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
+            Dialog::ConfirmRemote { queued, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    self.saving += 1;
+                    self.flash(Level::Info, format!("queueing: {}…", queued.describe()));
+                    fx.push(Effect::Remote(queued.clone()));
+                    false
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => false,
+                _ => true,
+            },
             Dialog::NewIncident(form) => self.form_key(form, key, fx),
             Dialog::PublishHandover { markdown, .. } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {

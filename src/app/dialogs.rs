@@ -64,6 +64,12 @@ pub enum Dialog {
         resolve: bool,
     },
     Confirm(Confirm),
+    /// An action on a PagerDuty or Opsgenie incident, waiting for a yes.
+    ConfirmRemote {
+        title: String,
+        lines: Vec<String>,
+        queued: Box<crate::domain::outbox::Queued>,
+    },
     /// Publish the handover (shown with whether it is on HOLD).
     PublishHandover {
         markdown: String,

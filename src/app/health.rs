@@ -21,11 +21,19 @@ pub struct HealthPane {
 impl HealthPane {
     pub fn from_config(
         integrations: &[crate::integrations::setup::IntegrationConfig],
+        sources: &[crate::integrations::inbox::SourceConfig],
     ) -> HealthPane {
         HealthPane {
             entries: integrations
                 .iter()
                 .map(|i| IntegrationHealth::new(&i.name, i.kind.as_str(), i.poll_interval()))
+                .chain(sources.iter().map(|s| {
+                    IntegrationHealth::new(
+                        &s.name,
+                        &format!("{} incidents", s.kind.as_str()),
+                        s.interval.max(5),
+                    )
+                }))
                 .collect(),
             ..HealthPane::default()
         }

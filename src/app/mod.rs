@@ -12,6 +12,7 @@ pub mod checklists;
 mod dialog_keys;
 mod dialogs;
 pub mod health;
+mod inbox;
 mod incidents;
 pub mod journal;
 mod update;
@@ -21,6 +22,7 @@ pub use approvals::ApprovalsPane;
 pub use checklists::{ChecklistRow, ChecklistsPane};
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
 pub use health::HealthPane;
+pub use inbox::{Inbox, InboxReport, SourceView};
 pub use incidents::IncidentsPane;
 pub use journal::{JournalPane, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
 
@@ -149,6 +151,13 @@ pub enum Msg {
         name: String,
         steps: Vec<(String, Result<String, String>)>,
     },
+    /// A round of a remote incident source (PagerDuty, Opsgenie).
+    Inbox(Box<InboxReport>),
+    /// An action on a remote incident is in the outbox, or could not be put there.
+    RemoteQueued {
+        source: String,
+        result: Result<String, String>,
+    },
     /// SIGHUP, SIGTERM, or the terminal went away: leave now.
     Hangup,
 }
@@ -220,6 +229,10 @@ pub enum Effect {
         summary: String,
         hint: String,
     },
+    /// Queue an action on a remote incident (then the source's poller sends it).
+    Remote(Box<crate::domain::outbox::Queued>),
+    /// Journal what became of a remote action.
+    RecordRemote(Box<crate::domain::outbox::Finished>),
     LoadTheme(String),
     Quit,
 }
@@ -258,6 +271,8 @@ pub struct App {
     pub approvals: ApprovalsPane,
     pub checklists: ChecklistsPane,
     pub health: HealthPane,
+    /// The remote incident sources.
+    pub inbox: Inbox,
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
@@ -279,7 +294,8 @@ pub struct App {
 
 impl App {
     pub fn new(config: Config, keymap: Keymap, theme: Theme, now: DateTime<Utc>) -> App {
-        let health = HealthPane::from_config(&config.integrations);
+        let health = HealthPane::from_config(&config.integrations, &config.incident_sources);
+        let inbox = Inbox::from_config(&config.incident_sources);
         App {
             config,
             keymap,
@@ -298,6 +314,7 @@ impl App {
             journal: JournalPane::default(),
             approvals: ApprovalsPane::default(),
             health,
+            inbox,
             checklists: ChecklistsPane::default(),
             dialog: None,
             show_help: false,

@@ -113,6 +113,8 @@ impl App {
                 step,
                 outcome,
             } => self.on_step_ran(list, step, outcome, &mut fx),
+            Msg::Inbox(report) => self.on_inbox(*report, &mut fx),
+            Msg::RemoteQueued { source, result } => self.on_remote_queued(source, result, &mut fx),
             Msg::Hangup => {
                 self.final_draft(&mut fx);
                 self.quit = true;
@@ -203,6 +205,7 @@ impl App {
             Dialog::Reason { editor, .. } | Dialog::SkipReason { editor, .. } => Some(editor),
             Dialog::Verify { .. }
             | Dialog::Confirm(_)
+            | Dialog::ConfirmRemote { .. }
             | Dialog::PublishHandover { .. }
             | Dialog::EndShift
             | Dialog::ConfirmDecision { .. } => None,
@@ -391,6 +394,13 @@ impl App {
         change: IncidentChange,
         fx: &mut Vec<Effect>,
     ) {
+        if self.readonly {
+            self.flash(Level::Error, READONLY);
+            return;
+        }
+        if self.confirm_remote(&incident_id, &change) {
+            return;
+        }
         self.saving += 1;
         self.flash(
             Level::Info,

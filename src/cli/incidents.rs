@@ -1,11 +1,32 @@
 //! `shiftdeck incidents …`
 
+use super::remote::{Remote, SOURCE_CHOICES};
 use super::{IncidentsCmd, exit};
 use crate::domain::format::coarse_duration;
 use crate::domain::{Countdown, Incident, IncidentBook, IncidentChange, IncidentEvent};
 use crate::store::{CommitError, IncidentStore};
 use chrono::{DateTime, Utc};
 use std::path::Path;
+
+fn print_remote(r: &crate::domain::remote::RemoteInfo) {
+    println!(
+        "at       {} #{} (source {}, id {})",
+        r.vendor, r.number, r.source, r.remote_id
+    );
+    if let Some(url) = &r.url {
+        println!("link     {url}");
+    }
+    println!("priority {} at {}", r.vendor_priority, r.vendor);
+    if !r.assignees.is_empty() {
+        println!("assigned {}", r.assignees.join(", "));
+    }
+    for p in &r.pending {
+        println!("waiting  {p}");
+    }
+    if r.gone {
+        println!("gone     no longer open at {}", r.vendor);
+    }
+}
 
 fn countdown_text(inc: &Incident, now: DateTime<Utc>) -> String {
     match inc.countdown(now) {
@@ -63,8 +84,32 @@ pub fn run(
     };
     warn_issues(&issues);
     let now = Utc::now();
+    let tz = config.timezone;
     let change = match cmd {
-        IncidentsCmd::List { json, all } => {
+        IncidentsCmd::Sync { .. } if readonly => {
+            eprintln!("error: read-only: started with --readonly, nothing was sent");
+            return exit::READ_ONLY;
+        }
+        IncidentsCmd::Sync { json } => {
+            return match Remote::new(config, workspace) {
+                Ok(r) => r.sync(workspace, config, json),
+                Err(code) => code,
+            };
+        }
+        IncidentsCmd::List { json, all, source } => {
+            let Some(picks) = Remote::select(config, &source) else {
+                eprintln!("error: --source {source:?}: expected {SOURCE_CHOICES}");
+                return exit::USAGE;
+            };
+            if source != "all" && source != "local" {
+                book = IncidentBook::default();
+            }
+            if !picks.is_empty() {
+                match Remote::new(config, workspace) {
+                    Ok(r) => r.load_into(&mut book, &picks, tz),
+                    Err(code) => return code,
+                }
+            }
             let order = book.sorted_indices("", all);
             if json {
                 let list: Vec<serde_json::Value> = order
@@ -84,8 +129,14 @@ pub fn run(
                 );
                 for &i in &order {
                     let inc = book.by_index(i);
+                    let waiting = inc
+                        .remote
+                        .as_ref()
+                        .filter(|r| !r.pending.is_empty())
+                        .map(|r| format!(" [{}]", r.pending.join(", ")))
+                        .unwrap_or_default();
                     println!(
-                        "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} {}",
+                        "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} {}{waiting}",
                         inc.severity,
                         inc.id,
                         inc.status,
@@ -99,6 +150,12 @@ pub fn run(
             return exit::OK;
         }
         IncidentsCmd::Show { id, json } => {
+            if book.find(&id).is_err() && !config.incident_sources.is_empty() {
+                match Remote::new(config, workspace) {
+                    Ok(r) => r.load_into(&mut book, &Remote::for_key(config, &id), tz),
+                    Err(code) => return code,
+                }
+            }
             let inc = match book.find(&id) {
                 Ok(i) => i,
                 Err(e) => {
@@ -126,6 +183,9 @@ pub fn run(
                     inc.severity.meaning(),
                     coarse_duration(inc.severity.response_target())
                 );
+                if let Some(r) = &inc.remote {
+                    print_remote(r);
+                }
                 println!("timeline");
                 for e in &inc.timeline {
                     println!(
@@ -195,6 +255,23 @@ pub fn run(
     };
     let (key, change) = change;
     let change = change.map_message(|m| redactor.redact(m).text);
+    if book.find(&key).is_err() && !config.incident_sources.is_empty() {
+        let remote = match Remote::new(config, workspace) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        remote.load_into(&mut book, &Remote::for_key(config, &key), tz);
+        if let Ok(inc) = book.find(&key)
+            && inc.remote.is_some()
+        {
+            if let Err(r) = inc.check(&change) {
+                eprintln!("error: refused: {}: {r}", inc.id);
+                return exit::REFUSED;
+            }
+            let inc = inc.clone();
+            return remote.act(workspace, config, &inc, change);
+        }
+    }
     let id = match resolve_id(&book, &key) {
         Ok(id) => id,
         Err(code) => return code,

@@ -6,6 +6,7 @@ pub mod checklists;
 mod incidents;
 pub mod journal;
 pub mod probe;
+mod remote;
 
 use crate::domain::Severity;
 use clap::{Parser, Subcommand};
@@ -35,6 +36,9 @@ pub mod exit {
     pub const STEP_FAILED: i32 = 8;
     /// `probe --once`: not every integration is green.
     pub const NOT_GREEN: i32 = 9;
+    /// An action on a PagerDuty or Opsgenie incident is queued on disk but
+    /// not sent yet (the vendor could not be reached, or is rate limiting).
+    pub const QUEUED: i32 = 10;
 }
 
 #[derive(Parser, Debug)]
@@ -236,6 +240,14 @@ pub enum IncidentsCmd {
         /// Include resolved incidents.
         #[arg(long)]
         all: bool,
+        /// all, local, pagerduty, opsgenie, or one [[incident_sources]] name.
+        #[arg(long, default_value = "all")]
+        source: String,
+    },
+    /// Send the actions queued for PagerDuty and Opsgenie, then list each source; exit 10 while any still wait.
+    Sync {
+        #[arg(long)]
+        json: bool,
     },
     /// Show one incident with its timeline.
     Show {

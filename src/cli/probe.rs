@@ -8,7 +8,7 @@ use crate::integrations::mock::{Mocks, parse_fault};
 use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext, probe};
 use std::time::Duration;
 
-fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -2,7 +2,8 @@
 
 use super::Severity;
 use super::incident::{Incident, IncidentEvent, IncidentRecord, IncidentStatus};
-use std::collections::HashMap;
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
 
 /// All incidents, folded. Keeps an index by id so appending events is O(1).
 #[derive(Debug, Clone)]
@@ -133,6 +134,51 @@ impl IncidentBook {
                 .then(x.id.cmp(&y.id))
         });
         v
+    }
+
+    /// Replace one remote source's incidents with a fresh list. One that
+    /// was active and is no longer listed was closed elsewhere: it stays,
+    /// resolved as of `now` and marked gone, until the app restarts.
+    pub fn set_remote(&mut self, source: &str, fresh: Vec<Incident>, now: DateTime<Utc>) {
+        let listed: HashSet<&str> = fresh.iter().map(|i| i.id.as_str()).collect();
+        let mut kept = Vec::with_capacity(self.incidents.len() + fresh.len());
+        for mut inc in std::mem::take(&mut self.incidents) {
+            let ours = inc.remote.as_ref().is_some_and(|r| r.source == source);
+            if !ours {
+                kept.push(inc);
+            } else if !listed.contains(inc.id.as_str()) {
+                if inc.is_active() {
+                    inc.status = IncidentStatus::Resolved;
+                    inc.resolved = Some((now, "elsewhere".into()));
+                    if let Some(r) = inc.remote.as_mut() {
+                        r.gone = true;
+                        r.pending.clear();
+                    }
+                }
+                kept.push(inc);
+            }
+        }
+        kept.extend(fresh);
+        self.incidents = kept;
+        self.index = self
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| (inc.id.clone(), i))
+            .collect();
+    }
+
+    /// Mark what waits in the outbox on a source's incidents.
+    pub fn set_pending(&mut self, source: &str, pending: &[(String, String)]) {
+        for inc in &mut self.incidents {
+            if let Some(r) = inc.remote.as_mut().filter(|r| r.source == source) {
+                r.pending = pending
+                    .iter()
+                    .filter(|(id, _)| *id == inc.id)
+                    .map(|(_, what)| what.clone())
+                    .collect();
+            }
+        }
     }
 
     pub fn by_index(&self, i: usize) -> &Incident {

@@ -222,6 +222,9 @@ pub struct Incident {
     pub resolved: Option<(DateTime<Utc>, String)>,
     pub updated_at: DateTime<Utc>,
     pub timeline: Vec<IncidentEvent>,
+    /// Where a PagerDuty or Opsgenie incident lives; `None` for local ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote: Option<Box<super::remote::RemoteInfo>>,
 }
 
 /// Under this much time left, a countdown shows seconds.
@@ -258,6 +261,7 @@ impl Incident {
             resolved: None,
             updated_at: record.started_at,
             timeline: Vec::new(),
+            remote: None,
         }
     }
 
@@ -348,6 +352,15 @@ impl Incident {
             || contains_ci(&self.id, needle_lower)
             || contains_ci(&self.title, needle_lower)
             || contains_ci(&self.service, needle_lower)
+            || self
+                .remote
+                .as_ref()
+                .is_some_and(|r| contains_ci(r.vendor.label(), needle_lower))
+    }
+
+    /// The vendor's name for a remote incident.
+    pub fn vendor(&self) -> Option<super::remote::Vendor> {
+        self.remote.as_ref().map(|r| r.vendor)
     }
 }
 
@@ -364,11 +377,24 @@ fn contains_ci(hay: &str, needle_lower: &str) -> bool {
 /// Why a requested change cannot be made to an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncidentRefusal {
-    AlreadyAcknowledged { by: String },
-    AlreadyResolved { by: String },
+    AlreadyAcknowledged {
+        by: String,
+    },
+    AlreadyResolved {
+        by: String,
+    },
     AlreadyP1,
     NotResolved,
     EmptyNote,
+    /// Not something shiftdeck does to a vendor's incident.
+    AtVendor {
+        vendor: &'static str,
+        what: &'static str,
+    },
+    /// The same action already waits in the outbox.
+    Queued {
+        what: String,
+    },
 }
 
 impl fmt::Display for IncidentRefusal {
@@ -381,6 +407,15 @@ impl fmt::Display for IncidentRefusal {
             IncidentRefusal::AlreadyP1 => f.write_str("already P1: nothing higher to escalate to"),
             IncidentRefusal::NotResolved => f.write_str("not resolved: nothing to reopen"),
             IncidentRefusal::EmptyNote => f.write_str("a note needs some text"),
+            IncidentRefusal::AtVendor { vendor, what } => {
+                write!(f, "this incident lives in {vendor}: {what} it there")
+            }
+            IncidentRefusal::Queued { what } => {
+                write!(
+                    f,
+                    "{what} is already queued: it is sent when the vendor answers"
+                )
+            }
         }
     }
 }
@@ -396,6 +431,26 @@ impl Incident {
                 .map(|(_, b)| b.clone())
                 .unwrap_or_default(),
         };
+        if let Some(r) = &self.remote {
+            let what = match change {
+                IncidentChange::Escalated { .. } => Some("escalate"),
+                IncidentChange::Reopened { .. } => Some("reopen"),
+                IncidentChange::Followup { .. } => Some("track follow-ups for"),
+                _ => None,
+            };
+            if let Some(what) = what {
+                return Err(IncidentRefusal::AtVendor {
+                    vendor: r.vendor.label(),
+                    what,
+                });
+            }
+            let label = change.label();
+            if let Some(p) = r.pending.iter().find(|p| p.starts_with(label)) {
+                if change.label() != "note" {
+                    return Err(IncidentRefusal::Queued { what: p.clone() });
+                }
+            }
+        }
         match change {
             IncidentChange::Acknowledged { .. } => match self.status {
                 IncidentStatus::Open => Ok(()),

@@ -120,6 +120,56 @@ impl JournalEntry {
         e
     }
 
+    /// An action on a PagerDuty or Opsgenie incident: `action` says what
+    /// happened to it ("ack queued for PagerDuty", "acknowledged at PagerDuty").
+    pub fn remote(
+        at: DateTime<Utc>,
+        shift: &str,
+        operator: &str,
+        q: &super::outbox::Queued,
+        action: &str,
+        detail: &str,
+    ) -> JournalEntry {
+        let mut e = JournalEntry::new(at, shift, operator, EntryKind::Incident)
+            .with("action", action)
+            .with("incident_id", q.incident.as_str())
+            .with("title", q.title.as_str())
+            .with("source", q.source.as_str())
+            .with("vendor", q.vendor.as_str())
+            .with("action_id", q.id.as_str());
+        let message = if detail.is_empty() {
+            q.message.as_str()
+        } else {
+            detail
+        };
+        if !message.is_empty() {
+            e = e.with("message", message);
+        }
+        e
+    }
+
+    /// What finally became of a remote action, for the journal.
+    pub fn remote_finished(
+        shift: &str,
+        operator: &str,
+        f: &super::outbox::Finished,
+    ) -> JournalEntry {
+        use super::outbox::Outcome;
+        let q = &f.queued;
+        let action = match f.outcome {
+            Outcome::Sent => format!("{} at {}", q.action.done_verb(q.vendor), q.vendor),
+            Outcome::AlreadyDone => format!("{} already done at {}", q.action, q.vendor),
+            Outcome::Dropped => format!("{} not sent to {}", q.action, q.vendor),
+            Outcome::Failed => format!("{} refused by {}", q.action, q.vendor),
+        };
+        let mut e = JournalEntry::remote(f.at, shift, operator, q, &action, &f.detail)
+            .with("outcome", f.outcome.as_str());
+        if q.action == super::outbox::RemoteAction::Note && !q.message.is_empty() {
+            e = e.with("note", q.message.as_str());
+        }
+        e
+    }
+
     /// A decision on an approval record.
     pub fn approval(
         at: DateTime<Utc>,

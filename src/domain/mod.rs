@@ -9,7 +9,9 @@ pub mod handover;
 pub mod health;
 pub mod incident;
 pub mod journal;
+pub mod outbox;
 pub mod redact;
+pub mod remote;
 pub mod severity;
 pub mod time;
 

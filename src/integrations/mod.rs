@@ -3,6 +3,7 @@
 //! secrets).
 
 pub mod command;
+pub mod inbox;
 pub mod mock;
 pub mod poller;
 pub mod probes;

@@ -50,6 +50,25 @@ fn five() -> u64 {
     5
 }
 
+/// The mode in force for a named integration or incident source of a kind:
+/// `OPERATOR_WIRING_MODE` (`mock`, `real_<name or kind>`, `real_all`) wins
+/// over the file's `mode`.
+pub fn mode_in_force(name: &str, kind: &str, file: Mode, wiring_mode: Option<&str>) -> Mode {
+    match wiring_mode.map(str::trim) {
+        Some("mock") => Mode::Mock,
+        Some("real_all") => Mode::Real,
+        Some(m) if m.starts_with("real_") => {
+            let which = &m["real_".len()..];
+            if which == name || which == kind {
+                Mode::Real
+            } else {
+                Mode::Mock
+            }
+        }
+        _ => file,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationConfig {
@@ -92,18 +111,7 @@ impl IntegrationConfig {
     /// The mode in force: `OPERATOR_WIRING_MODE` (`mock`, `real_<name>`,
     /// `real_all`) wins over the file, as in the wiring walkthrough.
     pub fn effective_mode(&self, wiring_mode: Option<&str>) -> Mode {
-        match wiring_mode.map(str::trim) {
-            Some("mock") => Mode::Mock,
-            Some("real_all") => Mode::Real,
-            Some(m) if m.starts_with("real_") => {
-                if m["real_".len()..] == self.name || m["real_".len()..] == *self.kind.as_str() {
-                    Mode::Real
-                } else {
-                    Mode::Mock
-                }
-            }
-            _ => self.mode,
-        }
+        mode_in_force(&self.name, self.kind.as_str(), self.mode, wiring_mode)
     }
 
     /// Seconds between polls. Checks that send something (Slack's

@@ -6,6 +6,7 @@ pub mod checklists;
 pub mod incidents;
 pub mod journal;
 pub mod jsonl;
+pub mod remote;
 pub mod workspace;
 
 pub use incidents::{CommitError, IncidentDelta, IncidentStore};

@@ -15,6 +15,11 @@ pub struct Pollers {
 }
 
 impl Pollers {
+    /// Wake this poller with the others (by name).
+    pub fn add(&mut self, name: String, wake: Arc<Notify>) {
+        self.wake.push((name, wake));
+    }
+
     /// Poll one integration now (or all, with `None`). A poll already
     /// under way is not doubled: the wake-up is taken when it finishes.
     pub fn poll_now(&self, name: Option<&str>) {

@@ -4,6 +4,7 @@
 //! report through the channel.
 
 mod health;
+mod inbox;
 mod store_worker;
 
 pub mod terminal;
@@ -89,10 +90,22 @@ async fn event_loop(
             .unwrap_or_else(|_| crate::integrations::probes::DEFAULT_MOCK_BASE.to_string()),
     };
     let wiring_mode = std::env::var("OPERATOR_WIRING_MODE").ok();
-    let pollers = health::spawn(
+    let mut pollers = health::spawn(
         &app.config.integrations,
         wiring_mode.clone(),
         mock_base.clone(),
+        tx.clone(),
+    );
+    inbox::spawn(
+        inbox::Spawn {
+            sources: &app.config.incident_sources,
+            operator: &app.config.operator,
+            workspace: &workspace.root,
+            wiring_mode: wiring_mode.as_deref(),
+            mock_base: &mock_base,
+            readonly: app.readonly,
+        },
+        &mut pollers,
         tx.clone(),
     );
     let rt = Runtime {

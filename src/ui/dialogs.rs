@@ -1,7 +1,7 @@
 //! Overlays: dialogs, the key help and the problems list.
 
 use super::{centered, framed, muted_line};
-use crate::app::{App, Dialog, IncidentForm};
+use crate::app::{App, Confirm, Dialog, IncidentForm};
 use crate::domain::Severity;
 use crate::keymap::{Context, seq_to_string};
 use crate::theme::Role;
@@ -118,16 +118,10 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 row(inner, inner.height.saturating_sub(1)),
             );
         }
-        Dialog::Confirm(c) => {
-            let inner = popup(
-                app,
-                frame,
-                area,
-                76,
-                c.lines.len() as u16 + 4,
-                c.title.clone(),
-            );
-            let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
+        Dialog::Confirm(Confirm { title, lines, .. })
+        | Dialog::ConfirmRemote { title, lines, .. } => {
+            let inner = popup(app, frame, area, 76, lines.len() as u16 + 4, title.clone());
+            let mut lines: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 "y or enter confirms · n or esc cancels",

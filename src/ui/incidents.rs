@@ -21,6 +21,19 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     if app.incidents.show_resolved {
         v.push(Span::styled(" +resolved", t.style(Role::Muted)));
     }
+    let queued = app.inbox.pending();
+    if queued > 0 {
+        v.push(Span::styled(
+            format!(" · {queued} queued"),
+            t.style(Role::Warning),
+        ));
+    }
+    for s in app.inbox.sources.iter().filter(|s| s.error.is_some()) {
+        v.push(Span::styled(
+            format!(" · {} offline", s.name),
+            t.style(Role::Warning),
+        ));
+    }
     if !app.incidents.filter.is_empty() {
         v.push(Span::styled(
             format!(" /{}", app.incidents.filter),
@@ -134,7 +147,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let mut widths = Vec::with_capacity(8);
     widths.push(Constraint::Length(1));
     widths.push(Constraint::Length(3));
-    widths.push(Constraint::Length(if wide { 24 } else { 6 }));
+    widths.push(Constraint::Length(if wide { 24 } else { 7 }));
     widths.push(Constraint::Fill(1));
     widths.push(Constraint::Length(if wide { 16 } else { 10 }));
     widths.push(Constraint::Length(if wide { 12 } else { 5 }));
@@ -183,10 +196,18 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
                 t.style(severity_role(inc.severity)),
             )));
             cells.push(Cell::from(Span::styled(id, t.style(Role::Muted))));
-            cells.push(if selected {
-                Cell::from(Span::styled(inc.title.as_str(), t.style(Role::Selection)))
+            // An action waiting for the vendor marks the title.
+            let waiting = inc.remote.as_ref().is_some_and(|r| !r.pending.is_empty());
+            let title: std::borrow::Cow<str> = if waiting {
+                let mark = if t.markers || app.ascii { "~" } else { "⧗" };
+                format!("{mark} {}", inc.title).into()
             } else {
-                Cell::from(inc.title.as_str())
+                inc.title.as_str().into()
+            };
+            cells.push(if selected {
+                Cell::from(Span::styled(title, t.style(Role::Selection)))
+            } else {
+                Cell::from(title)
             });
             cells.push(Cell::from(inc.service.as_str()));
             cells.push(Cell::from(Span::styled(
@@ -264,6 +285,16 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{} by {by}", when(*at))),
         ]));
     }
+    if let Some(r) = &inc.remote {
+        remote_lines(app, r, &mut lines);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((app.incidents.detail_scroll, 0)),
+            area,
+        );
+        return;
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!("Timeline ({} events)", inc.timeline.len()),
@@ -294,4 +325,73 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
         .wrap(Wrap { trim: false })
         .scroll((app.incidents.detail_scroll, 0));
     frame.render_widget(p, area);
+}
+
+/// What a PagerDuty or Opsgenie incident adds to the detail: where it
+/// lives, its link, and what waits to be sent.
+fn remote_lines(app: &App, r: &crate::domain::remote::RemoteInfo, lines: &mut Vec<Line<'static>>) {
+    let t = &app.theme;
+    let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
+    lines.push(Line::from(vec![
+        label("at"),
+        Span::raw(format!("{} #{} · source {}", r.vendor, r.number, r.source)),
+    ]));
+    lines.push(Line::from(vec![
+        label("priority"),
+        Span::raw(format!("{} at {}", r.vendor_priority, r.vendor)),
+    ]));
+    if !r.assignees.is_empty() {
+        lines.push(Line::from(vec![
+            label("assigned"),
+            Span::raw(r.assignees.join(", ")),
+        ]));
+    }
+    if let Some(url) = &r.url {
+        lines.push(Line::from(vec![
+            label("link"),
+            Span::styled(url.clone(), t.style(Role::Key)),
+        ]));
+    }
+    if r.gone {
+        lines.push(Line::from(vec![
+            label("gone"),
+            Span::styled(
+                format!("no longer open at {}: closed there", r.vendor),
+                t.style(Role::Warning),
+            ),
+        ]));
+    }
+    let why = app
+        .inbox
+        .sources
+        .iter()
+        .find(|s| s.name == r.source)
+        .and_then(|s| s.blocked.clone());
+    for p in &r.pending {
+        let mut spans = vec![
+            label("waiting"),
+            Span::styled(p.clone(), t.style(Role::Warning)),
+        ];
+        if let Some(why) = &why {
+            spans.push(Span::styled(format!(" — {why}"), t.style(Role::Muted)));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    let key = |a: crate::app::Action| {
+        app.keymap
+            .key_for(crate::keymap::Context::Incidents, a)
+            .unwrap_or_else(|| "?".into())
+    };
+    lines.push(Line::styled(
+        format!(
+            "{}: acknowledge · {}: note · {}: {} — sent to {}, kept on disk until it has them",
+            key(crate::app::Action::Acknowledge),
+            key(crate::app::Action::AddNote),
+            key(crate::app::Action::Resolve),
+            r.vendor.resolve_verb(),
+            r.vendor
+        ),
+        t.style(Role::Muted),
+    ));
 }

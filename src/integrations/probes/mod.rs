@@ -26,7 +26,7 @@ pub(crate) fn env(name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-pub(super) fn not_configured(var: &str) -> ProbeOutcome {
+pub(crate) fn not_configured(var: &str) -> ProbeOutcome {
     ProbeOutcome::failed(
         HealthStatus::Unknown,
         FailureClass::NotConfigured,
@@ -66,17 +66,17 @@ pub(crate) fn eu(cfg: &IntegrationConfig) -> bool {
         .is_some_and(|r| r.eq_ignore_ascii_case("eu"))
 }
 
-pub(super) struct Answer {
-    status: u16,
-    body: String,
-    headers: reqwest::header::HeaderMap,
-    ms: u64,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) ms: u64,
 }
 
 impl Answer {
     /// The status and what the body says, read the way the vendor wrote it
     /// (`text`, `message`, `detail`, `error.message`, `errors[0]`), else raw.
-    fn said(&self) -> String {
+    pub(crate) fn said(&self) -> String {
         let v = self.json();
         let field = [
             &v["text"],
@@ -95,7 +95,7 @@ impl Answer {
         format!("{} {}", self.status, b.replace('\n', " "))
     }
 
-    fn header_secs(&self, names: &[&str]) -> Option<u64> {
+    pub(crate) fn header_secs(&self, names: &[&str]) -> Option<u64> {
         names
             .iter()
             .find_map(|n| {
@@ -110,13 +110,13 @@ impl Answer {
             .map(|s| s.ceil().max(1.0) as u64)
     }
 
-    fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
     }
 }
 
 /// Send and read the answer, or classify the transport failure.
-pub(super) async fn send(
+pub(crate) async fn send(
     req: RequestBuilder,
     timeout: Duration,
     what: &str,
@@ -142,7 +142,7 @@ pub(super) async fn send(
     })
 }
 
-pub(super) fn timed_out(timeout: Duration, what: &str) -> ProbeOutcome {
+pub(crate) fn timed_out(timeout: Duration, what: &str) -> ProbeOutcome {
     ProbeOutcome::failed(
         HealthStatus::Degraded,
         FailureClass::Transient,
@@ -152,7 +152,7 @@ pub(super) fn timed_out(timeout: Duration, what: &str) -> ProbeOutcome {
     )
 }
 
-pub(super) fn transport(e: reqwest::Error, timeout: Duration, what: &str) -> ProbeOutcome {
+pub(crate) fn transport(e: reqwest::Error, timeout: Duration, what: &str) -> ProbeOutcome {
     if e.is_timeout() {
         return timed_out(timeout, what);
     }
@@ -201,7 +201,7 @@ pub(super) fn transport(e: reqwest::Error, timeout: Duration, what: &str) -> Pro
 }
 
 /// The generic reading of an answer the vendor check did not handle.
-pub(super) fn classify(a: &Answer, what: &str, auth_hint: &str) -> ProbeOutcome {
+pub(crate) fn classify(a: &Answer, what: &str, auth_hint: &str) -> ProbeOutcome {
     let (status, class, hint) = match a.status {
         200..=299 => return ProbeOutcome::up(format!("{what}: {}", a.status), a.ms),
         401 | 403 => (

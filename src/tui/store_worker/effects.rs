@@ -84,6 +84,38 @@ impl Worker {
                 };
                 self.say(Msg::Saved(outcome));
             }
+            Effect::Remote(q) => {
+                let mut q = *q;
+                // The operator's words are redacted before they reach disk or a vendor.
+                q.message = self.setup.redactor.redact(&q.message).text;
+                q.title = self.setup.redactor.redact(&q.title).text;
+                let source = q.source.clone();
+                let outbox = crate::store::remote::OutboxStore::new(&self.setup.workspace);
+                let result = match outbox.queue(&q) {
+                    Ok(()) => {
+                        let action = format!("{} queued for {}", q.action, q.vendor);
+                        let journaled = self.record(|s| {
+                            JournalEntry::remote(now, &s.id, &operator, &q, &action, "")
+                        });
+                        Ok(with_journal(
+                            format!("queued: {} for {}, sending…", q.describe(), q.vendor),
+                            journaled,
+                        ))
+                    }
+                    Err(e) => Err(format!("NOT QUEUED: {}: {e}", q.describe())),
+                };
+                self.say(Msg::RemoteQueued { source, result });
+            }
+            Effect::RecordRemote(f) => {
+                if let Err(e) = self.record(|s| JournalEntry::remote_finished(&s.id, &operator, &f))
+                {
+                    self.say(Msg::Saved(Err(format!(
+                        "{} ({}) NOT in the journal: {e}",
+                        f.queued.describe(),
+                        f.outcome.as_str()
+                    ))));
+                }
+            }
             Effect::SaveNote { text } => {
                 let clean = self.setup.redactor.redact(&text);
                 let names = clean.names.clone();

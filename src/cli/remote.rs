@@ -1,0 +1,324 @@
+//! PagerDuty and Opsgenie in the CLI: live lists (the saved list when the
+//! vendor cannot be reached), actions queued on disk and sent at once when
+//! the vendor answers, and `incidents sync` for what waits.
+
+use super::exit;
+use crate::config::Config;
+use crate::domain::journal::JournalEntry;
+use crate::domain::outbox::{Finished, Outcome, Queued, RemoteAction};
+use crate::domain::{Incident, IncidentBook, IncidentChange};
+use crate::integrations::inbox::SourceClient;
+use crate::integrations::inbox::sync::{Flush, flush, round};
+use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext};
+use crate::store::remote::{OutboxStore, QueueError, Snapshot};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use std::time::Duration;
+
+pub(super) struct Remote {
+    rt: tokio::runtime::Runtime,
+    clients: Vec<SourceClient>,
+    store: OutboxStore,
+}
+
+/// What `--source` may name.
+pub(super) const SOURCE_CHOICES: &str = "all, local, pagerduty, opsgenie or a source's name";
+
+impl Remote {
+    pub(super) fn new(config: &Config, workspace: &Path) -> Result<Remote, i32> {
+        let rt = super::probe::runtime()?;
+        let http = crate::integrations::http_client(Duration::from_secs(30)).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::FAILURE
+        })?;
+        let wiring = std::env::var("OPERATOR_WIRING_MODE").ok();
+        let mock_base =
+            std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string());
+        let clients = config
+            .incident_sources
+            .iter()
+            .cloned()
+            .map(|cfg| {
+                let ctx = ProbeContext {
+                    mode: cfg.effective_mode(wiring.as_deref()),
+                    mock_base: mock_base.clone(),
+                };
+                SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
+            })
+            .collect();
+        Ok(Remote {
+            rt,
+            clients,
+            store: OutboxStore::new(workspace),
+        })
+    }
+
+    /// The sources `--source` picks; `None` when it names nothing known.
+    pub(super) fn select(config: &Config, which: &str) -> Option<Vec<usize>> {
+        let all = 0..config.incident_sources.len();
+        let picks: Vec<usize> = match which {
+            "all" => all.collect(),
+            "local" => Vec::new(),
+            "pagerduty" | "opsgenie" => all
+                .filter(|&i| config.incident_sources[i].kind.as_str() == which)
+                .collect(),
+            name => {
+                let i = config
+                    .incident_sources
+                    .iter()
+                    .position(|s| s.name == name)?;
+                vec![i]
+            }
+        };
+        Some(picks)
+    }
+
+    /// The sources an id like "PD-4211" can come from: the one whose
+    /// prefix it carries, else all.
+    pub(super) fn for_key(config: &Config, key: &str) -> Vec<usize> {
+        let upper = key.to_ascii_uppercase();
+        let hit: Vec<usize> = config
+            .incident_sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| upper.starts_with(&format!("{}-", s.prefix().to_ascii_uppercase())))
+            .map(|(i, _)| i)
+            .collect();
+        if hit.is_empty() {
+            (0..config.incident_sources.len()).collect()
+        } else {
+            hit
+        }
+    }
+
+    /// Read the picked sources (all at once) into the book, with what waits
+    /// in the outbox marked. A source that cannot be read falls back to its
+    /// saved list, with a warning on stderr.
+    pub(super) fn load_into(&self, book: &mut IncidentBook, picks: &[usize], tz: chrono_tz::Tz) {
+        let now = Utc::now();
+        let results = self.rt.block_on(async {
+            let lists = picks.iter().map(|&i| self.clients[i].list());
+            futures_util::future::join_all(lists).await
+        });
+        let outbox = self.store.read().map(|(o, _)| o).unwrap_or_default();
+        for (&i, result) in picks.iter().zip(results) {
+            let c = &self.clients[i];
+            let list = match result {
+                Ok(l) => {
+                    let _ = self.store.save_snapshot(
+                        c.name(),
+                        &Snapshot {
+                            fetched_at: now,
+                            incidents: l.incidents.clone(),
+                        },
+                    );
+                    Some(l.incidents)
+                }
+                Err(e) => {
+                    let saved = self.store.load_snapshot(c.name());
+                    let when = saved.as_ref().map(|s| age(s.fetched_at, now));
+                    match when {
+                        Some(w) => eprintln!(
+                            "warning: {}: {} (showing the list saved {w} ago)",
+                            c.name(),
+                            e.message()
+                        ),
+                        None => eprintln!("warning: {}: {}", c.name(), e.message()),
+                    }
+                    saved.map(|s| s.incidents)
+                }
+            };
+            if let Some(list) = list {
+                book.set_remote(
+                    c.name(),
+                    list.iter().map(|r| r.to_incident()).collect(),
+                    now,
+                );
+            }
+            let pending: Vec<(String, String)> = outbox
+                .pending_for(c.name())
+                .map(|p| (p.queued.incident.clone(), p.label(tz)))
+                .collect();
+            book.set_pending(c.name(), &pending);
+        }
+        let waiting = outbox.pending.len();
+        if waiting > 0 {
+            eprintln!(
+                "note: {waiting} action(s) wait in the outbox: `shiftdeck incidents sync` sends them"
+            );
+        }
+    }
+
+    /// Queue an action on a remote incident and send what waits for its
+    /// source, in order.
+    pub(super) fn act(
+        &self,
+        workspace: &Path,
+        config: &Config,
+        inc: &Incident,
+        change: IncidentChange,
+    ) -> i32 {
+        let Some(remote) = inc.remote.as_ref() else {
+            return exit::FAILURE;
+        };
+        let action = match change {
+            IncidentChange::Acknowledged { .. } => RemoteAction::Acknowledge,
+            IncidentChange::Note { .. } => RemoteAction::Note,
+            IncidentChange::Resolved { .. } => RemoteAction::Resolve,
+            _ => return exit::REFUSED,
+        };
+        let Some(client) = self.clients.iter().find(|c| c.name() == remote.source) else {
+            return exit::FAILURE;
+        };
+        let operator = config.operator.as_str();
+        let q = Queued {
+            id: crate::store::remote::new_action_id(),
+            at: Utc::now(),
+            source: remote.source.clone(),
+            vendor: remote.vendor,
+            incident: inc.id.clone(),
+            remote_id: remote.remote_id.clone(),
+            title: inc.title.clone(),
+            action,
+            message: change.message().trim().to_string(),
+            by: operator.to_string(),
+        };
+        match self.store.queue(&q) {
+            Ok(()) => {}
+            Err(e @ QueueError::AlreadyQueued(_)) => {
+                eprintln!("error: refused: {e}");
+                return exit::REFUSED;
+            }
+            Err(e) => {
+                eprintln!("error: not queued: {e}");
+                return exit::FAILURE;
+            }
+        }
+        let queued_as = format!("{} queued for {}", q.action, q.vendor);
+        super::journal::record_action(workspace, operator, |s| {
+            JournalEntry::remote(q.at, &s.id, operator, &q, &queued_as, "")
+        });
+        let f = self.rt.block_on(flush(client, &self.store));
+        record_finished(workspace, operator, &f.finished);
+        let mine = f.finished.iter().find(|x| x.queued.id == q.id);
+        report(&f, mine, &q)
+    }
+
+    /// Send everything that waits, then list: `incidents sync`.
+    pub(super) fn sync(&self, workspace: &Path, config: &Config, json: bool) -> i32 {
+        if self.clients.is_empty() {
+            eprintln!("no incident sources configured: add [[incident_sources]] to shiftdeck.toml");
+            return exit::OK;
+        }
+        let rounds = self.rt.block_on(async {
+            let all = self.clients.iter().map(|c| round(c, &self.store));
+            futures_util::future::join_all(all).await
+        });
+        let mut waiting = 0;
+        let mut rows = Vec::new();
+        for (c, r) in self.clients.iter().zip(rounds) {
+            record_finished(workspace, &config.operator, &r.flush.finished);
+            if let Ok(l) = &r.listing {
+                let _ = self.store.save_snapshot(
+                    c.name(),
+                    &Snapshot {
+                        fetched_at: Utc::now(),
+                        incidents: l.incidents.clone(),
+                    },
+                );
+            }
+            waiting += r.pending.len();
+            let listed = match &r.listing {
+                Ok(l) => format!("{} open", l.incidents.len()),
+                Err(e) => format!("not listed: {}", e.message()),
+            };
+            let why = if r.flush.busy {
+                "another shiftdeck is sending them".to_string()
+            } else {
+                r.flush.blocked.clone().unwrap_or_default()
+            };
+            if json {
+                rows.push(serde_json::json!({
+                    "source": c.name(),
+                    "vendor": c.vendor().as_str(),
+                    "listed": r.listing.as_ref().map(|l| l.incidents.len()).ok(),
+                    "error": r.listing.as_ref().err().map(|e| e.message()),
+                    "finished": r.flush.finished.iter().map(|f| serde_json::json!({
+                        "incident": f.queued.incident,
+                        "action": f.queued.action,
+                        "outcome": f.outcome,
+                        "detail": f.detail,
+                    })).collect::<Vec<_>>(),
+                    "waiting": r.pending.len(),
+                    "why_waiting": if r.pending.is_empty() { None } else { Some(why) },
+                }));
+                continue;
+            }
+            println!("{} ({}): {listed}", c.name(), c.vendor());
+            for f in &r.flush.finished {
+                println!("  {:<12} {}", f.outcome.as_str(), f.detail);
+            }
+            if !r.pending.is_empty() {
+                println!("  {} action(s) still waiting: {why}", r.pending.len());
+            }
+        }
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).unwrap_or_default()
+            );
+        }
+        if waiting > 0 { exit::QUEUED } else { exit::OK }
+    }
+}
+
+fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    crate::domain::format::coarse_duration(now - then)
+}
+
+fn record_finished(workspace: &Path, operator: &str, finished: &[Finished]) {
+    for f in finished {
+        super::journal::record_action(workspace, operator, |s| {
+            JournalEntry::remote_finished(&s.id, operator, f)
+        });
+    }
+}
+
+/// Print what became of the action just queued; its exit code.
+fn report(f: &Flush, mine: Option<&Finished>, q: &Queued) -> i32 {
+    for other in f.finished.iter().filter(|x| x.queued.id != q.id) {
+        println!(
+            "{} (queued earlier): {}",
+            other.outcome.as_str(),
+            other.detail
+        );
+    }
+    match mine {
+        Some(m) => match m.outcome {
+            Outcome::Sent | Outcome::AlreadyDone => {
+                println!("{}", m.detail);
+                exit::OK
+            }
+            Outcome::Dropped | Outcome::Failed => {
+                eprintln!("error: {}", m.detail);
+                exit::REFUSED
+            }
+        },
+        None => {
+            let why = if f.busy {
+                "another shiftdeck is sending this source's actions".to_string()
+            } else {
+                f.blocked
+                    .clone()
+                    .unwrap_or_else(|| format!("{} has not processed it yet", q.vendor))
+            };
+            eprintln!(
+                "queued: {} for {} — not sent yet: {why}\nit is sent when {} answers (`shiftdeck incidents sync`, or the full screen)",
+                q.describe(),
+                q.vendor,
+                q.vendor
+            );
+            exit::QUEUED
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! Incidents that live at PagerDuty or Opsgenie, in the shape of local ones.
+//!
+//! Severity is normalised to the runbook's P1–P4 here and nowhere else:
+//!
+//! | vendor says | shiftdeck shows |
+//! |---|---|
+//! | PagerDuty priority P1 / P2 / P3 (also "SEV-1", "Sev 2", "1") | P1 / P2 / P3 |
+//! | PagerDuty priority P4, P5 and lower | P4 |
+//! | PagerDuty without a (recognised) priority: urgency high / low | P2 / P3 |
+//! | Opsgenie P1 / P2 / P3 / P4 / P5 | P1 / P2 / P3 / P4 / P4 |
+//! | Opsgenie without a priority | P3 (Opsgenie's own default) |
+//!
+//! Urgency has only two levels, so it never makes a P1: "platform down" is
+//! something a person sets as a priority. Status: PagerDuty triggered →
+//! open, acknowledged → acknowledged, resolved → resolved; Opsgenie open and
+//! not acknowledged → open, open and acknowledged → acknowledged, closed →
+//! resolved.
+
+use super::incident::{Incident, IncidentStatus};
+use super::severity::Severity;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vendor {
+    Pagerduty,
+    Opsgenie,
+}
+
+impl Vendor {
+    /// The vendor's own name, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Vendor::Pagerduty => "PagerDuty",
+            Vendor::Opsgenie => "Opsgenie",
+        }
+    }
+
+    /// The config and CLI spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Pagerduty => "pagerduty",
+            Vendor::Opsgenie => "opsgenie",
+        }
+    }
+
+    /// The default prefix of incident ids from this vendor ("PD-4211").
+    pub fn default_prefix(self) -> &'static str {
+        match self {
+            Vendor::Pagerduty => "PD",
+            Vendor::Opsgenie => "OG",
+        }
+    }
+
+    /// What the vendor calls resolving.
+    pub fn resolve_verb(self) -> &'static str {
+        match self {
+            Vendor::Pagerduty => "resolve",
+            Vendor::Opsgenie => "close",
+        }
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The level in a priority name: "P2", "p2", "SEV-2", "Sev 2", "sev2", "2".
+fn priority_level(name: &str) -> Option<u8> {
+    let n = name.trim().to_ascii_lowercase();
+    let digits = n
+        .strip_prefix("sev")
+        .or_else(|| n.strip_prefix('p'))
+        .unwrap_or(&n)
+        .trim_start_matches([' ', '-', '_']);
+    match digits.parse::<u8>() {
+        Ok(d) if d >= 1 => Some(d),
+        _ => None,
+    }
+}
+
+fn from_level(level: u8) -> Severity {
+    match level {
+        1 => Severity::P1,
+        2 => Severity::P2,
+        3 => Severity::P3,
+        _ => Severity::P4,
+    }
+}
+
+/// PagerDuty: the priority when set and recognised, else the urgency.
+pub fn pagerduty_severity(priority: Option<&str>, urgency: &str) -> Severity {
+    match priority.and_then(priority_level) {
+        Some(l) => from_level(l),
+        None if urgency.eq_ignore_ascii_case("low") => Severity::P3,
+        None => Severity::P2,
+    }
+}
+
+/// Opsgenie: P1–P5, P5 folded into P4; missing means P3.
+pub fn opsgenie_severity(priority: Option<&str>) -> Severity {
+    priority
+        .and_then(priority_level)
+        .map(from_level)
+        .unwrap_or(Severity::P3)
+}
+
+/// PagerDuty `status`.
+pub fn pagerduty_status(status: &str) -> IncidentStatus {
+    match status {
+        "acknowledged" => IncidentStatus::Acknowledged,
+        "resolved" => IncidentStatus::Resolved,
+        _ => IncidentStatus::Open,
+    }
+}
+
+/// Opsgenie `status` and `acknowledged`.
+pub fn opsgenie_status(status: &str, acknowledged: bool) -> IncidentStatus {
+    match (status, acknowledged) {
+        ("closed", _) => IncidentStatus::Resolved,
+        (_, true) => IncidentStatus::Acknowledged,
+        _ => IncidentStatus::Open,
+    }
+}
+
+/// One incident as a vendor reported it, already normalised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoteIncident {
+    /// The configured source it came from.
+    pub source: String,
+    pub vendor: Vendor,
+    /// The vendor's own id (PagerDuty `id`, Opsgenie alert `id`).
+    pub remote_id: String,
+    /// What people call it: PagerDuty's incident number, Opsgenie's tiny id.
+    pub number: String,
+    /// The id shown and typed: prefix and number, "PD-4211".
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub severity: Severity,
+    /// What the vendor said, before normalising ("P2", "high urgency").
+    pub vendor_priority: String,
+    pub status: IncidentStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub acknowledged: Option<(DateTime<Utc>, String)>,
+    pub resolved: Option<(DateTime<Utc>, String)>,
+    #[serde(default)]
+    pub assignees: Vec<String>,
+    pub url: Option<String>,
+}
+
+/// What the Incidents pane knows about a remote incident beyond the
+/// common fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemoteInfo {
+    pub source: String,
+    pub vendor: Vendor,
+    pub remote_id: String,
+    pub number: String,
+    pub vendor_priority: String,
+    pub assignees: Vec<String>,
+    pub url: Option<String>,
+    /// Actions taken here and not yet confirmed by the vendor, in order
+    /// ("ack queued 03:12").
+    pub pending: Vec<String>,
+    /// No longer in the vendor's open list: closed elsewhere since the
+    /// last look.
+    pub gone: bool,
+}
+
+impl RemoteIncident {
+    /// The incident as the pane shows it. Its response target runs from
+    /// the vendor's creation time, like a local one.
+    pub fn to_incident(&self) -> Incident {
+        Incident {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            service: self.service.clone(),
+            env: self.source.clone(),
+            severity: self.severity,
+            status: self.status,
+            started_at: self.created_at,
+            created_by: self.vendor.label().to_string(),
+            respond_by: self.created_at + self.severity.response_target(),
+            acknowledged: self.acknowledged.clone(),
+            resolved: self.resolved.clone(),
+            updated_at: self.updated_at,
+            timeline: Vec::new(),
+            remote: Some(Box::new(RemoteInfo {
+                source: self.source.clone(),
+                vendor: self.vendor,
+                remote_id: self.remote_id.clone(),
+                number: self.number.clone(),
+                vendor_priority: self.vendor_priority.clone(),
+                assignees: self.assignees.clone(),
+                url: self.url.clone(),
+                pending: Vec::new(),
+                gone: false,
+            })),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagerduty_priority_wins_over_urgency() {
+        let cases = [
+            (Some("P1"), "low", Severity::P1),
+            (Some("P2"), "low", Severity::P2),
+            (Some("P3"), "high", Severity::P3),
+            (Some("P4"), "high", Severity::P4),
+            (Some("P5"), "high", Severity::P4),
+            (Some("SEV-1"), "low", Severity::P1),
+            (Some("Sev 2"), "low", Severity::P2),
+            (Some("sev3"), "high", Severity::P3),
+            (Some("1"), "low", Severity::P1),
+            (Some("Critical"), "high", Severity::P2),
+            (Some("Critical"), "low", Severity::P3),
+            (Some("P0"), "low", Severity::P3),
+            (None, "high", Severity::P2),
+            (None, "low", Severity::P3),
+            (None, "", Severity::P2),
+        ];
+        for (priority, urgency, want) in cases {
+            assert_eq!(
+                pagerduty_severity(priority, urgency),
+                want,
+                "{priority:?} {urgency}"
+            );
+        }
+    }
+
+    #[test]
+    fn opsgenie_priorities() {
+        let cases = [
+            (Some("P1"), Severity::P1),
+            (Some("P2"), Severity::P2),
+            (Some("P3"), Severity::P3),
+            (Some("P4"), Severity::P4),
+            (Some("P5"), Severity::P4),
+            (Some("urgent"), Severity::P3),
+            (None, Severity::P3),
+        ];
+        for (priority, want) in cases {
+            assert_eq!(opsgenie_severity(priority), want, "{priority:?}");
+        }
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(pagerduty_status("triggered"), IncidentStatus::Open);
+        assert_eq!(
+            pagerduty_status("acknowledged"),
+            IncidentStatus::Acknowledged
+        );
+        assert_eq!(pagerduty_status("resolved"), IncidentStatus::Resolved);
+        assert_eq!(opsgenie_status("open", false), IncidentStatus::Open);
+        assert_eq!(opsgenie_status("open", true), IncidentStatus::Acknowledged);
+        assert_eq!(opsgenie_status("closed", true), IncidentStatus::Resolved);
+        assert_eq!(opsgenie_status("closed", false), IncidentStatus::Resolved);
+    }
+}

@@ -1,0 +1,448 @@
+//! Incident sources: PagerDuty incidents and Opsgenie alerts, listed into
+//! the Incidents pane beside local incidents, and acted on through the
+//! vendors' APIs (shared/vendor-apis.md §3, §4, §8, §9).
+//!
+//! `[[incident_sources]]` names only the variables holding credentials.
+//! Every request has a timeout; no error message carries a URL or a key.
+
+mod opsgenie;
+mod pagerduty;
+pub mod sync;
+
+use super::probes::{Answer, ProbeContext, classify, credential, send};
+use super::setup::Mode;
+use crate::domain::health::{FailureClass, ProbeOutcome};
+use crate::domain::outbox::Queued;
+use crate::domain::remote::{RemoteIncident, Vendor};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+fn thirty() -> u64 {
+    30
+}
+
+fn ten() -> u64 {
+    10
+}
+
+/// One `[[incident_sources]]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub name: String,
+    pub kind: Vendor,
+    /// Seconds between lists.
+    #[serde(default = "thirty")]
+    pub interval: u64,
+    /// Seconds one request may take.
+    #[serde(default = "ten")]
+    pub timeout: u64,
+    #[serde(default)]
+    pub mode: Mode,
+    /// Overrides the vendor's host (mocks, proxies).
+    pub base_url: Option<String>,
+    /// "us" (default) or "eu".
+    pub region: Option<String>,
+    /// PagerDuty: the variable holding the REST API token (PAGERDUTY_TOKEN).
+    pub token_env: Option<String>,
+    /// Opsgenie: the variable holding the API-integration key (OPSGENIE_API_KEY).
+    pub api_key_env: Option<String>,
+    /// PagerDuty: the `From` email of a user on the account (required to
+    /// act). Opsgenie: the `user` recorded with an action (the operator's
+    /// name when unset).
+    pub from: Option<String>,
+    /// PagerDuty filters.
+    #[serde(default)]
+    pub service_ids: Vec<String>,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+    #[serde(default)]
+    pub urgencies: Vec<String>,
+    /// Opsgenie search query (default `status:open`).
+    pub query: Option<String>,
+    /// The id prefix shown and typed ("PD" → "PD-4211").
+    pub prefix: Option<String>,
+    /// Opsgenie: the account's web address ("https://acme.app.opsgenie.com"),
+    /// for links to alerts (PagerDuty sends its own).
+    pub web_url: Option<String>,
+}
+
+impl SourceConfig {
+    pub fn prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or(self.kind.default_prefix())
+    }
+
+    /// The mode in force (`OPERATOR_WIRING_MODE` wins over the file).
+    pub fn effective_mode(&self, wiring_mode: Option<&str>) -> Mode {
+        super::setup::mode_in_force(&self.name, self.kind.as_str(), self.mode, wiring_mode)
+    }
+
+    pub fn eu(&self) -> bool {
+        self.region
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("eu"))
+    }
+
+    /// What is wrong with the table, in the words of its fields.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(r) = &self.region
+            && !r.eq_ignore_ascii_case("us")
+            && !r.eq_ignore_ascii_case("eu")
+        {
+            out.push(format!("region: {r:?} is neither \"us\" nor \"eu\""));
+        }
+        let p = self.prefix();
+        if p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric()) {
+            out.push(format!("prefix: {p:?} must be letters and digits"));
+        }
+        match self.kind {
+            Vendor::Pagerduty => {
+                if self.api_key_env.is_some() {
+                    out.push("api_key_env: PagerDuty takes token_env (a REST API token)".into());
+                }
+                if self.query.is_some() {
+                    out.push(
+                        "query: only for Opsgenie (PagerDuty filters with service_ids, team_ids, urgencies)"
+                            .into(),
+                    );
+                }
+                for u in &self.urgencies {
+                    if u != "high" && u != "low" {
+                        out.push(format!("urgencies: {u:?} is neither \"high\" nor \"low\""));
+                    }
+                }
+            }
+            Vendor::Opsgenie => {
+                if self.token_env.is_some() {
+                    out.push(
+                        "token_env: Opsgenie takes api_key_env (an API-integration key)".into(),
+                    );
+                }
+                if !self.service_ids.is_empty()
+                    || !self.team_ids.is_empty()
+                    || !self.urgencies.is_empty()
+                {
+                    out.push(
+                        "service_ids/team_ids/urgencies: only for PagerDuty (Opsgenie filters with query)"
+                            .into(),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Why a vendor call did not do what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// No answer, a 5xx, a dropped connection: try again later.
+    Unreachable,
+    RateLimited,
+    /// 401/402/403, or no credential: fix the config.
+    Auth,
+    /// 404: the incident (or the endpoint) does not exist.
+    NotFound,
+    /// Any other refusal (400, 409, 422).
+    Refused,
+}
+
+#[derive(Debug, Clone)]
+pub struct VendorError {
+    pub kind: ErrorKind,
+    /// The vendor's own error code, when it gave one (PagerDuty 1001, Opsgenie 40301).
+    pub code: Option<i64>,
+    /// For the Health pane: status, summary, hint, wait.
+    pub outcome: ProbeOutcome,
+}
+
+impl VendorError {
+    /// Whether an action should stay queued and be tried again later.
+    pub fn retry_later(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Unreachable | ErrorKind::RateLimited | ErrorKind::Auth
+        )
+    }
+
+    /// Summary and hint in one line, for flashes and the CLI.
+    pub fn message(&self) -> String {
+        if self.outcome.hint.is_empty() {
+            self.outcome.summary.clone()
+        } else {
+            format!("{} — {}", self.outcome.summary, self.outcome.hint)
+        }
+    }
+
+    fn from_outcome(outcome: ProbeOutcome) -> VendorError {
+        let kind = match outcome.class {
+            FailureClass::RateLimited => ErrorKind::RateLimited,
+            FailureClass::NotConfigured | FailureClass::Config => ErrorKind::Auth,
+            _ => ErrorKind::Unreachable,
+        };
+        VendorError {
+            kind,
+            code: None,
+            outcome,
+        }
+    }
+}
+
+/// A client for one source: its config, credential and base URL.
+pub struct SourceClient {
+    pub cfg: SourceConfig,
+    http: reqwest::Client,
+    base: String,
+    key: Result<String, ProbeOutcome>,
+    /// Who acts (Opsgenie's `user` when `from` is unset).
+    pub operator: String,
+    timeout: Duration,
+}
+
+impl SourceClient {
+    pub fn new(
+        cfg: SourceConfig,
+        http: reqwest::Client,
+        ctx: &ProbeContext,
+        operator: &str,
+    ) -> SourceClient {
+        let (var, default_var) = match cfg.kind {
+            Vendor::Pagerduty => (cfg.token_env.as_ref(), "PAGERDUTY_TOKEN"),
+            Vendor::Opsgenie => (cfg.api_key_env.as_ref(), "OPSGENIE_API_KEY"),
+        };
+        let key = credential(var, default_var, ctx);
+        let real = match (cfg.kind, cfg.eu()) {
+            (Vendor::Pagerduty, false) => "https://api.pagerduty.com",
+            (Vendor::Pagerduty, true) => "https://api.eu.pagerduty.com",
+            (Vendor::Opsgenie, false) => "https://api.opsgenie.com",
+            (Vendor::Opsgenie, true) => "https://api.eu.opsgenie.com",
+        };
+        let base = match (&cfg.base_url, ctx.mode) {
+            (Some(b), _) => b.clone(),
+            (None, Mode::Mock) => format!("{}/{}", ctx.mock_base, cfg.kind.as_str()),
+            (None, Mode::Real) => real.to_string(),
+        };
+        let timeout = Duration::from_secs(cfg.timeout.clamp(1, 120));
+        SourceClient {
+            base: base.trim_end_matches('/').to_string(),
+            cfg,
+            http,
+            key,
+            operator: operator.to_string(),
+            timeout,
+        }
+    }
+
+    pub fn vendor(&self) -> Vendor {
+        self.cfg.kind
+    }
+
+    pub fn name(&self) -> &str {
+        &self.cfg.name
+    }
+
+    fn key(&self) -> Result<&str, VendorError> {
+        self.key
+            .as_deref()
+            .map_err(|o| VendorError::from_outcome(o.clone()))
+    }
+
+    fn what(&self) -> String {
+        format!("{} incidents", self.vendor().label())
+    }
+
+    /// Send and read the answer; a transport failure is `Unreachable`.
+    async fn call(&self, req: reqwest::RequestBuilder) -> Result<Answer, VendorError> {
+        send(req, self.timeout, &self.what())
+            .await
+            .map_err(VendorError::from_outcome)
+    }
+
+    /// Every open incident at the vendor, all pages.
+    pub async fn list(&self) -> Result<Listing, VendorError> {
+        match self.vendor() {
+            Vendor::Pagerduty => pagerduty::list(self).await,
+            Vendor::Opsgenie => opsgenie::list(self).await,
+        }
+    }
+
+    /// One incident's current state.
+    pub async fn get(&self, remote_id: &str) -> Result<RemoteIncident, VendorError> {
+        match self.vendor() {
+            Vendor::Pagerduty => pagerduty::get(self, remote_id).await,
+            Vendor::Opsgenie => opsgenie::get(self, remote_id).await,
+        }
+    }
+
+    /// Send an action. Opsgenie answers with a request to follow up.
+    pub async fn send(&self, q: &Queued) -> Result<Sent, VendorError> {
+        match self.vendor() {
+            Vendor::Pagerduty => pagerduty::send(self, q).await,
+            Vendor::Opsgenie => opsgenie::send(self, q).await,
+        }
+    }
+
+    /// Whether one of the incident's notes carries this reference.
+    pub async fn has_note(&self, remote_id: &str, reference: &str) -> Result<bool, VendorError> {
+        let notes = match self.vendor() {
+            Vendor::Pagerduty => pagerduty::notes(self, remote_id).await?,
+            Vendor::Opsgenie => opsgenie::notes(self, remote_id).await?,
+        };
+        let needle = format!("(ref {reference})");
+        Ok(notes.iter().any(|n| n.contains(&needle)))
+    }
+
+    /// Opsgenie: what became of an accepted request. `None` while the
+    /// vendor has not processed it yet.
+    pub async fn request_status(
+        &self,
+        request_id: &str,
+    ) -> Result<Option<Result<String, String>>, VendorError> {
+        match self.vendor() {
+            Vendor::Pagerduty => Ok(Some(Ok(String::new()))),
+            Vendor::Opsgenie => opsgenie::request_status(self, request_id).await,
+        }
+    }
+
+    /// A 2xx answer without the shape the vendor documents.
+    fn error_unexpected(&self, a: &Answer, why: &str) -> VendorError {
+        VendorError {
+            kind: ErrorKind::Unreachable,
+            code: None,
+            outcome: ProbeOutcome::failed(
+                crate::domain::health::HealthStatus::Degraded,
+                FailureClass::Transient,
+                format!("{}: {} but {why}", self.what(), a.status),
+                "the answer is not the vendor's: a proxy or captive portal is in the way, or base_url points elsewhere",
+                Some(a.ms),
+            ),
+        }
+    }
+
+    /// Read a non-2xx answer as an error, with this vendor's hints.
+    fn error(&self, a: &Answer) -> VendorError {
+        let body = a.json();
+        let code = body["error"]["code"]
+            .as_i64()
+            .or_else(|| body["code"].as_i64());
+        let vendor = self.vendor();
+        let hint = match (vendor, a.status) {
+            (Vendor::Pagerduty, 401) => {
+                "the token is invalid or revoked, or an EU account is queried on api.pagerduty.com (set region = \"eu\")"
+            }
+            (Vendor::Opsgenie, 401) => {
+                "the key is invalid, its integration is disabled, or an EU account is queried on api.opsgenie.com (set region = \"eu\")"
+            }
+            (_, 402) => "the account's plan lacks this ability",
+            (Vendor::Pagerduty, 403) => {
+                "the token lacks permission: a scoped token needs incidents.read (and incidents.write to act)"
+            }
+            (Vendor::Opsgenie, 403) => {
+                "use the key of an API integration (Teams → Integrations → API), not a global API key"
+            }
+            (Vendor::Opsgenie, 422) => {
+                "the query is not valid Opsgenie search syntax: check query in [[incident_sources]]"
+            }
+            (Vendor::Pagerduty, 400) if code == Some(2011) => {
+                "set from = \"<email of a PagerDuty user>\" in [[incident_sources]]: PagerDuty needs it to act"
+            }
+            (Vendor::Pagerduty, 400) => {
+                "PagerDuty refused the request: check service_ids, team_ids and urgencies in [[incident_sources]]"
+            }
+            (_, 404) => {
+                "not found at the vendor: it was deleted, or base_url/region point elsewhere"
+            }
+            _ => "",
+        };
+        let mut outcome = classify(a, &self.what(), hint);
+        if !hint.is_empty() {
+            outcome.hint = hint.to_string();
+        }
+        let kind = match a.status {
+            401..=403 => ErrorKind::Auth,
+            404 | 410 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Unreachable,
+            _ => ErrorKind::Refused,
+        };
+        VendorError {
+            kind,
+            code,
+            outcome,
+        }
+    }
+}
+
+/// Every open incident at a source.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub incidents: Vec<RemoteIncident>,
+    /// Requests it took.
+    pub pages: usize,
+    /// The vendor would not page further (PagerDuty's 10,000 cap).
+    pub truncated: bool,
+    pub latency_ms: u64,
+}
+
+/// What sending an action got.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sent {
+    /// Done (PagerDuty answers synchronously).
+    Done(String),
+    /// Accepted for processing; follow the request id up (Opsgenie).
+    Accepted(String),
+}
+
+/// The health of a source from a listing that worked.
+pub fn listing_outcome(src: &SourceConfig, l: &Listing) -> ProbeOutcome {
+    let n = l.incidents.len();
+    let what = format!(
+        "{} incidents: {n} open ({} request{})",
+        src.kind.label(),
+        l.pages,
+        if l.pages == 1 { "" } else { "s" }
+    );
+    if l.truncated {
+        let mut o = ProbeOutcome::up(format!("{what}, list cut at 10,000"), l.latency_ms);
+        o.hint = "PagerDuty pages no further than 10,000 incidents: narrow the list with service_ids or team_ids".into();
+        return o;
+    }
+    ProbeOutcome::up(what, l.latency_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> SourceConfig {
+        toml::from_str(src).unwrap()
+    }
+
+    #[test]
+    fn defaults_and_problems() {
+        let c = parse("name = \"pd\"\nkind = \"pagerduty\"\n");
+        assert_eq!((c.interval, c.timeout, c.prefix()), (30, 10, "PD"));
+        assert!(c.problems().is_empty());
+        let c = parse("name = \"og\"\nkind = \"opsgenie\"\nregion = \"EU\"\n");
+        assert!(c.eu());
+        assert_eq!(c.prefix(), "OG");
+        let c = parse(
+            "name = \"og\"\nkind = \"opsgenie\"\nregion = \"asia\"\ntoken_env = \"X\"\nprefix = \"O G\"\n",
+        );
+        let p = c.problems();
+        assert_eq!(p.len(), 3, "{p:?}");
+        let c = parse("name = \"pd\"\nkind = \"pagerduty\"\nurgencies = [\"urgent\"]\n");
+        assert!(c.problems()[0].contains("urgencies"));
+    }
+
+    #[test]
+    fn unknown_fields_and_kinds_are_refused() {
+        let e = toml::from_str::<SourceConfig>("name = \"x\"\nkind = \"victorops\"\n").unwrap_err();
+        assert!(e.to_string().contains("unknown variant"), "{e}");
+        let e =
+            toml::from_str::<SourceConfig>("name = \"x\"\nkind = \"pagerduty\"\ntoken = \"abc\"\n")
+                .unwrap_err();
+        assert!(e.to_string().contains("unknown field `token`"), "{e}");
+    }
+}

@@ -1,0 +1,262 @@
+//! PagerDuty REST v2: open incidents, one incident, acknowledge / resolve
+//! (`PUT /incidents/{id}` with `From`), notes.
+
+use super::{Listing, SourceClient, VendorError};
+use crate::domain::outbox::{Queued, RemoteAction};
+use crate::domain::remote::{RemoteIncident, Vendor, pagerduty_severity, pagerduty_status};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use std::time::Instant;
+
+/// Largest page PagerDuty serves.
+const PAGE: usize = 100;
+/// `offset + limit` may not pass this (the API answers 400).
+const OFFSET_CAP: usize = 10_000;
+
+fn request(
+    c: &SourceClient,
+    method: reqwest::Method,
+    path: &str,
+) -> Result<reqwest::RequestBuilder, VendorError> {
+    let key = c.key()?;
+    Ok(c.http
+        .request(method, format!("{}{path}", c.base))
+        .header("Authorization", format!("Token token={key}"))
+        .header("Accept", "application/vnd.pagerduty+json;version=2"))
+}
+
+/// A write needs `From`: the configured email, required.
+fn from(c: &SourceClient) -> Result<&str, VendorError> {
+    match c.cfg.from.as_deref().map(str::trim) {
+        Some(f) if !f.is_empty() => Ok(f),
+        _ => Err(VendorError {
+            kind: super::ErrorKind::Auth,
+            code: Some(2011),
+            outcome: crate::domain::health::ProbeOutcome::failed(
+                crate::domain::health::HealthStatus::Down,
+                crate::domain::health::FailureClass::Config,
+                "PagerDuty needs a From email to act",
+                "set from = \"<email of a PagerDuty user>\" in [[incident_sources]]",
+                None,
+            ),
+        }),
+    }
+}
+
+pub(super) async fn list(c: &SourceClient) -> Result<Listing, VendorError> {
+    let started = Instant::now();
+    let mut out = Listing::default();
+    let mut offset = 0;
+    loop {
+        if offset + PAGE > OFFSET_CAP {
+            out.truncated = true;
+            break;
+        }
+        let mut query: Vec<(&str, String)> = vec![
+            ("statuses[]", "triggered".into()),
+            ("statuses[]", "acknowledged".into()),
+            ("date_range", "all".into()),
+            ("sort_by", "created_at:desc".into()),
+            ("limit", PAGE.to_string()),
+            ("offset", offset.to_string()),
+        ];
+        query.extend(
+            c.cfg
+                .service_ids
+                .iter()
+                .map(|s| ("service_ids[]", s.clone())),
+        );
+        query.extend(c.cfg.team_ids.iter().map(|s| ("team_ids[]", s.clone())));
+        query.extend(c.cfg.urgencies.iter().map(|s| ("urgencies[]", s.clone())));
+        let a = c
+            .call(request(c, reqwest::Method::GET, "/incidents")?.query(&query))
+            .await?;
+        out.pages += 1;
+        if a.status != 200 {
+            return Err(c.error(&a));
+        }
+        let body = a.json();
+        let Some(page) = body["incidents"].as_array() else {
+            return Err(c.error_unexpected(&a, "no incidents array"));
+        };
+        for v in page {
+            if let Some(inc) = incident(c, v) {
+                out.incidents.push(inc);
+            }
+        }
+        if !body["more"].as_bool().unwrap_or(false) || page.is_empty() {
+            break;
+        }
+        offset += page.len();
+    }
+    // Incidents can move between pages while paging: keep each once.
+    let mut seen = std::collections::HashSet::new();
+    out.incidents.retain(|i| seen.insert(i.remote_id.clone()));
+    out.latency_ms = started.elapsed().as_millis() as u64;
+    Ok(out)
+}
+
+pub(super) async fn get(c: &SourceClient, id: &str) -> Result<RemoteIncident, VendorError> {
+    let a = c
+        .call(request(
+            c,
+            reqwest::Method::GET,
+            &format!("/incidents/{}", seg(id)),
+        )?)
+        .await?;
+    if a.status != 200 {
+        return Err(c.error(&a));
+    }
+    incident(c, &a.json()["incident"]).ok_or_else(|| c.error_unexpected(&a, "no incident"))
+}
+
+pub(super) async fn send(c: &SourceClient, q: &Queued) -> Result<super::Sent, VendorError> {
+    let from = from(c)?;
+    let id = seg(&q.remote_id);
+    let (method, path, body) = match q.action {
+        RemoteAction::Acknowledge | RemoteAction::Resolve => {
+            let status = if q.action == RemoteAction::Resolve {
+                "resolved"
+            } else {
+                "acknowledged"
+            };
+            (
+                reqwest::Method::PUT,
+                format!("/incidents/{id}"),
+                json!({"incident": {"type": "incident_reference", "status": status}}),
+            )
+        }
+        RemoteAction::Note => (
+            reqwest::Method::POST,
+            format!("/incidents/{id}/notes"),
+            json!({"note": {"content": q.note_text()}}),
+        ),
+    };
+    let a = c
+        .call(request(c, method, &path)?.header("From", from).json(&body))
+        .await?;
+    if (200..300).contains(&a.status) {
+        Ok(super::Sent::Done(format!(
+            "{} {}",
+            a.status,
+            status_text(a.status)
+        )))
+    } else {
+        Err(c.error(&a))
+    }
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        201 => "Created",
+        _ => "OK",
+    }
+}
+
+pub(super) async fn notes(c: &SourceClient, id: &str) -> Result<Vec<String>, VendorError> {
+    let a = c
+        .call(request(
+            c,
+            reqwest::Method::GET,
+            &format!("/incidents/{}/notes", seg(id)),
+        )?)
+        .await?;
+    if a.status != 200 {
+        return Err(c.error(&a));
+    }
+    Ok(a.json()["notes"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|n| n["content"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// A path segment from a vendor id: only the characters ids are made of.
+fn seg(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn time(v: &Value) -> Option<DateTime<Utc>> {
+    v.as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn summary(v: &Value) -> String {
+    v["summary"].as_str().unwrap_or_default().to_string()
+}
+
+/// One incident object, normalised; `None` when it lacks an id or a time.
+pub(super) fn incident(c: &SourceClient, v: &Value) -> Option<RemoteIncident> {
+    let remote_id = v["id"].as_str()?.to_string();
+    let created_at = time(&v["created_at"])?;
+    let number = match &v["incident_number"] {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => remote_id.clone(),
+    };
+    let status = pagerduty_status(v["status"].as_str().unwrap_or("triggered"));
+    let urgency = v["urgency"].as_str().unwrap_or("high");
+    let priority = v["priority"]["summary"].as_str();
+    let vendor_priority = match priority {
+        Some(p) => format!("{p}, {urgency} urgency"),
+        None => format!("{urgency} urgency"),
+    };
+    let acknowledged = v["acknowledgements"]
+        .as_array()
+        .and_then(|a| a.first())
+        .and_then(|a| Some((time(&a["at"])?, summary(&a["acknowledger"]))))
+        .or_else(|| {
+            (status != crate::domain::IncidentStatus::Open)
+                .then(|| {
+                    Some((
+                        time(&v["last_status_change_at"])?,
+                        summary(&v["last_status_change_by"]),
+                    ))
+                })
+                .flatten()
+        });
+    let resolved = (status == crate::domain::IncidentStatus::Resolved)
+        .then(|| {
+            Some((
+                time(&v["last_status_change_at"]).or(time(&v["resolved_at"]))?,
+                summary(&v["last_status_change_by"]),
+            ))
+        })
+        .flatten();
+    let title = v["title"]
+        .as_str()
+        .or(v["summary"].as_str())
+        .unwrap_or("(no title)")
+        .to_string();
+    Some(RemoteIncident {
+        source: c.cfg.name.clone(),
+        vendor: Vendor::Pagerduty,
+        id: format!("{}-{number}", c.cfg.prefix()),
+        number,
+        remote_id,
+        title,
+        service: summary(&v["service"]),
+        severity: pagerduty_severity(priority, urgency),
+        vendor_priority,
+        status,
+        updated_at: time(&v["updated_at"]).unwrap_or(created_at),
+        created_at,
+        acknowledged: if status == crate::domain::IncidentStatus::Open {
+            None
+        } else {
+            acknowledged
+        },
+        resolved,
+        assignees: v["assignments"]
+            .as_array()
+            .map(|a| a.iter().map(|x| summary(&x["assignee"])).collect())
+            .unwrap_or_default(),
+        url: v["html_url"].as_str().map(str::to_string),
+    })
+}

@@ -1,0 +1,152 @@
+//! The incident sources' pollers: one task per source, on the same loop as
+//! the health probes (interval, jitter, backoff, "poll now" wakes it). Each
+//! round sends the source's queued actions, lists its open incidents, keeps
+//! the list on disk, and reports to the app; its health goes to the Health
+//! pane under the source's name.
+
+use super::health::Pollers;
+use crate::app::{InboxReport, Msg};
+use crate::domain::health::{HealthStatus, ProbeOutcome};
+use crate::integrations::inbox::sync::round;
+use crate::integrations::inbox::{SourceClient, SourceConfig, listing_outcome};
+use crate::integrations::probes::ProbeContext;
+use crate::store::remote::{OutboxStore, Snapshot};
+use chrono::Utc;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+
+pub struct Spawn<'a> {
+    pub sources: &'a [SourceConfig],
+    pub operator: &'a str,
+    pub workspace: &'a Path,
+    pub wiring_mode: Option<&'a str>,
+    pub mock_base: &'a str,
+    /// Only read: nothing is sent (the outbox waits for a writable run).
+    pub readonly: bool,
+}
+
+pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg>) {
+    if s.sources.is_empty() {
+        return;
+    }
+    let http = match crate::integrations::http_client(Duration::from_secs(30)) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = app.send(Msg::Saved(Err(format!("incident sources are off: {e}"))));
+            return;
+        }
+    };
+    for (i, cfg) in s.sources.iter().cloned().enumerate() {
+        let notify = Arc::new(Notify::new());
+        pollers.add(cfg.name.clone(), notify.clone());
+        let ctx = ProbeContext {
+            mode: cfg.effective_mode(s.wiring_mode),
+            mock_base: s.mock_base.to_string(),
+        };
+        let interval = cfg.interval.max(5);
+        let client = SourceClient::new(cfg, http.clone(), &ctx, s.operator);
+        let store = OutboxStore::new(s.workspace);
+        let (app, readonly) = (app.clone(), s.readonly);
+        tokio::spawn(async move {
+            // The last list on disk first, so the inbox is there at once.
+            if let Some(snap) = store.load_snapshot(client.name()) {
+                let pending = store
+                    .read()
+                    .map(|(o, _)| o.pending_for(client.name()).cloned().collect())
+                    .unwrap_or_default();
+                let _ = app.send(Msg::Inbox(Box::new(InboxReport {
+                    source: client.name().to_string(),
+                    incidents: Some(snap.incidents),
+                    fetched_at: snap.fetched_at,
+                    error: None,
+                    finished: Vec::new(),
+                    pending,
+                    blocked: None,
+                })));
+            }
+            let name = client.name().to_string();
+            crate::integrations::poller::run(
+                interval,
+                Duration::from_millis(30 + 20 * i as u64),
+                1000 + i as u64,
+                notify,
+                || one_round(&client, &store, &app, readonly),
+                |outcome| {
+                    app.send(Msg::Probed {
+                        name: name.clone(),
+                        outcome,
+                        at: Utc::now(),
+                    })
+                    .is_ok()
+                },
+            )
+            .await;
+        });
+    }
+}
+
+async fn one_round(
+    client: &SourceClient,
+    store: &OutboxStore,
+    app: &mpsc::UnboundedSender<Msg>,
+    readonly: bool,
+) -> ProbeOutcome {
+    let r = if readonly {
+        crate::integrations::inbox::sync::Round {
+            flush: Default::default(),
+            listing: client.list().await,
+            pending: store
+                .read()
+                .map(|(o, _)| o.pending_for(client.name()).cloned().collect())
+                .unwrap_or_default(),
+        }
+    } else {
+        round(client, store).await
+    };
+    let now = Utc::now();
+    let (incidents, error, mut outcome) = match r.listing {
+        Ok(l) => {
+            let _ = store.save_snapshot(
+                client.name(),
+                &Snapshot {
+                    fetched_at: now,
+                    incidents: l.incidents.clone(),
+                },
+            );
+            let o = listing_outcome(&client.cfg, &l);
+            (Some(l.incidents), None, o)
+        }
+        Err(e) => (None, Some(e.message()), e.outcome),
+    };
+    // Listing works but actions cannot go (no From email, a key that may
+    // read but not write): the source is not fully green.
+    if outcome.status == HealthStatus::Up
+        && !r.pending.is_empty()
+        && let Some(e) = &r.flush.blocked_by
+    {
+        outcome = ProbeOutcome::failed(
+            HealthStatus::Degraded,
+            e.outcome.class,
+            format!(
+                "{}; {} action(s) waiting: {}",
+                outcome.summary,
+                r.pending.len(),
+                e.outcome.summary
+            ),
+            e.outcome.hint.clone(),
+            outcome.latency_ms,
+        );
+    }
+    let _ = app.send(Msg::Inbox(Box::new(InboxReport {
+        source: client.name().to_string(),
+        incidents,
+        fetched_at: now,
+        error,
+        finished: r.flush.finished,
+        pending: r.pending,
+        blocked: r.flush.blocked,
+    })));
+    outcome
+}
