@@ -1,0 +1,85 @@
+//! Rendering the demo on ratatui's TestBackend with a fixed clock, for
+//! the screen tests.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use shiftdeck::app::{App, Msg};
+use shiftdeck::config::Config;
+use shiftdeck::keymap::Keymap;
+use shiftdeck::store::workspace::DEMO_NOW;
+use shiftdeck::store::{IncidentStore, Workspace};
+use shiftdeck::theme::Theme;
+
+pub fn demo_now() -> DateTime<Utc> {
+    DEMO_NOW.parse().unwrap()
+}
+
+pub fn demo_app(theme: Theme, w: u16, h: u16) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    Workspace::create_demo(dir.path(), demo_now()).unwrap();
+    let (settings_config, _) = shiftdeck::config::load(&dir.path().join("shiftdeck.toml"));
+    let mut store = IncidentStore::new(dir.path());
+    let delta = store.read_new().unwrap();
+    let mut app = App::new(
+        Config { ..settings_config },
+        Keymap::default_keymap(),
+        theme,
+        demo_now(),
+    );
+    app.shift_started = demo_now() - chrono::Duration::minutes(95);
+    app.demo = true;
+    app.update(Msg::Resize(w, h));
+    app.update(Msg::Incidents(delta));
+    let approvals = shiftdeck::store::approvals::ApprovalStore::new(dir.path())
+        .load()
+        .unwrap();
+    app.update(Msg::Approvals(approvals));
+    let (lists, problems) = shiftdeck::store::checklists::load(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    app.update(Msg::Checklists {
+        lists,
+        problems: Vec::new(),
+        history: Vec::new(),
+    });
+    app.update(Msg::Tick(demo_now()));
+    app
+}
+
+pub fn draw(app: &App, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| shiftdeck::ui::render(app, f)).unwrap();
+    term.backend().buffer().clone()
+}
+
+pub fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Position of the first cell where `needle` starts.
+pub fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}

@@ -1,0 +1,354 @@
+//! The inbox against the project's stateful stand-ins of PagerDuty and
+//! Opsgenie on 127.0.0.1: every page listed, Opsgenie's asynchronous
+//! requests followed up, and the offline queue through the real binary
+//! (vendor down → action queued → new process → vendor up → sent once).
+
+mod common;
+
+use common::BIN;
+use shiftdeck::domain::IncidentStatus;
+use shiftdeck::domain::outbox::{Outcome, Queued, RemoteAction};
+use shiftdeck::domain::remote::Vendor;
+use shiftdeck::integrations::inbox::sync::flush;
+use shiftdeck::integrations::inbox::{SourceClient, SourceConfig};
+use shiftdeck::integrations::mock::Mocks;
+use shiftdeck::integrations::probes::ProbeContext;
+use shiftdeck::integrations::setup::Mode;
+use shiftdeck::store::remote::OutboxStore;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+async fn mocks() -> (Mocks, String) {
+    let m = Mocks::new(Default::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(m.clone().serve(listener));
+    (m, base)
+}
+
+fn client(kind: &str, mock_base: &str) -> SourceClient {
+    let text = match kind {
+        "pagerduty" => {
+            "name = \"pd-oncall\"\nkind = \"pagerduty\"\nmode = \"mock\"\ntoken_env = \"SHIFTDECK_TEST_UNSET\"\nfrom = \"ana@credguard.example\"\ntimeout = 3\n"
+        }
+        _ => {
+            "name = \"og-platform\"\nkind = \"opsgenie\"\nmode = \"mock\"\napi_key_env = \"SHIFTDECK_TEST_UNSET\"\ntimeout = 3\n"
+        }
+    };
+    let cfg: SourceConfig = toml::from_str(text).unwrap();
+    let http = shiftdeck::integrations::http_client(Duration::from_secs(5)).unwrap();
+    let ctx = ProbeContext {
+        mode: Mode::Mock,
+        mock_base: mock_base.to_string(),
+    };
+    SourceClient::new(cfg, http, &ctx, "ana.lima")
+}
+
+#[tokio::test]
+async fn every_page_is_listed_from_both_vendors() {
+    let (m, base) = mocks().await;
+    m.seed_pagerduty(250);
+    m.seed_opsgenie(245);
+    let pd = client("pagerduty", &base).list().await.unwrap();
+    assert_eq!(
+        (pd.incidents.len(), pd.pages, pd.truncated),
+        (250, 3, false)
+    );
+    let og = client("opsgenie", &base).list().await.unwrap();
+    assert_eq!(
+        (og.incidents.len(), og.pages, og.truncated),
+        (245, 3, false)
+    );
+    let mut ids: Vec<&str> = og.incidents.iter().map(|i| i.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 245, "no alert twice, none missed");
+    let lists: Vec<_> = m
+        .requests_detailed()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path == "/opsgenie/v2/alerts")
+        .collect();
+    assert_eq!(lists.len(), 3);
+    assert!(
+        lists[0].query.contains("query=status%3Aopen"),
+        "{}",
+        lists[0].query
+    );
+    assert!(lists.iter().all(|r| {
+        r.headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v == "GenieKey mock-credential")
+    }));
+}
+
+#[tokio::test]
+async fn opsgenie_actions_are_followed_up_until_processed() {
+    let (m, base) = mocks().await;
+    // Opsgenie has not processed a request the first two times it is asked.
+    m.set_opsgenie_pending_polls(2);
+    let c = client("opsgenie", &base);
+    let open = c
+        .list()
+        .await
+        .unwrap()
+        .incidents
+        .into_iter()
+        .find(|i| i.status == IncidentStatus::Open)
+        .expect("an open, unacknowledged alert in the seed");
+    let dir = tempfile::tempdir().unwrap();
+    let store = OutboxStore::new(dir.path());
+    let q = |id: &str, action| Queued {
+        id: id.into(),
+        at: chrono::Utc::now(),
+        source: "og-platform".into(),
+        vendor: Vendor::Opsgenie,
+        incident: open.id.clone(),
+        remote_id: open.remote_id.clone(),
+        title: open.title.clone(),
+        action,
+        message: "on it".into(),
+        by: "ana.lima".into(),
+    };
+    store
+        .queue(&q("a1111111aaaa", RemoteAction::Acknowledge))
+        .unwrap();
+    let f = flush(&c, &store).await;
+    assert_eq!(f.finished.len(), 1, "{f:?}");
+    assert_eq!(f.finished[0].outcome, Outcome::Sent);
+    assert!(
+        f.finished[0].detail.contains("acknowledged"),
+        "{}",
+        f.finished[0].detail
+    );
+    let after = c.get(&open.remote_id).await.unwrap();
+    assert_eq!(after.status, IncidentStatus::Acknowledged);
+    assert_eq!(after.acknowledged.unwrap().1, "ana.lima");
+
+    let reqs = m.requests_detailed();
+    let post = reqs
+        .iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/acknowledge"))
+        .unwrap();
+    assert!(post.query.contains("identifierType=id"));
+    let body: serde_json::Value = serde_json::from_str(&post.body).unwrap();
+    assert_eq!(body["user"], "ana.lima");
+    assert_eq!(body["source"], "shiftdeck");
+    assert_eq!(body["note"], "on it — ana.lima via shiftdeck");
+    let status_reads = reqs
+        .iter()
+        .filter(|r| r.path.starts_with("/opsgenie/v2/alerts/requests/"))
+        .count();
+    assert_eq!(
+        status_reads, 3,
+        "asked until processed: 404, 404, then the answer"
+    );
+
+    // Close it: the same path, Opsgenie's verb.
+    m.set_opsgenie_pending_polls(0);
+    store
+        .queue(&q("b2222222bbbb", RemoteAction::Resolve))
+        .unwrap();
+    let f = flush(&c, &store).await;
+    assert_eq!(f.finished[0].outcome, Outcome::Sent, "{f:?}");
+    assert_eq!(
+        c.get(&open.remote_id).await.unwrap().status,
+        IncidentStatus::Resolved
+    );
+    assert!(
+        !c.list()
+            .await
+            .unwrap()
+            .incidents
+            .iter()
+            .any(|i| i.remote_id == open.remote_id),
+        "closed alerts leave the open list"
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The stand-ins on a fixed port in their own runtime; dropping the
+/// runtime takes them down.
+fn serve_on(port: u16) -> (tokio::runtime::Runtime, Mocks) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let m = Mocks::new(Default::default());
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+        .unwrap();
+    rt.spawn(m.clone().serve(listener));
+    (rt, m)
+}
+
+fn cmd(ws: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--workspace").arg(ws);
+    c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
+    c.env("USER", "ana.lima");
+    c.env_remove("SHIFTDECK_WORKSPACE");
+    c.env_remove("OPERATOR_WIRING_MODE");
+    for v in shiftdeck::domain::redact::DEFAULT_SECRET_VARS {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn run(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn puts_to(m: &Mocks, remote_id: &str) -> usize {
+    m.requests_detailed()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path == format!("/pagerduty/incidents/{remote_id}"))
+        .count()
+}
+
+#[test]
+fn an_action_taken_offline_is_sent_once_when_the_vendor_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let port = free_port();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nbase_url = \"http://127.0.0.1:{port}/pagerduty\"\nmode = \"mock\"\nfrom = \"ana@credguard.example\"\ntimeout = 2\n"
+        ),
+    )
+    .unwrap();
+
+    // Up: the list is read (and kept).
+    let (rt, m) = serve_on(port);
+    let target = m
+        .pagerduty_incidents()
+        .into_iter()
+        .find(|i| i["status"] == "triggered")
+        .unwrap();
+    let (remote_id, number) = (
+        target["id"].as_str().unwrap().to_string(),
+        target["incident_number"].to_string(),
+    );
+    let id = format!("PD-{number}");
+    let (code, out, err) = run(cmd(ws).args(["incidents", "list", "--source", "pagerduty"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&id), "{out}");
+    drop(rt);
+
+    // Down: the acknowledgement is queued on disk, and the command says so.
+    let (code, _, err) = run(cmd(ws).args(["incidents", "ack", &id, "--message", "looking"]));
+    assert_eq!(code, 10, "exit 10 means queued: {err}");
+    assert!(err.contains("queued: ack"), "{err}");
+    assert!(err.contains("connection refused"), "{err}");
+    let (code, out, err) = run(cmd(ws).args(["incidents", "list", "--source", "pagerduty"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("[ack queued"),
+        "the list shows it waiting: {out}"
+    );
+    assert!(err.contains("showing the list saved"), "{err}");
+    let (code, _, _) = run(cmd(ws).args(["incidents", "sync"]));
+    assert_eq!(code, 10, "still down: still waiting");
+
+    // Back, in a new process: sent once, and only once however often synced.
+    let (_rt, m) = serve_on(port);
+    let (code, out, err) = run(cmd(ws).args(["incidents", "sync"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!("acknowledged {id} at PagerDuty")),
+        "{out}"
+    );
+    assert_eq!(puts_to(&m, &remote_id), 1);
+    let (code, _, _) = run(cmd(ws).args(["incidents", "sync"]));
+    assert_eq!(code, 0);
+    assert_eq!(puts_to(&m, &remote_id), 1, "never sent twice");
+    let put = m
+        .requests_detailed()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert!(
+        put.headers
+            .iter()
+            .any(|(k, v)| k == "from" && v == "ana@credguard.example")
+    );
+    let live = m
+        .pagerduty_incidents()
+        .into_iter()
+        .find(|i| i["id"] == remote_id.as_str())
+        .unwrap();
+    assert_eq!(live["status"], "acknowledged");
+
+    // The journal has both: queued, then acknowledged at PagerDuty.
+    let (_, out, _) = run(cmd(ws).args(["journal", "show"]));
+    let queued_at = out
+        .find(&format!("ack queued for PagerDuty {id}"))
+        .expect(&out);
+    let sent_at = out
+        .find(&format!("acknowledged at PagerDuty {id}"))
+        .expect(&out);
+    assert!(queued_at < sent_at, "{out}");
+}
+
+#[test]
+fn an_action_queued_offline_is_not_sent_when_someone_resolved_the_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let port = free_port();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nbase_url = \"http://127.0.0.1:{port}/pagerduty\"\nmode = \"mock\"\nfrom = \"ana@credguard.example\"\ntimeout = 2\n"
+        ),
+    )
+    .unwrap();
+    let (rt, m) = serve_on(port);
+    let target = m
+        .pagerduty_incidents()
+        .into_iter()
+        .find(|i| i["status"] == "triggered")
+        .unwrap();
+    let remote_id = target["id"].as_str().unwrap().to_string();
+    let id = format!("PD-{}", target["incident_number"]);
+    assert_eq!(run(cmd(ws).args(["incidents", "list"])).0, 0);
+    drop(rt);
+    assert_eq!(run(cmd(ws).args(["incidents", "ack", &id])).0, 10);
+
+    // Back, but a colleague resolved it in the meantime.
+    let (rt, m) = serve_on(port);
+    let resolved = rt.block_on(async {
+        shiftdeck::integrations::http_client(Duration::from_secs(5))
+            .unwrap()
+            .put(format!("http://127.0.0.1:{port}/pagerduty/incidents/{remote_id}"))
+            .header("Authorization", "Token token=x")
+            .header("From", "carla@credguard.example")
+            .json(&serde_json::json!({"incident": {"type": "incident_reference", "status": "resolved"}}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(resolved, 200);
+    let (code, out, _) = run(cmd(ws).args(["incidents", "sync"]));
+    assert_eq!(code, 0, "nothing waits any more");
+    assert!(out.contains("not sent"), "{out}");
+    assert!(
+        out.contains("already resolved at PagerDuty by carla@credguard.example"),
+        "{out}"
+    );
+    assert_eq!(puts_to(&m, &remote_id), 1, "only the colleague's resolve");
+}

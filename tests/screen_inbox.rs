@@ -1,0 +1,229 @@
+//! The merged inbox on ratatui's TestBackend: PagerDuty and Opsgenie
+//! incidents beside local ones, a queued action marked, an unreachable
+//! source named, the remote detail and the confirmation.
+
+mod common;
+
+use common::screen::*;
+use crossterm::event::KeyCode;
+use shiftdeck::app::{App, Effect, InboxReport, Msg};
+use shiftdeck::domain::outbox::{Pending, Queued, RemoteAction};
+use shiftdeck::domain::remote::{RemoteIncident, Vendor};
+use shiftdeck::domain::{IncidentStatus, Severity};
+use shiftdeck::theme::Theme;
+
+fn remote(
+    vendor: Vendor,
+    number: &str,
+    title: &str,
+    severity: Severity,
+    status: IncidentStatus,
+    minutes_ago: i64,
+) -> RemoteIncident {
+    let created = demo_now() - chrono::Duration::minutes(minutes_ago);
+    let (source, prefix) = match vendor {
+        Vendor::Pagerduty => ("pd-oncall", "PD"),
+        Vendor::Opsgenie => ("og-platform", "OG"),
+    };
+    RemoteIncident {
+        source: source.into(),
+        vendor,
+        remote_id: format!("R{number}"),
+        number: number.into(),
+        id: format!("{prefix}-{number}"),
+        title: title.into(),
+        service: "credguard-api".into(),
+        severity,
+        vendor_priority: "P1, high urgency".into(),
+        status,
+        created_at: created,
+        updated_at: created,
+        acknowledged: (status == IncidentStatus::Acknowledged)
+            .then(|| (created + chrono::Duration::minutes(3), "Bruno Costa".into())),
+        resolved: None,
+        assignees: vec!["Bruno Costa".into()],
+        url: Some(format!(
+            "https://credguard.pagerduty.com/incidents/R{number}"
+        )),
+    }
+}
+
+fn with_inbox(w: u16, h: u16) -> App {
+    let mut app = demo_app(Theme::default_theme(), w, h);
+    let pd = vec![
+        remote(
+            Vendor::Pagerduty,
+            "4218",
+            "credguard-api: 5xx error rate above 8% in eu-west-1",
+            Severity::P1,
+            IncidentStatus::Open,
+            9,
+        ),
+        remote(
+            Vendor::Pagerduty,
+            "4215",
+            "Postgres replica lag above 30 s",
+            Severity::P2,
+            IncidentStatus::Acknowledged,
+            50,
+        ),
+    ];
+    let waiting = Pending {
+        queued: Queued {
+            id: "a1b2c3d4e5f60718".into(),
+            at: demo_now() - chrono::Duration::minutes(2),
+            source: "pd-oncall".into(),
+            vendor: Vendor::Pagerduty,
+            incident: "PD-4218".into(),
+            remote_id: "R4218".into(),
+            title: String::new(),
+            action: RemoteAction::Acknowledge,
+            message: String::new(),
+            by: "ana.lima".into(),
+        },
+        attempts: 1,
+        request_id: None,
+        accepted_at: None,
+    };
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        source: "pd-oncall".into(),
+        incidents: Some(pd),
+        fetched_at: demo_now(),
+        error: None,
+        finished: Vec::new(),
+        pending: vec![waiting],
+        blocked: Some("PagerDuty incidents: connection refused".into()),
+    })));
+    let og = vec![remote(
+        Vendor::Opsgenie,
+        "1044",
+        "export-center workers not consuming",
+        Severity::P1,
+        IncidentStatus::Open,
+        20,
+    )];
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        source: "og-platform".into(),
+        incidents: Some(og),
+        fetched_at: demo_now(),
+        error: None,
+        finished: Vec::new(),
+        pending: Vec::new(),
+        blocked: None,
+    })));
+    app
+}
+
+#[test]
+fn remote_incidents_join_the_list_at_80x24_and_200x50() {
+    let app = with_inbox(80, 24);
+    let t = text(&draw(&app, 80, 24));
+    insta::assert_snapshot!("inbox_80x24", t);
+    assert!(t.contains("PD-4218") && t.contains("OG-1044"), "{t}");
+    assert!(
+        t.contains("⧗ credguard-api"),
+        "the queued ack is marked: {t}"
+    );
+    assert!(t.contains("1 queued"), "{t}");
+
+    let app = with_inbox(200, 50);
+    let t = text(&draw(&app, 200, 50));
+    insta::assert_snapshot!("inbox_200x50", t);
+    assert!(t.contains("PD-4215"), "{t}");
+}
+
+#[test]
+fn a_source_that_cannot_be_read_is_named_and_its_list_stays() {
+    let mut app = with_inbox(100, 30);
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        source: "og-platform".into(),
+        incidents: None,
+        fetched_at: demo_now(),
+        error: Some("Opsgenie incidents: connection refused".into()),
+        finished: Vec::new(),
+        pending: Vec::new(),
+        blocked: None,
+    })));
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("og-platform offline"), "{t}");
+    assert!(t.contains("OG-1044"), "the last list stays on screen: {t}");
+    // The next list without it: closed there, so it leaves the active list.
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        source: "og-platform".into(),
+        incidents: Some(Vec::new()),
+        fetched_at: demo_now(),
+        error: None,
+        finished: Vec::new(),
+        pending: Vec::new(),
+        blocked: None,
+    })));
+    let t = text(&draw(&app, 100, 30));
+    assert!(!t.contains("OG-1044") && !t.contains("offline"), "{t}");
+}
+
+fn select(app: &mut App, id: &str) {
+    app.update(key(KeyCode::Char('/')));
+    for c in id.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    app.update(key(KeyCode::Enter));
+}
+
+#[test]
+fn the_remote_detail_says_where_it_lives_and_what_waits() {
+    let mut app = with_inbox(100, 30);
+    select(&mut app, "PD-4218");
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 100, 30));
+    insta::assert_snapshot!("inbox_detail_100x30", t);
+    assert!(t.contains("PagerDuty #4218 · source pd-oncall"), "{t}");
+    assert!(
+        t.contains("https://credguard.pagerduty.com/incidents/R4218"),
+        "{t}"
+    );
+    assert!(t.contains("ack queued"), "{t}");
+    assert!(t.contains("connection refused"), "why it waits: {t}");
+}
+
+#[test]
+fn acting_on_a_remote_incident_asks_first_and_queues_it() {
+    let mut app = with_inbox(100, 30);
+    select(&mut app, "OG-1044");
+    let fx = app.update(key(KeyCode::Char('a')));
+    assert!(fx.is_empty(), "nothing before the yes: {fx:?}");
+    let t = text(&draw(&app, 100, 30));
+    insta::assert_snapshot!("inbox_confirm_100x30", t);
+    assert!(t.contains("Acknowledge OG-1044 at Opsgenie?"), "{t}");
+    let fx = app.update(key(KeyCode::Char('y')));
+    match fx.as_slice() {
+        [Effect::Remote(q)] => {
+            assert_eq!(q.incident, "OG-1044");
+            assert_eq!(q.action, RemoteAction::Acknowledge);
+            assert_eq!(q.remote_id, "R1044");
+            assert_eq!(q.by, "ana.lima");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Queued: the source's poller is woken to send it now.
+    let fx = app.update(Msg::RemoteQueued {
+        source: "og-platform".into(),
+        result: Ok("queued: ack OG-1044 for Opsgenie, sending…".into()),
+    });
+    assert_eq!(fx, [Effect::PollNow(Some("og-platform".into()))]);
+
+    // Things shiftdeck does not do to a vendor's incident are refused with why.
+    let fx = app.update(key(KeyCode::Char('e')));
+    assert!(fx.is_empty());
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("lives in Opsgenie: escalate it there"), "{t}");
+}
+
+#[test]
+fn an_ack_already_queued_is_not_queued_twice() {
+    let mut app = with_inbox(100, 30);
+    select(&mut app, "PD-4218");
+    let fx = app.update(key(KeyCode::Char('a')));
+    assert!(fx.is_empty());
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("is already queued"), "{t}");
+}
