@@ -208,7 +208,16 @@ fn error_of(status: u16, headers: Vec<(&'static str, String)>, body: &str) -> An
 #[tokio::test]
 async fn auth_permission_and_rate_limit_answers_come_with_hints() {
     use shiftdeck::domain::health::HealthStatus;
-    let cases: Vec<(&str, Answer, ErrorKind, HealthStatus, &str, Option<u64>)> = vec![
+    /// Source, answer, and what it must read as: kind, status, a hint's words, the wait.
+    type Case = (
+        &'static str,
+        Answer,
+        ErrorKind,
+        HealthStatus,
+        &'static str,
+        Option<u64>,
+    );
+    let cases: Vec<Case> = vec![
         (
             PD,
             error_of(

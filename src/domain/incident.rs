@@ -445,10 +445,10 @@ impl Incident {
                 });
             }
             let label = change.label();
-            if let Some(p) = r.pending.iter().find(|p| p.starts_with(label)) {
-                if change.label() != "note" {
-                    return Err(IncidentRefusal::Queued { what: p.clone() });
-                }
+            if let Some(p) = r.pending.iter().find(|p| p.starts_with(label))
+                && change.label() != "note"
+            {
+                return Err(IncidentRefusal::Queued { what: p.clone() });
             }
         }
         match change {

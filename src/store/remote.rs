@@ -24,7 +24,7 @@ pub struct OutboxStore {
 #[derive(Debug)]
 pub enum QueueError {
     /// The same action for the same incident is already waiting.
-    AlreadyQueued(Queued),
+    AlreadyQueued(Box<Queued>),
     Io(io::Error),
 }
 
@@ -113,7 +113,7 @@ impl OutboxStore {
         if q.action != RemoteAction::Note {
             let (outbox, _) = self.read().map_err(QueueError::Io)?;
             if let Some(p) = outbox.waiting(&q.incident, q.action) {
-                return Err(QueueError::AlreadyQueued(p.queued.clone()));
+                return Err(QueueError::AlreadyQueued(Box::new(p.queued.clone())));
             }
         }
         file.append(&OutboxLine::Queued(q.clone()))

@@ -252,7 +252,7 @@ pub(super) fn alert(c: &SourceClient, v: &Value) -> Option<RemoteIncident> {
             format!(
                 "{}/alert/detail/{}/details",
                 w.trim_end_matches('/'),
-                seg(&v["id"].as_str().unwrap_or_default().to_string())
+                seg(v["id"].as_str().unwrap_or_default())
             )
         }),
     })

@@ -36,6 +36,69 @@ impl Request {
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v)
     }
+
+    /// Every value of a query key, in order, keys and values
+    /// percent-decoded (`statuses%5B%5D=a` matches `statuses[]`).
+    pub(super) fn query_values(&self, key: &str) -> Vec<String> {
+        self.query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .filter(|(k, _)| percent_decode(k) == key)
+            .map(|(_, v)| percent_decode(v))
+            .collect()
+    }
+
+    /// The first value of a query key, percent-decoded.
+    pub(super) fn query_value(&self, key: &str) -> Option<String> {
+        self.query_values(key).into_iter().next()
+    }
+}
+
+/// Decode `%XX` escapes and `+` (form encoding) in a query key or value.
+/// Malformed escapes are kept as they are; invalid UTF-8 is replaced.
+pub(super) fn percent_decode(s: &str) -> String {
+    decode(s, true)
+}
+
+/// Decode `%XX` escapes in a path segment (`+` stays `+`).
+pub(super) fn percent_decode_path(s: &str) -> String {
+    decode(s, false)
+}
+
+fn decode(s: &str, plus_is_space: bool) -> String {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' if plus_is_space => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encode everything but RFC 3986 unreserved characters.
+pub(super) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &c in s.as_bytes() {
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
 }
 
 pub(super) struct Response {

@@ -8,6 +8,10 @@
 //! route of that vendor answer an error status, answer late, hang or drop
 //! the connection. Every request received is recorded, so tests can assert
 //! that polling causes no side effects.
+//!
+//! PagerDuty's incidents and Opsgenie's alerts are stateful (`inbox`):
+//! seeded with a realistic CredGuard inbox, they can be listed, paged,
+//! acknowledged, resolved or closed and annotated like the real APIs.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,6 +43,65 @@ const READ_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_LOG: usize = 10_000;
 /// Longest `slow:` delay `parse_fault` accepts.
 const MAX_SLOW_MS: u64 = 600_000;
+/// Largest body kept per request in the detailed log (longer is cut).
+const MAX_LOGGED_BODY: usize = 64 * 1024;
+/// Bytes of headers + bodies the detailed log keeps in all; past this the
+/// oldest entries lose their headers and bodies (method, path and query stay).
+const MAX_LOGGED_DETAIL: usize = 16 * 1024 * 1024;
+
+/// One request as the mock received it (`Mocks::requests_detailed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockRequest {
+    pub method: String,
+    /// Path without the query string.
+    pub path: String,
+    /// The raw query string (not decoded), without the `?`.
+    pub query: String,
+    /// Header names lower-cased, values as sent, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced; cut at 64 KiB).
+    pub body: String,
+}
+
+impl MockRequest {
+    fn detail_bytes(&self) -> usize {
+        self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len())
+                .sum::<usize>()
+    }
+}
+
+/// The request log: entries plus how many detail bytes they hold.
+#[derive(Default)]
+struct Log {
+    entries: VecDeque<MockRequest>,
+    detail: usize,
+}
+
+impl Log {
+    fn push(&mut self, entry: MockRequest) {
+        if self.entries.len() >= MAX_LOG
+            && let Some(old) = self.entries.pop_front()
+        {
+            self.detail -= old.detail_bytes();
+        }
+        self.detail += entry.detail_bytes();
+        self.entries.push_back(entry);
+        // Strip the oldest details first; never the entry just added.
+        let keep = self.entries.len().saturating_sub(1);
+        for old in self.entries.iter_mut().take(keep) {
+            if self.detail <= MAX_LOGGED_DETAIL {
+                break;
+            }
+            self.detail -= old.detail_bytes();
+            old.headers = Vec::new();
+            old.body = String::new();
+        }
+    }
+}
 
 /// What a vendor does instead of answering normally.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,10 +169,10 @@ pub struct Mocks {
 
 struct Inner {
     faults: Mutex<HashMap<String, Fault>>,
-    log: Mutex<VecDeque<(String, String)>>,
+    log: Mutex<Log>,
     next_id: AtomicU64,
-    /// Opsgenie request id → (action, alias), for `/v2/alerts/requests/<id>`.
-    opsgenie: Mutex<HashMap<String, (&'static str, String)>>,
+    /// PagerDuty incidents, Opsgenie alerts and Opsgenie request statuses.
+    inbox: Mutex<inbox::Inbox>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -133,9 +196,9 @@ impl Mocks {
         Mocks {
             inner: Arc::new(Inner {
                 faults: Mutex::new(faults),
-                log: Mutex::new(VecDeque::new()),
+                log: Mutex::new(Log::default()),
                 next_id: AtomicU64::new(1),
-                opsgenie: Mutex::new(HashMap::new()),
+                inbox: Mutex::new(inbox::Inbox::new(chrono::Utc::now())),
             }),
         }
     }
@@ -173,7 +236,19 @@ impl Mocks {
     /// Every request received so far, oldest first: (method, path without
     /// query). Recorded as soon as the request is read, faults or not.
     pub fn requests(&self) -> Vec<(String, String)> {
-        lock(&self.inner.log).iter().cloned().collect()
+        lock(&self.inner.log)
+            .entries
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone()))
+            .collect()
+    }
+
+    /// Every request received so far, oldest first, with its raw query,
+    /// headers and body. Same entries as `requests()`; bodies are cut at
+    /// 64 KiB, and once the log holds 16 MiB of headers and bodies the
+    /// oldest entries keep only method, path and query.
+    pub fn requests_detailed(&self) -> Vec<MockRequest> {
+        lock(&self.inner.log).entries.iter().cloned().collect()
     }
 
     async fn connection(self, mut stream: TcpStream) {
@@ -185,13 +260,18 @@ impl Mocks {
             }
             Ok(Err(ReadError::Closed)) | Err(_) => return,
         };
-        {
-            let mut log = lock(&self.inner.log);
-            if log.len() >= MAX_LOG {
-                log.pop_front();
-            }
-            log.push_back((req.method.clone(), req.path.clone()));
+        let mut body = &req.body[..];
+        if body.len() > MAX_LOGGED_BODY {
+            body = &body[..MAX_LOGGED_BODY];
         }
+        let entry = MockRequest {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.query.clone(),
+            headers: req.headers.clone(),
+            body: String::from_utf8_lossy(body).into_owned(),
+        };
+        lock(&self.inner.log).push(entry);
         let vendor = req.segments().first().copied().unwrap_or("").to_string();
         let fault = lock(&self.inner.faults).get(&vendor).cloned();
         let resp = match fault {
@@ -222,7 +302,7 @@ impl Mocks {
         match *vendor {
             "datadog" => self.datadog(req, rest),
             "sentry" => sentry(req, rest),
-            "pagerduty" => pagerduty(req, rest),
+            "pagerduty" => self.pagerduty(req, rest),
             "opsgenie" => self.opsgenie(req, rest),
             "slack" => slack(req, rest),
             "splunk" => splunk(req, rest),
@@ -269,105 +349,10 @@ impl Mocks {
             _ => not_found(),
         }
     }
-
-    fn opsgenie(&self, req: &Request, rest: &[&str]) -> Response {
-        let known = matches!(
-            (req.method.as_str(), rest),
-            ("GET", ["v2", "alerts", "count"])
-                | ("GET", ["v2", "account"])
-                | ("GET", ["v2", "alerts"])
-                | ("POST", ["v2", "alerts"])
-                | ("POST", ["v2", "alerts", _, "close" | "acknowledge"])
-                | ("GET", ["v2", "alerts", "requests", _])
-        );
-        if !known {
-            return not_found();
-        }
-        if !req.has("authorization") {
-            return json_resp(
-                401,
-                json!({"message": "Could not authenticate", "took": 0.0, "requestId": uuid_like()}),
-            );
-        }
-        match (req.method.as_str(), rest) {
-            ("GET", ["v2", "alerts", "count"]) => json_resp(
-                200,
-                json!({"data": {"count": 3}, "took": 0.004, "requestId": uuid_like()}),
-            ),
-            ("GET", ["v2", "account"]) => json_resp(
-                200,
-                json!({
-                    "data": {"name": "credguard", "userCount": 12, "plan": {"name": "Standard"}},
-                    "took": 0.002,
-                    "requestId": uuid_like(),
-                }),
-            ),
-            ("GET", ["v2", "alerts"]) => json_resp(
-                200,
-                json!({"data": [], "took": 0.003, "requestId": uuid_like()}),
-            ),
-            ("GET", ["v2", "alerts", "requests", id]) => {
-                let (action, alias) = lock(&self.inner.opsgenie)
-                    .get(*id)
-                    .cloned()
-                    .unwrap_or(("Create", String::new()));
-                let status = match action {
-                    "Close" => "Closed alert",
-                    "Acknowledge" => "Acknowledged alert",
-                    _ => "Created alert",
-                };
-                json_resp(
-                    200,
-                    json!({
-                        "data": {
-                            "success": true,
-                            "isSuccess": true,
-                            "action": action,
-                            "status": status,
-                            "alertId": uuid_like(),
-                            "alias": alias,
-                        },
-                        "took": 0.001,
-                        "requestId": uuid_like(),
-                    }),
-                )
-            }
-            ("POST", ["v2", "alerts", alias, what]) => {
-                let action = if *what == "close" {
-                    "Close"
-                } else {
-                    "Acknowledge"
-                };
-                self.opsgenie_accepted(action, alias.to_string())
-            }
-            _ => {
-                // POST /v2/alerts: create.
-                let alias = serde_json::from_slice::<Value>(&req.body)
-                    .ok()
-                    .and_then(|b| b.get("alias").and_then(Value::as_str).map(str::to_string))
-                    .unwrap_or_default();
-                self.opsgenie_accepted("Create", alias)
-            }
-        }
-    }
-
-    fn opsgenie_accepted(&self, action: &'static str, alias: String) -> Response {
-        let request_id = uuid_like();
-        {
-            let mut map = lock(&self.inner.opsgenie);
-            if map.len() >= MAX_LOG {
-                map.clear();
-            }
-            map.insert(request_id.clone(), (action, alias));
-        }
-        json_resp(
-            202,
-            json!({"result": "Request will be processed", "took": 0.1, "requestId": request_id}),
-        )
-    }
 }
 
 mod http;
+mod inbox;
 mod routes;
 
 use http::*;

@@ -58,6 +58,7 @@ pub(super) fn sentry(req: &Request, rest: &[&str]) -> Response {
     }
 }
 
+/// PagerDuty's stateless routes; incidents live in `inbox::pagerduty`.
 pub(super) fn pagerduty(req: &Request, rest: &[&str]) -> Response {
     let rest_api = |req: &Request, body: Value| {
         if req.has("authorization") {
@@ -70,16 +71,6 @@ pub(super) fn pagerduty(req: &Request, rest: &[&str]) -> Response {
         }
     };
     match (req.method.as_str(), rest) {
-        ("GET", ["incidents"]) => {
-            let limit = req
-                .query_param("limit")
-                .and_then(|l| l.parse::<u64>().ok())
-                .unwrap_or(25);
-            rest_api(
-                req,
-                json!({"incidents": [], "limit": limit, "offset": 0, "more": false, "total": null}),
-            )
-        }
         ("GET", ["abilities"]) => rest_api(req, json!({"abilities": ["teams"]})),
         ("GET", ["services", id]) => rest_api(
             req,

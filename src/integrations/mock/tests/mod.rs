@@ -54,4 +54,5 @@ pub(super) fn is_hex(s: &str, len: usize) -> bool {
 }
 
 mod faults;
+mod inbox;
 mod routes;
