@@ -6,6 +6,7 @@
 mod common;
 
 use common::BIN;
+use common::http::{free_port, serve_on};
 use shiftdeck::domain::IncidentStatus;
 use shiftdeck::domain::outbox::{Outcome, Queued, RemoteAction};
 use shiftdeck::domain::remote::Vendor;
@@ -164,30 +165,6 @@ async fn opsgenie_actions_are_followed_up_until_processed() {
             .any(|i| i.remote_id == open.remote_id),
         "closed alerts leave the open list"
     );
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The stand-ins on a fixed port in their own runtime; dropping the
-/// runtime takes them down.
-fn serve_on(port: u16) -> (tokio::runtime::Runtime, Mocks) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let m = Mocks::new(Default::default());
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
-        .unwrap();
-    rt.spawn(m.clone().serve(listener));
-    (rt, m)
 }
 
 fn cmd(ws: &Path) -> Command {

@@ -227,7 +227,7 @@ impl App {
             }
             Action::PollNow => self.poll_now(false, fx),
             Action::PollAll => self.poll_now(true, fx),
-            Action::Verify => self.start_verify(),
+            Action::Verify => self.start_verify(fx),
             Action::Noop => {}
         }
     }

@@ -145,7 +145,7 @@ impl App {
         fx.push(Effect::PollNow(name));
     }
 
-    pub(super) fn start_verify(&mut self) {
+    pub(super) fn start_verify(&mut self, fx: &mut Vec<Effect>) {
         if self.focus != Pane::Health {
             return;
         }
@@ -157,6 +157,15 @@ impl App {
             return;
         };
         let kind = self.health.entries[self.health.selected].kind.clone();
+        if self.config.incident_sources.iter().any(|s| s.name == name) {
+            // Nothing to send to prove an incident source: listing is the proof.
+            self.flash(
+                Level::Info,
+                format!("{name}: an incident source is checked by listing it: listing now"),
+            );
+            fx.push(Effect::PollNow(Some(name)));
+            return;
+        }
         let what = match kind.as_str() {
             "datadog" => {
                 "posts one info event tagged source:shiftdeck, verify:true (Datadog has no delete: filter on the tag)"

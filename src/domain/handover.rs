@@ -128,7 +128,17 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
                 id: inc.id.clone(),
                 title: inc.title.clone(),
                 service: inc.service.clone(),
-                status: inc.status.to_string(),
+                // An action taken here that the vendor does not have yet
+                // is the next shift's business too.
+                status: match inc.remote.as_ref().filter(|r| !r.pending.is_empty()) {
+                    Some(r) => format!(
+                        "{} ({} at {}: not sent yet)",
+                        inc.status,
+                        r.pending.join(", "),
+                        r.vendor
+                    ),
+                    None => inc.status.to_string(),
+                },
                 age: coarse_duration(inc.age(now)),
                 respond,
             }

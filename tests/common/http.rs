@@ -140,3 +140,34 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// A free port on 127.0.0.1 (bound, then let go).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The project's stand-ins of the SaaS APIs on a fixed port, in their own
+/// runtime: dropping the runtime takes them down (a vendor outage), serving
+/// again on the same port brings them back.
+pub fn serve_on(
+    port: u16,
+) -> (
+    tokio::runtime::Runtime,
+    shiftdeck::integrations::mock::Mocks,
+) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let m = shiftdeck::integrations::mock::Mocks::new(Default::default());
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+        .unwrap();
+    rt.spawn(m.clone().serve(listener));
+    (rt, m)
+}
