@@ -511,3 +511,49 @@ fn incidents_wrong_enum_type_is_not_called_invalid_json() {
         "line 2 is valid JSON, only `severity` has the wrong type: {line}"
     );
 }
+
+#[test]
+fn config_incident_source_bad_region() {
+    let (_sb, path, out) = check_config_fixture("config_source_bad_region.toml");
+    assert_bad_config(&out, 1);
+    assert_problem(
+        &out.stderr,
+        &path,
+        4,
+        &[
+            "incident_sources \"pd-oncall\"",
+            "region",
+            "\"asia\"",
+            "\"eu\"",
+        ],
+    );
+}
+
+#[test]
+fn config_incident_source_refuses_a_key_in_the_file() {
+    let (_sb, path, out) = check_config_fixture("config_source_token_in_file.toml");
+    assert_bad_config(&out, 1);
+    assert_problem(&out.stderr, &path, 6, &["unknown field `api_key`"]);
+    assert!(
+        !out.stderr.contains("d3b07384"),
+        "the value is never echoed:\n{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn outbox_bad_line_is_named_and_the_good_one_kept() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(&sb.workspace).unwrap();
+    std::fs::write(
+        sb.workspace.join("shiftdeck.toml"),
+        "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nmode = \"mock\"\nbase_url = \"http://127.0.0.1:9/pagerduty\"\ntimeout = 1\n",
+    )
+    .unwrap();
+    let path = sb.install("outbox_malformed.jsonl", "incidents/outbox.jsonl");
+    let before = std::fs::read(&path).unwrap();
+    let out = sb.run(["incidents", "sync"]);
+    assert_eq!(out.code, 10, "the good action still waits:\n{}", out.stderr);
+    assert_problem(&out.stderr, &path, 2, &["unknown variant `escalate`"]);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing rewritten");
+}

@@ -93,6 +93,7 @@ fn with_inbox(w: u16, h: u16) -> App {
         finished: Vec::new(),
         pending: vec![waiting],
         blocked: Some("PagerDuty incidents: connection refused".into()),
+        problems: Vec::new(),
     })));
     let og = vec![remote(
         Vendor::Opsgenie,
@@ -110,6 +111,7 @@ fn with_inbox(w: u16, h: u16) -> App {
         finished: Vec::new(),
         pending: Vec::new(),
         blocked: None,
+        problems: Vec::new(),
     })));
     app
 }
@@ -143,6 +145,7 @@ fn a_source_that_cannot_be_read_is_named_and_its_list_stays() {
         finished: Vec::new(),
         pending: Vec::new(),
         blocked: None,
+        problems: Vec::new(),
     })));
     let t = text(&draw(&app, 100, 30));
     assert!(t.contains("og-platform offline"), "{t}");
@@ -156,6 +159,7 @@ fn a_source_that_cannot_be_read_is_named_and_its_list_stays() {
         finished: Vec::new(),
         pending: Vec::new(),
         blocked: None,
+        problems: Vec::new(),
     })));
     let t = text(&draw(&app, 100, 30));
     assert!(!t.contains("OG-1044") && !t.contains("offline"), "{t}");

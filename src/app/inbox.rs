@@ -25,6 +25,8 @@ pub struct InboxReport {
     pub pending: Vec<Pending>,
     /// Why they wait.
     pub blocked: Option<String>,
+    /// Lines of the outbox that could not be read (reported once).
+    pub problems: Vec<String>,
 }
 
 /// What the pane knows about one source.
@@ -71,6 +73,7 @@ impl Inbox {
 impl App {
     pub(super) fn on_inbox(&mut self, r: InboxReport, fx: &mut Vec<Effect>) {
         let now = self.now;
+        self.add_problems(r.problems.iter().cloned());
         if let Some(list) = &r.incidents {
             let fresh = list.iter().map(RemoteIncident::to_incident).collect();
             self.book.set_remote(&r.source, fresh, now);

@@ -46,11 +46,14 @@ impl Remote {
                 SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
             })
             .collect();
-        Ok(Remote {
-            rt,
-            clients,
-            store: OutboxStore::new(workspace),
-        })
+        let store = OutboxStore::new(workspace);
+        // A line that cannot be read is named once and left alone.
+        if let Ok((_, issues)) = store.read() {
+            for i in issues {
+                eprintln!("{i}");
+            }
+        }
+        Ok(Remote { rt, clients, store })
     }
 
     /// The sources `--source` picks; `None` when it names nothing known.

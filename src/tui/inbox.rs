@@ -50,20 +50,26 @@ pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg
         let store = OutboxStore::new(s.workspace);
         let (app, readonly) = (app.clone(), s.readonly);
         tokio::spawn(async move {
-            // The last list on disk first, so the inbox is there at once.
-            if let Some(snap) = store.load_snapshot(client.name()) {
-                let pending = store
-                    .read()
-                    .map(|(o, _)| o.pending_for(client.name()).cloned().collect())
-                    .unwrap_or_default();
+            // The last list on disk first, so the inbox is there at once,
+            // with what waits in the outbox (and, once, what in it is unreadable).
+            let (outbox, issues) = store.read().unwrap_or_default();
+            let snap = store.load_snapshot(client.name());
+            let problems: Vec<String> = if i == 0 {
+                issues.iter().map(|i| i.to_string()).collect()
+            } else {
+                Vec::new()
+            };
+            if snap.is_some() || !problems.is_empty() {
+                let fetched_at = snap.as_ref().map(|s| s.fetched_at).unwrap_or_else(Utc::now);
                 let _ = app.send(Msg::Inbox(Box::new(InboxReport {
                     source: client.name().to_string(),
-                    incidents: Some(snap.incidents),
-                    fetched_at: snap.fetched_at,
+                    incidents: snap.map(|s| s.incidents),
+                    fetched_at,
                     error: None,
                     finished: Vec::new(),
-                    pending,
+                    pending: outbox.pending_for(client.name()).cloned().collect(),
                     blocked: None,
+                    problems,
                 })));
             }
             let name = client.name().to_string();
@@ -147,6 +153,7 @@ async fn one_round(
         finished: r.flush.finished,
         pending: r.pending,
         blocked: r.flush.blocked,
+        problems: Vec::new(),
     })));
     outcome
 }
