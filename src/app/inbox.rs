@@ -39,6 +39,9 @@ pub struct SourceView {
     pub error: Option<String>,
     pub pending: usize,
     pub blocked: Option<String>,
+    /// The list last merged into the book: an unchanged answer (the usual
+    /// one) costs a comparison, not a merge and a re-sort.
+    pub merged: Option<Vec<RemoteIncident>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -59,6 +62,7 @@ impl Inbox {
                     error: None,
                     pending: 0,
                     blocked: None,
+                    merged: None,
                 })
                 .collect(),
         }
@@ -74,11 +78,23 @@ impl App {
     pub(super) fn on_inbox(&mut self, r: InboxReport, fx: &mut Vec<Effect>) {
         let now = self.now;
         self.add_problems(r.problems.iter().cloned());
-        if let Some(list) = &r.incidents {
+        let view = self.inbox.sources.iter_mut().find(|s| s.name == r.source);
+        let changed = match (&r.incidents, view) {
+            (Some(list), Some(v)) if v.merged.as_ref() != Some(list) => {
+                v.merged = Some(list.clone());
+                true
+            }
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if changed && let Some(list) = &r.incidents {
             let fresh = list.iter().map(RemoteIncident::to_incident).collect();
             self.book.set_remote(&r.source, fresh, now);
         }
         let tz = self.config.timezone;
+        let waiting_before = self.inbox.sources.iter().any(|s| {
+            s.name == r.source && (s.pending > 0 || s.error.is_some() != r.error.is_some())
+        });
         let pending: Vec<(String, String)> = r
             .pending
             .iter()
@@ -104,8 +120,13 @@ impl App {
             fx.push(Effect::RecordRemote(Box::new(f)));
         }
         self.loaded = true;
-        self.incidents.refresh(&self.book);
-        self.dirty = true;
+        if changed || !pending.is_empty() || waiting_before {
+            self.incidents.refresh(&self.book);
+            self.dirty = true;
+        } else {
+            // Figures in the title and Health may have moved: soon, not now.
+            self.soft_dirty = true;
+        }
     }
 
     /// The store queued (or could not queue) an action: say so, and wake

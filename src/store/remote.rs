@@ -18,6 +18,17 @@ use std::path::{Path, PathBuf};
 pub struct OutboxStore {
     dir: PathBuf,
     path: PathBuf,
+    /// The last fold, by the file's length and modification time: the
+    /// outbox is read before every send and every round, and it only grows.
+    cache: std::sync::Arc<std::sync::Mutex<Option<Cached>>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    outbox: Outbox,
+    issues: Vec<LineIssue>,
 }
 
 /// Why an action was not queued.
@@ -66,6 +77,7 @@ impl OutboxStore {
         OutboxStore {
             path: dir.join("outbox.jsonl"),
             dir,
+            cache: Default::default(),
         }
     }
 
@@ -75,6 +87,32 @@ impl OutboxStore {
 
     /// Every line, folded; unreadable lines are reported and left alone.
     pub fn read(&self) -> io::Result<(Outbox, Vec<LineIssue>)> {
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok((Outbox::default(), Vec::new()));
+            }
+            Err(e) => return Err(e),
+        };
+        let (len, modified) = (meta.len(), meta.modified().ok());
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.as_ref()
+            && c.len == len
+            && c.modified == modified
+        {
+            return Ok((c.outbox.clone(), c.issues.clone()));
+        }
+        let (outbox, issues) = self.read_file()?;
+        *cache = Some(Cached {
+            len,
+            modified,
+            outbox: outbox.clone(),
+            issues: issues.clone(),
+        });
+        Ok((outbox, issues))
+    }
+
+    fn read_file(&self) -> io::Result<(Outbox, Vec<LineIssue>)> {
         let text = match std::fs::read(&self.path) {
             Ok(t) => t,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
