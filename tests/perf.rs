@@ -227,9 +227,12 @@ fn idle(s: &Session, quiet: Duration) {
 
 fn bytes_per_move(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> f64 {
     let mut s = Session::start_sized(args, cfg, cols, rows);
-    s.wait_for("RESPOND");
+    // The demo's previous handover may cover the list a moment after the
+    // first frame: wait for the app, let the overlay come, dismiss it.
+    s.wait_for("approvals");
     std::thread::sleep(Duration::from_millis(700));
     s.keys("\x1b");
+    s.wait_for("RESPOND");
     let mut sizes = Vec::new();
     for i in 0..9 {
         idle(&s, Duration::from_millis(150));

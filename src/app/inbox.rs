@@ -34,8 +34,8 @@ pub struct InboxReport {
 pub struct SourceView {
     pub name: String,
     pub vendor: Vendor,
+    /// When the list on screen was read.
     pub fetched_at: Option<DateTime<Utc>>,
-    pub count: usize,
     pub error: Option<String>,
     pub pending: usize,
     pub blocked: Option<String>,
@@ -58,7 +58,6 @@ impl Inbox {
                     name: s.name.clone(),
                     vendor: s.kind,
                     fetched_at: None,
-                    count: 0,
                     error: None,
                     pending: 0,
                     blocked: None,
@@ -102,9 +101,8 @@ impl App {
             .collect();
         self.book.set_pending(&r.source, &pending);
         if let Some(view) = self.inbox.sources.iter_mut().find(|s| s.name == r.source) {
-            if let Some(list) = &r.incidents {
+            if r.incidents.is_some() {
                 view.fetched_at = Some(r.fetched_at);
-                view.count = list.len();
             }
             view.error = r.error.clone();
             view.pending = r.pending.len();
@@ -119,13 +117,10 @@ impl App {
             self.flash(level, f.detail.clone());
             fx.push(Effect::RecordRemote(Box::new(f)));
         }
-        self.loaded = true;
+        // An unchanged answer with nothing waiting changes nothing on screen.
         if changed || !pending.is_empty() || waiting_before {
             self.incidents.refresh(&self.book);
             self.dirty = true;
-        } else {
-            // Figures in the title and Health may have moved: soon, not now.
-            self.soft_dirty = true;
         }
     }
 

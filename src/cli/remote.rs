@@ -181,7 +181,7 @@ impl Remote {
             vendor: remote.vendor,
             incident: inc.id.clone(),
             remote_id: remote.remote_id.clone(),
-            title: inc.title.clone(),
+            title: super::journal::redactor(config).redact(&inc.title).text,
             action,
             message: change.message().trim().to_string(),
             by: operator.to_string(),

@@ -21,6 +21,9 @@ pub struct OutboxStore {
     /// The last fold, by the file's length and modification time: the
     /// outbox is read before every send and every round, and it only grows.
     cache: std::sync::Arc<std::sync::Mutex<Option<Cached>>>,
+    /// What was last written (or found) per source, so an unchanged list
+    /// costs a comparison, not a read and a parse of the file.
+    saved: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<RemoteIncident>>>>,
 }
 
 #[derive(Debug)]
@@ -78,6 +81,7 @@ impl OutboxStore {
             path: dir.join("outbox.jsonl"),
             dir,
             cache: Default::default(),
+            saved: Default::default(),
         }
     }
 
@@ -190,14 +194,19 @@ impl OutboxStore {
     /// Keep the list just read. Written only when it differs from what is
     /// on file, ignoring the time.
     pub fn save_snapshot(&self, source: &str, snapshot: &Snapshot) -> io::Result<()> {
-        let path = self.snapshot_path(source);
-        if let Some(old) = self.load_snapshot(source)
-            && old.incidents == snapshot.incidents
+        let mut saved = self.saved.lock().unwrap_or_else(|p| p.into_inner());
+        if !saved.contains_key(source)
+            && let Some(old) = self.load_snapshot(source)
         {
+            saved.insert(source.to_string(), old.incidents);
+        }
+        if saved.get(source) == Some(&snapshot.incidents) {
             return Ok(());
         }
         let bytes = serde_json::to_vec_pretty(snapshot).map_err(io::Error::other)?;
-        super::journal::atomic_write(&path, &bytes)
+        super::journal::atomic_write(&self.snapshot_path(source), &bytes)?;
+        saved.insert(source.to_string(), snapshot.incidents.clone());
+        Ok(())
     }
 
     /// The last list read from a source, if any (a broken file counts as none).

@@ -132,6 +132,7 @@ async fn one_round(
         && !r.pending.is_empty()
         && let Some(e) = &r.flush.blocked_by
     {
+        let retry_after = e.outcome.retry_after;
         outcome = ProbeOutcome::failed(
             HealthStatus::Degraded,
             e.outcome.class,
@@ -144,6 +145,7 @@ async fn one_round(
             e.outcome.hint.clone(),
             outcome.latency_ms,
         );
+        outcome.retry_after = retry_after;
     }
     let _ = app.send(Msg::Inbox(Box::new(InboxReport {
         source: client.name().to_string(),

@@ -29,8 +29,15 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
         ));
     }
     for s in app.inbox.sources.iter().filter(|s| s.error.is_some()) {
+        let since = s
+            .fetched_at
+            .map(|at| {
+                let at = at.with_timezone(&app.config.timezone);
+                format!(", list from {}", at.format("%H:%M"))
+            })
+            .unwrap_or_default();
         v.push(Span::styled(
-            format!(" · {} offline", s.name),
+            format!(" · {} offline{since}", s.name),
             t.style(Role::Warning),
         ));
     }

@@ -55,7 +55,12 @@ enum Step {
 /// Send what waits, then list.
 pub async fn round(c: &SourceClient, store: &OutboxStore) -> Round {
     let flush = flush(c, store).await;
-    let listing = c.list().await;
+    // A vendor that did not answer the sender will not answer the list
+    // either: one timeout per round, not two.
+    let listing = match &flush.blocked_by {
+        Some(e) if e.kind == ErrorKind::Unreachable => Err(e.clone()),
+        _ => c.list().await,
+    };
     let pending = store
         .read()
         .map(|(o, _)| o.pending_for(c.name()).cloned().collect())

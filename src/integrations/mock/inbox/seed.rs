@@ -154,7 +154,7 @@ pub(super) fn pd_default_seed(epoch: DateTime<Utc>) -> Vec<Incident> {
         (4216, "export-center: scheduled CSV export for tenant globex delayed", "triggered", "low", Some(2), 2, 0, 300, 300, 1, 1),
         (4217, "payments-gateway: webhook deliveries to merchant callbacks failing", "acknowledged", "high", Some(1), 3, 1, 90, 82, 2, 6),
         (4218, "credguard-api: 5xx error rate above 8% in eu-west-1", "triggered", "high", Some(0), 0, 0, 40, 40, 0, 2),
-        (4219, "export-center workers not consuming from the exports queue", "triggered", "high", Some(0), 2, 0, 12, 12, 1, 1),
+        (4219, "export-center workers not consuming from the exports queue", "triggered", "high", Some(0), 2, 0, 5, 5, 1, 1),
     ];
     rows.into_iter()
         .map(
