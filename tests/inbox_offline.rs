@@ -329,3 +329,100 @@ fn an_action_queued_offline_is_not_sent_when_someone_resolved_the_incident() {
     );
     assert_eq!(puts_to(&m, &remote_id), 1, "only the colleague's resolve");
 }
+
+#[test]
+fn the_cli_lists_shows_and_refuses_like_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let port = free_port();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nbase_url = \"http://127.0.0.1:{port}/pagerduty\"\nmode = \"mock\"\nfrom = \"ana@credguard.example\"\n\n[[incident_sources]]\nname = \"og-platform\"\nkind = \"opsgenie\"\nbase_url = \"http://127.0.0.1:{port}/opsgenie\"\nmode = \"mock\"\nweb_url = \"https://credguard.app.opsgenie.com\"\n"
+        ),
+    )
+    .unwrap();
+    let (_rt, m) = serve_on(port);
+    let open_alerts = m
+        .opsgenie_alerts()
+        .iter()
+        .filter(|a| a["status"] == "open")
+        .count();
+
+    let (code, out, err) =
+        run(cmd(ws).args(["incidents", "list", "--source", "opsgenie", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.len(), open_alerts);
+    assert!(list.iter().all(|i| i["remote"]["vendor"] == "opsgenie"));
+    assert!(
+        list.iter()
+            .all(|i| i["id"].as_str().unwrap().starts_with("OG-"))
+    );
+    let p1 = list.iter().find(|i| i["severity"] == "P1").unwrap();
+    assert!(
+        p1["remote"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://credguard.app.opsgenie.com/alert/detail/")
+    );
+
+    let (code, out, _) = run(cmd(ws).args(["incidents", "list", "--source", "local"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("no active incidents"), "{out}");
+    let (code, _, err) = run(cmd(ws).args(["incidents", "list", "--source", "victorops"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("pagerduty, opsgenie"), "{err}");
+
+    let (code, out, _) = run(cmd(ws).args(["incidents", "show", "PD-4218"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("PagerDuty #4218 (source pd-oncall"), "{out}");
+    assert!(
+        out.contains("link     https://credguard.pagerduty.com/incidents/"),
+        "{out}"
+    );
+
+    let (code, _, err) = run(cmd(ws).args(["incidents", "escalate", "PD-4218"]));
+    assert_eq!(code, 4);
+    assert!(
+        err.contains("lives in PagerDuty: escalate it there"),
+        "{err}"
+    );
+    let acked = m
+        .pagerduty_incidents()
+        .into_iter()
+        .find(|i| i["status"] == "acknowledged")
+        .unwrap();
+    let id = format!("PD-{}", acked["incident_number"]);
+    let (code, _, err) = run(cmd(ws).args(["incidents", "ack", &id]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("already acknowledged by"), "{err}");
+    assert!(
+        !m.requests_detailed().iter().any(|r| r.method == "PUT"),
+        "refused before anything was queued or sent"
+    );
+    assert!(
+        !ws.join("incidents/outbox.jsonl").exists()
+            || !std::fs::read_to_string(ws.join("incidents/outbox.jsonl"))
+                .unwrap()
+                .contains(&id)
+    );
+
+    let (code, out, err) =
+        run(cmd(ws).args(["incidents", "note", "1044", "restarted the consumers"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("noted OG-1044 at Opsgenie"), "{out}");
+    let post = m
+        .requests_detailed()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/notes"))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&post.body).unwrap();
+    assert!(
+        body["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("restarted the consumers\n\n— ana.lima via shiftdeck (ref "),
+        "{body}"
+    );
+}

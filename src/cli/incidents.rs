@@ -185,6 +185,7 @@ pub fn run(
                 );
                 if let Some(r) = &inc.remote {
                     print_remote(r);
+                    return exit::OK;
                 }
                 println!("timeline");
                 for e in &inc.timeline {
@@ -238,6 +239,21 @@ pub fn run(
         }
         IncidentsCmd::Ack { id, message } => (id, IncidentChange::Acknowledged { message }),
         IncidentsCmd::Escalate { id, to, message } => {
+            if book.find(&id).is_err() && !config.incident_sources.is_empty() {
+                match Remote::new(config, workspace) {
+                    Ok(r) => r.load_into(&mut book, &Remote::for_key(config, &id), tz),
+                    Err(code) => return code,
+                }
+            }
+            if let Ok(inc) = book.find(&id)
+                && let Some(r) = &inc.remote
+            {
+                eprintln!(
+                    "error: refused: {}: this incident lives in {}: escalate it there",
+                    inc.id, r.vendor
+                );
+                return exit::REFUSED;
+            }
             let Ok(inc) = book.find(&id) else {
                 return resolve_id(&book, &id).err().unwrap_or(exit::NOT_FOUND);
             };
