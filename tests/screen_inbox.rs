@@ -231,3 +231,55 @@ fn an_ack_already_queued_is_not_queued_twice() {
     let t = text(&draw(&app, 100, 30));
     assert!(t.contains("is already queued"), "{t}");
 }
+
+#[test]
+fn resolved_here_reads_as_ours_and_closed_elsewhere_says_so() {
+    use shiftdeck::domain::outbox::{Finished, Outcome};
+    let mut app = with_inbox(100, 30);
+    let ours = Finished {
+        queued: Queued {
+            id: "c3c3c3c3c3c3c3c3".into(),
+            at: demo_now(),
+            source: "pd-oncall".into(),
+            vendor: Vendor::Pagerduty,
+            incident: "PD-4215".into(),
+            remote_id: "R4215".into(),
+            title: String::new(),
+            action: RemoteAction::Resolve,
+            message: "replica caught up".into(),
+            by: "ana.lima".into(),
+        },
+        outcome: Outcome::Sent,
+        detail: "resolved PD-4215 at PagerDuty".into(),
+        at: demo_now(),
+    };
+    // The round that sent it lists PagerDuty without PD-4215 — and without
+    // PD-4218, which someone closed at PagerDuty.
+    let fx = app.update(Msg::Inbox(Box::new(InboxReport {
+        source: "pd-oncall".into(),
+        incidents: Some(Vec::new()),
+        fetched_at: demo_now(),
+        error: None,
+        finished: vec![ours],
+        pending: Vec::new(),
+        blocked: None,
+        problems: Vec::new(),
+    })));
+    assert!(
+        matches!(fx.as_slice(), [Effect::RecordRemote(f)] if f.queued.incident == "PD-4215"),
+        "what became of it is journaled: {fx:?}"
+    );
+    app.update(key(KeyCode::Char('v')));
+    select(&mut app, "PD-4215");
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("by ana.lima"), "{t}");
+    assert!(!t.contains("gone"), "{t}");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+    select(&mut app, "PD-4218");
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("by someone at PagerDuty"), "{t}");
+    assert!(t.contains("no longer open at PagerDuty"), "{t}");
+}

@@ -108,7 +108,14 @@ impl App {
             view.pending = r.pending.len();
             view.blocked = r.blocked.clone().filter(|_| !r.pending.is_empty());
         }
+        let any_finished = !r.finished.is_empty();
         for f in r.finished {
+            if f.queued.action == RemoteAction::Resolve
+                && matches!(f.outcome, Outcome::Sent | Outcome::AlreadyDone)
+            {
+                self.book
+                    .resolved_here(&f.queued.incident, f.at, &f.queued.by);
+            }
             let level = match f.outcome {
                 Outcome::Sent | Outcome::AlreadyDone => Level::Info,
                 Outcome::Dropped => Level::Warning,
@@ -118,7 +125,7 @@ impl App {
             fx.push(Effect::RecordRemote(Box::new(f)));
         }
         // An unchanged answer with nothing waiting changes nothing on screen.
-        if changed || !pending.is_empty() || waiting_before {
+        if changed || !pending.is_empty() || waiting_before || any_finished {
             self.incidents.refresh(&self.book);
             self.dirty = true;
         }

@@ -149,8 +149,8 @@ impl IncidentBook {
             } else if !listed.contains(inc.id.as_str()) {
                 if inc.is_active() {
                     inc.status = IncidentStatus::Resolved;
-                    inc.resolved = Some((now, "elsewhere".into()));
                     if let Some(r) = inc.remote.as_mut() {
+                        inc.resolved = Some((now, format!("someone at {}", r.vendor)));
                         r.gone = true;
                         r.pending.clear();
                     }
@@ -166,6 +166,20 @@ impl IncidentBook {
             .enumerate()
             .map(|(i, inc)| (inc.id.clone(), i))
             .collect();
+    }
+
+    /// A remote incident this app resolved at its vendor: resolved by
+    /// `by`, not gone unexplained.
+    pub fn resolved_here(&mut self, id: &str, at: DateTime<Utc>, by: &str) {
+        if let Some(&i) = self.index.get(id) {
+            let inc = &mut self.incidents[i];
+            inc.status = IncidentStatus::Resolved;
+            inc.resolved = Some((at, by.to_string()));
+            if let Some(r) = inc.remote.as_mut() {
+                r.gone = false;
+                r.pending.clear();
+            }
+        }
     }
 
     /// Mark what waits in the outbox on a source's incidents.

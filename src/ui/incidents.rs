@@ -293,7 +293,7 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
         ]));
     }
     if let Some(r) = &inc.remote {
-        remote_lines(app, r, &mut lines);
+        remote_lines(app, r, inc.is_active(), &mut lines);
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
@@ -336,7 +336,12 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
 
 /// What a PagerDuty or Opsgenie incident adds to the detail: where it
 /// lives, its link, and what waits to be sent.
-fn remote_lines(app: &App, r: &crate::domain::remote::RemoteInfo, lines: &mut Vec<Line<'static>>) {
+fn remote_lines(
+    app: &App,
+    r: &crate::domain::remote::RemoteInfo,
+    active: bool,
+    lines: &mut Vec<Line<'static>>,
+) {
     let t = &app.theme;
     let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
     lines.push(Line::from(vec![
@@ -383,6 +388,9 @@ fn remote_lines(app: &App, r: &crate::domain::remote::RemoteInfo, lines: &mut Ve
             spans.push(Span::styled(format!(" — {why}"), t.style(Role::Muted)));
         }
         lines.push(Line::from(spans));
+    }
+    if !active {
+        return;
     }
     lines.push(Line::raw(""));
     let key = |a: crate::app::Action| {
