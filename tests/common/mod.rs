@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod screen;
+pub mod vendor;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
