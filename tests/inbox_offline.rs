@@ -226,6 +226,15 @@ fn an_action_taken_offline_is_sent_once_when_the_vendor_is_back() {
     assert!(out.contains(&id), "{out}");
     drop(rt);
 
+    // Down: `probe --once` (cron's check) names the source and why.
+    let (code, out, _) = run(cmd(ws).args(["probe", "--once"]));
+    assert_eq!(code, 9, "{out}");
+    assert!(
+        out.contains("pd-oncall") && out.contains("pagerduty inbox"),
+        "{out}"
+    );
+    assert!(out.contains("connection refused"), "{out}");
+
     // Down: the acknowledgement is queued on disk, and the command says so.
     let (code, _, err) = run(cmd(ws).args(["incidents", "ack", &id, "--message", "looking"]));
     assert_eq!(code, 10, "exit 10 means queued: {err}");
@@ -373,6 +382,12 @@ fn the_cli_lists_shows_and_refuses_like_the_screen() {
     let (code, _, err) = run(cmd(ws).args(["incidents", "list", "--source", "victorops"]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("pagerduty, opsgenie"), "{err}");
+
+    let (code, out, _) = run(cmd(ws).args(["probe", "--once", "--json"]));
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["green"], true);
+    assert_eq!(v["integrations"].as_array().unwrap().len(), 2);
 
     let (code, out, _) = run(cmd(ws).args(["incidents", "show", "PD-4218"]));
     assert_eq!(code, 0);

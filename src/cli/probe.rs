@@ -4,6 +4,7 @@
 use super::exit;
 use crate::config::Config;
 use crate::domain::health::HealthStatus;
+use crate::integrations::inbox::{SourceClient, listing_outcome};
 use crate::integrations::mock::{Mocks, parse_fault};
 use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext, probe};
 use std::time::Duration;
@@ -20,7 +21,7 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
 }
 
 pub fn probe_once(config: &Config, json: bool) -> i32 {
-    if config.integrations.is_empty() {
+    if config.integrations.is_empty() && config.incident_sources.is_empty() {
         eprintln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
         return exit::NOT_GREEN;
     }
@@ -49,10 +50,27 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
                 let client = client.clone();
                 tokio::spawn(async move {
                     let o = probe(&client, &cfg, &ctx).await;
-                    (cfg, o)
+                    (cfg.name.clone(), cfg.kind.as_str().to_string(), o)
                 })
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // Incident sources: listing them is their check (nothing is sent).
+        let sources = config.incident_sources.iter().cloned().map(|cfg| {
+            let ctx = ProbeContext {
+                mode: cfg.effective_mode(wiring.as_deref()),
+                mock_base: mock_base.clone(),
+            };
+            let source = SourceClient::new(cfg, client.clone(), &ctx, &config.operator);
+            tokio::spawn(async move {
+                let o = match source.list().await {
+                    Ok(l) => listing_outcome(&source.cfg, &l),
+                    Err(e) => e.outcome,
+                };
+                let kind = format!("{} inbox", source.vendor().as_str());
+                (source.name().to_string(), kind, o)
+            })
+        });
+        let tasks: Vec<_> = tasks.into_iter().chain(sources).collect();
         let mut out = Vec::new();
         for t in tasks {
             if let Ok(r) = t.await {
@@ -68,11 +86,11 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
             return exit::FAILURE;
         }
     };
-    let all_green = results.iter().all(|(_, o)| o.status == HealthStatus::Up);
+    let all_green = results.iter().all(|(_, _, o)| o.status == HealthStatus::Up);
     if json {
         let v: Vec<serde_json::Value> = results
             .iter()
-            .map(|(c, o)| serde_json::json!({"name": c.name, "kind": c.kind.as_str(), "status": o.status, "summary": o.summary, "hint": o.hint, "latency_ms": o.latency_ms}))
+            .map(|(name, kind, o)| serde_json::json!({"name": name, "kind": kind, "status": o.status, "summary": o.summary, "hint": o.hint, "latency_ms": o.latency_ms}))
             .collect();
         println!(
             "{}",
@@ -80,24 +98,24 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
         );
     } else {
         println!(
-            "{:<18} {:<10} {:<9} {:>8}  ANSWER",
+            "{:<18} {:<15} {:<9} {:>8}  ANSWER",
             "NAME", "KIND", "STATUS", "LATENCY"
         );
-        for (c, o) in &results {
+        for (name, kind, o) in &results {
             let ms = o
                 .latency_ms
                 .map(|m| format!("{m} ms"))
                 .unwrap_or_else(|| "—".into());
             println!(
-                "{:<18} {:<10} {:<9} {:>8}  {}",
-                c.name,
-                c.kind.as_str(),
+                "{:<18} {:<15} {:<9} {:>8}  {}",
+                name,
+                kind,
                 o.status.as_str(),
                 ms,
                 o.summary
             );
             if !o.hint.is_empty() && o.status != HealthStatus::Up {
-                println!("{:<18} {:<10} {:<9} {:>8}  → {}", "", "", "", "", o.hint);
+                println!("{:<18} {:<15} {:<9} {:>8}  → {}", "", "", "", "", o.hint);
             }
         }
         println!(
