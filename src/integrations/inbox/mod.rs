@@ -408,7 +408,11 @@ pub fn listing_outcome(src: &SourceConfig, l: &Listing) -> ProbeOutcome {
         o.hint = "PagerDuty pages no further than 10,000 incidents: narrow the list with service_ids or team_ids".into();
         return o;
     }
-    ProbeOutcome::up(what, l.latency_ms)
+    let mut o = ProbeOutcome::up(what, l.latency_ms);
+    if src.kind == Vendor::Opsgenie {
+        o.hint = super::probes::OPSGENIE_EOL.into();
+    }
+    o
 }
 
 #[cfg(test)]

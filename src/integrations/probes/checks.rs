@@ -319,8 +319,7 @@ pub(super) async fn opsgenie(
                 .map(|n| format!(", {n} open alerts"))
                 .unwrap_or_default();
             let mut o = ProbeOutcome::up(format!("key reads alerts{n}"), a.ms);
-            o.hint =
-                "Opsgenie support ends 2027-04-05: plan the move to Jira Service Management".into();
+            o.hint = super::OPSGENIE_EOL.into();
             o
         }
         401 => ProbeOutcome::failed(

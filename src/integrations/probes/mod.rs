@@ -8,6 +8,10 @@ use crate::domain::health::{FailureClass, HealthStatus, ProbeOutcome};
 use reqwest::{Client, RequestBuilder};
 use std::time::{Duration, Instant};
 
+/// Shown on every green Opsgenie line (vendor-apis.md §4).
+pub const OPSGENIE_EOL: &str =
+    "Opsgenie support ends 2027-04-05: plan the move to Jira Service Management";
+
 /// Where the local stand-ins answer when `mode = "mock"` has no base_url.
 pub const DEFAULT_MOCK_BASE: &str = "http://127.0.0.1:8765";
 
