@@ -257,3 +257,39 @@ async fn pagerduty_without_a_from_email_keeps_the_action_and_says_why() {
         "nothing was sent without From"
     );
 }
+
+#[tokio::test]
+async fn only_the_vendors_own_not_found_drops_an_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = OutboxStore::new(dir.path());
+    store
+        .queue(&queued(
+            "a1111111aaaa",
+            Vendor::Pagerduty,
+            RemoteAction::Acknowledge,
+            "",
+        ))
+        .unwrap();
+    // A proxy's 404 (a wrong base_url): the action waits.
+    let proxy = serve_script(vec![(404, Vec::new(), "<html>Not Found</html>".into())]);
+    let f = flush(&client(PD, &proxy.url), &store).await;
+    assert!(f.finished.is_empty(), "{f:?}");
+    assert!(f.blocked.is_some());
+    assert_eq!(store.read().unwrap().0.pending.len(), 1);
+    // PagerDuty's own "no such incident": not sent, and the operator told.
+    let gone = serve_script(vec![(
+        404,
+        Vec::new(),
+        r#"{"error":{"message":"Not Found","code":2100}}"#.into(),
+    )]);
+    let f = flush(&client(PD, &gone.url), &store).await;
+    assert_eq!(f.finished.len(), 1);
+    assert_eq!(f.finished[0].outcome, Outcome::Dropped);
+    assert!(
+        f.finished[0]
+            .detail
+            .contains("PD-4211 no longer exists at PagerDuty"),
+        "{}",
+        f.finished[0].detail
+    );
+}

@@ -166,6 +166,14 @@ impl VendorError {
         )
     }
 
+    /// The vendor said this incident does not exist (PagerDuty's 404 code
+    /// 2100, Opsgenie's "Alert does not exist"), as opposed to a 404 from a
+    /// wrong address.
+    pub fn incident_gone(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+            && (self.code == Some(2100) || self.outcome.summary.contains("does not exist"))
+    }
+
     /// Summary and hint in one line, for flashes and the CLI.
     pub fn message(&self) -> String {
         if self.outcome.hint.is_empty() {

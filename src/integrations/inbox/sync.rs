@@ -160,7 +160,9 @@ async fn step(c: &SourceClient, store: &OutboxStore, p: &Pending) -> Step {
             acknowledged_by: inc.acknowledged.map(|(_, by)| by),
             resolved: inc.resolved,
         },
-        Err(e) if e.kind == ErrorKind::NotFound => {
+        // Only the vendor's own "no such incident" drops an action: a 404
+        // from a wrong base_url or a proxy keeps it queued.
+        Err(e) if e.incident_gone() => {
             return finish(
                 store,
                 p,
