@@ -397,6 +397,15 @@ fn the_cli_lists_shows_and_refuses_like_the_screen() {
         "{out}"
     );
 
+    // The handover counts them among the open incidents.
+    assert_eq!(run(cmd(ws).args(["journal", "add", "night shift"])).0, 0);
+    let (code, out, err) = run(cmd(ws).args(["handover", "--markdown"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("`PD-4218`") && out.contains("`OG-1044`"),
+        "{out}"
+    );
+
     let (code, _, err) = run(cmd(ws).args(["incidents", "escalate", "PD-4218"]));
     assert_eq!(code, 4);
     assert!(

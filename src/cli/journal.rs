@@ -270,10 +270,19 @@ pub fn build_report(
             )
         })?;
     warn_issues(&issues);
-    let (book, issues) = IncidentStore::new(workspace)
+    let (mut book, issues) = IncidentStore::new(workspace)
         .load()
         .map_err(|e| format!("cannot read incidents: {e}"))?;
     warn_issues(&issues);
+    // PagerDuty and Opsgenie incidents are open incidents too (the saved
+    // list when a vendor cannot be reached, with a warning).
+    if !config.incident_sources.is_empty() {
+        let all: Vec<usize> = (0..config.incident_sources.len()).collect();
+        match super::remote::Remote::new(config, workspace) {
+            Ok(r) => r.load_into(&mut book, &all, config.timezone),
+            Err(_) => eprintln!("warning: the incident sources could not be read"),
+        }
+    }
     let report = handover::build(&HandoverInput {
         shift: &shift.id,
         operator: &config.operator,
