@@ -81,11 +81,21 @@ impl IncidentBook {
         }
     }
 
-    /// Forget everything (a file was replaced); keeps the timeline setting.
+    /// Forget the local incidents (their file was replaced); keeps the
+    /// remote ones, which come from their vendors, and the timeline setting.
     pub fn clear(&mut self) {
-        self.incidents.clear();
-        self.index.clear();
+        self.incidents.retain(|i| i.remote.is_some());
+        self.reindex();
         self.orphans.clear();
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| (inc.id.clone(), i))
+            .collect();
     }
 
     pub fn get(&self, id: &str) -> Option<&Incident> {
@@ -160,12 +170,7 @@ impl IncidentBook {
         }
         kept.extend(fresh);
         self.incidents = kept;
-        self.index = self
-            .incidents
-            .iter()
-            .enumerate()
-            .map(|(i, inc)| (inc.id.clone(), i))
-            .collect();
+        self.reindex();
     }
 
     /// A remote incident this app resolved at its vendor: resolved by
@@ -217,5 +222,81 @@ impl IncidentBook {
                 "{key:?} matches {n} incidents: give more of the id"
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::remote::{RemoteIncident, Vendor};
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
+    }
+
+    fn remote(number: &str) -> Incident {
+        RemoteIncident {
+            source: "pd".into(),
+            vendor: Vendor::Pagerduty,
+            remote_id: format!("Q{number}"),
+            number: number.into(),
+            id: format!("PD-{number}"),
+            title: "api 5xx".into(),
+            service: "api".into(),
+            severity: Severity::P2,
+            vendor_priority: "P2".into(),
+            status: IncidentStatus::Open,
+            created_at: now(),
+            updated_at: now(),
+            acknowledged: None,
+            resolved: None,
+            assignees: Vec::new(),
+            url: None,
+        }
+        .to_incident()
+    }
+
+    fn local(id: &str) -> IncidentRecord {
+        IncidentRecord {
+            id: id.into(),
+            title: "disk full".into(),
+            service: "db".into(),
+            severity: Severity::P3,
+            env: "prod".into(),
+            started_at: now(),
+            created_by: "ana".into(),
+        }
+    }
+
+    #[test]
+    fn a_source_list_replaces_its_own_and_keeps_what_left_as_resolved() {
+        let mut book = IncidentBook::fold(&[local("inc_a")], &[]);
+        book.set_remote("pd", vec![remote("1"), remote("2")], now());
+        assert_eq!(book.len(), 3);
+        book.set_remote("pd", vec![remote("2"), remote("3")], now());
+        assert_eq!(book.len(), 4, "PD-1 stays, resolved");
+        let gone = book.get("PD-1").unwrap();
+        assert_eq!(gone.status, IncidentStatus::Resolved);
+        assert!(gone.remote.as_ref().unwrap().gone);
+        assert_eq!(gone.resolved.as_ref().unwrap().1, "someone at PagerDuty");
+        assert!(book.get("PD-3").is_some() && book.get("inc_a").is_some());
+        book.set_pending("pd", &[("PD-2".into(), "ack queued 03:00".into())]);
+        assert_eq!(
+            book.get("PD-2").unwrap().remote.as_ref().unwrap().pending,
+            ["ack queued 03:00"]
+        );
+    }
+
+    #[test]
+    fn a_replaced_local_file_keeps_the_remote_incidents() {
+        let mut book = IncidentBook::fold(&[local("inc_a")], &[]);
+        book.set_remote("pd", vec![remote("1")], now());
+        book.clear();
+        assert!(book.get("inc_a").is_none());
+        assert!(book.get("PD-1").is_some(), "still indexed");
+        book.add_records(&[local("inc_b")]);
+        assert_eq!(book.len(), 2);
+        assert!(book.get("inc_b").is_some());
     }
 }
