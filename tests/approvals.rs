@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::run;
+
 use chrono::{Duration, Utc};
 use common::BIN;
 use shiftdeck::domain::approval::{
@@ -18,15 +20,6 @@ fn cmd(ws: &Path) -> Command {
     c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
     c.env_remove("SHIFTDECK_WORKSPACE");
     c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn pending(id: &str, risk: Risk, days_old: i64) -> ApprovalRecord {

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::run;
+
 use common::BIN;
 use std::path::Path;
 use std::process::Command;
@@ -15,15 +17,6 @@ fn cmd(ws: &Path, operator: &str) -> Command {
     c.env("USER", operator);
     c.env_remove("SHIFTDECK_WORKSPACE");
     c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 const LIST: &str = r#"

@@ -17,20 +17,10 @@ use shiftdeck::store::remote::OutboxStore;
 async fn pagerduty_ack_note_and_resolve_carry_the_documented_headers_and_bodies() {
     let dir = tempfile::tempdir().unwrap();
     let store = OutboxStore::new(dir.path());
-    let triggered = format!(
-        r#"{{"incident":{}}}"#,
-        pd_incident("Q0RIJJZL24RC6W", 4211, "triggered", Some("P2"), "high")
-    );
+    let triggered = pd_4211("triggered");
     let s = serve_script(vec![ok(triggered)]);
     let c = client(PD, &s.url);
-    store
-        .queue(&queued(
-            "a1111111aaaa",
-            Vendor::Pagerduty,
-            RemoteAction::Acknowledge,
-            "",
-        ))
-        .unwrap();
+    queue_ack(&store);
     store
         .queue(&queued(
             "b2222222bbbb",
@@ -102,10 +92,7 @@ async fn pagerduty_ack_note_and_resolve_carry_the_documented_headers_and_bodies(
 async fn a_rate_limited_action_stays_queued_and_is_sent_once_later() {
     let dir = tempfile::tempdir().unwrap();
     let store = OutboxStore::new(dir.path());
-    let triggered = format!(
-        r#"{{"incident":{}}}"#,
-        pd_incident("Q0RIJJZL24RC6W", 4211, "triggered", Some("P2"), "high")
-    );
+    let triggered = pd_4211("triggered");
     let limited = serve_script(vec![
         ok(triggered.clone()),
         error_of(
@@ -114,14 +101,7 @@ async fn a_rate_limited_action_stays_queued_and_is_sent_once_later() {
             r#"{"error":{"message":"Rate Limit Exceeded","code":2020}}"#,
         ),
     ]);
-    store
-        .queue(&queued(
-            "a1111111aaaa",
-            Vendor::Pagerduty,
-            RemoteAction::Acknowledge,
-            "",
-        ))
-        .unwrap();
+    queue_ack(&store);
     let f = flush(&client(PD, &limited.url), &store).await;
     assert!(f.finished.is_empty());
     assert!(f.blocked.as_deref().unwrap().contains("429"), "{f:?}");
@@ -151,19 +131,9 @@ async fn a_rate_limited_action_stays_queued_and_is_sent_once_later() {
 async fn nothing_is_sent_to_an_incident_someone_else_resolved() {
     let dir = tempfile::tempdir().unwrap();
     let store = OutboxStore::new(dir.path());
-    let resolved = format!(
-        r#"{{"incident":{}}}"#,
-        pd_incident("Q0RIJJZL24RC6W", 4211, "resolved", Some("P2"), "high")
-    );
+    let resolved = pd_4211("resolved");
     let s = serve_script(vec![ok(resolved)]);
-    store
-        .queue(&queued(
-            "a1111111aaaa",
-            Vendor::Pagerduty,
-            RemoteAction::Acknowledge,
-            "",
-        ))
-        .unwrap();
+    queue_ack(&store);
     let f = flush(&client(PD, &s.url), &store).await;
     assert_eq!(f.finished.len(), 1);
     assert_eq!(f.finished[0].outcome, Outcome::Dropped);
@@ -202,10 +172,7 @@ async fn a_note_that_got_through_before_a_crash_is_not_sent_again() {
             at: chrono::Utc::now(),
         })
         .unwrap();
-    let triggered = format!(
-        r#"{{"incident":{}}}"#,
-        pd_incident("Q0RIJJZL24RC6W", 4211, "triggered", Some("P2"), "high")
-    );
+    let triggered = pd_4211("triggered");
     let notes = format!(
         r#"{{"notes":[{{"id":"PN1","user":{{"summary":"ana@credguard.example"}},"content":{},"created_at":"2026-11-23T03:01:00Z"}}]}}"#,
         serde_json::to_string(&q.note_text()).unwrap()
@@ -234,20 +201,10 @@ async fn a_note_that_got_through_before_a_crash_is_not_sent_again() {
 async fn pagerduty_without_a_from_email_keeps_the_action_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let store = OutboxStore::new(dir.path());
-    let triggered = format!(
-        r#"{{"incident":{}}}"#,
-        pd_incident("Q0RIJJZL24RC6W", 4211, "triggered", Some("P2"), "high")
-    );
+    let triggered = pd_4211("triggered");
     let s = serve_script(vec![ok(triggered)]);
     let no_from = "name = \"pd-oncall\"\nkind = \"pagerduty\"\nmode = \"mock\"";
-    store
-        .queue(&queued(
-            "a1111111aaaa",
-            Vendor::Pagerduty,
-            RemoteAction::Acknowledge,
-            "",
-        ))
-        .unwrap();
+    queue_ack(&store);
     let f = flush(&client(no_from, &s.url), &store).await;
     assert!(f.finished.is_empty());
     assert!(f.blocked.as_deref().unwrap().contains("from = "), "{f:?}");
@@ -262,14 +219,7 @@ async fn pagerduty_without_a_from_email_keeps_the_action_and_says_why() {
 async fn only_the_vendors_own_not_found_drops_an_action() {
     let dir = tempfile::tempdir().unwrap();
     let store = OutboxStore::new(dir.path());
-    store
-        .queue(&queued(
-            "a1111111aaaa",
-            Vendor::Pagerduty,
-            RemoteAction::Acknowledge,
-            "",
-        ))
-        .unwrap();
+    queue_ack(&store);
     // A proxy's 404 (a wrong base_url): the action waits.
     let proxy = serve_script(vec![(404, Vec::new(), "<html>Not Found</html>".into())]);
     let f = flush(&client(PD, &proxy.url), &store).await;

@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::BIN;
+use common::run;
+
 use common::http::{free_port, serve_on};
 use shiftdeck::domain::IncidentStatus;
 use shiftdeck::domain::outbox::{Outcome, Queued, RemoteAction};
@@ -168,24 +169,30 @@ async fn opsgenie_actions_are_followed_up_until_processed() {
 }
 
 fn cmd(ws: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--workspace").arg(ws);
-    c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
-    c.env("USER", "ana.lima");
-    c.env_remove("SHIFTDECK_WORKSPACE");
-    c.env_remove("OPERATOR_WIRING_MODE");
-    for v in shiftdeck::domain::redact::DEFAULT_SECRET_VARS {
-        c.env_remove(v);
-    }
-    c
+    common::cli(ws)
 }
 
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
+/// A workspace whose one source is PagerDuty's stand-in on `port`.
+fn pd_workspace(ws: &Path, port: u16) {
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nbase_url = \"http://127.0.0.1:{port}/pagerduty\"\nmode = \"mock\"\nfrom = \"ana@credguard.example\"\ntimeout = 2\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// The stand-in's first triggered incident: its PagerDuty id and "PD-<number>".
+fn triggered(m: &Mocks) -> (String, String) {
+    let i = m
+        .pagerduty_incidents()
+        .into_iter()
+        .find(|i| i["status"] == "triggered")
+        .unwrap();
     (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        i["id"].as_str().unwrap().to_string(),
+        format!("PD-{}", i["incident_number"]),
     )
 }
 
@@ -201,26 +208,11 @@ fn an_action_taken_offline_is_sent_once_when_the_vendor_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     let port = free_port();
-    std::fs::write(
-        ws.join("shiftdeck.toml"),
-        format!(
-            "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nbase_url = \"http://127.0.0.1:{port}/pagerduty\"\nmode = \"mock\"\nfrom = \"ana@credguard.example\"\ntimeout = 2\n"
-        ),
-    )
-    .unwrap();
+    pd_workspace(ws, port);
 
     // Up: the list is read (and kept).
     let (rt, m) = serve_on(port);
-    let target = m
-        .pagerduty_incidents()
-        .into_iter()
-        .find(|i| i["status"] == "triggered")
-        .unwrap();
-    let (remote_id, number) = (
-        target["id"].as_str().unwrap().to_string(),
-        target["incident_number"].to_string(),
-    );
-    let id = format!("PD-{number}");
+    let (remote_id, id) = triggered(&m);
     let (code, out, err) = run(cmd(ws).args(["incidents", "list", "--source", "pagerduty"]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(&id), "{out}");
@@ -295,21 +287,9 @@ fn an_action_queued_offline_is_not_sent_when_someone_resolved_the_incident() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     let port = free_port();
-    std::fs::write(
-        ws.join("shiftdeck.toml"),
-        format!(
-            "operator = \"ana.lima\"\n[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\nbase_url = \"http://127.0.0.1:{port}/pagerduty\"\nmode = \"mock\"\nfrom = \"ana@credguard.example\"\ntimeout = 2\n"
-        ),
-    )
-    .unwrap();
+    pd_workspace(ws, port);
     let (rt, m) = serve_on(port);
-    let target = m
-        .pagerduty_incidents()
-        .into_iter()
-        .find(|i| i["status"] == "triggered")
-        .unwrap();
-    let remote_id = target["id"].as_str().unwrap().to_string();
-    let id = format!("PD-{}", target["incident_number"]);
+    let (remote_id, id) = triggered(&m);
     assert_eq!(run(cmd(ws).args(["incidents", "list"])).0, 0);
     drop(rt);
     assert_eq!(run(cmd(ws).args(["incidents", "ack", &id])).0, 10);

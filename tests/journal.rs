@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::BIN;
+use common::run;
+
 use shiftdeck::domain::journal::{EntryKind, JournalEntry};
 use shiftdeck::store::journal::{JournalStore, read_all};
 use std::io::{BufRead, BufReader};
@@ -13,24 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn cmd(ws: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--workspace").arg(ws);
-    c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
-    c.env("USER", "ana.lima");
-    c.env_remove("SHIFTDECK_WORKSPACE");
-    for v in shiftdeck::domain::redact::DEFAULT_SECRET_VARS {
-        c.env_remove(v);
-    }
-    c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::cli(ws)
 }
 
 fn shift_file(ws: &Path) -> std::path::PathBuf {

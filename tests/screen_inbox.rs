@@ -48,6 +48,20 @@ fn remote(
     }
 }
 
+/// A round's report with nothing in it: tests fill in what they need.
+fn report(source: &str) -> InboxReport {
+    InboxReport {
+        source: source.into(),
+        incidents: None,
+        fetched_at: demo_now(),
+        error: None,
+        finished: Vec::new(),
+        pending: Vec::new(),
+        blocked: None,
+        problems: Vec::new(),
+    }
+}
+
 fn with_inbox(w: u16, h: u16) -> App {
     let mut app = demo_app(Theme::default_theme(), w, h);
     let pd = vec![
@@ -86,14 +100,10 @@ fn with_inbox(w: u16, h: u16) -> App {
         accepted_at: None,
     };
     app.update(Msg::Inbox(Box::new(InboxReport {
-        source: "pd-oncall".into(),
         incidents: Some(pd),
-        fetched_at: demo_now(),
-        error: None,
-        finished: Vec::new(),
         pending: vec![waiting],
         blocked: Some("PagerDuty incidents: connection refused".into()),
-        problems: Vec::new(),
+        ..report("pd-oncall")
     })));
     let og = vec![remote(
         Vendor::Opsgenie,
@@ -104,14 +114,8 @@ fn with_inbox(w: u16, h: u16) -> App {
         20,
     )];
     app.update(Msg::Inbox(Box::new(InboxReport {
-        source: "og-platform".into(),
         incidents: Some(og),
-        fetched_at: demo_now(),
-        error: None,
-        finished: Vec::new(),
-        pending: Vec::new(),
-        blocked: None,
-        problems: Vec::new(),
+        ..report("og-platform")
     })));
     app
 }
@@ -138,28 +142,17 @@ fn remote_incidents_join_the_list_at_80x24_and_200x50() {
 fn a_source_that_cannot_be_read_is_named_and_its_list_stays() {
     let mut app = with_inbox(100, 30);
     app.update(Msg::Inbox(Box::new(InboxReport {
-        source: "og-platform".into(),
         incidents: None,
-        fetched_at: demo_now(),
         error: Some("Opsgenie incidents: connection refused".into()),
-        finished: Vec::new(),
-        pending: Vec::new(),
-        blocked: None,
-        problems: Vec::new(),
+        ..report("og-platform")
     })));
     let t = text(&draw(&app, 100, 30));
     assert!(t.contains("og-platform offline"), "{t}");
     assert!(t.contains("OG-1044"), "the last list stays on screen: {t}");
     // The next list without it: closed there, so it leaves the active list.
     app.update(Msg::Inbox(Box::new(InboxReport {
-        source: "og-platform".into(),
         incidents: Some(Vec::new()),
-        fetched_at: demo_now(),
-        error: None,
-        finished: Vec::new(),
-        pending: Vec::new(),
-        blocked: None,
-        problems: Vec::new(),
+        ..report("og-platform")
     })));
     let t = text(&draw(&app, 100, 30));
     assert!(!t.contains("OG-1044") && !t.contains("offline"), "{t}");
@@ -256,14 +249,9 @@ fn resolved_here_reads_as_ours_and_closed_elsewhere_says_so() {
     // The round that sent it lists PagerDuty without PD-4215 — and without
     // PD-4218, which someone closed at PagerDuty.
     let fx = app.update(Msg::Inbox(Box::new(InboxReport {
-        source: "pd-oncall".into(),
         incidents: Some(Vec::new()),
-        fetched_at: demo_now(),
-        error: None,
         finished: vec![ours],
-        pending: Vec::new(),
-        blocked: None,
-        problems: Vec::new(),
+        ..report("pd-oncall")
     })));
     assert!(
         matches!(fx.as_slice(), [Effect::RecordRemote(f)] if f.queued.incident == "PD-4215"),

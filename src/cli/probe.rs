@@ -4,9 +4,9 @@
 use super::exit;
 use crate::config::Config;
 use crate::domain::health::HealthStatus;
-use crate::integrations::inbox::{SourceClient, listing_outcome};
+use crate::integrations::inbox::listing_outcome;
 use crate::integrations::mock::{Mocks, parse_fault};
-use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext, probe};
+use crate::integrations::probes::{ProbeContext, probe};
 use std::time::Duration;
 
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
@@ -29,9 +29,7 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    let wiring = std::env::var("OPERATOR_WIRING_MODE").ok();
-    let mock_base =
-        std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string());
+    let (wiring, mock_base) = super::remote::wiring();
     let results = rt.block_on(async {
         let client = match crate::integrations::http_client(Duration::from_secs(30)) {
             Ok(c) => c,
@@ -55,21 +53,18 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
             })
             .collect::<Vec<_>>();
         // Incident sources: listing them is their check (nothing is sent).
-        let sources = config.incident_sources.iter().cloned().map(|cfg| {
-            let ctx = ProbeContext {
-                mode: cfg.effective_mode(wiring.as_deref()),
-                mock_base: mock_base.clone(),
-            };
-            let source = SourceClient::new(cfg, client.clone(), &ctx, &config.operator);
-            tokio::spawn(async move {
-                let o = match source.list().await {
-                    Ok(l) => listing_outcome(&source.cfg, &l),
-                    Err(e) => e.outcome,
-                };
-                let kind = format!("{} inbox", source.vendor().as_str());
-                (source.name().to_string(), kind, o)
-            })
-        });
+        let sources = super::remote::source_clients(config, &client)
+            .into_iter()
+            .map(|source| {
+                tokio::spawn(async move {
+                    let o = match source.list().await {
+                        Ok(l) => listing_outcome(&source.cfg, &l),
+                        Err(e) => e.outcome,
+                    };
+                    let kind = format!("{} inbox", source.vendor().as_str());
+                    (source.name().to_string(), kind, o)
+                })
+            });
         let tasks: Vec<_> = tasks.into_iter().chain(sources).collect();
         let mut out = Vec::new();
         for t in tasks {

@@ -31,21 +31,7 @@ impl Remote {
             eprintln!("error: {e}");
             exit::FAILURE
         })?;
-        let wiring = std::env::var("OPERATOR_WIRING_MODE").ok();
-        let mock_base =
-            std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string());
-        let clients = config
-            .incident_sources
-            .iter()
-            .cloned()
-            .map(|cfg| {
-                let ctx = ProbeContext {
-                    mode: cfg.effective_mode(wiring.as_deref()),
-                    mock_base: mock_base.clone(),
-                };
-                SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
-            })
-            .collect();
+        let clients = source_clients(config, &http);
         let store = OutboxStore::new(workspace);
         // A line that cannot be read is named once and left alone.
         if let Ok((_, issues)) = store.read() {
@@ -273,6 +259,32 @@ impl Remote {
         }
         if waiting > 0 { exit::QUEUED } else { exit::OK }
     }
+}
+
+/// Where `mode = "mock"` points and `OPERATOR_WIRING_MODE`, from the
+/// environment, as every CLI command that talks to a vendor reads them.
+pub(super) fn wiring() -> (Option<String>, String) {
+    (
+        std::env::var("OPERATOR_WIRING_MODE").ok(),
+        std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string()),
+    )
+}
+
+/// A client for every configured incident source.
+pub(super) fn source_clients(config: &Config, http: &reqwest::Client) -> Vec<SourceClient> {
+    let (wiring, mock_base) = wiring();
+    config
+        .incident_sources
+        .iter()
+        .cloned()
+        .map(|cfg| {
+            let ctx = ProbeContext {
+                mode: cfg.effective_mode(wiring.as_deref()),
+                mock_base: mock_base.clone(),
+            };
+            SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
+        })
+        .collect()
 }
 
 fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {

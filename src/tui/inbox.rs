@@ -52,8 +52,12 @@ pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg
         tokio::spawn(async move {
             // The last list on disk first, so the inbox is there at once,
             // with what waits in the outbox (and, once, what in it is unreadable).
-            let (outbox, issues) = store.read().unwrap_or_default();
-            let snap = store.load_snapshot(client.name());
+            // Files are read off the runtime's workers (they serve the keys too).
+            let (disk, name) = (store.clone(), client.name().to_string());
+            let read = tokio::task::spawn_blocking(move || {
+                (disk.read().unwrap_or_default(), disk.load_snapshot(&name))
+            });
+            let ((outbox, issues), snap) = read.await.unwrap_or_default();
             let problems: Vec<String> = if i == 0 {
                 issues.iter().map(|i| i.to_string()).collect()
             } else {
@@ -114,13 +118,17 @@ async fn one_round(
     let now = Utc::now();
     let (incidents, error, mut outcome) = match r.listing {
         Ok(l) => {
-            let _ = store.save_snapshot(
-                client.name(),
-                &Snapshot {
+            // Written (only when it changed) off the runtime's workers: an
+            // fsync must not hold up the keys.
+            let (disk, name, snapshot) = (
+                store.clone(),
+                client.name().to_string(),
+                Snapshot {
                     fetched_at: now,
                     incidents: l.incidents.clone(),
                 },
             );
+            let _ = tokio::task::spawn_blocking(move || disk.save_snapshot(&name, &snapshot)).await;
             let o = listing_outcome(&client.cfg, &l);
             (Some(l.incidents), None, o)
         }

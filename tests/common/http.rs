@@ -29,36 +29,10 @@ pub fn serve(status: u16, body: &'static str, max: usize) -> Server {
     std::thread::spawn(move || {
         for stream in listener.incoming().take(max) {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
+            let Some(req) = read_request(&mut stream) else {
                 continue;
-            }
-            let mut parts = line.split_whitespace();
-            let method = parts.next().unwrap_or("").to_string();
-            let path = parts.next().unwrap_or("").to_string();
-            let mut headers = Vec::new();
-            let mut length = 0usize;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = h.trim().split_once(':') {
-                    if k.eq_ignore_ascii_case("content-length") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-                }
-            }
-            let mut body_bytes = vec![0u8; length];
-            let _ = reader.read_exact(&mut body_bytes);
-            seen.lock().unwrap().push(Request {
-                method,
-                path,
-                headers,
-                body: String::from_utf8_lossy(&body_bytes).into_owned(),
-            });
+            };
+            seen.lock().unwrap().push(req);
             let reason = if status < 300 { "OK" } else { "Error" };
             let _ = write!(
                 stream,

@@ -14,6 +14,31 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_shiftdeck");
+
+/// The binary on workspace `ws` as operator ana.lima: no user config, no
+/// workspace or wiring from the environment, no credential variables.
+pub fn cli(ws: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(BIN);
+    c.arg("--workspace").arg(ws);
+    c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
+    c.env("USER", "ana.lima");
+    c.env_remove("SHIFTDECK_WORKSPACE");
+    c.env_remove("OPERATOR_WIRING_MODE");
+    for v in shiftdeck::domain::redact::DEFAULT_SECRET_VARS {
+        c.env_remove(v);
+    }
+    c
+}
+
+/// Run it: exit code, stdout, stderr.
+pub fn run(c: &mut std::process::Command) -> (i32, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
 /// A ceiling for waiting on the screen, not a performance assertion.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 

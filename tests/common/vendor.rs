@@ -90,3 +90,23 @@ pub fn body_json(r: &Request) -> serde_json::Value {
 pub fn error_of(status: u16, headers: Vec<(&'static str, String)>, body: &str) -> Answer {
     (status, headers, body.to_string())
 }
+
+/// `GET /incidents/{id}`'s answer for PD-4211 in `status`.
+pub fn pd_4211(status: &str) -> String {
+    format!(
+        r#"{{"incident":{}}}"#,
+        pd_incident("Q0RIJJZL24RC6W", 4211, status, Some("P2"), "high")
+    )
+}
+
+/// Queue an acknowledgement of PD-4211.
+pub fn queue_ack(store: &shiftdeck::store::remote::OutboxStore) {
+    store
+        .queue(&queued(
+            "a1111111aaaa",
+            Vendor::Pagerduty,
+            RemoteAction::Acknowledge,
+            "",
+        ))
+        .unwrap();
+}

@@ -188,3 +188,51 @@ fn notes_are_grouped_by_tag_in_the_operators_order() {
     assert_eq!(r.open_incidents[0].severity, "P1");
     assert_eq!(r.changes.len(), 2);
 }
+
+#[test]
+fn a_remote_action_not_sent_yet_is_in_the_handover() {
+    use crate::domain::remote::{RemoteIncident, Vendor};
+    let (journal, mut book) = fixture();
+    let pd = RemoteIncident {
+        source: "pd-oncall".into(),
+        vendor: Vendor::Pagerduty,
+        remote_id: "Q1".into(),
+        number: "4218".into(),
+        id: "PD-4218".into(),
+        title: "credguard-api: 5xx above 8%".into(),
+        service: "credguard-api".into(),
+        severity: Severity::P1,
+        vendor_priority: "P1, high urgency".into(),
+        status: crate::domain::IncidentStatus::Open,
+        created_at: t(2, 40),
+        updated_at: t(2, 40),
+        acknowledged: None,
+        resolved: None,
+        assignees: Vec::new(),
+        url: None,
+    };
+    book.set_remote("pd-oncall", vec![pd.to_incident()], t(3, 0));
+    book.set_pending(
+        "pd-oncall",
+        &[("PD-4218".into(), "ack queued 02:55".into())],
+    );
+    let md = build(&HandoverInput {
+        shift: "20260513-2300-ana.lima",
+        operator: "ana.lima",
+        started: t(23, 0) - chrono::Duration::days(1),
+        now: t(3, 0),
+        timezone: chrono_tz::UTC,
+        summary: "",
+        journal: &journal,
+        book: &book,
+        integrations: None,
+        pending_approvals: None,
+        unfinished_steps: None,
+    })
+    .to_markdown();
+    assert!(
+        md.contains("`PD-4218`")
+            && md.contains("open (ack queued 02:55 at PagerDuty: not sent yet)"),
+        "{md}"
+    );
+}

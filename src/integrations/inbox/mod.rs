@@ -382,6 +382,31 @@ impl SourceClient {
     }
 }
 
+/// A path segment from a vendor id: only the characters ids are made of.
+fn seg(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// An RFC 3339 time field.
+fn time(v: &serde_json::Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    v.as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// One string field of every object in an array (the texts of notes).
+fn texts(list: &serde_json::Value, field: &str) -> Vec<String> {
+    list.as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|n| n[field].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Every open incident at a source.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
@@ -397,7 +422,7 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sent {
     /// Done (PagerDuty answers synchronously).
-    Done(String),
+    Done,
     /// Accepted for processing; follow the request id up (Opsgenie).
     Accepted(String),
 }

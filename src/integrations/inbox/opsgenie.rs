@@ -2,7 +2,7 @@
 //! alert, acknowledge / close / add note (each answered 202 and followed
 //! up through `/v2/alerts/requests/{id}`), notes.
 
-use super::{Listing, SourceClient, VendorError};
+use super::{Listing, SourceClient, VendorError, seg, texts, time};
 use crate::domain::IncidentStatus;
 use crate::domain::outbox::{Queued, RemoteAction};
 use crate::domain::remote::{RemoteIncident, Vendor, opsgenie_severity, opsgenie_status};
@@ -166,26 +166,7 @@ pub(super) async fn notes(c: &SourceClient, id: &str) -> Result<Vec<String>, Ven
     if a.status != 200 {
         return Err(c.error(&a));
     }
-    Ok(a.json()["data"]
-        .as_array()
-        .map(|n| {
-            n.iter()
-                .filter_map(|n| n["note"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
-fn seg(id: &str) -> String {
-    id.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
-fn time(v: &Value) -> Option<DateTime<Utc>> {
-    v.as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
+    Ok(texts(&a.json()["data"], "note"))
 }
 
 /// `report.ackTime` / `closeTime`: milliseconds after creation.

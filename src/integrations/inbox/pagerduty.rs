@@ -1,10 +1,9 @@
 //! PagerDuty REST v2: open incidents, one incident, acknowledge / resolve
 //! (`PUT /incidents/{id}` with `From`), notes.
 
-use super::{Listing, SourceClient, VendorError};
+use super::{Listing, SourceClient, VendorError, seg, texts, time};
 use crate::domain::outbox::{Queued, RemoteAction};
 use crate::domain::remote::{RemoteIncident, Vendor, pagerduty_severity, pagerduty_status};
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::time::Instant;
 
@@ -136,20 +135,9 @@ pub(super) async fn send(c: &SourceClient, q: &Queued) -> Result<super::Sent, Ve
         .call(request(c, method, &path)?.header("From", from).json(&body))
         .await?;
     if (200..300).contains(&a.status) {
-        Ok(super::Sent::Done(format!(
-            "{} {}",
-            a.status,
-            status_text(a.status)
-        )))
+        Ok(super::Sent::Done)
     } else {
         Err(c.error(&a))
-    }
-}
-
-fn status_text(status: u16) -> &'static str {
-    match status {
-        201 => "Created",
-        _ => "OK",
     }
 }
 
@@ -164,27 +152,7 @@ pub(super) async fn notes(c: &SourceClient, id: &str) -> Result<Vec<String>, Ven
     if a.status != 200 {
         return Err(c.error(&a));
     }
-    Ok(a.json()["notes"]
-        .as_array()
-        .map(|n| {
-            n.iter()
-                .filter_map(|n| n["content"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default())
-}
-
-/// A path segment from a vendor id: only the characters ids are made of.
-fn seg(id: &str) -> String {
-    id.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
-fn time(v: &Value) -> Option<DateTime<Utc>> {
-    v.as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
+    Ok(texts(&a.json()["notes"], "content"))
 }
 
 fn summary(v: &Value) -> String {

@@ -206,7 +206,7 @@ async fn send_now(c: &SourceClient, store: &OutboxStore, p: &Pending) -> Step {
     }
     let verb = q.action.done_verb(q.vendor);
     match c.send(q).await {
-        Ok(Sent::Done(_)) => finish(
+        Ok(Sent::Done) => finish(
             store,
             p,
             Outcome::Sent,

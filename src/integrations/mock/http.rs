@@ -384,7 +384,11 @@ pub(super) fn random_hex(bytes: usize) -> String {
 
 /// A random id shaped like a UUID (8-4-4-4-12 hex).
 pub(super) fn uuid_like() -> String {
-    let h = random_hex(16);
+    uuid_shape(&random_hex(16))
+}
+
+/// 32 hex digits as 8-4-4-4-12.
+pub(super) fn uuid_shape(h: &str) -> String {
     format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],

@@ -156,15 +156,7 @@ fn hex_from(seed: u64, chars: usize) -> String {
 
 /// A deterministic UUID-shaped id.
 fn uuid_from(seed: u64) -> String {
-    let h = hex_from(seed, 32);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid_shape(&hex_from(seed, 32))
 }
 
 /// PagerDuty's time format: RFC 3339, whole seconds, `Z`.
