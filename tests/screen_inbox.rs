@@ -271,3 +271,40 @@ fn resolved_here_reads_as_ours_and_closed_elsewhere_says_so() {
     assert!(t.contains("by someone at PagerDuty"), "{t}");
     assert!(t.contains("no longer open at PagerDuty"), "{t}");
 }
+
+#[test]
+fn the_selection_stays_on_its_incident_when_a_new_list_reorders_the_book() {
+    let mut app = with_inbox(100, 30);
+    app.incidents.select_id(&app.book, "PD-4218");
+    assert_eq!(app.incidents.selected_id(&app.book), Some("PD-4218"));
+    // PagerDuty answers with PD-4218 acknowledged (by this operator, say).
+    let mut acked = remote(
+        Vendor::Pagerduty,
+        "4218",
+        "credguard-api: 5xx error rate above 8% in eu-west-1",
+        Severity::P1,
+        IncidentStatus::Acknowledged,
+        9,
+    );
+    acked.acknowledged = Some((demo_now(), "ana.lima".into()));
+    let replica = remote(
+        Vendor::Pagerduty,
+        "4215",
+        "Postgres replica lag above 30 s",
+        Severity::P2,
+        IncidentStatus::Acknowledged,
+        50,
+    );
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        incidents: Some(vec![replica, acked]),
+        ..report("pd-oncall")
+    })));
+    assert_eq!(app.incidents.selected_id(&app.book), Some("PD-4218"));
+    let fx = app.update(key(KeyCode::Char('m')));
+    assert!(fx.is_empty());
+    let t = text(&draw(&app, 100, 30));
+    assert!(
+        t.contains("Note on PD-4218"),
+        "the note goes where the pointer is: {t}"
+    );
+}

@@ -77,6 +77,8 @@ impl App {
     pub(super) fn on_inbox(&mut self, r: InboxReport, fx: &mut Vec<Effect>) {
         let now = self.now;
         self.add_problems(r.problems.iter().cloned());
+        // The book's order changes with a new list: remember the selection by id.
+        let selected = self.incidents.selected_id(&self.book).map(str::to_string);
         let view = self.inbox.sources.iter_mut().find(|s| s.name == r.source);
         let changed = match (&r.incidents, view) {
             (Some(list), Some(v)) if v.merged.as_ref() != Some(list) => {
@@ -126,7 +128,7 @@ impl App {
         }
         // An unchanged answer with nothing waiting changes nothing on screen.
         if changed || !pending.is_empty() || waiting_before || any_finished {
-            self.incidents.refresh(&self.book);
+            self.incidents.refresh_keeping(&self.book, selected);
             self.dirty = true;
         }
     }

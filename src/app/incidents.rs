@@ -26,9 +26,17 @@ impl IncidentsPane {
             .map(|&i| book.by_index(i).id.as_str())
     }
 
-    /// Rebuild the visible list, keeping the same incident selected.
+    /// Rebuild the visible list, keeping the same incident selected. Only
+    /// for a book that grew at its end: after a change that moved incidents
+    /// (a source's new list), use [`IncidentsPane::refresh_keeping`] with the
+    /// id taken before the change.
     pub fn refresh(&mut self, book: &IncidentBook) {
         let keep = self.selected_id(book).map(str::to_string);
+        self.refresh_keeping(book, keep);
+    }
+
+    /// Rebuild the visible list and select `keep` if it is still there.
+    pub fn refresh_keeping(&mut self, book: &IncidentBook, keep: Option<String>) {
         self.visible = book.sorted_indices(&self.filter.to_lowercase(), self.show_resolved);
         if let Some(id) = keep
             && let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id)

@@ -58,6 +58,8 @@ impl App {
                 ),
             },
             Msg::Incidents(delta) => {
+                // A replaced file reorders the book: remember the selection by id.
+                let selected = self.incidents.selected_id(&self.book).map(str::to_string);
                 let issues = delta.apply_into(&mut self.book);
                 if !issues.is_empty() {
                     let n = issues.len();
@@ -68,7 +70,7 @@ impl App {
                     );
                 }
                 self.loaded = true;
-                self.incidents.refresh(&self.book);
+                self.incidents.refresh_keeping(&self.book, selected);
                 self.dirty = true;
             }
             Msg::Saved(result) => {
