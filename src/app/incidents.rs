@@ -23,7 +23,8 @@ impl IncidentsPane {
     pub fn selected_id<'a>(&self, book: &'a IncidentBook) -> Option<&'a str> {
         self.visible
             .get(self.selected)
-            .map(|&i| book.by_index(i).id.as_str())
+            .and_then(|&i| book.all().get(i))
+            .map(|inc| inc.id.as_str())
     }
 
     /// Rebuild the visible list, keeping the same incident selected. Only
