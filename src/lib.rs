@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod domain;
 pub mod integrations;
 pub mod keymap;
+pub mod ops;
 pub mod settings;
 pub mod store;
 pub mod theme;

@@ -4,6 +4,14 @@ use shiftdeck::cli::{Cli, Command, exit};
 use shiftdeck::settings::{self, Overrides};
 use shiftdeck::store::Workspace;
 
+/// `println!`/`eprintln!` through the CLI's edge (escaped, quiet on a closed pipe).
+macro_rules! outln {
+    ($($arg:tt)*) => { shiftdeck::cli::out::stdout(&format!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! errln {
+    ($($arg:tt)*) => { shiftdeck::cli::out::stderr(&format!("{}\n", format_args!($($arg)*))) };
+}
+
 fn main() {
     let cli = Cli::parse();
     std::process::exit(run(cli));
@@ -21,14 +29,14 @@ fn run(cli: Cli) -> i32 {
         (Some(d), _) => d.clone(),
         (None, Ok(r)) => r,
         (None, Err(e)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::FAILURE;
         }
     };
     let workspace = match open_workspace(&root, &cli, demo_dir.is_some()) {
         Ok(ws) => ws,
         Err(e) => {
-            eprintln!("error: workspace {}: {e}", root.display());
+            errln!("error: workspace {}: {e}", root.display());
             return exit::FAILURE;
         }
     };
@@ -37,7 +45,7 @@ fn run(cli: Cli) -> i32 {
         Some(Command::CheckConfig) => check_config(&workspace, &settings),
         Some(Command::Incidents { cmd }) => {
             for p in &settings.problems {
-                eprintln!("warning: {p}");
+                errln!("warning: {p}");
             }
             shiftdeck::cli::run_incidents(&workspace.root, &settings.config, cli.readonly, cmd)
         }
@@ -88,17 +96,17 @@ fn open_workspace(root: &std::path::Path, cli: &Cli, demo: bool) -> std::io::Res
 }
 
 fn check_config(workspace: &Workspace, settings: &settings::Settings) -> i32 {
-    println!("config   {}", workspace.config_path().display());
-    println!("keymap   {}", settings.keymap.name);
-    println!("theme    {}", settings.theme.name);
+    outln!("config   {}", workspace.config_path().display());
+    outln!("keymap   {}", settings.keymap.name);
+    outln!("theme    {}", settings.theme.name);
     if settings.problems.is_empty() {
-        println!("ok: no problems");
+        outln!("ok: no problems");
         exit::OK
     } else {
         for p in &settings.problems {
-            eprintln!("{p}");
+            errln!("{p}");
         }
-        eprintln!(
+        errln!(
             "{} problem(s); shiftdeck runs on the defaults for these",
             settings.problems.len()
         );
@@ -130,7 +138,7 @@ fn run_tui(
     ascii: bool,
 ) -> i32 {
     if let Some(why) = shiftdeck::tui::terminal::unsuitable() {
-        eprintln!("{why}");
+        errln!("{why}");
         return exit::FAILURE;
     }
     let _ = color_eyre::install();
@@ -164,7 +172,7 @@ fn run_tui(
         Ok(()) => exit::OK,
         Err(e) => {
             shiftdeck::tui::terminal::restore();
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             exit::FAILURE
         }
     }

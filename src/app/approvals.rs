@@ -2,7 +2,6 @@
 
 use super::{App, Dialog, Effect, Level, Pane};
 use crate::domain::approval::{ApprovalRecord, ApprovalState, Decision, DecisionContext, Refusal};
-use crate::domain::{IncidentStatus, Severity};
 use crate::store::approvals::LoadedApprovals;
 
 #[derive(Debug, Clone, Default)]
@@ -81,22 +80,14 @@ impl ApprovalsPane {
 }
 
 impl App {
-    /// The P1 that pauses approvals, if one is open.
+    /// The P1 that pauses approvals, if one is open: the screen's book holds
+    /// the local incidents and every source's list, so all of them count.
     pub fn open_p1_incident(&self) -> Option<(String, String)> {
-        self.book
-            .all()
-            .iter()
-            .filter(|i| i.severity == Severity::P1 && i.status != IncidentStatus::Resolved)
-            .min_by_key(|i| i.started_at)
-            .map(|i| (i.id.clone(), i.title.clone()))
+        crate::domain::approval::pausing_p1(self.book.all())
     }
 
     pub fn decision_context(&self) -> DecisionContext {
-        DecisionContext {
-            approver: self.config.role == crate::config::Role::Approver,
-            readonly: self.readonly,
-            open_p1: self.open_p1_incident(),
-        }
+        crate::ops::approvals::context(&self.config, self.readonly, self.open_p1_incident())
     }
 
     pub(super) fn on_approvals(&mut self, loaded: LoadedApprovals) {

@@ -1,24 +1,15 @@
 //! `shiftdeck approvals …`
 
 use super::{ApprovalsCmd, exit};
-use crate::config::{Config, Role};
-use crate::domain::Severity;
-use crate::domain::approval::{ApprovalState, Decision, DecisionContext};
+use crate::config::Config;
+use crate::domain::approval::{ApprovalState, Decision};
 use crate::domain::format::coarse_duration;
-use crate::domain::journal::JournalEntry;
+use crate::ops::OpenShift;
+use crate::ops::approvals::{DecideRequest, Decider};
 use crate::store::IncidentStore;
 use crate::store::approvals::{ApprovalStore, DecideError};
 use chrono::Utc;
 use std::path::Path;
-
-fn open_p1(workspace: &Path) -> Option<(String, String)> {
-    let (book, _) = IncidentStore::new(workspace).load().ok()?;
-    book.all()
-        .iter()
-        .filter(|i| i.severity == Severity::P1 && i.is_active())
-        .min_by_key(|i| i.started_at)
-        .map(|i| (i.id.clone(), i.title.clone()))
-}
 
 pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd) -> i32 {
     let store = ApprovalStore::new(workspace);
@@ -27,7 +18,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
         ApprovalsCmd::List { state, json } => {
             let filter = match state.as_deref().map(|s| ApprovalState::parse(s).ok_or(s)) {
                 Some(Err(s)) => {
-                    eprintln!(
+                    errln!(
                         "error: unknown state {s:?} (proposed, pending, approved, rejected, applied)"
                     );
                     return exit::USAGE;
@@ -38,12 +29,12 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
             let loaded = match store.load() {
                 Ok(l) => l,
                 Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", store.dir().display());
+                    errln!("error: cannot read {}: {e}", store.dir().display());
                     return exit::FAILURE;
                 }
             };
             for b in &loaded.bad {
-                eprintln!("error: {b}");
+                errln!("error: {b}");
             }
             let mut records: Vec<_> = loaded
                 .records
@@ -58,20 +49,23 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
                     .then(a.created_at.cmp(&b.created_at))
             });
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&records).unwrap_or_default()
                 );
             } else if records.is_empty() {
-                println!("no approval records");
+                outln!("no approval records");
             } else {
-                println!(
+                outln!(
                     "{:<8} {:<14} {:<9} {:>14}  TITLE",
-                    "RISK", "ID", "STATE", "AGE"
+                    "RISK",
+                    "ID",
+                    "STATE",
+                    "AGE"
                 );
                 for r in records {
                     let overdue = if r.overdue(now) { " OVERDUE" } else { "" };
-                    println!(
+                    outln!(
                         "{:<8} {:<14} {:<9} {:>14}  {}",
                         r.risk.as_str(),
                         r.id,
@@ -89,26 +83,26 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
                 Err(e) => return report(&e),
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
             } else {
-                println!("[{}] {} — {}", r.risk.as_str(), r.title, r.state);
-                println!("id        {}", r.id);
-                println!("target    {} {}", r.target.kind, r.target.name);
-                println!("change    {}", r.change.summary);
+                outln!("[{}] {} — {}", r.risk.as_str(), r.title, r.state);
+                outln!("id        {}", r.id);
+                outln!("target    {} {}", r.target.kind, r.target.name);
+                outln!("change    {}", r.change.summary);
                 if !r.change.plan.is_empty() {
-                    println!("plan      {}", r.change.plan);
+                    outln!("plan      {}", r.change.plan);
                 }
-                println!(
+                outln!(
                     "requested {} by {}",
                     r.created_at.to_rfc3339(),
                     r.requested_by
                 );
                 for e in &r.evidence {
-                    println!("evidence  {e}");
+                    outln!("evidence  {e}");
                 }
-                println!("history");
+                outln!("history");
                 for h in &r.history {
-                    println!(
+                    outln!(
                         "  {}  {} → {}  {}: {}",
                         h.at.to_rfc3339(),
                         h.from.map(|s| s.as_str()).unwrap_or("-"),
@@ -125,22 +119,35 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
         ApprovalsCmd::Apply { id, reason } => (id, Decision::Apply, reason),
         ApprovalsCmd::Submit { id, reason } => (id, Decision::Submit, reason),
     };
-    let reason = super::journal::redactor(config).redact(&reason).text;
-    let ctx = DecisionContext {
-        approver: config.role == Role::Approver,
+    let redactor = crate::ops::redactor(config);
+    let local = match IncidentStore::new(workspace).load() {
+        Ok((book, _)) => book,
+        Err(e) => {
+            errln!("error: cannot read the incidents the P1 pause is checked against: {e}");
+            return exit::FAILURE;
+        }
+    };
+    let decider = Decider {
+        workspace,
+        config,
         readonly,
-        open_p1: open_p1(workspace),
+        redactor: &redactor,
     };
-    let full_id = match store.find(&id) {
-        Ok(r) => r.id,
-        Err(e) => return report(&e),
+    let mut log = OpenShift {
+        workspace,
+        operator: &config.operator,
     };
-    match store.decide(&full_id, decision, &config.operator, &reason, &ctx, now) {
-        Ok(record) => {
-            super::journal::record_action(workspace, &config.operator, |s| {
-                JournalEntry::approval(now, &s.id, &config.operator, &record, &reason)
-            });
-            println!("{} is {}", record.id, record.state);
+    let request = DecideRequest {
+        id: &id,
+        decision,
+        reason: &reason,
+    };
+    match decider.decide(&local, &mut log, request, now) {
+        Ok(done) => {
+            if let Err(e) = done.journaled {
+                errln!("warning: not in the shift journal: {e}");
+            }
+            outln!("{} is {}", done.record.id, done.record.state);
             exit::OK
         }
         Err(e) => report(&e),
@@ -148,7 +155,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
 }
 
 fn report(e: &DecideError) -> i32 {
-    eprintln!("error: {e}");
+    errln!("error: {e}");
     match e {
         DecideError::NotFound(_) => exit::NOT_FOUND,
         DecideError::Refused(crate::domain::approval::Refusal::ReadOnly) => exit::READ_ONLY,

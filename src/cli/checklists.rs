@@ -13,7 +13,7 @@ use std::time::Duration;
 pub(super) fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>, Progress), i32> {
     let (lists, problems) = crate::store::checklists::load(workspace);
     for p in &problems {
-        eprintln!("error: {p}");
+        errln!("error: {p}");
     }
     let now = Utc::now();
     let journal = JournalStore::new(workspace);
@@ -32,7 +32,7 @@ pub(super) fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>,
         .min();
     let checklist_entries = match since {
         Some(s) => journal.kind_since(EntryKind::Checklist, s).map_err(|e| {
-            eprintln!("error: cannot read the journal: {e}");
+            errln!("error: cannot read the journal: {e}");
             exit::FAILURE
         })?,
         None => Vec::new(),
@@ -55,13 +55,13 @@ fn find<'a>(lists: &'a [Checklist], key: &str) -> Result<&'a Checklist, i32> {
     match hits.as_slice() {
         [one] => Ok(one),
         [] => {
-            eprintln!("error: no checklist {key:?} (see `shiftdeck checklists list`)");
+            errln!("error: no checklist {key:?} (see `shiftdeck checklists list`)");
             Err(exit::NOT_FOUND)
         }
         _ => match hits.iter().find(|l| l.id == key) {
             Some(exact) => Ok(exact),
             None => {
-                eprintln!(
+                errln!(
                     "error: {key:?} matches {} checklists: give the whole id",
                     hits.len()
                 );
@@ -102,11 +102,11 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                         serde_json::json!({ "id": l.id, "name": l.name, "cadence": l.cadence.to_string(), "ordered": l.ordered, "done": done, "steps": total })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
                 for l in &lists {
                     let (done, total) = progress.counts(l);
-                    println!(
+                    outln!(
                         "{:<28} {:<20} {done:>2}/{total:<2} {}",
                         l.id,
                         l.cadence.to_string(),
@@ -124,7 +124,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
             if json {
                 let steps: Vec<serde_json::Value> =
                     list.steps.iter().map(|s| serde_json::json!({ "step": s, "state": progress.state(&list.id, &s.id) })).collect();
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(
                         &serde_json::json!({ "checklist": list, "steps": steps })
@@ -133,7 +133,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 );
             } else {
                 let (done, total) = progress.counts(list);
-                println!(
+                outln!(
                     "{} — {} {}· {done}/{total} done",
                     list.name,
                     list.cadence,
@@ -145,7 +145,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                     } else {
                         ""
                     };
-                    println!(
+                    outln!(
                         "{:>3}. {:<24} {}{cmd}\n     {}",
                         n + 1,
                         s.id,
@@ -163,7 +163,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
             reason,
         } => {
             if readonly {
-                eprintln!("error: read-only: started with --readonly, nothing was recorded");
+                errln!("error: read-only: started with --readonly, nothing was recorded");
                 return exit::READ_ONLY;
             }
             let list = match find(&lists, &name) {
@@ -171,22 +171,23 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 Err(c) => return c,
             };
             let Some(st) = list.steps.iter().find(|s| s.id == step) else {
-                eprintln!(
+                errln!(
                     "error: no step {step:?} in {} (see `shiftdeck checklists show {}`)",
-                    list.name, list.id
+                    list.name,
+                    list.id
                 );
                 return exit::NOT_FOUND;
             };
             if let Err(why) = progress.gate(list, &st.id) {
-                eprintln!("error: refused: {why}");
+                errln!("error: refused: {why}");
                 return exit::REFUSED;
             }
             let reason = reason.unwrap_or_default();
             if skip && reason.trim().is_empty() {
-                eprintln!("error: a skip needs --reason");
+                errln!("error: a skip needs --reason");
                 return exit::USAGE;
             }
-            let reason = super::journal::redactor(config).redact(&reason).text;
+            let reason = crate::ops::redactor(config).redact(&reason).text;
             let result = if skip { "skipped" } else { "done" };
             let now = Utc::now();
             super::journal::record_action(workspace, &config.operator, |s| {
@@ -197,12 +198,12 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                     e
                 }
             });
-            println!("{} › {}: {result}", list.name, st.title);
+            outln!("{} › {}: {result}", list.name, st.title);
             exit::OK
         }
         ChecklistsCmd::Run { name, step } => {
             if readonly {
-                eprintln!("error: read-only: started with --readonly, no command was run");
+                errln!("error: read-only: started with --readonly, no command was run");
                 return exit::READ_ONLY;
             }
             let list = match find(&lists, &name) {
@@ -210,18 +211,20 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 Err(c) => return c,
             };
             let Some(st) = list.steps.iter().find(|s| s.id == step) else {
-                eprintln!("error: no step {step:?} in {}", list.name);
+                errln!("error: no step {step:?} in {}", list.name);
                 return exit::NOT_FOUND;
             };
             let Some(command) = &st.command else {
-                eprintln!(
+                errln!(
                     "error: step {:?} has no command: check it with `shiftdeck checklists check {} {}`",
-                    st.id, list.id, st.id
+                    st.id,
+                    list.id,
+                    st.id
                 );
                 return exit::USAGE;
             };
             if let Err(why) = progress.gate(list, &st.id) {
-                eprintln!("error: refused: {why}");
+                errln!("error: refused: {why}");
                 return exit::REFUSED;
             }
             let outcome = match crate::integrations::command::run(
@@ -231,15 +234,15 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
             ) {
                 Ok(o) => o,
                 Err(e) => {
-                    eprintln!("error: could not start the command: {e}");
+                    errln!("error: could not start the command: {e}");
                     return exit::FAILURE;
                 }
             };
-            let redactor = super::journal::redactor(config);
+            let redactor = crate::ops::redactor(config);
             let output = redactor.redact(&outcome.output).text;
-            print!("{output}");
+            out!("{output}");
             if !output.ends_with('\n') && !output.is_empty() {
-                println!();
+                outln!();
             }
             let result = if outcome.passed() { "done" } else { "failed" };
             let now = Utc::now();
@@ -253,7 +256,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 }
                 e
             });
-            eprintln!("{} › {}: {}", list.name, st.title, outcome.summary());
+            errln!("{} › {}: {}", list.name, st.title, outcome.summary());
             if outcome.passed() {
                 exit::OK
             } else {

@@ -9,22 +9,25 @@ use chrono::{DateTime, Utc};
 use std::path::Path;
 
 fn print_remote(r: &crate::domain::remote::RemoteInfo) {
-    println!(
+    outln!(
         "at       {} #{} (source {}, id {})",
-        r.vendor, r.number, r.source, r.remote_id
+        r.vendor,
+        r.number,
+        r.source,
+        r.remote_id
     );
     if let Some(url) = &r.url {
-        println!("link     {url}");
+        outln!("link     {url}");
     }
-    println!("priority {} at {}", r.vendor_priority, r.vendor);
+    outln!("priority {} at {}", r.vendor_priority, r.vendor);
     if !r.assignees.is_empty() {
-        println!("assigned {}", r.assignees.join(", "));
+        outln!("assigned {}", r.assignees.join(", "));
     }
     for p in &r.pending {
-        println!("waiting  {p}");
+        outln!("waiting  {p}");
     }
     if r.gone {
-        println!("gone     no longer open at {}", r.vendor);
+        outln!("gone     no longer open at {}", r.vendor);
     }
 }
 
@@ -52,13 +55,13 @@ fn incident_json(inc: &Incident, now: DateTime<Utc>) -> serde_json::Value {
 
 fn warn_issues(issues: &[crate::store::jsonl::LineIssue]) {
     for i in issues {
-        eprintln!("warning: {i}");
+        errln!("warning: {i}");
     }
 }
 
 fn resolve_id(book: &IncidentBook, key: &str) -> Result<String, i32> {
     book.find(key).map(|i| i.id.clone()).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         exit::NOT_FOUND
     })
 }
@@ -70,12 +73,12 @@ pub fn run(
     cmd: IncidentsCmd,
 ) -> i32 {
     let operator = config.operator.as_str();
-    let redactor = super::journal::redactor(config);
+    let redactor = crate::ops::redactor(config);
     let mut store = IncidentStore::new(workspace);
     let (mut book, issues) = match store.load() {
         Ok(x) => x,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "error: cannot read incidents in {}: {e}",
                 workspace.display()
             );
@@ -87,7 +90,7 @@ pub fn run(
     let tz = config.timezone;
     let change = match cmd {
         IncidentsCmd::Sync { .. } if readonly => {
-            eprintln!("error: read-only: started with --readonly, nothing was sent");
+            errln!("error: read-only: started with --readonly, nothing was sent");
             return exit::READ_ONLY;
         }
         IncidentsCmd::Sync { json } => {
@@ -98,7 +101,7 @@ pub fn run(
         }
         IncidentsCmd::List { json, all, source } => {
             let Some(picks) = Remote::select(config, &source) else {
-                eprintln!("error: --source {source:?}: expected {SOURCE_CHOICES}");
+                errln!("error: --source {source:?}: expected {SOURCE_CHOICES}");
                 return exit::USAGE;
             };
             if source != "all" && source != "local" {
@@ -116,16 +119,21 @@ pub fn run(
                     .iter()
                     .map(|&i| incident_json(book.by_index(i), now))
                     .collect();
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&list).unwrap_or_default()
                 );
             } else if order.is_empty() {
-                println!("no {}incidents", if all { "" } else { "active " });
+                outln!("no {}incidents", if all { "" } else { "active " });
             } else {
-                println!(
+                outln!(
                     "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} TITLE",
-                    "SEV", "ID", "STATUS", "AGE", "RESPOND", "SERVICE"
+                    "SEV",
+                    "ID",
+                    "STATUS",
+                    "AGE",
+                    "RESPOND",
+                    "SERVICE"
                 );
                 for &i in &order {
                     let inc = book.by_index(i);
@@ -135,7 +143,7 @@ pub fn run(
                         .filter(|r| !r.pending.is_empty())
                         .map(|r| format!(" [{}]", r.pending.join(", ")))
                         .unwrap_or_default();
-                    println!(
+                    outln!(
                         "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} {}{waiting}",
                         inc.severity,
                         inc.id,
@@ -159,25 +167,25 @@ pub fn run(
             let inc = match book.find(&id) {
                 Ok(i) => i,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return exit::NOT_FOUND;
                 }
             };
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&incident_json(inc, now)).unwrap_or_default()
                 );
             } else {
-                println!("{} {} [{}]", inc.severity, inc.title, inc.status);
-                println!("id       {}", inc.id);
-                println!("service  {} ({})", inc.service, inc.env);
-                println!(
+                outln!("{} {} [{}]", inc.severity, inc.title, inc.status);
+                outln!("id       {}", inc.id);
+                outln!("service  {} ({})", inc.service, inc.env);
+                outln!(
                     "started  {} by {}",
                     inc.started_at.to_rfc3339(),
                     inc.created_by
                 );
-                println!(
+                outln!(
                     "respond  {} ({}: within {})",
                     countdown_text(inc, now),
                     inc.severity.meaning(),
@@ -187,9 +195,9 @@ pub fn run(
                     print_remote(r);
                     return exit::OK;
                 }
-                println!("timeline");
+                outln!("timeline");
                 for e in &inc.timeline {
-                    println!(
+                    outln!(
                         "  {}  {:<9} {}: {}",
                         e.at.to_rfc3339(),
                         e.change.label(),
@@ -201,7 +209,7 @@ pub fn run(
             return exit::OK;
         }
         _ if readonly => {
-            eprintln!("error: read-only: started with --readonly, nothing was changed");
+            errln!("error: read-only: started with --readonly, nothing was changed");
             return exit::READ_ONLY;
         }
         IncidentsCmd::New {
@@ -212,7 +220,7 @@ pub fn run(
         } => {
             let (title, service) = (redactor.redact(&title).text, redactor.redact(&service).text);
             if title.trim().is_empty() || service.trim().is_empty() {
-                eprintln!("error: --title and --service must not be empty");
+                errln!("error: --title and --service must not be empty");
                 return exit::USAGE;
             }
             return match store.declare_new(operator, &title, &service, severity, &env) {
@@ -228,11 +236,11 @@ pub fn run(
                             "",
                         )
                     });
-                    println!("{}", r.id);
+                    outln!("{}", r.id);
                     exit::OK
                 }
                 Err(e) => {
-                    eprintln!("error: not saved: {e}");
+                    errln!("error: not saved: {e}");
                     exit::FAILURE
                 }
             };
@@ -248,9 +256,10 @@ pub fn run(
             if let Ok(inc) = book.find(&id)
                 && let Some(r) = &inc.remote
             {
-                eprintln!(
+                errln!(
                     "error: refused: {}: this incident lives in {}: escalate it there",
-                    inc.id, r.vendor
+                    inc.id,
+                    r.vendor
                 );
                 return exit::REFUSED;
             }
@@ -258,7 +267,7 @@ pub fn run(
                 return resolve_id(&book, &id).err().unwrap_or(exit::NOT_FOUND);
             };
             let Some(to) = to.or(inc.severity.raised()) else {
-                eprintln!(
+                errln!(
                     "error: refused: {}: already P1: nothing higher to escalate to",
                     inc.id
                 );
@@ -281,7 +290,7 @@ pub fn run(
             && inc.remote.is_some()
         {
             if let Err(r) = inc.check(&change) {
-                eprintln!("error: refused: {}: {r}", inc.id);
+                errln!("error: refused: {}: {r}", inc.id);
                 return exit::REFUSED;
             }
             let inc = inc.clone();
@@ -310,19 +319,19 @@ pub fn run(
                     )
                 });
             }
-            println!("{label} {id}");
+            outln!("{label} {id}");
             exit::OK
         }
         Err(CommitError::NotFound(m)) => {
-            eprintln!("error: {m}");
+            errln!("error: {m}");
             exit::NOT_FOUND
         }
         Err(CommitError::Refused(r)) => {
-            eprintln!("error: refused: {id}: {r}");
+            errln!("error: refused: {id}: {r}");
             exit::REFUSED
         }
         Err(e @ CommitError::Io(_)) => {
-            eprintln!("error: {id}: {e}");
+            errln!("error: {id}: {e}");
             exit::FAILURE
         }
     }

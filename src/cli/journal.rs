@@ -4,23 +4,11 @@ use super::{JournalCmd, exit};
 use crate::config::Config;
 use crate::domain::handover::{self, HandoverInput};
 use crate::domain::journal::{EntryKind, JournalEntry};
-use crate::domain::redact::{DEFAULT_SECRET_VARS, Redactor};
 use crate::store::IncidentStore;
 use crate::store::journal::{JournalStore, Shift, read_all};
 use chrono::{DateTime, Duration, Utc};
 use std::io::Write;
 use std::path::Path;
-
-/// The redactor for this workspace: the well-known credential variables,
-/// the Slack webhook variable and the ones the config names.
-pub fn redactor(config: &Config) -> Redactor {
-    let mut names: Vec<&str> = DEFAULT_SECRET_VARS.to_vec();
-    names.extend(config.redact_env.iter().map(String::as_str));
-    if let Some(v) = &config.slack_webhook_env {
-        names.push(v.as_str());
-    }
-    Redactor::from_env(&names)
-}
 
 /// Record an action in the operator's shift journal (starting a shift if
 /// none is open). A failure is a warning: the action itself is saved.
@@ -39,7 +27,7 @@ pub fn record_action(
                 .map_err(|e| e.to_string())
         });
     if let Err(e) = result {
-        eprintln!("warning: not in the shift journal: {e}");
+        errln!("warning: not in the shift journal: {e}");
     }
 }
 
@@ -63,10 +51,9 @@ pub fn parse_age(s: &str) -> Result<Duration, String> {
 }
 
 fn print_entries(entries: &[JournalEntry], json: bool) {
-    let mut out = std::io::stdout().lock();
     for e in entries {
-        let _ = if json {
-            writeln!(out, "{}", serde_json::to_string(e).unwrap_or_default())
+        if json {
+            outln!("{}", serde_json::to_string(e).unwrap_or_default())
         } else {
             let tags = e.tags();
             let tags = if tags.is_empty() {
@@ -80,8 +67,7 @@ fn print_entries(entries: &[JournalEntry], json: bool) {
                         .join(" ")
                 )
             };
-            writeln!(
-                out,
+            outln!(
                 "{}  {:<13} {:<12} {}{}",
                 e.at.format("%Y-%m-%d %H:%M"),
                 e.kind.label(),
@@ -89,13 +75,13 @@ fn print_entries(entries: &[JournalEntry], json: bool) {
                 e.summary().replace('\n', " ⏎ "),
                 tags
             )
-        };
+        }
     }
 }
 
 fn warn_issues(issues: &[crate::store::jsonl::LineIssue]) {
     for i in issues {
-        eprintln!("warning: {i}");
+        errln!("warning: {i}");
     }
 }
 
@@ -106,19 +92,19 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
     match cmd {
         JournalCmd::Add { text, tag } => {
             if readonly {
-                eprintln!("error: read-only: started with --readonly, nothing was written");
+                errln!("error: read-only: started with --readonly, nothing was written");
                 return exit::READ_ONLY;
             }
             let text = text.join(" ");
             if text.trim().is_empty() {
-                eprintln!("error: a note needs some text");
+                errln!("error: a note needs some text");
                 return exit::USAGE;
             }
-            let clean = redactor(config).redact(&text);
+            let clean = crate::ops::redactor(config).redact(&text);
             let (shift, _, issues, _) = match journal.current_or_start(operator, now) {
                 Ok(x) => x,
                 Err(e) => {
-                    eprintln!(
+                    errln!(
                         "error: cannot open the shift journal in {}: {e}",
                         journal.dir().display()
                     );
@@ -129,15 +115,15 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
             let mut entry = JournalEntry::note(now, &shift.id, operator, &clean.text, &tag);
             if !clean.names.is_empty() {
                 entry = entry.with("redacted", clean.names.clone());
-                eprintln!("redacted before saving: {}", clean.names.join(", "));
+                errln!("redacted before saving: {}", clean.names.join(", "));
             }
             match journal.append(&shift, &entry) {
                 Ok(()) => {
-                    println!("saved to the journal of shift {}", shift.id);
+                    outln!("saved to the journal of shift {}", shift.id);
                     exit::OK
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     exit::FAILURE
                 }
             }
@@ -147,14 +133,14 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
                 let d = match parse_age(&age) {
                     Ok(d) => d,
                     Err(e) => {
-                        eprintln!("error: --since {e}");
+                        errln!("error: --since {e}");
                         return exit::USAGE;
                     }
                 };
                 match journal.since(now - d) {
                     Ok(x) => x,
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        errln!("error: {e}");
                         return exit::FAILURE;
                     }
                 }
@@ -174,24 +160,24 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
                                 _ => return exit::FAILURE,
                             },
                             None => {
-                                println!("no shifts in {}", journal.dir().display());
+                                outln!("no shifts in {}", journal.dir().display());
                                 return exit::OK;
                             }
                         }
                     }
                     Ok(Err(msg)) => {
-                        eprintln!("error: {msg}");
+                        errln!("error: {msg}");
                         return exit::NOT_FOUND;
                     }
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        errln!("error: {e}");
                         return exit::FAILURE;
                     }
                 };
                 match read_all(&shift.path) {
                     Ok(x) => x,
                     Err(e) => {
-                        eprintln!("error: {}: {e}", shift.path.display());
+                        errln!("error: {}: {e}", shift.path.display());
                         return exit::FAILURE;
                     }
                 }
@@ -204,12 +190,12 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
             Ok(hits) => {
                 print_entries(&hits, json);
                 if hits.is_empty() && !json {
-                    eprintln!("no entry mentions {}", words.join(" "));
+                    errln!("no entry mentions {}", words.join(" "));
                 }
                 exit::OK
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 exit::FAILURE
             }
         },
@@ -218,7 +204,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
             let shift = match journal.current_or_start(operator, now) {
                 Ok((s, ..)) => s,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return exit::FAILURE;
                 }
             };
@@ -233,7 +219,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
                 )
                 .with("seq", seq);
                 if let Err(e) = journal.append(&shift, &entry) {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return exit::FAILURE;
                 }
                 if writeln!(out, "{seq}").and_then(|_| out.flush()).is_err() {
@@ -280,7 +266,7 @@ pub fn build_report(
         let all: Vec<usize> = (0..config.incident_sources.len()).collect();
         match super::remote::Remote::new(config, workspace) {
             Ok(r) => r.load_into(&mut book, &all, config.timezone),
-            Err(_) => eprintln!("warning: the incident sources could not be read"),
+            Err(_) => errln!("warning: the incident sources could not be read"),
         }
     }
     let report = handover::build(&HandoverInput {
@@ -321,39 +307,41 @@ pub fn handover(
     summary: &str,
 ) -> i32 {
     let now = Utc::now();
-    let clean = redactor(config).redact(summary);
+    let clean = crate::ops::redactor(config).redact(summary);
     let (shift, report) = match build_report(workspace, config, &clean.text, now) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::NOT_FOUND;
         }
     };
-    let markdown = redactor(config).redact(&report.to_markdown()).text;
+    let markdown = crate::ops::redactor(config)
+        .redact(&report.to_markdown())
+        .text;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
-        println!("{markdown}");
+        outln!("{markdown}");
     }
     if !publish {
         return exit::OK;
     }
     if readonly {
-        eprintln!("error: read-only: started with --readonly, the handover was not published");
+        errln!("error: read-only: started with --readonly, the handover was not published");
         return exit::READ_ONLY;
     }
     let journal = JournalStore::new(workspace);
     let path = match journal.publish_handover(&shift, &markdown, now) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::FAILURE;
         }
     };
-    eprintln!(
+    errln!(
         "handover written to {}; shift {} ended",
         path.display(),
         shift.id
@@ -361,7 +349,7 @@ pub fn handover(
     match slack_url(config) {
         None => exit::OK,
         Some(Err(msg)) => {
-            eprintln!("warning: not posted to Slack: {msg}");
+            errln!("warning: not posted to Slack: {msg}");
             exit::NOT_POSTED
         }
         Some(Ok(url)) => match crate::integrations::slack::post_blocking(&url, &markdown) {
@@ -371,14 +359,14 @@ pub fn handover(
                     &JournalEntry::new(Utc::now(), &shift.id, &config.operator, EntryKind::Other)
                         .with("text", "handover posted to Slack"),
                 );
-                eprintln!(
+                errln!(
                     "posted to Slack ({})",
                     crate::integrations::slack::mask(&url)
                 );
                 exit::OK
             }
             Err(e) => {
-                eprintln!(
+                errln!(
                     "error: not posted to Slack: {e}. The handover is saved at {}",
                     path.display()
                 );

@@ -1,6 +1,8 @@
 //! The command line: global flags, and the subcommands scripts use. The
 //! same binary runs the full-screen app when no subcommand is given.
 
+#[macro_use]
+pub mod out;
 pub mod approvals;
 pub mod checklists;
 mod incidents;

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::domain::health::HealthStatus;
 use crate::integrations::inbox::listing_outcome;
 use crate::integrations::mock::{Mocks, parse_fault};
-use crate::integrations::probes::{ProbeContext, probe};
+use crate::integrations::probes::ProbeContext;
 use std::time::Duration;
 
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
@@ -15,14 +15,14 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             exit::FAILURE
         })
 }
 
 pub fn probe_once(config: &Config, json: bool) -> i32 {
     if config.integrations.is_empty() && config.incident_sources.is_empty() {
-        eprintln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
+        errln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
         return exit::NOT_GREEN;
     }
     let rt = match runtime() {
@@ -47,7 +47,7 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
                 };
                 let client = client.clone();
                 tokio::spawn(async move {
-                    let o = probe(&client, &cfg, &ctx).await;
+                    let o = crate::integrations::probes::probe(&client, &cfg, &ctx).await;
                     (cfg.name.clone(), cfg.kind.as_str().to_string(), o)
                 })
             })
@@ -74,10 +74,14 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
         }
         Ok(out)
     });
+    let redactor = crate::ops::redactor(config);
     let results = match results {
-        Ok(r) => r,
+        Ok(r) => r
+            .into_iter()
+            .map(|(n, k, o)| (n, k, crate::ops::health::redact_outcome(&redactor, o)))
+            .collect::<Vec<_>>(),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return exit::FAILURE;
         }
     };
@@ -87,21 +91,24 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
             .iter()
             .map(|(name, kind, o)| serde_json::json!({"name": name, "kind": kind, "status": o.status, "summary": o.summary, "hint": o.hint, "latency_ms": o.latency_ms}))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"green": all_green, "integrations": v})
         );
     } else {
-        println!(
+        outln!(
             "{:<18} {:<15} {:<9} {:>8}  ANSWER",
-            "NAME", "KIND", "STATUS", "LATENCY"
+            "NAME",
+            "KIND",
+            "STATUS",
+            "LATENCY"
         );
         for (name, kind, o) in &results {
             let ms = o
                 .latency_ms
                 .map(|m| format!("{m} ms"))
                 .unwrap_or_else(|| "—".into());
-            println!(
+            outln!(
                 "{:<18} {:<15} {:<9} {:>8}  {}",
                 name,
                 kind,
@@ -110,10 +117,10 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
                 o.summary
             );
             if !o.hint.is_empty() && o.status != HealthStatus::Up {
-                println!("{:<18} {:<15} {:<9} {:>8}  → {}", "", "", "", "", o.hint);
+                outln!("{:<18} {:<15} {:<9} {:>8}  → {}", "", "", "", "", o.hint);
             }
         }
-        println!(
+        outln!(
             "{}",
             if all_green {
                 "GREEN: every integration is up"
@@ -133,7 +140,7 @@ pub fn mock_endpoints(addr: &str, faults: &[String]) -> i32 {
                 map.insert(vendor, fault);
             }
             Err(e) => {
-                eprintln!("error: --fault {e}");
+                errln!("error: --fault {e}");
                 return exit::USAGE;
             }
         }
@@ -146,21 +153,21 @@ pub fn mock_endpoints(addr: &str, faults: &[String]) -> i32 {
         let listener = match tokio::net::TcpListener::bind(addr).await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("error: cannot listen on {addr}: {e}");
+                errln!("error: cannot listen on {addr}: {e}");
                 return exit::FAILURE;
             }
         };
         let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| addr.to_string());
-        eprintln!("mock endpoints on http://{local}/<vendor> (datadog, sentry, pagerduty, opsgenie, slack, splunk, http); ctrl-c stops");
+        errln!("mock endpoints on http://{local}/<vendor> (datadog, sentry, pagerduty, opsgenie, slack, splunk, http); ctrl-c stops");
         for (v, f) in &map {
-            eprintln!("  fault: {v} → {f:?}");
+            errln!("  fault: {v} → {f:?}");
         }
         let serve = Mocks::new(map).serve(listener);
         tokio::select! {
             r = serve => match r {
                 Ok(()) => exit::OK,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     exit::FAILURE
                 }
             },

@@ -28,7 +28,7 @@ impl Remote {
     pub(super) fn new(config: &Config, workspace: &Path) -> Result<Remote, i32> {
         let rt = super::probe::runtime()?;
         let http = crate::integrations::http_client(Duration::from_secs(30)).map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             exit::FAILURE
         })?;
         let clients = source_clients(config, &http);
@@ -36,7 +36,7 @@ impl Remote {
         // A line that cannot be read is named once and left alone.
         if let Ok((_, issues)) = store.read() {
             for i in issues {
-                eprintln!("{i}");
+                errln!("{i}");
             }
         }
         Ok(Remote { rt, clients, store })
@@ -107,12 +107,12 @@ impl Remote {
                     let saved = self.store.load_snapshot(c.name());
                     let when = saved.as_ref().map(|s| age(s.fetched_at, now));
                     match when {
-                        Some(w) => eprintln!(
+                        Some(w) => errln!(
                             "warning: {}: {} (showing the list saved {w} ago)",
                             c.name(),
                             e.message()
                         ),
-                        None => eprintln!("warning: {}: {}", c.name(), e.message()),
+                        None => errln!("warning: {}: {}", c.name(), e.message()),
                     }
                     saved.map(|s| s.incidents)
                 }
@@ -132,7 +132,7 @@ impl Remote {
         }
         let waiting = outbox.pending.len();
         if waiting > 0 {
-            eprintln!(
+            errln!(
                 "note: {waiting} action(s) wait in the outbox: `shiftdeck incidents sync` sends them"
             );
         }
@@ -167,7 +167,7 @@ impl Remote {
             vendor: remote.vendor,
             incident: inc.id.clone(),
             remote_id: remote.remote_id.clone(),
-            title: super::journal::redactor(config).redact(&inc.title).text,
+            title: crate::ops::redactor(config).redact(&inc.title).text,
             action,
             message: change.message().trim().to_string(),
             by: operator.to_string(),
@@ -175,11 +175,11 @@ impl Remote {
         match self.store.queue(&q) {
             Ok(()) => {}
             Err(e @ QueueError::AlreadyQueued(_)) => {
-                eprintln!("error: refused: {e}");
+                errln!("error: refused: {e}");
                 return exit::REFUSED;
             }
             Err(e) => {
-                eprintln!("error: not queued: {e}");
+                errln!("error: not queued: {e}");
                 return exit::FAILURE;
             }
         }
@@ -196,7 +196,7 @@ impl Remote {
     /// Send everything that waits, then list: `incidents sync`.
     pub(super) fn sync(&self, workspace: &Path, config: &Config, json: bool) -> i32 {
         if self.clients.is_empty() {
-            eprintln!("no incident sources configured: add [[incident_sources]] to shiftdeck.toml");
+            errln!("no incident sources configured: add [[incident_sources]] to shiftdeck.toml");
             return exit::OK;
         }
         let rounds = self.rt.block_on(async {
@@ -243,16 +243,16 @@ impl Remote {
                 }));
                 continue;
             }
-            println!("{} ({}): {listed}", c.name(), c.vendor());
+            outln!("{} ({}): {listed}", c.name(), c.vendor());
             for f in &r.flush.finished {
-                println!("  {:<12} {}", f.outcome.as_str(), f.detail);
+                outln!("  {:<12} {}", f.outcome.as_str(), f.detail);
             }
             if !r.pending.is_empty() {
-                println!("  {} action(s) still waiting: {why}", r.pending.len());
+                outln!("  {} action(s) still waiting: {why}", r.pending.len());
             }
         }
         if json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&rows).unwrap_or_default()
             );
@@ -302,7 +302,7 @@ fn record_finished(workspace: &Path, operator: &str, finished: &[Finished]) {
 /// Print what became of the action just queued; its exit code.
 fn report(f: &Flush, mine: Option<&Finished>, q: &Queued) -> i32 {
     for other in f.finished.iter().filter(|x| x.queued.id != q.id) {
-        println!(
+        outln!(
             "{} (queued earlier): {}",
             other.outcome.as_str(),
             other.detail
@@ -311,11 +311,11 @@ fn report(f: &Flush, mine: Option<&Finished>, q: &Queued) -> i32 {
     match mine {
         Some(m) => match m.outcome {
             Outcome::Sent | Outcome::AlreadyDone => {
-                println!("{}", m.detail);
+                outln!("{}", m.detail);
                 exit::OK
             }
             Outcome::Dropped | Outcome::Failed => {
-                eprintln!("error: {}", m.detail);
+                errln!("error: {}", m.detail);
                 exit::REFUSED
             }
         },
@@ -327,7 +327,7 @@ fn report(f: &Flush, mine: Option<&Finished>, q: &Queued) -> i32 {
                     .clone()
                     .unwrap_or_else(|| format!("{} has not processed it yet", q.vendor))
             };
-            eprintln!(
+            errln!(
                 "queued: {} for {} — not sent yet: {why}\nit is sent when {} answers (`shiftdeck incidents sync`, or the full screen)",
                 q.describe(),
                 q.vendor,

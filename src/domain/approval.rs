@@ -171,6 +171,8 @@ impl Decision {
 pub struct DecisionContext {
     pub approver: bool,
     pub readonly: bool,
+    /// Who decides: four eyes, so never the one who asked.
+    pub operator: String,
     /// An open P1 incident (id, title), if there is one.
     pub open_p1: Option<(String, String)>,
 }
@@ -180,6 +182,8 @@ pub enum Refusal {
     ReadOnly,
     NotApprover,
     ReasonRequired,
+    /// Four eyes: whoever asked for a change does not approve it.
+    OwnRequest,
     /// The stop condition: a P1 is open.
     PausedByP1 {
         incident: String,
@@ -207,6 +211,9 @@ impl fmt::Display for Refusal {
                 "only an approver may approve or reject (role = \"approver\" in shiftdeck.toml)",
             ),
             Refusal::ReasonRequired => f.write_str("a reason is required"),
+            Refusal::OwnRequest => f.write_str(
+                "four eyes: you requested this change, so another approver must approve it (rejecting your own request stays possible)",
+            ),
             Refusal::PausedByP1 { incident, title } => {
                 write!(
                     f,
@@ -295,6 +302,9 @@ impl ApprovalRecord {
         if decision.needs_approver() && !ctx.approver {
             return Err(Refusal::NotApprover);
         }
+        if decision == Decision::Approve && same_person(&self.requested_by, &ctx.operator) {
+            return Err(Refusal::OwnRequest);
+        }
         if matches!(decision, Decision::Approve | Decision::Apply)
             && let Some((incident, title)) = &ctx.open_p1
         {
@@ -353,6 +363,26 @@ impl ApprovalRecord {
         }
         Ok(())
     }
+}
+
+/// Operator names compare without case or surrounding blanks ("Ana.Lima "
+/// asked, "ana.lima" may not approve).
+fn same_person(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    !a.is_empty() && a.eq_ignore_ascii_case(b)
+}
+
+/// The open P1 that pauses approvals ("Critical incident opened — pause all
+/// approvals/writes"): the oldest active P1 among the incidents given, which
+/// the caller draws from every source it knows. The one home of that rule.
+pub fn pausing_p1<'a>(
+    incidents: impl IntoIterator<Item = &'a crate::domain::Incident>,
+) -> Option<(String, String)> {
+    incidents
+        .into_iter()
+        .filter(|i| i.severity == crate::domain::Severity::P1 && i.is_active())
+        .min_by_key(|i| i.started_at)
+        .map(|i| (i.id.clone(), i.title.clone()))
 }
 
 #[cfg(test)]

@@ -243,7 +243,14 @@ impl HandoverReport {
         }
     }
 
+    /// The report as Markdown, with every control and bidi character from
+    /// outside (titles, notes) dropped: a Markdown viewer or a `cat` in a
+    /// terminal shows what it says.
     pub fn to_markdown(&self) -> String {
+        crate::domain::sanitize::text(&self.markdown_unchecked()).into_owned()
+    }
+
+    fn markdown_unchecked(&self) -> String {
         let mut md = String::new();
         let push = |md: &mut String, s: &str| {
             md.push_str(s);

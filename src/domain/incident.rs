@@ -294,7 +294,8 @@ impl Incident {
                         self.respond_by = deadline;
                     }
                 }
-                self.severity = *to;
+                // Escalating only raises, even for a line another tool wrote.
+                self.severity = self.severity.min(*to);
             }
             IncidentChange::Note { .. } | IncidentChange::Followup { .. } => {}
             IncidentChange::Resolved { .. } => {

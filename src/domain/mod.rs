@@ -12,6 +12,7 @@ pub mod journal;
 pub mod outbox;
 pub mod redact;
 pub mod remote;
+pub mod sanitize;
 pub mod severity;
 pub mod time;
 

@@ -14,6 +14,8 @@ pub fn mask(url: &str) -> String {
 /// (vendor-apis.md §5), never the URL.
 pub async fn post(url: &str, text: &str) -> Result<(), String> {
     let client = super::http_client(Duration::from_secs(10))?;
+    // Sanitised at the edge: whatever the caller built, Slack gets no controls.
+    let text = crate::domain::sanitize::text(text);
     let body = serde_json::json!({ "text": text }).to_string();
     let resp = client
         .post(url)

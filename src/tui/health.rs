@@ -4,8 +4,10 @@
 //! task.
 
 use crate::app::Msg;
-use crate::integrations::probes::{ProbeContext, probe};
+use crate::domain::redact::Redactor;
+use crate::integrations::probes::ProbeContext;
 use crate::integrations::setup::IntegrationConfig;
+use crate::ops::health::probe;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
@@ -35,6 +37,7 @@ pub fn spawn(
     integrations: &[IntegrationConfig],
     wiring_mode: Option<String>,
     mock_base: String,
+    redactor: Arc<Redactor>,
     app: mpsc::UnboundedSender<Msg>,
 ) -> Pollers {
     let client = match crate::integrations::http_client(Duration::from_secs(30)) {
@@ -52,7 +55,7 @@ pub fn spawn(
             mode: cfg.effective_mode(wiring_mode.as_deref()),
             mock_base: mock_base.clone(),
         };
-        let (client, app) = (client.clone(), app.clone());
+        let (client, app, redactor) = (client.clone(), app.clone(), redactor.clone());
         tokio::spawn(async move {
             let name = cfg.name.clone();
             let stagger = Duration::from_millis(20 * i as u64);
@@ -61,7 +64,7 @@ pub fn spawn(
                 stagger,
                 i as u64 + 1,
                 notify,
-                || probe(&client, &cfg, &ctx),
+                || probe(&client, &cfg, &ctx, &redactor),
                 |outcome| {
                     app.send(Msg::Probed {
                         name: name.clone(),

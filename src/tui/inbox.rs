@@ -25,6 +25,7 @@ pub struct Spawn<'a> {
     pub mock_base: &'a str,
     /// Only read: nothing is sent (the outbox waits for a writable run).
     pub readonly: bool,
+    pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
 }
 
 pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg>) {
@@ -48,7 +49,7 @@ pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg
         let interval = cfg.interval.max(5);
         let client = SourceClient::new(cfg, http.clone(), &ctx, s.operator);
         let store = OutboxStore::new(s.workspace);
-        let (app, readonly) = (app.clone(), s.readonly);
+        let (app, readonly, redactor) = (app.clone(), s.readonly, s.redactor.clone());
         tokio::spawn(async move {
             // The last list on disk first, so the inbox is there at once,
             // with what waits in the outbox (and, once, what in it is unreadable).
@@ -82,11 +83,11 @@ pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg
                 Duration::from_millis(30 + 20 * i as u64),
                 1000 + i as u64,
                 notify,
-                || one_round(&client, &store, &app, readonly),
+                || one_round(&client, &store, &app, readonly, &redactor),
                 |outcome| {
                     app.send(Msg::Probed {
                         name: name.clone(),
-                        outcome,
+                        outcome: crate::ops::health::redact_outcome(&redactor, outcome),
                         at: Utc::now(),
                     })
                     .is_ok()
@@ -102,6 +103,7 @@ async fn one_round(
     store: &OutboxStore,
     app: &mpsc::UnboundedSender<Msg>,
     readonly: bool,
+    redactor: &crate::domain::redact::Redactor,
 ) -> ProbeOutcome {
     let r = if readonly {
         crate::integrations::inbox::sync::Round {
@@ -132,7 +134,7 @@ async fn one_round(
             let o = listing_outcome(&client.cfg, &l);
             (Some(l.incidents), None, o)
         }
-        Err(e) => (None, Some(e.message()), e.outcome),
+        Err(e) => (None, Some(redactor.redact(&e.message()).text), e.outcome),
     };
     // Listing works but actions cannot go (no From email, a key that may
     // read but not write): the source is not fully green.

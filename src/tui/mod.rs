@@ -31,6 +31,7 @@ struct Runtime {
     pollers: health::Pollers,
     mock_base: String,
     wiring_mode: Option<String>,
+    redactor: std::sync::Arc<crate::domain::redact::Redactor>,
 }
 
 /// Run the full screen. `mocks`: serve the local stand-ins inside the app
@@ -57,12 +58,13 @@ async fn event_loop(
     mocks: Option<crate::integrations::mock::Mocks>,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let redactor = std::sync::Arc::new(crate::ops::redactor(&app.config));
     let store = store_worker::spawn(
         store_worker::Setup {
             workspace: workspace.root.clone(),
             config: app.config.clone(),
             readonly: app.readonly,
-            redactor: crate::cli::journal::redactor(&app.config),
+            redactor: (*redactor).clone(),
             slack: crate::cli::journal::slack_url(&app.config),
             runtime: tokio::runtime::Handle::current(),
         },
@@ -94,6 +96,7 @@ async fn event_loop(
         &app.config.integrations,
         wiring_mode.clone(),
         mock_base.clone(),
+        redactor.clone(),
         tx.clone(),
     );
     inbox::spawn(
@@ -104,6 +107,7 @@ async fn event_loop(
             wiring_mode: wiring_mode.as_deref(),
             mock_base: &mock_base,
             readonly: app.readonly,
+            redactor: redactor.clone(),
         },
         &mut pollers,
         tx.clone(),
@@ -113,6 +117,7 @@ async fn event_loop(
         pollers,
         mock_base,
         wiring_mode,
+        redactor,
     };
 
     let mut last_frame = Instant::now() - FRAME_INTERVAL;
@@ -245,9 +250,9 @@ fn handle(app: &mut App, msg: Msg, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>
                         mode: cfg.effective_mode(rt.wiring_mode.as_deref()),
                         mock_base: rt.mock_base.clone(),
                     };
-                    let tx = tx.clone();
+                    let (tx, redactor) = (tx.clone(), rt.redactor.clone());
                     tokio::spawn(async move {
-                        let steps = crate::integrations::verify::verify(&cfg, &ctx).await;
+                        let steps = crate::ops::health::verify(&cfg, &ctx, &redactor).await;
                         let _ = tx.send(Msg::Verified { name, steps });
                     });
                 }

@@ -7,9 +7,9 @@ mod effects;
 
 use crate::app::{Msg, PreviousHandover, ShiftInfo, ShiftOpened};
 use crate::config::Config;
+use crate::domain::IncidentBook;
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::domain::redact::Redactor;
-use crate::domain::{IncidentBook, Severity};
 use crate::store::IncidentStore;
 use crate::store::approvals::ApprovalStore;
 use crate::store::journal::{JournalStore, Shift};
@@ -323,11 +323,11 @@ impl Worker {
         }
     }
 
-    /// The open P1 that pauses approvals, read from the files now (another
-    /// operator may have declared one a second ago).
-    fn open_p1(&mut self) -> Option<(String, String)> {
+    /// The incidents every change is checked against, brought up to date
+    /// with the files now. The caller puts it back.
+    fn take_checker(&mut self) -> Checker {
         let workspace = self.setup.workspace.clone();
-        let check = self.checker.get_or_insert_with(|| Checker {
+        let mut check = self.checker.take().unwrap_or_else(|| Checker {
             store: IncidentStore::new(&workspace),
             book: IncidentBook::state_only(),
         });
@@ -335,12 +335,6 @@ impl Worker {
             d.apply_to(&mut check.book);
         }
         check
-            .book
-            .all()
-            .iter()
-            .filter(|i| i.severity == Severity::P1 && i.is_active())
-            .min_by_key(|i| i.started_at)
-            .map(|i| (i.id.clone(), i.title.clone()))
     }
 
     fn forward_journal(&mut self) {
@@ -355,6 +349,12 @@ impl Worker {
         {
             let _ = self.app.send(Msg::Journal(r.items));
         }
+    }
+}
+
+impl crate::ops::ShiftLog for Worker {
+    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String> {
+        Worker::record(self, entry_for)
     }
 }
 

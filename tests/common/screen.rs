@@ -18,8 +18,14 @@ pub fn demo_now() -> DateTime<Utc> {
 }
 
 pub fn demo_app(theme: Theme, w: u16, h: u16) -> App {
+    demo_app_with(theme, w, h, |_| {})
+}
+
+/// The demo, with the workspace changed by `prepare` before it is read.
+pub fn demo_app_with(theme: Theme, w: u16, h: u16, prepare: impl FnOnce(&std::path::Path)) -> App {
     let dir = tempfile::tempdir().unwrap();
     Workspace::create_demo(dir.path(), demo_now()).unwrap();
+    prepare(dir.path());
     let (settings_config, _) = shiftdeck::config::load(&dir.path().join("shiftdeck.toml"));
     let mut store = IncidentStore::new(dir.path());
     let delta = store.read_new().unwrap();

@@ -46,6 +46,7 @@ fn record(state: ApprovalState) -> ApprovalRecord {
 fn approver() -> DecisionContext {
     DecisionContext {
         approver: true,
+        operator: "marina.approver".into(),
         ..DecisionContext::default()
     }
 }
@@ -190,4 +191,45 @@ fn validation_names_what_is_inconsistent() {
             .unwrap_err()
             .contains("but the file is approval-9.json")
     );
+}
+
+#[test]
+fn four_eyes_the_requester_may_not_approve_but_may_withdraw() {
+    let own = DecisionContext {
+        operator: " Rafael.Ops".into(),
+        ..approver()
+    };
+    let r = record(ApprovalState::Pending);
+    assert_eq!(
+        r.check(Decision::Approve, &own, "lgtm"),
+        Err(Refusal::OwnRequest)
+    );
+    assert_eq!(r.check(Decision::Reject, &own, "withdrawn"), Ok(()));
+    assert_eq!(r.check(Decision::Approve, &approver(), "lgtm"), Ok(()));
+}
+
+#[test]
+fn the_pausing_p1_is_the_oldest_active_one() {
+    use crate::domain::{Incident, IncidentRecord, Severity};
+    let inc = |id: &str, sev, h| {
+        Incident::from_record(&IncidentRecord {
+            id: id.into(),
+            title: format!("title {id}"),
+            service: "gw".into(),
+            severity: sev,
+            env: "prod".into(),
+            started_at: t(14, h),
+            created_by: "bo".into(),
+        })
+    };
+    let list = [
+        inc("a", Severity::P2, 1),
+        inc("b", Severity::P1, 3),
+        inc("c", Severity::P1, 2),
+    ];
+    assert_eq!(
+        pausing_p1(&list),
+        Some(("c".to_string(), "title c".to_string()))
+    );
+    assert_eq!(pausing_p1(&list[..1]), None);
 }

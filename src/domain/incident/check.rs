@@ -15,6 +15,11 @@ pub enum IncidentRefusal {
         by: String,
     },
     AlreadyP1,
+    /// Escalating only raises: a lower (or the same) severity is refused.
+    NotHigher {
+        from: Severity,
+        to: Severity,
+    },
     NotResolved,
     EmptyNote,
     /// Not something shiftdeck does to a vendor's incident.
@@ -36,6 +41,10 @@ impl fmt::Display for IncidentRefusal {
             }
             IncidentRefusal::AlreadyResolved { by } => write!(f, "already resolved by {by}"),
             IncidentRefusal::AlreadyP1 => f.write_str("already P1: nothing higher to escalate to"),
+            IncidentRefusal::NotHigher { from, to } => write!(
+                f,
+                "escalating only raises the severity: {to} is not above {from} (a wrong severity is corrected by resolving and declaring again)"
+            ),
             IncidentRefusal::NotResolved => f.write_str("not resolved: nothing to reopen"),
             IncidentRefusal::EmptyNote => f.write_str("a note needs some text"),
             IncidentRefusal::AtVendor { vendor, what } => {
@@ -97,8 +106,13 @@ impl Incident {
             IncidentChange::Escalated { to, .. } => {
                 if self.status == IncidentStatus::Resolved {
                     Err(resolved_by())
-                } else if self.severity == Severity::P1 && *to == Severity::P1 {
+                } else if self.severity == Severity::P1 {
                     Err(IncidentRefusal::AlreadyP1)
+                } else if *to >= self.severity {
+                    Err(IncidentRefusal::NotHigher {
+                        from: self.severity,
+                        to: *to,
+                    })
                 } else {
                     Ok(())
                 }

@@ -309,3 +309,39 @@ fn events_serialise_as_flat_lines() {
     let back: IncidentEvent = serde_json::from_str(&line).unwrap();
     assert_eq!(back, e);
 }
+
+#[test]
+fn escalating_only_raises() {
+    let p2 = Incident::from_record(&record("inc_j", Severity::P2, t(0, 0)));
+    let to = |s| IncidentChange::Escalated {
+        to: s,
+        message: String::new(),
+    };
+    assert_eq!(p2.check(&to(Severity::P1)), Ok(()));
+    for lower in [Severity::P2, Severity::P3, Severity::P4] {
+        assert_eq!(
+            p2.check(&to(lower)),
+            Err(IncidentRefusal::NotHigher {
+                from: Severity::P2,
+                to: lower
+            })
+        );
+    }
+    let p1 = Incident::from_record(&record("inc_k", Severity::P1, t(0, 0)));
+    assert_eq!(p1.check(&to(Severity::P4)), Err(IncidentRefusal::AlreadyP1));
+}
+
+#[test]
+fn a_lowering_line_written_by_another_tool_does_not_lower_the_incident() {
+    let mut inc = Incident::from_record(&record("inc_l", Severity::P1, t(0, 0)));
+    inc.apply(&ev(
+        "inc_l",
+        t(0, 5),
+        IncidentChange::Escalated {
+            to: Severity::P4,
+            message: String::new(),
+        },
+    ));
+    assert_eq!(inc.severity, Severity::P1);
+    assert_eq!(inc.respond_by, t(0, 15));
+}

@@ -4,9 +4,7 @@ use super::{Checker, Worker, with_journal};
 use crate::app::{Effect, Msg, Unsaved};
 use crate::domain::IncidentBook;
 use crate::domain::IncidentEvent;
-use crate::domain::approval::DecisionContext;
 use crate::domain::journal::{EntryKind, JournalEntry};
-use crate::store::approvals::DecideError;
 use crate::store::{CommitError, IncidentStore};
 use chrono::Utc;
 
@@ -212,26 +210,29 @@ impl Worker {
                 decision,
                 reason,
             } => {
-                let reason = self.setup.redactor.redact(&reason).text;
-                let ctx = DecisionContext {
-                    approver: self.setup.config.role == crate::config::Role::Approver,
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let decider = crate::ops::approvals::Decider {
+                    workspace: &workspace,
+                    config: &config,
                     readonly: self.setup.readonly,
-                    open_p1: self.open_p1(),
+                    redactor: &redactor,
                 };
-                let outcome = match self
-                    .approvals
-                    .decide(&id, decision, &operator, &reason, &ctx, now)
-                {
-                    Ok(record) => {
-                        let journaled = self.record(|s| {
-                            JournalEntry::approval(now, &s.id, &operator, &record, &reason)
-                        });
-                        Ok(with_journal(
-                            format!("recorded: {id} is {}", record.state),
-                            journaled,
-                        ))
-                    }
-                    Err(e @ DecideError::Refused(_)) => Err(format!("{id}: {e}")),
+                // The P1 pause is checked against the files as they are now
+                // (another operator may have declared one a second ago).
+                let checker = self.take_checker();
+                let request = crate::ops::approvals::DecideRequest {
+                    id: &id,
+                    decision,
+                    reason: &reason,
+                };
+                let outcome = decider.decide(&checker.book, self, request, now);
+                self.checker = Some(checker);
+                let outcome = match outcome {
+                    Ok(done) => Ok(with_journal(
+                        format!("recorded: {id} is {}", done.record.state),
+                        done.journaled,
+                    )),
                     Err(e) => Err(format!("{id}: {e}")),
                 };
                 self.say(Msg::Saved(outcome));

@@ -1,0 +1,131 @@
+//! Sanitise at the edge: text from outside (vendor titles, notes, command
+//! output, files another tool wrote) loses the characters a terminal, a
+//! Markdown viewer or Slack would act on before it reaches any of them.
+//!
+//! Unsafe are the C0 controls other than newline and tab (ESC starts every
+//! terminal escape: OSC 52 clipboard writes, window titles, clearing the
+//! screen, leaving the alternate screen), DEL, the C1 controls
+//! (U+0080–U+009F: a UTF-8 terminal may read U+009B as CSI) and the bidi
+//! controls that make text read in another order than it is written
+//! (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+//!
+//! One place decides what is unsafe ([`is_unsafe`]); the edges choose how to
+//! neutralise it: [`text`] drops it (newlines kept), [`line`] also folds line
+//! breaks into spaces, and [`escape`] writes it as a visible `\uXXXX` (the CLI's
+//! output: an operator sees that something was there, and JSON that
+//! `serde_json` wrote stays valid JSON that decodes to the same data).
+
+use std::borrow::Cow;
+
+/// A character no terminal, Markdown file or Slack post should receive raw.
+pub fn is_unsafe(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+/// The text without unsafe characters; newlines and tabs are kept. A
+/// carriage return is dropped too (it would let a line overwrite itself).
+pub fn text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|&c| !is_unsafe(c)).collect())
+}
+
+/// One line: unsafe characters dropped, newlines and tabs become spaces.
+pub fn line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .filter(|&c| !is_unsafe(c))
+            .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+            .collect(),
+    )
+}
+
+/// Every unsafe character written as a visible `\uXXXX` escape. In JSON that
+/// `serde_json` wrote, such characters can only occur inside strings (C0 it
+/// escapes itself), where the escape means the same character: the data is
+/// unchanged and the output stays valid JSON.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OSC52: &str = "\u{1b}]52;c;ZWNobyBwd25lZA==\u{7}";
+
+    #[test]
+    fn escapes_and_bidi_are_dropped_newlines_kept() {
+        let s = format!("Disk full{OSC52}\u{1b}[2J\u{9b}1;1H on\n\tdb-1 \u{202e}gnp.exe\u{2069}");
+        assert_eq!(
+            text(&s),
+            "Disk full]52;c;ZWNobyBwd25lZA==[2J1;1H on\n\tdb-1 gnp.exe"
+        );
+        assert_eq!(
+            line(&s),
+            "Disk full]52;c;ZWNobyBwd25lZA==[2J1;1H on  db-1 gnp.exe"
+        );
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(text("plain\nnote"), Cow::Borrowed(_)));
+        assert!(matches!(line("plain"), Cow::Borrowed(_)));
+        assert!(matches!(escape("{\"a\": \"b\"}\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn carriage_return_cannot_overwrite_a_line() {
+        assert_eq!(text("ok\rFAILED"), "okFAILED");
+    }
+
+    #[test]
+    fn escaped_json_keeps_its_data() {
+        let title = format!("a\u{202e}b\u{9b}c{OSC52}");
+        let written = serde_json::to_string_pretty(&serde_json::json!({ "title": title })).unwrap();
+        let safe = escape(&written);
+        assert!(!safe.chars().any(is_unsafe), "{safe:?}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["title"], title);
+    }
+
+    #[test]
+    fn every_bidi_control_is_unsafe() {
+        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}'] {
+            assert!(is_unsafe(c));
+        }
+        for c in ['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200f}'] {
+            assert!(is_unsafe(c));
+        }
+        assert!(!is_unsafe('é') && !is_unsafe('→') && !is_unsafe('✗'));
+    }
+
+    #[test]
+    fn escaped_text_shows_what_was_hidden() {
+        assert_eq!(
+            escape("a\u{1b}]0;pwned\u{7}b\u{202e}c"),
+            "a\\u001b]0;pwned\\u0007b\\u202ec"
+        );
+    }
+}
