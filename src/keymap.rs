@@ -4,7 +4,7 @@
 //! key; `"noop"` unbinds. A bad entry is reported with file and line and
 //! skipped; it never stops the app.
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::diagnostic::FileProblem;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
@@ -26,17 +26,52 @@ pub enum Context {
     Approvals,
     Health,
     Journal,
+    /// A confirmation: yes or no.
+    Confirm,
+    /// A prompt or form with text fields (note, reason, filter, command line).
+    Prompt,
+    /// The journal's note editor.
+    Editor,
+    /// The handover being written.
+    Handover,
+    /// The previous shift's handover, to read and acknowledge.
+    Previous,
+    /// The key help.
+    Help,
+    /// The problems found in files.
+    Problems,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Checklists,
         Context::Incidents,
         Context::Approvals,
         Context::Health,
         Context::Journal,
+        Context::Confirm,
+        Context::Prompt,
+        Context::Editor,
+        Context::Handover,
+        Context::Previous,
+        Context::Help,
+        Context::Problems,
     ];
+
+    /// A layer over the panes: its own keys only, never the global ones
+    /// (`q` in a confirmation does not quit).
+    pub fn is_layer(self) -> bool {
+        !matches!(
+            self,
+            Context::Global
+                | Context::Checklists
+                | Context::Incidents
+                | Context::Approvals
+                | Context::Health
+                | Context::Journal
+        )
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -46,6 +81,13 @@ impl Context {
             Context::Approvals => "approvals",
             Context::Health => "health",
             Context::Journal => "journal",
+            Context::Confirm => "confirm",
+            Context::Prompt => "prompt",
+            Context::Editor => "editor",
+            Context::Handover => "handover",
+            Context::Previous => "previous",
+            Context::Help => "help",
+            Context::Problems => "problems",
         }
     }
 
@@ -384,7 +426,7 @@ impl Keymap {
     /// Resolve keys typed so far in a context (falling back to global).
     pub fn lookup(&self, ctx: Context, typed: &[Chord]) -> Lookup {
         let mut pending = false;
-        for c in [ctx, Context::Global] {
+        for c in self.searched(ctx) {
             if let Some(map) = self.bindings.get(&c) {
                 if let Some(b) = map.get(typed) {
                     return Lookup::Action(b.action);
@@ -397,9 +439,6 @@ impl Keymap {
                     pending = true;
                 }
             }
-            if c == Context::Global {
-                break;
-            }
         }
         if pending {
             Lookup::Pending
@@ -408,14 +447,52 @@ impl Keymap {
         }
     }
 
+    /// The contexts a key is looked up in: a pane's own, then global; a
+    /// layer's own only.
+    fn searched(&self, ctx: Context) -> Vec<Context> {
+        if ctx.is_layer() || ctx == Context::Global {
+            vec![ctx]
+        } else {
+            vec![ctx, Context::Global]
+        }
+    }
+
     /// Bindings of one context, for the help overlay.
     pub fn bindings(&self, ctx: Context) -> impl Iterator<Item = (&KeySeq, &Binding)> {
         self.bindings.get(&ctx).into_iter().flat_map(|m| m.iter())
     }
 
+    /// Every key bound to an action where `ctx` looks, simplest first (a
+    /// plain lower-case key, then a named one, then the rest), for hints
+    /// such as "y or enter confirms".
+    pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<String> {
+        let mut keys: Vec<&KeySeq> = Vec::new();
+        for c in self.searched(ctx) {
+            keys.extend(
+                self.bindings(c)
+                    .filter(|(_, b)| b.action == action)
+                    .map(|(k, _)| k),
+            );
+        }
+        keys.sort_by_key(|k| {
+            let first = k.first();
+            let modified = first.is_some_and(|c| c.ctrl || c.alt || c.shift);
+            let upper =
+                first.is_some_and(|c| matches!(c.code, ChordCode::Char(ch) if ch.is_uppercase()));
+            (
+                k.len(),
+                modified,
+                upper,
+                !matches!(first.map(|c| c.code), Some(ChordCode::Char(_))),
+            )
+        });
+        keys.dedup();
+        keys.into_iter().map(|k| seq_to_string(k)).collect()
+    }
+
     /// The first key bound to an action in a context or global, for hints.
     pub fn key_for(&self, ctx: Context, action: Action) -> Option<String> {
-        for c in [ctx, Context::Global] {
+        for c in self.searched(ctx) {
             if let Some((k, _)) = self.bindings(c).find(|(_, b)| b.action == action) {
                 return Some(seq_to_string(k));
             }

@@ -1,5 +1,6 @@
 //! shiftdeck: the shift screen for the person holding the pager.
 
+pub mod action;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -228,7 +228,18 @@ impl App {
             Action::PollNow => self.poll_now(false, fx),
             Action::PollAll => self.poll_now(true, fx),
             Action::Verify => self.start_verify(fx),
-            Action::Noop => {}
+            // The layers' own actions mean nothing on a pane.
+            Action::Confirm
+            | Action::Cancel
+            | Action::Accept
+            | Action::Save
+            | Action::NextField
+            | Action::PrevField
+            | Action::EditSummary
+            | Action::Publish
+            | Action::AcknowledgeHandover
+            | Action::Close
+            | Action::Noop => {}
         }
     }
 }

@@ -2,45 +2,50 @@
 
 use super::dialogs::text_of;
 use super::*;
-use crossterm::event::{KeyCode, KeyModifiers};
+use crate::keymap::Context;
+use crossterm::event::KeyCode;
 
 impl App {
     pub(super) fn on_dialog_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let cancel = key.code == KeyCode::Esc
-            || (ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('g')));
         let Some(mut dialog) = self.dialog.take() else {
             return;
         };
-        if cancel {
+        let ctx = if dialog.is_confirmation() {
+            Context::Confirm
+        } else {
+            Context::Prompt
+        };
+        let action = self.layer_action(ctx, &key);
+        let yes = action == Some(Action::Confirm);
+        let no = action == Some(Action::Cancel);
+        let accept = action == Some(Action::Accept);
+        if no {
             if matches!(dialog, Dialog::Filter(_)) {
                 self.clear_filter();
             }
             return;
         }
         let keep = match &mut dialog {
-            Dialog::Confirm(c) => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            Dialog::Confirm(c) => match () {
+                _ if yes => {
                     let p = c.change.clone();
                     self.commit(p.incident_id, p.change, fx);
                     false
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
-            Dialog::ConfirmRemote { queued, .. } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            Dialog::ConfirmRemote { queued, .. } => match () {
+                _ if yes => {
                     self.saving += 1;
                     self.flash(Level::Info, format!("queueing: {}…", queued.describe()));
                     fx.push(Effect::Remote(queued.clone()));
                     false
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
-            Dialog::NewIncident(form) => self.form_key(form, key, fx),
-            Dialog::PublishHandover { markdown, .. } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            Dialog::NewIncident(form) => self.form_key(form, action, key, fx),
+            Dialog::PublishHandover { markdown, .. } => match () {
+                _ if yes => {
                     self.saving += 1;
                     self.flash(Level::Info, "publishing the handover…");
                     fx.push(Effect::PublishHandover {
@@ -48,13 +53,12 @@ impl App {
                     });
                     false
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
             Dialog::SkipReason {
                 list, step, editor, ..
             } => {
-                if key.code == KeyCode::Enter {
+                if accept {
                     let reason = text_of(editor).trim().to_string();
                     if reason.is_empty() {
                         self.flash(Level::Warning, "a skip needs a reason (esc cancels)");
@@ -81,7 +85,7 @@ impl App {
                 decision,
                 editor,
             } => {
-                if key.code == KeyCode::Enter {
+                if accept {
                     let reason = text_of(editor).trim().to_string();
                     let (id, decision) = (id.clone(), *decision);
                     self.confirm_decision(id, decision, reason);
@@ -97,29 +101,26 @@ impl App {
                 decision,
                 reason,
                 ..
-            } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            } => match () {
+                _ if yes => {
                     self.send_decision(id.clone(), *decision, reason.clone(), fx);
                     false
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
-            Dialog::Verify { name, .. } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            Dialog::Verify { name, .. } => match () {
+                _ if yes => {
                     self.flash(Level::Info, format!("verifying {name}…"));
                     fx.push(Effect::Verify(name.clone()));
                     false
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
-            Dialog::EndShift => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            Dialog::EndShift => match () {
+                _ if yes => {
                     fx.push(Effect::EndShift);
                     false
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') => false,
                 _ => true,
             },
             Dialog::Text {
@@ -128,7 +129,7 @@ impl App {
                 resolve,
                 ..
             } => {
-                if key.code == KeyCode::Enter {
+                if accept {
                     let message = editor.lines().join("\n").trim().to_string();
                     if *resolve {
                         self.commit(
@@ -150,7 +151,7 @@ impl App {
                 }
             }
             Dialog::Filter(editor) => {
-                if key.code == KeyCode::Enter {
+                if accept {
                     false
                 } else {
                     editor.input(key);
@@ -161,7 +162,7 @@ impl App {
                 }
             }
             Dialog::Command(editor) => {
-                if key.code == KeyCode::Enter {
+                if accept {
                     let line = text_of(editor);
                     self.run_command(line.trim(), fx);
                     false
@@ -176,9 +177,15 @@ impl App {
         }
     }
 
-    fn form_key(&mut self, form: &mut IncidentForm, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-        let submit = key.code == KeyCode::Enter && form.field == IncidentForm::FIELDS - 1
-            || key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s');
+    fn form_key(
+        &mut self,
+        form: &mut IncidentForm,
+        action: Option<Action>,
+        key: KeyEvent,
+        fx: &mut Vec<Effect>,
+    ) -> bool {
+        let last = form.field == IncidentForm::FIELDS - 1;
+        let submit = (action == Some(Action::Accept) && last) || action == Some(Action::Save);
         if submit {
             let title = text_of(&form.title).trim().to_string();
             let service = text_of(&form.service).trim().to_string();
@@ -205,10 +212,10 @@ impl App {
             return false;
         }
         match key.code {
-            KeyCode::Enter | KeyCode::Tab | KeyCode::Down => {
+            _ if matches!(action, Some(Action::Accept | Action::NextField)) => {
                 form.field = (form.field + 1) % IncidentForm::FIELDS
             }
-            KeyCode::BackTab | KeyCode::Up => {
+            _ if action == Some(Action::PrevField) => {
                 form.field = (form.field + IncidentForm::FIELDS - 1) % IncidentForm::FIELDS
             }
             _ if form.field == 2 => match key.code {

@@ -2,11 +2,12 @@
 //! editor and its draft, the previous shift's handover, and the handover
 //! being written.
 
-use super::{App, Effect, Level, Pane};
+use super::{Action, App, Effect, Level, Pane};
 use crate::domain::handover::{self, HandoverInput};
 use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::keymap::Context;
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 /// Seconds between saves of the draft while it changes.
@@ -163,19 +164,24 @@ impl App {
     }
 
     pub(super) fn on_editor_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
+        match self.layer_action(Context::Editor, &key) {
+            Some(Action::Cancel) => {
                 // Leaving keeps the draft: nothing is lost on Esc.
                 self.journal.editing = false;
                 if self.journal.has_draft() {
+                    let again = self.keymap.key_for(Context::Global, Action::WriteNote);
+                    let save = self.keymap.key_for(Context::Editor, Action::Save);
                     self.flash(
                         Level::Info,
-                        "draft kept: w to go on writing, ctrl-s in the editor saves",
+                        format!(
+                            "draft kept: {} to go on writing, {} in the editor saves",
+                            again.as_deref().unwrap_or(":note"),
+                            save.as_deref().unwrap_or("save")
+                        ),
                     );
                 }
             }
-            KeyCode::Char('s') if ctrl => self.save_note(fx),
+            Some(Action::Save) => self.save_note(fx),
             _ => {
                 if self.journal.editor.input(key) {
                     self.journal.draft_dirty = true;
@@ -313,18 +319,19 @@ impl App {
     }
 
     pub(super) fn on_handover_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let action = self.layer_action(Context::Handover, &key);
+        let readonly = self.readonly;
         let Some(view) = self.journal.handover.as_mut() else {
             return;
         };
-        match key.code {
-            KeyCode::Esc => {
+        match action {
+            Some(Action::Cancel) => {
                 self.journal.handover = None;
                 return;
             }
-            KeyCode::Tab => view.editing_summary = !view.editing_summary,
-            KeyCode::Char('p') if ctrl => {
-                if self.readonly {
+            Some(Action::EditSummary) => view.editing_summary = !view.editing_summary,
+            Some(Action::Publish) => {
+                if readonly {
                     self.flash(Level::Error, super::update::READONLY);
                     return;
                 }
@@ -338,18 +345,15 @@ impl App {
                 self.refresh_handover();
                 return;
             }
-            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
-            KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
-            KeyCode::PageDown => view.scroll = view.scroll.saturating_add(10),
-            _ => {}
+            Some(a) => view.scroll = scrolled(view.scroll, a),
+            None => {}
         }
         let _ = fx;
     }
 
     pub(super) fn on_previous_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        match key.code {
-            KeyCode::Char('a') | KeyCode::Char('A') => {
+        match self.layer_action(Context::Previous, &key) {
+            Some(Action::AcknowledgeHandover) => {
                 if let Some(p) = &self.journal.previous {
                     if self.readonly {
                         self.flash(Level::Error, super::update::READONLY);
@@ -366,26 +370,28 @@ impl App {
                 }
                 self.journal.show_previous = false;
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.journal.previous_scroll = self.journal.previous_scroll.saturating_sub(1)
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.journal.previous_scroll = self.journal.previous_scroll.saturating_add(1)
-            }
-            KeyCode::PageUp => {
-                self.journal.previous_scroll = self.journal.previous_scroll.saturating_sub(10)
-            }
-            KeyCode::PageDown | KeyCode::Char(' ') => {
-                self.journal.previous_scroll = self.journal.previous_scroll.saturating_add(10)
-            }
-            KeyCode::Esc | KeyCode::Char('q') => {
+            Some(Action::Cancel) => {
                 self.journal.show_previous = false;
                 self.flash(
                     Level::Warning,
                     "handover not acknowledged yet: :previous shows it again",
                 );
             }
-            _ => {}
+            Some(a) => self.journal.previous_scroll = scrolled(self.journal.previous_scroll, a),
+            None => {}
         }
+    }
+}
+
+/// A popup's scroll after a move action (anything else leaves it).
+fn scrolled(at: u16, action: Action) -> u16 {
+    match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => at.saturating_add(1),
+        Action::PageUp => at.saturating_sub(10),
+        Action::PageDown => at.saturating_add(10),
+        Action::Top => 0,
+        Action::Bottom => u16::MAX / 2,
+        _ => at,
     }
 }

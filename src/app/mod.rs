@@ -6,7 +6,7 @@
 //! path. Rendering (`crate::ui`) is a pure function of `&App`.
 
 mod act;
-mod action;
+
 mod approvals;
 pub mod checklists;
 mod dialog_keys;
@@ -15,9 +15,10 @@ pub mod health;
 mod inbox;
 mod incidents;
 pub mod journal;
+pub mod layers;
 mod update;
 
-pub use action::Action;
+pub use crate::action::Action;
 pub use approvals::ApprovalsPane;
 pub use checklists::{ChecklistRow, ChecklistsPane};
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
@@ -289,6 +290,9 @@ pub struct App {
     /// drawn at a few frames a second, not at key speed.
     pub soft_dirty: bool,
     pub quit: bool,
+    /// The operator has pressed a key: from then on, nothing opens over the
+    /// screen by itself (it would take keys typed for something else).
+    pub typed: bool,
     clock_key: i64,
 }
 
@@ -327,18 +331,37 @@ impl App {
             dirty: true,
             soft_dirty: false,
             quit: false,
+            typed: false,
             clock_key: 0,
         }
     }
 
     /// Report problems found in user files; the overlay shows them once.
+    /// Before the first key they open over the screen; after it they are
+    /// announced instead, since a list opening by itself would take the
+    /// keys the operator is typing for something else.
     pub fn add_problems(&mut self, problems: impl IntoIterator<Item = String>) {
         let before = self.problems.len();
         self.problems.extend(problems);
-        if self.problems.len() > before {
-            self.show_problems = true;
-            self.dirty = true;
+        let new = self.problems.len() - before;
+        if new == 0 {
+            return;
         }
+        if self.typed {
+            let first = self.problems[before].clone();
+            let more = if new > 1 {
+                format!(" (+{} more)", new - 1)
+            } else {
+                String::new()
+            };
+            self.flash(
+                Level::Warning,
+                format!("{first}{more} — :problems lists them"),
+            );
+        } else {
+            self.show_problems = true;
+        }
+        self.dirty = true;
     }
 
     pub fn open_p1(&self) -> usize {

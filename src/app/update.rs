@@ -1,10 +1,11 @@
 //! `App::update`: the only place the state changes.
 
 use super::dialogs::text_of;
+use super::layers::Layer;
 use super::*;
 use crate::domain::{Incident, IncidentRefusal};
-use crate::keymap::Lookup;
-use crossterm::event::{KeyCode, KeyEventKind};
+use crate::keymap::{Context, Lookup};
+use crossterm::event::KeyEventKind;
 
 pub(super) const READONLY: &str = "read-only: started with --readonly, nothing was changed";
 
@@ -223,41 +224,54 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        if self.show_problems {
-            self.show_problems = false;
+        self.typed = true;
+        // One answer to "what is on top": the same one the drawing follows.
+        let top = self.top_layer();
+        let ctx = top.context(self);
+        if ctx.is_layer()
+            && !matches!(top, Layer::Help | Layer::Problems)
+            && self.layer_action(ctx, &key) == Some(Action::Help)
+        {
+            // The help of the layer on top, over it.
+            self.show_help = true;
             return;
         }
-        if self.show_help {
-            match key.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.help_scroll = self.help_scroll.saturating_sub(1)
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.help_scroll = self.help_scroll.saturating_add(1)
-                }
-                _ => {
-                    self.show_help = false;
-                    self.help_scroll = 0;
-                }
+        match top {
+            Layer::Problems => self.show_problems = false,
+            Layer::Help => self.on_help_key(key),
+            Layer::Dialog => self.on_dialog_key(key, fx),
+            Layer::Previous => self.on_previous_key(key, fx),
+            Layer::Handover => self.on_handover_key(key, fx),
+            Layer::Editor => self.on_editor_key(key, fx),
+            Layer::Panes | Layer::HealthDetail | Layer::StepDetail => self.on_pane_key(key, fx),
+        }
+    }
+
+    /// A layer's action for one key (layers bind single keys, in their own
+    /// context only).
+    pub(super) fn layer_action(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {
+        let chord = Chord::from_event(key)?;
+        match self.keymap.lookup(ctx, &[chord]) {
+            Lookup::Action(a) if a != Action::Noop => Some(a),
+            _ => None,
+        }
+    }
+
+    fn on_help_key(&mut self, key: KeyEvent) {
+        match self.layer_action(Context::Help, &key) {
+            Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Some(Action::Down) => self.help_scroll = self.help_scroll.saturating_add(1),
+            Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+            Some(Action::PageDown) => self.help_scroll = self.help_scroll.saturating_add(10),
+            Some(Action::Top) => self.help_scroll = 0,
+            _ => {
+                self.show_help = false;
+                self.help_scroll = 0;
             }
-            return;
         }
-        if self.dialog.is_some() {
-            self.on_dialog_key(key, fx);
-            return;
-        }
-        if self.journal.show_previous {
-            self.on_previous_key(key, fx);
-            return;
-        }
-        if self.journal.handover.is_some() {
-            self.on_handover_key(key, fx);
-            return;
-        }
-        if self.focus == Pane::Journal && self.journal.editing {
-            self.on_editor_key(key, fx);
-            return;
-        }
+    }
+
+    fn on_pane_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         let Some(chord) = Chord::from_event(&key) else {
             return;
         };
@@ -330,6 +344,13 @@ impl App {
     }
 
     pub(super) fn set_focus(&mut self, pane: Pane) {
+        // A popup belongs to its pane: it does not stay over another one.
+        if pane != Pane::Health {
+            self.health.detail = None;
+        }
+        if pane != Pane::Checklists {
+            self.checklists.detail = None;
+        }
         self.focus = pane;
         self.relayout();
     }

@@ -2,8 +2,11 @@
 //! its steps with who did each and when, commands running with a spinner.
 
 use super::dialogs::large_popup;
+use super::hint;
+use crate::action::Action;
 use crate::app::{App, ChecklistRow};
 use crate::domain::checklist::{Checklist, Step, StepState};
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -199,7 +202,12 @@ pub fn step_detail(app: &App, frame: &mut Frame, area: Rect) {
         frame,
         area,
         100,
-        format!("{} · step {} · esc closes", list.name, n + 1),
+        format!(
+            "{} · step {} · {}",
+            list.name,
+            n + 1,
+            hint(app, Context::Checklists, &[(Action::Back, "closes")])
+        ),
     );
     let mut lines = vec![Line::styled(step.title.clone(), t.style(Role::Title))];
     lines.extend(step.detail.lines().map(|l| Line::raw(l.to_string())));

@@ -1,6 +1,8 @@
 //! Overlays: dialogs, the key help and the problems list.
 
-use super::{centered, framed, muted_line};
+use super::{centered, framed, hint, muted_line};
+use crate::action::Action;
+use crate::app::layers::Layer;
 use crate::app::{App, Confirm, Dialog, IncidentForm};
 use crate::domain::Severity;
 use crate::keymap::{Context, seq_to_string};
@@ -12,34 +14,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
+/// Draw the layers over the panes, bottom to top, in the order the app
+/// gives them: the one that takes the keys is the one on top.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if let Some(d) = &app.dialog
-        && !matches!(d, Dialog::PublishHandover { .. } | Dialog::EndShift)
-    {
-        dialog(app, d, frame, area);
-    }
-    if app.health.detail.is_some() {
-        super::health::detail(app, frame, area);
-    }
-    if app.checklists.detail.is_some() {
-        super::checklists::step_detail(app, frame, area);
-    }
-    if app.journal.handover.is_some() {
-        super::journal::handover(app, frame, area);
-    }
-    if app.journal.show_previous {
-        super::journal::previous(app, frame, area);
-    }
-    if let Some(d) = &app.dialog
-        && matches!(d, Dialog::PublishHandover { .. } | Dialog::EndShift)
-    {
-        dialog(app, d, frame, area);
-    }
-    if app.show_help {
-        help(app, frame, area);
-    }
-    if app.show_problems {
-        problems(app, frame, area);
+    for layer in app.layers() {
+        match layer {
+            // Drawn by the panes themselves.
+            Layer::Panes | Layer::Editor => {}
+            Layer::HealthDetail => super::health::detail(app, frame, area),
+            Layer::StepDetail => super::checklists::step_detail(app, frame, area),
+            Layer::Handover => super::journal::handover(app, frame, area),
+            Layer::Previous => super::journal::previous(app, frame, area),
+            Layer::Dialog => {
+                if let Some(d) = &app.dialog {
+                    dialog(app, d, frame, area);
+                }
+            }
+            Layer::Help => help(app, frame, area),
+            Layer::Problems => problems(app, frame, area),
+        }
     }
 }
 
@@ -82,6 +75,16 @@ pub(super) fn field(
     frame.render_widget(&ta, rect);
 }
 
+/// "y or enter confirms · n or esc cancels", from the `[confirm]` keys.
+fn yes_no(app: &App, yes: &str, no: &str) -> String {
+    super::hint_keys(
+        app,
+        Context::Confirm,
+        &[(Action::Confirm, yes), (Action::Cancel, no)],
+        2,
+    )
+}
+
 fn row(inner: Rect, y: u16) -> Rect {
     Rect {
         y: inner.y + y,
@@ -108,11 +111,16 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             };
             frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));
             field(app, frame, row(inner, 1), editor, true);
-            let help = if *resolve {
-                "enter resolves · esc cancels"
+            let done = if *resolve {
+                "resolves"
             } else {
-                "enter saves the note · esc cancels"
+                "saves the note"
             };
+            let help = hint(
+                app,
+                Context::Prompt,
+                &[(Action::Accept, done), (Action::Cancel, "cancels")],
+            );
             frame.render_widget(
                 Paragraph::new(Line::styled(help, t.style(Role::Key))),
                 row(inner, inner.height.saturating_sub(1)),
@@ -124,7 +132,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             let mut lines: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                "y or enter confirms · n or esc cancels",
+                yes_no(app, "confirms", "cancels"),
                 t.style(Role::Key),
             ));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
@@ -144,7 +152,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             }
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                "y or enter publishes · n or esc goes back",
+                yes_no(app, "publishes", "goes back"),
                 t.style(Role::Key),
             ));
             let inner = popup(
@@ -164,7 +172,14 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             format!("Skip \"{title}\""),
             "Why is it skipped? (required, recorded with your name)",
             editor,
-            "enter records the skip · esc cancels",
+            &hint(
+                app,
+                Context::Prompt,
+                &[
+                    (Action::Accept, "records the skip"),
+                    (Action::Cancel, "cancels"),
+                ],
+            ),
         ),
         Dialog::Reason {
             id,
@@ -177,7 +192,14 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             format!("{} {id}", capitalise(decision.verb())),
             "Reason (required, recorded with your name):",
             editor,
-            "enter goes on to the confirmation · esc cancels",
+            &hint(
+                app,
+                Context::Prompt,
+                &[
+                    (Action::Accept, "goes on to the confirmation"),
+                    (Action::Cancel, "cancels"),
+                ],
+            ),
         ),
         Dialog::ConfirmDecision {
             id,
@@ -188,7 +210,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             let mut text: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
             text.push(Line::raw(""));
             text.push(Line::styled(
-                "y or enter records it · n or esc cancels",
+                yes_no(app, "records it", "cancels"),
                 t.style(Role::Key),
             ));
             let inner = popup(
@@ -206,10 +228,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::raw(format!("This {what}.")),
                 Line::raw("It is a real event, labelled as a test; each step is reported."),
                 Line::raw(""),
-                Line::styled(
-                    "y or enter sends it · n or esc goes back",
-                    t.style(Role::Key),
-                ),
+                Line::styled(yes_no(app, "sends it", "goes back"), t.style(Role::Key)),
             ];
             let inner = popup(app, frame, area, 80, 7, format!("Verify {name}?"));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
@@ -219,10 +238,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 Line::raw("Records the end of your shift in the journal, without a handover."),
                 Line::raw("Anything you do afterwards starts a new shift."),
                 Line::raw(""),
-                Line::styled(
-                    "y or enter ends it · n or esc goes back",
-                    t.style(Role::Key),
-                ),
+                Line::styled(yes_no(app, "ends it", "goes back"), t.style(Role::Key)),
             ];
             let inner = popup(app, frame, area, 76, 6, "End the shift?".into());
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
@@ -364,9 +380,29 @@ fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
         );
     }
     let help = if form.field == 2 {
-        "←/→ or 1-4 severity · enter declares · tab fields · esc cancels"
+        // The severity field's own keys (←/→, 1–4) are typed into it, like text.
+        format!(
+            "←/→ or 1-4 severity · {}",
+            hint(
+                app,
+                Context::Prompt,
+                &[
+                    (Action::Accept, "declares"),
+                    (Action::NextField, "fields"),
+                    (Action::Cancel, "cancels"),
+                ]
+            )
+        )
     } else {
-        "tab / enter next field · ctrl-s declares · esc cancels"
+        hint(
+            app,
+            Context::Prompt,
+            &[
+                (Action::Accept, "next field"),
+                (Action::Save, "declares"),
+                (Action::Cancel, "cancels"),
+            ],
+        )
     };
     frame.render_widget(
         Paragraph::new(Line::styled(help, t.style(Role::Key))),
@@ -374,15 +410,32 @@ fn new_incident(app: &App, form: &IncidentForm, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// What the help calls a layer's keys.
+fn layer_title(ctx: Context) -> &'static str {
+    match ctx {
+        Context::Confirm => "a confirmation",
+        Context::Prompt => "a prompt; other keys type",
+        Context::Editor => "the note editor; other keys type",
+        Context::Handover => "the handover",
+        Context::Previous => "the previous handover",
+        Context::Help => "the help",
+        Context::Problems => "the problems list",
+        _ => "this pane",
+    }
+}
+
 fn help(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let ctx = app.focus.context();
+    let ctx = app.active_context();
     let mut lines = Vec::new();
-    for (c, heading) in [
-        (ctx, format!("{} pane", app.focus.title())),
-        (Context::Global, "Everywhere".to_string()),
-    ] {
-        if c == Context::Global && ctx == Context::Global {
+    let own = if ctx.is_layer() {
+        format!("Keys here ({})", layer_title(ctx))
+    } else {
+        format!("{} pane", app.focus.title())
+    };
+    for (c, heading) in [(ctx, own), (Context::Global, "Everywhere".to_string())] {
+        // A layer takes only its own keys: the global ones are not live there.
+        if c == Context::Global && ctx.is_layer() {
             continue;
         }
         lines.push(Line::styled(heading, t.style(Role::Header)));

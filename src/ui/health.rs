@@ -2,9 +2,12 @@
 //! last success, consecutive failures, freshness; the hint on the detail.
 
 use super::dialogs::large_popup;
+use super::hint;
+use crate::action::Action;
 use crate::app::App;
 use crate::domain::format::coarse_duration;
 use crate::domain::health::{HealthStatus, IntegrationHealth, sparkline};
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -171,8 +174,18 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect) {
         area,
         100,
         format!(
-            "{} ({}) · p polls now · V verifies · esc closes",
-            e.name, e.kind
+            "{} ({}) · {}",
+            e.name,
+            e.kind,
+            hint(
+                app,
+                Context::Health,
+                &[
+                    (Action::PollNow, "polls now"),
+                    (Action::Verify, "verifies"),
+                    (Action::Back, "closes"),
+                ],
+            )
         ),
     );
     let label = |s: &str| Span::styled(format!("{s:<13}"), t.style(Role::Muted));

@@ -2,9 +2,12 @@
 //! handover being written, and the previous shift's handover.
 
 use super::dialogs::large_popup;
+use super::hint;
 use super::muted_line;
+use crate::action::Action;
 use crate::app::App;
 use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -154,9 +157,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     if show_editor && editor.height > 0 {
         let title = if j.editing {
-            " note · ctrl-s saves · esc leaves (draft kept) "
+            format!(
+                " note · {} ",
+                hint(
+                    app,
+                    Context::Editor,
+                    &[
+                        (Action::Save, "saves"),
+                        (Action::Cancel, "leaves (draft kept)")
+                    ],
+                )
+            )
         } else {
-            " draft (kept on disk) · w goes on "
+            format!(
+                " draft (kept on disk) · {} ",
+                hint(app, Context::Journal, &[(Action::WriteNote, "goes on")])
+            )
         };
         let block = Block::default()
             .borders(Borders::TOP)
@@ -189,7 +205,18 @@ pub fn handover(app: &App, frame: &mut Frame, area: Rect) {
         frame,
         area,
         110,
-        "Handover · tab switches summary/preview · ctrl-p publishes · esc closes".into(),
+        format!(
+            "Handover · {}",
+            hint(
+                app,
+                Context::Handover,
+                &[
+                    (Action::EditSummary, "switches summary/preview"),
+                    (Action::Publish, "publishes"),
+                    (Action::Cancel, "closes"),
+                ],
+            )
+        ),
     );
     let [label, summary, preview] = Layout::vertical([
         Constraint::Length(1),
@@ -259,8 +286,16 @@ pub fn previous(app: &App, frame: &mut Frame, area: Rect) {
         area,
         110,
         format!(
-            "Handover from {} · a acknowledges · ↑↓ scroll · esc later",
-            p.from
+            "Handover from {} · {}",
+            p.from,
+            hint(
+                app,
+                Context::Previous,
+                &[
+                    (Action::AcknowledgeHandover, "acknowledges"),
+                    (Action::Cancel, "later"),
+                ],
+            )
         ),
     );
     let lines: Vec<Line> = p.markdown.lines().map(|l| markdown_line(app, l)).collect();

@@ -62,6 +62,34 @@ pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
+/// A hint line from the keymap: "enter saves · esc cancels", each action's
+/// simplest key in the context. An action with no key there is left out, so
+/// a hint never names a key that does not do what it says.
+pub(super) fn hint(
+    app: &App,
+    ctx: crate::keymap::Context,
+    parts: &[(crate::action::Action, &str)],
+) -> String {
+    hint_keys(app, ctx, parts, 1)
+}
+
+/// As [`hint`], naming up to `n` keys of each ("y or enter confirms").
+pub(super) fn hint_keys(
+    app: &App,
+    ctx: crate::keymap::Context,
+    parts: &[(crate::action::Action, &str)],
+    n: usize,
+) -> String {
+    parts
+        .iter()
+        .filter_map(|(action, what)| {
+            let keys = app.keymap.keys_for(ctx, *action);
+            (!keys.is_empty()).then(|| format!("{} {what}", keys[..keys.len().min(n)].join(" or ")))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn too_small(app: &App, frame: &mut Frame, area: Rect) {
     let text = format!(
         "terminal too small: {}x{}, shiftdeck needs {}x{}",

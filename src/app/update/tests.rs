@@ -2,7 +2,7 @@ use super::*;
 use crate::domain::{IncidentEvent, IncidentRecord, IncidentStatus};
 use crate::store::IncidentDelta;
 use chrono::TimeZone;
-use crossterm::event::{KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 14, 3, 0, 0).unwrap()

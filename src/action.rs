@@ -73,6 +73,16 @@ actions! {
     PollNow => "poll_now", "poll the selected integration now";
     PollAll => "poll_all", "poll every integration now";
     Verify => "verify", "send one real test event to the selected integration (asks first)";
+    Confirm => "confirm", "yes: do what the dialog shows";
+    Cancel => "cancel", "no: close without doing anything";
+    Accept => "accept", "take what was typed (the next field of a form)";
+    Save => "save", "save now (the note, the whole form)";
+    NextField => "next_field", "the next field";
+    PrevField => "prev_field", "the previous field";
+    EditSummary => "edit_summary", "write the summary, or back to reading";
+    Publish => "publish", "publish the handover (asks first)";
+    AcknowledgeHandover => "acknowledge_handover", "record that you read this handover";
+    Close => "close", "close";
     Noop => "noop", "nothing (unbinds a key)";
 }
 
