@@ -462,32 +462,25 @@ impl Keymap {
         self.bindings.get(&ctx).into_iter().flat_map(|m| m.iter())
     }
 
-    /// Every key bound to an action where `ctx` looks, simplest first (a
-    /// plain lower-case key, then a named one, then the rest), for hints
-    /// such as "y or enter confirms".
+    /// Every key bound to an action where `ctx` looks, for hints such as
+    /// "y or enter confirms": the one the keymap describes first, then the
+    /// simplest (unmodified, lower case).
     pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<String> {
-        let mut keys: Vec<&KeySeq> = Vec::new();
+        let mut keys: Vec<(&KeySeq, &Binding)> = Vec::new();
         for c in self.searched(ctx) {
-            keys.extend(
-                self.bindings(c)
-                    .filter(|(_, b)| b.action == action)
-                    .map(|(k, _)| k),
-            );
+            keys.extend(self.bindings(c).filter(|(_, b)| b.action == action));
         }
-        keys.sort_by_key(|k| {
+        // The binding the keymap describes comes first; then the simplest.
+        keys.sort_by_key(|(k, b)| {
             let first = k.first();
             let modified = first.is_some_and(|c| c.ctrl || c.alt || c.shift);
             let upper =
                 first.is_some_and(|c| matches!(c.code, ChordCode::Char(ch) if ch.is_uppercase()));
-            (
-                k.len(),
-                modified,
-                upper,
-                !matches!(first.map(|c| c.code), Some(ChordCode::Char(_))),
-            )
+            (b.desc.is_none(), k.len(), modified, upper)
         });
-        keys.dedup();
-        keys.into_iter().map(|k| seq_to_string(k)).collect()
+        let mut out: Vec<String> = keys.into_iter().map(|(k, _)| seq_to_string(k)).collect();
+        out.dedup();
+        out
     }
 
     /// The first key bound to an action in a context or global, for hints.

@@ -258,11 +258,11 @@ fn two_approvers_at_once_one_decision() {
             .filter(|w| **w)
             .count();
         assert_eq!(wins, 1, "round {round}: exactly one decision");
-        let loser_err = if ra.status.success() {
-            String::from_utf8_lossy(&rb.stderr).into_owned()
-        } else {
-            String::from_utf8_lossy(&ra.stderr).into_owned()
-        };
+        let loser = if ra.status.success() { &rb } else { &ra };
+        let loser_err = String::from_utf8_lossy(&loser.stderr).into_owned();
+        // Refused by the record's state (4), never "malformed record … No
+        // such file" (1) from reading a file the winner was moving.
+        assert_eq!(loser.status.code(), Some(4), "round {round}: {loser_err}");
         assert!(
             loser_err.contains("already") && loser_err.contains("by marina"),
             "round {round}: {loser_err}"

@@ -118,6 +118,7 @@ impl App {
             },
             Dialog::EndShift => match () {
                 _ if yes => {
+                    self.saving += 1;
                     fx.push(Effect::EndShift);
                     false
                 }

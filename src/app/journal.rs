@@ -43,12 +43,14 @@ pub struct ShiftOpened {
 pub struct Unsaved {
     pub text: String,
     pub why: String,
+    /// The fallback file that holds it, if one took it.
+    pub kept_in: Option<std::path::PathBuf>,
 }
 
 impl Unsaved {
     /// Whether a fallback file holds it.
     pub fn kept(&self) -> bool {
-        self.why.contains(crate::store::journal::KEPT_IN)
+        self.kept_in.is_some()
     }
 }
 
@@ -358,6 +360,7 @@ impl App {
                     if self.readonly {
                         self.flash(Level::Error, super::update::READONLY);
                     } else if !p.acknowledged {
+                        self.saving += 1;
                         fx.push(Effect::AckHandover {
                             of_shift: p.shift.clone(),
                             from: p.from.clone(),

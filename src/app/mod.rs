@@ -112,8 +112,13 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// New lines read from the incident files (ours or another process's).
     Incidents(IncidentDelta),
-    /// A write finished: `Ok(message)` to show, or why it failed.
+    /// A write this app asked for finished: `Ok(message)` to show, or why
+    /// it failed. Exactly one answers each counted write (see `saving`).
     Saved(Result<String, String>),
+    /// Something a background task or the store noticed by itself (a file
+    /// it cannot read, a journal line it could not add): shown, and no
+    /// answer to any write the operator is waiting for.
+    Notice(Result<String, String>),
     /// An incident this app declared is on file: select it.
     Declared(String),
     ThemeLoaded(Theme, Vec<FileProblem>),

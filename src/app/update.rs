@@ -81,6 +81,10 @@ impl App {
                     Err(text) => self.flash(Level::Error, text),
                 }
             }
+            Msg::Notice(result) => match result {
+                Ok(text) => self.flash(Level::Info, text),
+                Err(text) => self.flash(Level::Error, text),
+            },
             Msg::Declared(id) => {
                 self.incidents.detail = None;
                 if self

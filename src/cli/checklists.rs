@@ -227,19 +227,14 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 errln!("error: refused: {why}");
                 return exit::REFUSED;
             }
-            let outcome = match crate::integrations::command::run(
+            let redactor = crate::ops::redactor(config);
+            let outcome = crate::ops::checklists::run_step(
                 command,
                 workspace,
                 Duration::from_secs(st.timeout),
-            ) {
-                Ok(o) => o,
-                Err(e) => {
-                    errln!("error: could not start the command: {e}");
-                    return exit::FAILURE;
-                }
-            };
-            let redactor = crate::ops::redactor(config);
-            let output = redactor.redact(&outcome.output).text;
+                &redactor,
+            );
+            let output = outcome.output.clone();
             out!("{output}");
             if !output.ends_with('\n') && !output.is_empty() {
                 outln!();

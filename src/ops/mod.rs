@@ -9,8 +9,10 @@
 //!   the last list read from every configured incident source.
 //! - [`approvals::decide`] approves, rejects, submits and applies.
 //! - [`health::probe`] polls an integration and redacts what it saw.
+//! - [`checklists::run_step`] runs a step's command; its output redacted.
 
 pub mod approvals;
+pub mod checklists;
 pub mod health;
 
 use crate::config::Config;

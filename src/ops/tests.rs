@@ -146,3 +146,23 @@ fn the_p1_pause_counts_the_last_list_of_every_source() {
     // A source no longer configured does not count.
     assert_eq!(open_p1(ws.path(), &Config::defaults(), &local), None);
 }
+
+#[test]
+fn a_step_s_output_is_redacted_before_anyone_sees_it() {
+    let ws = tempfile::tempdir().unwrap();
+    let key = "hec-0f1e2d3c4b5a69788796a5b4";
+    let r = Redactor::new(vec![("ACME_HEC_TOKEN".into(), key.into())]);
+    let out = checklists::run_step(
+        &format!("echo token is {key}; exit 3"),
+        ws.path(),
+        std::time::Duration::from_secs(10),
+        &r,
+    );
+    assert_eq!(out.exit, Some(3));
+    assert!(!out.output.contains(key), "{}", out.output);
+    assert!(
+        out.output.contains("[redacted:ACME_HEC_TOKEN]"),
+        "{}",
+        out.output
+    );
+}

@@ -130,6 +130,10 @@ impl ApprovalStore {
                         .entry(record.id.clone())
                         .or_default()
                         .push(Found { record, path }),
+                    // Moved by a decision between the listing and the read:
+                    // it is read in its new directory (later in this loop,
+                    // since records only move forward), not reported as bad.
+                    Err(_) if !path.exists() => {}
                     Err(bad) => out.bad.push(bad),
                 }
             }

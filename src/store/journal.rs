@@ -29,9 +29,6 @@ pub struct Handover {
     pub markdown: String,
 }
 
-/// How a failure's message says the entry went to a fallback file.
-pub const KEPT_IN: &str = "; kept in ";
-
 /// An entry that could not be written where it belongs.
 #[derive(Debug)]
 pub struct AppendFailure {
@@ -45,7 +42,7 @@ impl fmt::Display for AppendFailure {
         match &self.fallback {
             Some(p) => write!(
                 f,
-                "NOT SAVED in the journal ({}){KEPT_IN}{}",
+                "NOT SAVED in the journal ({}); kept in {}",
                 self.error,
                 p.display()
             ),

@@ -43,7 +43,7 @@ pub fn spawn(
     let client = match crate::integrations::http_client(Duration::from_secs(30)) {
         Ok(c) => c,
         Err(e) => {
-            let _ = app.send(Msg::Saved(Err(format!("health polling is off: {e}"))));
+            let _ = app.send(Msg::Notice(Err(format!("health polling is off: {e}"))));
             return Pollers { wake: Vec::new() };
         }
     };

@@ -35,7 +35,7 @@ pub fn spawn(s: Spawn<'_>, pollers: &mut Pollers, app: mpsc::UnboundedSender<Msg
     let http = match crate::integrations::http_client(Duration::from_secs(30)) {
         Ok(c) => c,
         Err(e) => {
-            let _ = app.send(Msg::Saved(Err(format!("incident sources are off: {e}"))));
+            let _ = app.send(Msg::Notice(Err(format!("incident sources are off: {e}"))));
             return;
         }
     };

@@ -202,21 +202,14 @@ fn handle(app: &mut App, msg: Msg, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>
             } => {
                 // A command may run for minutes: its own thread, never the loop's.
                 let (tx, cwd) = (tx.clone(), store.workspace().to_path_buf());
+                let redactor = rt.redactor.clone();
                 std::thread::spawn(move || {
-                    let outcome = crate::integrations::command::run(
+                    let outcome = crate::ops::checklists::run_step(
                         &command,
                         &cwd,
                         Duration::from_secs(timeout),
-                    )
-                    .unwrap_or_else(|e| {
-                        crate::integrations::command::CommandOutcome {
-                            exit: None,
-                            timed_out: false,
-                            output: format!("could not start `sh -c`: {e}"),
-                            truncated: false,
-                            duration: Duration::ZERO,
-                        }
-                    });
+                        &redactor,
+                    );
                     let _ = tx.send(Msg::StepRan {
                         list,
                         step,

@@ -188,7 +188,7 @@ impl Worker {
             Ok(Some(x)) => x,
             Ok(None) => return,
             Err(e) => {
-                self.say(Msg::Saved(Err(format!(
+                self.say(Msg::Notice(Err(format!(
                     "cannot open the shift journal in {}: {e}",
                     self.journal.dir().display()
                 ))));
@@ -196,7 +196,7 @@ impl Worker {
             }
         };
         if !issues.is_empty() {
-            self.say(Msg::Saved(Err(format!(
+            self.say(Msg::Notice(Err(format!(
                 "{} journal line(s) skipped: {}",
                 issues.len(),
                 issues[0]
@@ -249,14 +249,23 @@ impl Worker {
     }
 
     fn record(&mut self, entry_for: impl FnOnce(&Shift) -> JournalEntry) -> Result<(), String> {
+        self.record_or_fallback(entry_for).map_err(|(why, _)| why)
+    }
+
+    /// As `record`, saying where the entry went when the journal would not
+    /// take it (the fallback file), as a path rather than in the words.
+    pub(super) fn record_or_fallback(
+        &mut self,
+        entry_for: impl FnOnce(&Shift) -> JournalEntry,
+    ) -> Result<(), (String, Option<PathBuf>)> {
         let Some(shift) = self.writable_shift() else {
-            return Err("no shift journal to write to".into());
+            return Err(("no shift journal to write to".into(), None));
         };
         let entry = entry_for(&shift);
         let ends = entry.kind == EntryKind::ShiftEnd;
         self.journal
             .append(&shift, &entry)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| (e.to_string(), e.fallback.clone()))?;
         if ends && let Some((_, _, ended)) = self.shift.as_mut() {
             *ended = true;
         }
@@ -270,7 +279,7 @@ impl Worker {
         match self.watch.read_new() {
             Ok(delta) if first || !delta.is_empty() => self.say(Msg::Incidents(delta)),
             Ok(_) => {}
-            Err(e) => self.say(Msg::Saved(Err(format!("cannot read incidents: {e}")))),
+            Err(e) => self.say(Msg::Notice(Err(format!("cannot read incidents: {e}")))),
         }
     }
 
@@ -318,7 +327,7 @@ impl Worker {
             }
             Err(e) => {
                 self.approvals_seen = Some(now);
-                self.say(Msg::Saved(Err(format!("cannot read approvals: {e}"))));
+                self.say(Msg::Notice(Err(format!("cannot read approvals: {e}"))));
             }
         }
     }

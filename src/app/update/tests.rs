@@ -297,6 +297,7 @@ fn a_note_no_file_would_take_stays_in_the_editor() {
     app.update(Msg::NoteSaved(Err(super::super::Unsaved {
         text: "the only copy".into(),
         why: "NOT SAVED anywhere (No space left on device): the entry is only on screen".into(),
+        kept_in: None,
     })));
     assert_eq!(
         app.journal.draft_text(),
@@ -317,10 +318,46 @@ fn a_note_no_file_would_take_stays_in_the_editor() {
     kept.update(Msg::NoteSaved(Err(super::super::Unsaved {
         text: "safe elsewhere".into(),
         why: "NOT SAVED in the journal (EIO); kept in /ws/journal/unsaved-x.jsonl".into(),
+        kept_in: Some("/ws/journal/unsaved-x.jsonl".into()),
     })));
     assert!(
         kept.journal.draft_text().is_empty(),
         "a fallback file holds it: no second copy to save twice"
     );
     assert_eq!(kept.journal.unsaved.len(), 1);
+}
+
+#[test]
+fn whether_a_note_was_kept_is_read_from_the_reply_not_its_words() {
+    let mut app = app_with(vec![], vec![]);
+    press(&mut app, KeyCode::Char('w'));
+    typed(&mut app, "disk; kept in mind");
+    app.update(Msg::NoteSaved(Err(super::super::Unsaved {
+        text: "disk; kept in mind".into(),
+        why: "NOT SAVED anywhere (EIO on /mnt; kept in read-only mode): only on screen".into(),
+        kept_in: None,
+    })));
+    assert_eq!(
+        app.journal.draft_text(),
+        "disk; kept in mind",
+        "no fallback file took it, whatever the message says"
+    );
+}
+
+#[test]
+fn a_notice_from_the_store_does_not_clear_the_saving_badge() {
+    let mut app = app_with(vec![], vec![]);
+    press(&mut app, KeyCode::Char('w'));
+    typed(&mut app, "a note");
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveNote { .. })));
+    assert_eq!(app.saving, 1);
+    app.update(Msg::Notice(Err("cannot read approvals: EACCES".into())));
+    app.update(Msg::Notice(Err("health change not journaled: EIO".into())));
+    assert_eq!(app.saving, 1, "the note's write is still in flight");
+    app.update(Msg::NoteSaved(Ok(vec![])));
+    assert_eq!(app.saving, 0);
 }

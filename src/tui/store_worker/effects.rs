@@ -107,7 +107,7 @@ impl Worker {
             Effect::RecordRemote(f) => {
                 if let Err(e) = self.record(|s| JournalEntry::remote_finished(&s.id, &operator, &f))
                 {
-                    self.say(Msg::Saved(Err(format!(
+                    self.say(Msg::Notice(Err(format!(
                         "{} ({}) NOT in the journal: {e}",
                         f.queued.describe(),
                         f.outcome.as_str()
@@ -117,7 +117,7 @@ impl Worker {
             Effect::SaveNote { text } => {
                 let clean = self.setup.redactor.redact(&text);
                 let names = clean.names.clone();
-                let result = self.record(|s| {
+                let result = self.record_or_fallback(|s| {
                     let mut e = JournalEntry::note(now, &s.id, &operator, &clean.text, &[]);
                     if !names.is_empty() {
                         e = e.with("redacted", names.clone());
@@ -129,9 +129,10 @@ impl Worker {
                         let _ = self.journal.clear_draft(&operator);
                         self.say(Msg::NoteSaved(Ok(clean.names)));
                     }
-                    Err(why) => self.say(Msg::NoteSaved(Err(Unsaved {
+                    Err((why, kept_in)) => self.say(Msg::NoteSaved(Err(Unsaved {
                         text: clean.text,
                         why,
+                        kept_in,
                     }))),
                 }
             }
@@ -139,7 +140,7 @@ impl Worker {
                 // The draft is what the operator typed: redact it too before it touches disk.
                 let clean = self.setup.redactor.redact(&text);
                 if let Err(e) = self.journal.save_draft(&operator, &clean.text) {
-                    self.say(Msg::Saved(Err(format!("draft NOT kept on disk: {e}"))));
+                    self.say(Msg::Notice(Err(format!("draft NOT kept on disk: {e}"))));
                 }
             }
             Effect::AckHandover { of_shift, from } => {
@@ -254,7 +255,9 @@ impl Worker {
                         .with("hint", hint.as_str())
                 });
                 if let Err(e) = r {
-                    self.say(Msg::Saved(Err(format!("health change not journaled: {e}"))));
+                    self.say(Msg::Notice(Err(format!(
+                        "health change not journaled: {e}"
+                    ))));
                 }
             }
             Effect::RunStep { .. }
