@@ -41,6 +41,27 @@ fn run(cli: Cli) -> i32 {
         }
     };
     let settings = settings::load(&workspace.config_path(), &overrides);
+    let acts = matches!(
+        cli.command,
+        Some(
+            Command::Incidents { .. }
+                | Command::Checklists { .. }
+                | Command::Approvals { .. }
+                | Command::Journal { .. }
+                | Command::Handover { .. }
+        )
+    );
+    if acts && !cli.readonly {
+        // Finish what a crash left half done (an action without its journal line).
+        let operator = settings.config.operator.clone();
+        let mut log = shiftdeck::ops::OpenShift {
+            workspace: &workspace.root,
+            operator: &operator,
+        };
+        for said in shiftdeck::ops::recover(&workspace.root, &operator, &mut log) {
+            errln!("note: {said}");
+        }
+    }
     let code = match cli.command {
         Some(Command::CheckConfig) => check_config(&workspace, &settings),
         Some(Command::Incidents { cmd }) => {

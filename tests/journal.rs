@@ -348,3 +348,71 @@ fn incident_notes_are_redacted_before_they_are_written() {
     let journal = std::fs::read_to_string(shift_file(ws)).unwrap();
     assert!(!journal.contains(&secret));
 }
+
+/// Every incident on file has its "declared" line in the journal, once
+/// the next command has run: a kill between the two writes is finished by
+/// that command, wherever the kill lands.
+#[test]
+fn sigkill_between_an_action_and_its_journal_line_is_finished_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let mut rng: u64 = 0xdec1a2e;
+    for round in 0..60 {
+        let mut child = cmd(ws)
+            .args([
+                "incidents",
+                "new",
+                "--title",
+                &format!("round {round}"),
+                "--service",
+                "gw",
+                "--severity",
+                "P3",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_micros((rng >> 33) % 12_000));
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        child.wait().unwrap();
+    }
+    // The next command finishes what the kills interrupted.
+    let (code, _, err) = run(cmd(ws).args(["journal", "add", "after the kills"]));
+    assert_eq!(code, 0, "{err}");
+    let declared: Vec<String> = std::fs::read_to_string(ws.join("incidents/incidents.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect();
+    let mut journaled = std::collections::HashMap::<String, usize>::new();
+    for f in std::fs::read_dir(ws.join("journal")).unwrap().flatten() {
+        if f.path().extension().is_some_and(|e| e == "jsonl") {
+            let (entries, _) = read_all(&f.path()).unwrap();
+            for e in entries {
+                if e.field("action") == Some("declared")
+                    && let Some(id) = e.field("incident_id")
+                {
+                    *journaled.entry(id.to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    for id in &declared {
+        assert_eq!(
+            journaled.get(id),
+            Some(&1),
+            "{id} is declared: its line is in the journal, once"
+        );
+    }
+    let pending = ws.join("journal/pending");
+    assert!(
+        !pending.exists() || std::fs::read_dir(&pending).unwrap().count() == 0,
+        "nothing is left half done"
+    );
+}

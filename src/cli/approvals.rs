@@ -4,8 +4,8 @@ use super::{ApprovalsCmd, exit};
 use crate::config::Config;
 use crate::domain::approval::{ApprovalState, Decision};
 use crate::domain::format::coarse_duration;
-use crate::ops::OpenShift;
-use crate::ops::approvals::{DecideRequest, Decider};
+use crate::ops::approvals::DecideRequest;
+use crate::ops::{OpenShift, Session};
 use crate::store::IncidentStore;
 use crate::store::approvals::{ApprovalStore, DecideError};
 use chrono::Utc;
@@ -127,7 +127,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
             return exit::FAILURE;
         }
     };
-    let decider = Decider {
+    let session = Session {
         workspace,
         config,
         readonly,
@@ -142,7 +142,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
         decision,
         reason: &reason,
     };
-    match decider.decide(&local, &mut log, request, now) {
+    match session.decide(&local, &mut log, request, now) {
         Ok(done) => {
             if let Err(e) = done.journaled {
                 errln!("warning: not in the shift journal: {e}");

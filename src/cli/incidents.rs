@@ -3,7 +3,9 @@
 use super::remote::{Remote, SOURCE_CHOICES};
 use super::{IncidentsCmd, exit};
 use crate::domain::format::coarse_duration;
-use crate::domain::{Countdown, Incident, IncidentBook, IncidentChange, IncidentEvent};
+use crate::domain::{Countdown, Incident, IncidentBook, IncidentChange};
+use crate::ops::incidents::{DeclareError, NewIncident};
+use crate::ops::{OpenShift, Session};
 use crate::store::{CommitError, IncidentStore};
 use chrono::{DateTime, Utc};
 use std::path::Path;
@@ -59,6 +61,12 @@ fn warn_issues(issues: &[crate::store::jsonl::LineIssue]) {
     }
 }
 
+fn warn_unjournaled(journaled: crate::ops::Journaled) {
+    if let Err(e) = journaled {
+        errln!("warning: not in the shift journal: {e}");
+    }
+}
+
 fn resolve_id(book: &IncidentBook, key: &str) -> Result<String, i32> {
     book.find(key).map(|i| i.id.clone()).map_err(|e| {
         errln!("error: {e}");
@@ -72,8 +80,17 @@ pub fn run(
     readonly: bool,
     cmd: IncidentsCmd,
 ) -> i32 {
-    let operator = config.operator.as_str();
     let redactor = crate::ops::redactor(config);
+    let session = Session {
+        workspace,
+        config,
+        readonly,
+        redactor: &redactor,
+    };
+    let mut log = OpenShift {
+        workspace,
+        operator: &config.operator,
+    };
     let mut store = IncidentStore::new(workspace);
     let (mut book, issues) = match store.load() {
         Ok(x) => x,
@@ -218,29 +235,28 @@ pub fn run(
             severity,
             env,
         } => {
-            let (title, service) = (redactor.redact(&title).text, redactor.redact(&service).text);
-            if title.trim().is_empty() || service.trim().is_empty() {
-                errln!("error: --title and --service must not be empty");
-                return exit::USAGE;
-            }
-            return match store.declare_new(operator, &title, &service, severity, &env) {
-                Ok(r) => {
-                    let inc = crate::domain::Incident::from_record(&r);
-                    super::journal::record_action(workspace, operator, |s| {
-                        crate::domain::journal::JournalEntry::incident(
-                            r.started_at,
-                            &s.id,
-                            operator,
-                            "declared",
-                            &inc,
-                            "",
-                        )
-                    });
+            let new = NewIncident {
+                title: &title,
+                service: &service,
+                severity,
+                env: &env,
+            };
+            return match session.declare(&store, &mut log, new, now) {
+                Ok((r, journaled)) => {
+                    warn_unjournaled(journaled);
                     outln!("{}", r.id);
                     exit::OK
                 }
+                Err(DeclareError::Missing(_)) => {
+                    errln!("error: --title and --service must not be empty");
+                    exit::USAGE
+                }
+                Err(e @ DeclareError::ReadOnly) => {
+                    errln!("error: {e}");
+                    exit::READ_ONLY
+                }
                 Err(e) => {
-                    errln!("error: not saved: {e}");
+                    errln!("error: {e}");
                     exit::FAILURE
                 }
             };
@@ -302,25 +318,15 @@ pub fn run(
         Err(code) => return code,
     };
     let label = change.label();
-    let action = change.journal_action();
-    let message = change.message().to_string();
-    let event = IncidentEvent {
-        incident_id: id.clone(),
-        at: Utc::now(),
-        by: operator.to_string(),
-        change,
-    };
-    match store.commit(&mut book, &event).1 {
-        Ok(()) => {
-            if let Some(inc) = book.get(&id) {
-                super::journal::record_action(workspace, operator, |s| {
-                    crate::domain::journal::JournalEntry::incident(
-                        event.at, &s.id, operator, &action, inc, &message,
-                    )
-                });
-            }
+    match session.change(&mut store, &mut book, &mut log, &id, change, Utc::now()) {
+        Ok(done) => {
+            warn_unjournaled(done.journaled);
             outln!("{label} {id}");
             exit::OK
+        }
+        Err(e @ CommitError::ReadOnly) => {
+            errln!("error: {e}");
+            exit::READ_ONLY
         }
         Err(CommitError::NotFound(m)) => {
             errln!("error: {m}");

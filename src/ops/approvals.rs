@@ -3,15 +3,14 @@
 //! record's own `check`: the approver role, read-only, four eyes, a typed
 //! reason and the P1 pause over every incident source.
 
-use super::{ShiftLog, open_p1};
+use super::{Session, ShiftLog, open_p1};
 use crate::config::{Config, Role};
 use crate::domain::IncidentBook;
 use crate::domain::approval::{ApprovalRecord, Decision, DecisionContext};
 use crate::domain::journal::JournalEntry;
-use crate::domain::redact::Redactor;
 use crate::store::approvals::{ApprovalStore, DecideError};
+use crate::store::intents::{Intent, Proof};
 use chrono::{DateTime, Utc};
-use std::path::Path;
 
 /// What a decision is checked against, for the screen's preview and for
 /// the decision itself alike.
@@ -45,18 +44,10 @@ pub struct Decided {
     pub journaled: Result<(), String>,
 }
 
-/// Who decides, on which workspace.
-pub struct Decider<'a> {
-    pub workspace: &'a Path,
-    pub config: &'a Config,
-    pub readonly: bool,
-    pub redactor: &'a Redactor,
-}
-
-impl Decider<'_> {
+impl Session<'_> {
     /// Decide on a record: the reason redacted, the P1 pause counted over
     /// the local incidents given and every source's last list, the record
-    /// moved under the store's lock, then the journal line.
+    /// moved under the store's lock, and its journal line with it.
     pub fn decide(
         &self,
         local: &IncidentBook,
@@ -68,11 +59,24 @@ impl Decider<'_> {
         let reason = self.redactor.redact(req.reason).text;
         let paused_by = open_p1(self.workspace, self.config, local);
         let ctx = context(self.config, self.readonly, paused_by);
-        let full_id = store.find(req.id)?.id;
-        let operator = &self.config.operator;
-        let record = store.decide(&full_id, req.decision, operator, &reason, &ctx, now)?;
-        let journaled =
-            log.record(&|s| JournalEntry::approval(now, &s.id, operator, &record, &reason));
+        let current = store.find(req.id)?;
+        let operator = self.operator();
+        // The line as it will read if the decision goes through as asked.
+        let expected = current.decided(req.decision, operator, now, &reason);
+        let intent = Intent {
+            entry: JournalEntry::approval(now, "", operator, &expected, &reason),
+            proof: Proof::Decided {
+                approval_id: current.id.clone(),
+                at: now,
+                by: operator.to_string(),
+            },
+        };
+        let (record, journaled) = self.journaled(
+            log,
+            intent,
+            || store.decide(&current.id, req.decision, operator, &reason, &ctx, now),
+            |r: &ApprovalRecord| JournalEntry::approval(now, "", operator, r, &reason),
+        )?;
         Ok(Decided {
             record,
             reason,

@@ -7,19 +7,26 @@
 //!   config: every credential variable any part of it names.
 //! - [`open_p1`] is the P1 pause's view of the world: the local incidents and
 //!   the last list read from every configured incident source.
-//! - [`approvals::decide`] approves, rejects, submits and applies.
+//! - [`Session`] is who acts on which workspace; its use cases are
+//!   [`Session::declare`], [`Session::change`] (acknowledge, escalate, note,
+//!   resolve, reopen) and [`Session::decide`] (approve, reject, submit,
+//!   apply). Each writes its action and its journal line as one durable
+//!   step ([`Session::journaled`]), and [`recover`] finishes a step a crash
+//!   interrupted.
 //! - [`health::probe`] polls an integration and redacts what it saw.
 //! - [`checklists::run_step`] runs a step's command; its output redacted.
 
 pub mod approvals;
 pub mod checklists;
 pub mod health;
+pub mod incidents;
 
 use crate::config::Config;
 use crate::domain::IncidentBook;
 use crate::domain::approval::pausing_p1;
 use crate::domain::journal::JournalEntry;
 use crate::domain::redact::{DEFAULT_SECRET_VARS, Redactor};
+use crate::store::intents::{Intent, IntentStore, Proof};
 use crate::store::journal::{JournalStore, Shift};
 use crate::store::remote::OutboxStore;
 use chrono::Utc;
@@ -87,6 +94,148 @@ pub fn open_p1(
         .map(|r| r.to_incident())
         .collect();
     pausing_p1(local.all().iter().chain(remote.iter()))
+}
+
+/// Who acts, on which workspace: what every use case is checked against.
+pub struct Session<'a> {
+    pub workspace: &'a Path,
+    pub config: &'a Config,
+    pub readonly: bool,
+    pub redactor: &'a Redactor,
+}
+
+/// The journal line's outcome beside an action that was written: the action
+/// stands either way; `Err` says why its line is not in the journal.
+pub type Journaled = Result<(), String>;
+
+impl Session<'_> {
+    pub fn operator(&self) -> &str {
+        &self.config.operator
+    }
+
+    /// Write an action and its journal line as one durable step: the line
+    /// goes to an intent file first (held while the action runs), so a
+    /// crash between the action and the line is finished by [`recover`].
+    /// `line` is the journal line for the action as it was written.
+    pub fn journaled<T, E>(
+        &self,
+        log: &mut dyn ShiftLog,
+        intent: Intent,
+        action: impl FnOnce() -> Result<T, E>,
+        line: impl FnOnce(&T) -> JournalEntry,
+    ) -> Result<(T, Journaled), E> {
+        // Without its intent file the action still goes ahead: a full disk
+        // must not stop an acknowledgement. Only the crash window stays open.
+        let held = IntentStore::new(self.workspace).begin(&intent).ok();
+        let done = match action() {
+            Ok(done) => done,
+            Err(e) => {
+                if let Some(h) = held {
+                    h.finish();
+                }
+                return Err(e);
+            }
+        };
+        let entry = line(&done);
+        let journaled = log.record(&|s| {
+            let mut e = entry.clone();
+            e.shift = s.id.clone();
+            e
+        });
+        if let Some(h) = held {
+            h.finish();
+        }
+        Ok((done, journaled))
+    }
+}
+
+/// Finish what a crash interrupted: for every intent of this operator that
+/// no process holds, write its journal line when its action landed and the
+/// journal does not have it yet. Returns what it did, for the operator.
+pub fn recover(workspace: &Path, operator: &str, log: &mut dyn ShiftLog) -> Vec<String> {
+    let intents = IntentStore::new(workspace);
+    let orphans = intents.orphans(operator);
+    if orphans.is_empty() {
+        return Vec::new();
+    }
+    let mut said = Vec::new();
+    let journal = JournalStore::new(workspace);
+    for orphan in orphans {
+        let intent = match &orphan.intent {
+            Ok(i) => i.clone(),
+            // Torn while it was written: its action had not begun (it runs
+            // only once the intent is on disk), so there is nothing to finish.
+            Err(_) => {
+                orphan.remove();
+                continue;
+            }
+        };
+        let already = journal
+            .kind_since(
+                intent.entry.kind,
+                intent.entry.at - chrono::Duration::seconds(1),
+            )
+            .unwrap_or_default()
+            .iter()
+            .any(|e| same_line(e, &intent.entry));
+        if !already && landed(workspace, &intent.proof) {
+            let entry = intent.entry.clone().with("recovered", true);
+            match log.record(&|s| {
+                let mut e = entry.clone();
+                e.shift = s.id.clone();
+                e
+            }) {
+                Ok(()) => said.push(format!(
+                    "journaled an action a crash left out of the journal: {}",
+                    intent.entry.summary()
+                )),
+                Err(e) => {
+                    said.push(format!("an interrupted action is still not journaled: {e}"));
+                    continue;
+                }
+            }
+        }
+        orphan.remove();
+    }
+    said
+}
+
+/// The same journal line, whichever shift it went to.
+fn same_line(a: &JournalEntry, b: &JournalEntry) -> bool {
+    a.kind == b.kind
+        && a.operator == b.operator
+        && (a.at - b.at).num_milliseconds().abs() < 1
+        && a.fields.get("action") == b.fields.get("action")
+        && a.fields.get("incident_id") == b.fields.get("incident_id")
+        && a.fields.get("id") == b.fields.get("id")
+}
+
+/// Whether the action an intent stands for is on file.
+fn landed(workspace: &Path, proof: &Proof) -> bool {
+    let close =
+        |a: chrono::DateTime<Utc>, b: chrono::DateTime<Utc>| (a - b).num_milliseconds().abs() < 1;
+    match proof {
+        Proof::Declared { incident_id } => crate::store::IncidentStore::new(workspace)
+            .load()
+            .is_ok_and(|(book, _)| book.get(incident_id).is_some()),
+        Proof::Event {
+            incident_id,
+            at,
+            by,
+        } => crate::store::IncidentStore::new(workspace)
+            .load()
+            .is_ok_and(|(book, _)| {
+                book.get(incident_id)
+                    .is_some_and(|i| i.timeline.iter().any(|e| close(e.at, *at) && &e.by == by))
+            }),
+        Proof::Decided {
+            approval_id,
+            at,
+            by,
+        } => crate::store::approvals::ApprovalStore::new(workspace)
+            .find(approval_id)
+            .is_ok_and(|r| r.history.iter().any(|t| close(t.at, *at) && &t.by == by)),
+    }
 }
 
 /// Where a use case writes its journal line: the CLI appends to the

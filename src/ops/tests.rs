@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::health::{FailureClass, HealthStatus, ProbeOutcome};
+use crate::store::intents::{Intent, IntentStore, Proof};
 
 fn config(text: &str) -> Config {
     crate::config::parse(Path::new("shiftdeck.toml"), text)
@@ -165,4 +166,137 @@ fn a_step_s_output_is_redacted_before_anyone_sees_it() {
         "{}",
         out.output
     );
+}
+
+/// A shift log that keeps what it is given.
+#[derive(Default)]
+struct Kept(Vec<JournalEntry>);
+
+impl ShiftLog for Kept {
+    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String> {
+        let shift = Shift {
+            id: "20261201-0300-ana.lima".into(),
+            operator: "ana.lima".into(),
+            path: std::path::PathBuf::from("/nowhere"),
+            started: Utc::now(),
+        };
+        self.0.push(entry_for(&shift));
+        Ok(())
+    }
+}
+
+fn crashed_after(ws: &Path, intent: Intent, action: impl FnOnce()) {
+    // The intent is on disk and its process is gone (its lock with it).
+    drop(IntentStore::new(ws).begin(&intent).unwrap());
+    action();
+}
+
+#[test]
+fn recovery_journals_a_landed_action_once_and_drops_one_that_never_ran() {
+    use crate::domain::Severity;
+    use crate::store::IncidentStore;
+    let ws = tempfile::tempdir().unwrap();
+    let record = IncidentStore::new_record(
+        "ana.lima",
+        "Gateway 5xx",
+        "gw",
+        Severity::P2,
+        "prod",
+        Utc::now(),
+    );
+    let line = JournalEntry::incident(
+        record.started_at,
+        "",
+        "ana.lima",
+        "declared",
+        &crate::domain::Incident::from_record(&record),
+        "",
+    );
+    let landed = Intent {
+        entry: line.clone(),
+        proof: Proof::Declared {
+            incident_id: record.id.clone(),
+        },
+    };
+    crashed_after(ws.path(), landed, || {
+        IncidentStore::new(ws.path()).declare(&record).unwrap()
+    });
+    let never = Intent {
+        entry: line.clone(),
+        proof: Proof::Declared {
+            incident_id: "inc_20261201_0300_000000".into(),
+        },
+    };
+    crashed_after(ws.path(), never, || {});
+    let mut log = Kept::default();
+    let said = recover(ws.path(), "ana.lima", &mut log);
+    assert_eq!(log.0.len(), 1, "{said:?}");
+    assert_eq!(log.0[0].field("incident_id"), Some(record.id.as_str()));
+    assert_eq!(log.0[0].shift, "20261201-0300-ana.lima");
+    assert_eq!(
+        log.0[0].fields.get("recovered"),
+        Some(&serde_json::Value::Bool(true))
+    );
+    assert!(
+        said[0].contains("a crash left out of the journal"),
+        "{said:?}"
+    );
+    // Both intents are gone: a second start has nothing to do.
+    assert!(recover(ws.path(), "ana.lima", &mut log).is_empty());
+    assert_eq!(log.0.len(), 1);
+}
+
+#[test]
+fn recovery_does_not_journal_twice_what_the_journal_already_has() {
+    use crate::domain::Severity;
+    use crate::store::IncidentStore;
+    use crate::store::journal::JournalStore;
+    let ws = tempfile::tempdir().unwrap();
+    let record = IncidentStore::new_record(
+        "ana.lima",
+        "Disk full",
+        "db",
+        Severity::P3,
+        "prod",
+        Utc::now(),
+    );
+    let line = JournalEntry::incident(
+        record.started_at,
+        "",
+        "ana.lima",
+        "declared",
+        &crate::domain::Incident::from_record(&record),
+        "",
+    );
+    let intent = Intent {
+        entry: line.clone(),
+        proof: Proof::Declared {
+            incident_id: record.id.clone(),
+        },
+    };
+    // The crash came after the journal line, before the intent was removed.
+    crashed_after(ws.path(), intent, || {
+        IncidentStore::new(ws.path()).declare(&record).unwrap();
+        let mut open = OpenShift {
+            workspace: ws.path(),
+            operator: "ana.lima",
+        };
+        open.record(&|s| {
+            let mut e = line.clone();
+            e.shift = s.id.clone();
+            e
+        })
+        .unwrap();
+    });
+    let mut log = Kept::default();
+    recover(ws.path(), "ana.lima", &mut log);
+    assert!(log.0.is_empty(), "{:?}", log.0);
+    let journal = JournalStore::new(ws.path());
+    let declared = journal
+        .kind_since(
+            crate::domain::journal::EntryKind::Incident,
+            record.started_at - chrono::Duration::seconds(5),
+        )
+        .unwrap();
+    assert_eq!(declared.len(), 1);
 }

@@ -59,6 +59,8 @@ impl IncidentDelta {
 /// Why a change was not written.
 #[derive(Debug)]
 pub enum CommitError {
+    /// Started with `--readonly`.
+    ReadOnly,
     NotFound(String),
     Refused(IncidentRefusal),
     Io(io::Error),
@@ -67,6 +69,9 @@ pub enum CommitError {
 impl fmt::Display for CommitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CommitError::ReadOnly => {
+                f.write_str("read-only: started with --readonly, nothing was changed")
+            }
             CommitError::NotFound(m) => f.write_str(m),
             CommitError::Refused(r) => write!(f, "refused: {r}"),
             CommitError::Io(e) => write!(f, "not saved: {e}"),
@@ -157,8 +162,22 @@ impl IncidentStore {
         severity: Severity,
         env: &str,
     ) -> io::Result<IncidentRecord> {
-        let now = Utc::now();
-        let record = IncidentRecord {
+        let record = IncidentStore::new_record(operator, title, service, severity, env, Utc::now());
+        self.declare(&record)?;
+        Ok(record)
+    }
+
+    /// The record a declaration now would write, with its fresh id
+    /// (`inc_YYYYMMDD_HHMM_<rand>`), not written yet.
+    pub fn new_record(
+        operator: &str,
+        title: &str,
+        service: &str,
+        severity: Severity,
+        env: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> IncidentRecord {
+        IncidentRecord {
             id: new_incident_id(now, random24()),
             title: title.trim().to_string(),
             service: service.trim().to_string(),
@@ -166,9 +185,7 @@ impl IncidentStore {
             env: env.to_string(),
             started_at: now,
             created_by: operator.to_string(),
-        };
-        self.declare(&record)?;
-        Ok(record)
+        }
     }
 
     /// Append a change to an incident, checked against the latest state

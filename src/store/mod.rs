@@ -4,6 +4,7 @@
 pub mod approvals;
 pub mod checklists;
 pub mod incidents;
+pub mod intents;
 pub mod journal;
 pub mod jsonl;
 pub mod remote;

@@ -141,6 +141,13 @@ impl Worker {
         }
         self.forward_approvals();
         self.open_shift(true);
+        if !self.setup.readonly {
+            // Finish what a crash left half done (an action without its journal line).
+            let (workspace, operator) = (self.setup.workspace.clone(), self.operator().to_string());
+            for said in crate::ops::recover(&workspace, &operator, &mut self) {
+                self.say(Msg::Notice(Ok(said)));
+            }
+        }
         self.load_checklists();
         for cmd in early {
             match cmd {

@@ -1,14 +1,28 @@
 //! What the store thread does with each file effect.
 
-use super::{Checker, Worker, with_journal};
+use super::{Worker, with_journal};
 use crate::app::{Effect, Msg, Unsaved};
-use crate::domain::IncidentBook;
-use crate::domain::IncidentEvent;
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::store::{CommitError, IncidentStore};
 use chrono::Utc;
 
 impl Worker {
+    /// The use cases' view of this process (its config and redactor are
+    /// cloned by the caller, so the worker itself can be the shift log).
+    fn session<'a>(
+        &self,
+        workspace: &'a std::path::Path,
+        config: &'a crate::config::Config,
+        redactor: &'a crate::domain::redact::Redactor,
+    ) -> crate::ops::Session<'a> {
+        crate::ops::Session {
+            workspace,
+            config,
+            readonly: self.setup.readonly,
+            redactor,
+        }
+    }
+
     pub(super) fn handle(&mut self, effect: Effect) {
         let now = Utc::now();
         let operator = self.operator().to_string();
@@ -18,65 +32,51 @@ impl Worker {
                 service,
                 severity,
             } => {
-                let title = self.setup.redactor.redact(&title).text;
-                let service = self.setup.redactor.redact(&service).text;
-                let outcome = match self
-                    .watch
-                    .declare_new(&operator, &title, &service, severity, "prod")
-                {
-                    Ok(r) => {
-                        let inc = crate::domain::Incident::from_record(&r);
-                        let journaled = self.record(|s| {
-                            JournalEntry::incident(now, &s.id, &operator, "declared", &inc, "")
-                        });
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let session = self.session(&workspace, &config, &redactor);
+                let new = crate::ops::incidents::NewIncident {
+                    title: &title,
+                    service: &service,
+                    severity,
+                    env: "prod",
+                };
+                let store = IncidentStore::new(&workspace);
+                match session.declare(&store, self, new, now) {
+                    Ok((r, journaled)) => {
                         self.say(Msg::Saved(Ok(with_journal(
                             format!("declared {} {} — {}", r.severity, r.id, r.title),
                             journaled,
                         ))));
                         self.forward_incidents(false);
                         self.say(Msg::Declared(r.id));
-                        return;
                     }
-                    Err(e) => Err(format!("NOT SAVED: declaring the incident failed: {e}")),
-                };
-                self.say(Msg::Saved(outcome));
+                    Err(e) => self.say(Msg::Saved(Err(e.to_string()))),
+                }
             }
             Effect::Commit {
                 incident_id,
                 change,
             } => {
-                // What the operator typed is redacted before it is written anywhere.
-                let change = change.map_message(|m| self.setup.redactor.redact(m).text);
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let session = self.session(&workspace, &config, &redactor);
                 let label = change.label();
-                let action = change.journal_action();
-                let message = change.message().to_string();
-                let event = IncidentEvent {
-                    incident_id: incident_id.clone(),
-                    at: now,
-                    by: operator.clone(),
+                let mut check = self.take_checker();
+                let outcome = session.change(
+                    &mut check.store,
+                    &mut check.book,
+                    self,
+                    &incident_id,
                     change,
-                };
-                let workspace = self.setup.workspace.clone();
-                let check = self.checker.get_or_insert_with(|| Checker {
-                    store: IncidentStore::new(&workspace),
-                    book: IncidentBook::state_only(),
-                });
-                let outcome = match check.store.commit(&mut check.book, &event).1 {
-                    Ok(()) => {
-                        let inc = check.book.get(&incident_id).cloned();
-                        let journaled = match inc {
-                            Some(inc) => self.record(|s| {
-                                JournalEntry::incident(
-                                    now, &s.id, &operator, &action, &inc, &message,
-                                )
-                            }),
-                            None => Ok(()),
-                        };
-                        Ok(with_journal(
-                            format!("saved: {label} {incident_id}"),
-                            journaled,
-                        ))
-                    }
+                    now,
+                );
+                self.checker = Some(check);
+                let outcome = match outcome {
+                    Ok(done) => Ok(with_journal(
+                        format!("saved: {label} {incident_id}"),
+                        done.journaled,
+                    )),
                     Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
                     Err(e) => Err(format!("NOT SAVED: {label} {incident_id}: {e}")),
                 };
@@ -213,12 +213,7 @@ impl Worker {
             } => {
                 let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
                 let redactor = self.setup.redactor.clone();
-                let decider = crate::ops::approvals::Decider {
-                    workspace: &workspace,
-                    config: &config,
-                    readonly: self.setup.readonly,
-                    redactor: &redactor,
-                };
+                let session = self.session(&workspace, &config, &redactor);
                 // The P1 pause is checked against the files as they are now
                 // (another operator may have declared one a second ago).
                 let checker = self.take_checker();
@@ -227,7 +222,7 @@ impl Worker {
                     decision,
                     reason: &reason,
                 };
-                let outcome = decider.decide(&checker.book, self, request, now);
+                let outcome = session.decide(&checker.book, self, request, now);
                 self.checker = Some(checker);
                 let outcome = match outcome {
                     Ok(done) => Ok(with_journal(
