@@ -57,26 +57,6 @@ impl Config {
     }
 }
 
-#[derive(Deserialize)]
-struct RawConfig {
-    operator: Option<Spanned<String>>,
-    #[serde(default)]
-    role: Role,
-    timezone: Option<Spanned<String>>,
-    theme: Option<String>,
-    keymap: Option<String>,
-    #[serde(default)]
-    slack: RawSlack,
-    #[serde(default)]
-    journal: RawJournal,
-    #[serde(default)]
-    integrations: Vec<crate::integrations::setup::IntegrationConfig>,
-    #[serde(default)]
-    incident_sources: Vec<crate::integrations::inbox::SourceConfig>,
-    #[serde(flatten)]
-    other: BTreeMap<String, toml::Value>,
-}
-
 /// `[slack]`: where handovers are posted. Only the *name* of the variable
 /// holding the webhook URL lives here, never the URL.
 #[derive(Deserialize, Default)]
@@ -94,101 +74,231 @@ struct RawJournal {
 }
 
 /// Tables later parts of the app read; not unknown here.
-const KNOWN_TABLES: &[&str] = &["checklists", "approvals"];
+const KNOWN_TABLES: &[&str] = &["checklists", "approvals", "store"];
 
-/// Parse config text. Problems that make the file unusable return `Err`
-/// (the caller then runs on the defaults); lesser ones come back as
-/// warnings beside a usable config.
+/// Parse config text. Only a file that is not TOML at all returns `Err`
+/// (the caller runs on the defaults). Otherwise each key is read on its
+/// own: a bad one is reported with its line and costs that key only (its
+/// default stands, or that integration or source is left out), and every
+/// problem of the file comes back in one go.
 pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), FileProblem> {
-    let raw: RawConfig =
+    let raw: BTreeMap<Spanned<String>, Spanned<toml::Value>> =
         toml::from_str(source).map_err(|e| FileProblem::from_toml(path, source, &e))?;
-    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
     let mut config = Config::defaults();
-    if let Some(op) = raw.operator {
-        let name = op.get_ref().trim();
-        if name.is_empty() {
-            return Err(FileProblem::at(
-                path,
-                source,
-                op.span().start,
-                "operator: must not be empty",
-            ));
-        }
-        config.operator = name.to_string();
-    }
-    config.role = raw.role;
-    if let Some(tz) = raw.timezone {
-        config.timezone = tz.get_ref().parse::<Tz>().map_err(|_| {
-            FileProblem::at(
-                path,
-                source,
-                tz.span().start,
-                format!("timezone: unknown time zone {:?} (use an IANA name like \"America/Sao_Paulo\" or \"UTC\")", tz.get_ref()),
-            )
-        })?;
-    }
-    if let Some(t) = raw.theme {
-        config.theme = t;
-    }
-    if let Some(k) = raw.keymap {
-        config.keymap = k;
-    }
-    config.slack_webhook_env = raw.slack.webhook_env.filter(|v| !v.trim().is_empty());
-    config.redact_env = raw.journal.redact_env;
     let mut names = std::collections::HashSet::new();
-    for i in &raw.integrations {
-        if !names.insert(i.name.clone()) {
-            return Err(FileProblem::new(
-                path,
-                key_line(source, "integrations"),
-                format!("integrations: the name {:?} is used twice", i.name),
-            ));
+    for (key, value) in raw {
+        let at = key.span().start;
+        let here = |message: String| FileProblem::at(path, source, at, message);
+        let value = value.into_inner();
+        match key.get_ref().as_str() {
+            "operator" => match value.as_str().map(str::trim) {
+                Some(name) if !name.is_empty() => config.operator = name.to_string(),
+                Some(_) => problems.push(here("operator: must not be empty (your login name is used)".into())),
+                None => problems.push(here(format!("operator: expected a name in quotes, found {}", value.type_str()))),
+            },
+            "role" => match Role::deserialize(value) {
+                Ok(r) => config.role = r,
+                Err(e) => problems.push(here(format!("role: {} (the role stays operator)", e.message().trim()))),
+            },
+            "timezone" => match value.as_str().map(|t| t.parse::<Tz>()) {
+                Some(Ok(tz)) => config.timezone = tz,
+                _ => problems.push(here(format!(
+                    "timezone: unknown time zone {value} (use an IANA name like \"America/Sao_Paulo\" or \"UTC\"; UTC is used)"
+                ))),
+            },
+            "theme" => match value.as_str() {
+                Some(t) => config.theme = t.to_string(),
+                None => problems.push(here("theme: expected a name or a path in quotes".into())),
+            },
+            "keymap" => match value.as_str() {
+                Some(k) => config.keymap = k.to_string(),
+                None => problems.push(here("keymap: expected a name or a path in quotes".into())),
+            },
+            "slack" => match RawSlack::deserialize(value) {
+                Ok(s) => config.slack_webhook_env = s.webhook_env.filter(|v| !v.trim().is_empty()),
+                Err(e) => problems.push(FileProblem::new(
+                    path,
+                    inner_line(source, "slack", &e).or(Some(line_of(source, at))),
+                    format!("[slack] {}", e.message().trim()),
+                )),
+            },
+            "journal" => match RawJournal::deserialize(value) {
+                Ok(j) => config.redact_env = j.redact_env,
+                Err(e) => problems.push(FileProblem::new(
+                    path,
+                    inner_line(source, "journal", &e).or(Some(line_of(source, at))),
+                    format!("[journal] {}", e.message().trim()),
+                )),
+            },
+            "integrations" => {
+                for (i, table) in tables(value, &mut problems, here, "integrations") {
+                    let line = table_line(source, "integrations", &table, i);
+                    match crate::integrations::setup::IntegrationConfig::deserialize(table) {
+                        Ok(c) => {
+                            let mut wrong = c.problems();
+                            if !names.insert(c.name.clone()) {
+                                wrong.insert(0, "the name is used twice".into());
+                            }
+                            if wrong.is_empty() {
+                                config.integrations.push(c);
+                            } else {
+                                for w in wrong {
+                                    let at = field_of(&w)
+                                        .and_then(|f| field_line(source, "integrations", i, f))
+                                        .or(line);
+                                    problems.push(FileProblem::new(
+                                        path,
+                                        at,
+                                        format!("integrations {:?}: {w} (it is not polled)", c.name),
+                                    ));
+                                }
+                            }
+                        }
+                        Err(e) => problems.push(FileProblem::new(
+                            path,
+                            field_of(e.message())
+                                .and_then(|f| field_line(source, "integrations", i, f))
+                                .or(line),
+                            format!("integrations #{}: {} (it is not polled)", i + 1, e.message().trim()),
+                        )),
+                    }
+                }
+            }
+            "incident_sources" => {
+                let mut prefixes = std::collections::HashSet::new();
+                for (i, table) in tables(value, &mut problems, here, "incident_sources") {
+                    let line = table_line(source, "incident_sources", &table, i);
+                    match crate::integrations::inbox::SourceConfig::deserialize(table) {
+                        Ok(s) => {
+                            let mut wrong = s.problems();
+                            if !names.insert(s.name.clone()) {
+                                wrong.insert(0, "the name is used twice (names are shared with [[integrations]])".into());
+                            }
+                            if wrong.is_empty() && !prefixes.insert(s.prefix().to_ascii_uppercase()) {
+                                wrong.push(format!(
+                                    "prefix {:?} is used by another source: set prefix = \"…\" so ids stay unique",
+                                    s.prefix()
+                                ));
+                            }
+                            if wrong.is_empty() {
+                                config.incident_sources.push(s);
+                            } else {
+                                for w in wrong {
+                                    let at = field_of(&w)
+                                        .and_then(|f| field_line(source, "incident_sources", i, f))
+                                        .or(line);
+                                    problems.push(FileProblem::new(
+                                        path,
+                                        at,
+                                        format!("incident_sources {:?}: {w} (it is not read)", s.name),
+                                    ));
+                                }
+                            }
+                        }
+                        Err(e) => problems.push(FileProblem::new(
+                            path,
+                            field_of(e.message())
+                                .and_then(|f| field_line(source, "incident_sources", i, f))
+                                .or(line),
+                            format!("incident_sources #{}: {} (it is not read)", i + 1, e.message().trim()),
+                        )),
+                    }
+                }
+            }
+            other if KNOWN_TABLES.contains(&other) => {}
+            other => problems.push(here(format!("unknown key `{other}`, ignored"))),
         }
     }
-    config.integrations = raw.integrations;
-    let mut prefixes = std::collections::HashSet::new();
-    for s in &raw.incident_sources {
-        let line = nth_table_line(source, "incident_sources", &s.name);
-        if !names.insert(s.name.clone()) {
-            return Err(FileProblem::new(
-                path,
-                line,
-                format!(
-                    "incident_sources: the name {:?} is used twice (names are shared with [[integrations]])",
-                    s.name
-                ),
-            ));
-        }
-        if let Some(p) = s.problems().into_iter().next() {
-            return Err(FileProblem::new(
-                path,
-                line,
-                format!("incident_sources {:?}: {p}", s.name),
-            ));
-        }
-        if !prefixes.insert(s.prefix().to_ascii_uppercase()) {
-            return Err(FileProblem::new(
-                path,
-                line,
-                format!(
-                    "incident_sources {:?}: prefix {:?} is used by another source: set prefix = \"…\" so ids stay unique",
-                    s.name,
-                    s.prefix()
-                ),
-            ));
+    Ok((config, problems))
+}
+
+/// The tables of an array of tables (`[[integrations]]`), with their index.
+fn tables(
+    value: toml::Value,
+    problems: &mut Vec<FileProblem>,
+    here: impl Fn(String) -> FileProblem,
+    name: &str,
+) -> Vec<(usize, toml::Value)> {
+    match value {
+        toml::Value::Array(items) => items.into_iter().enumerate().collect(),
+        other => {
+            problems.push(here(format!(
+                "{name}: expected [[{name}]] tables, found {}",
+                other.type_str()
+            )));
+            Vec::new()
         }
     }
-    config.incident_sources = raw.incident_sources;
-    for key in raw.other.keys() {
-        if !KNOWN_TABLES.contains(&key.as_str()) {
-            warnings.push(FileProblem::new(
-                path,
-                key_line(source, key),
-                format!("unknown key `{key}`, ignored"),
-            ));
+}
+
+/// The line of a table of an array: its `name = …` line, else the n-th
+/// `[[table]]` header.
+fn table_line(source: &str, table: &str, value: &toml::Value, index: usize) -> Option<usize> {
+    if let Some(name) = value.get("name").and_then(|n| n.as_str()) {
+        return nth_table_line(source, table, name);
+    }
+    header_line(source, table, index).or_else(|| key_line(source, table))
+}
+
+/// The line of the n-th `[[table]]` header.
+fn header_line(source: &str, table: &str, index: usize) -> Option<usize> {
+    let header = format!("[[{table}]]");
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == header)
+        .nth(index)
+        .map(|(i, _)| i + 1)
+}
+
+/// The line that sets `field` in the n-th `[[table]]`, if it is there.
+fn field_line(source: &str, table: &str, index: usize, field: &str) -> Option<usize> {
+    let start = header_line(source, table, index)?;
+    source
+        .lines()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(field)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// The field a problem or an error message is about: `timeout: …` or
+/// "unknown field `api_key`".
+fn field_of(message: &str) -> Option<&str> {
+    if let Some(f) = message.split('`').nth(1) {
+        return Some(f);
+    }
+    message.split(':').next().filter(|f| !f.contains(' '))
+}
+
+/// For an unknown field inside `[table]`, the line that sets it.
+fn inner_line(source: &str, table: &str, e: &toml::de::Error) -> Option<usize> {
+    let field = e.message().split('`').nth(1)?;
+    let mut inside = false;
+    for (i, l) in source.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t == format!("[{table}]");
+            continue;
+        }
+        if inside
+            && t.strip_prefix(field)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return Some(i + 1);
         }
     }
-    Ok((config, warnings))
+    None
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
 /// The line of the `name = "…"` inside a `[[table]]`, else the table's first line.
@@ -289,25 +399,28 @@ mod tests {
     }
 
     #[test]
-    fn bad_role_names_line_and_choices() {
-        let err = parse(p(), "operator = \"ana\"\nrole = \"admin\"\n").unwrap_err();
-        assert_eq!(err.line, Some(2));
-        assert!(
-            err.message.contains("unknown variant `admin`"),
-            "{}",
-            err.message
-        );
-        assert!(err.message.contains("operator") && err.message.contains("approver"));
+    fn bad_role_names_line_and_choices_and_costs_only_the_role() {
+        let (c, w) = parse(p(), "operator = \"ana\"\nrole = \"admin\"\n").unwrap();
+        assert_eq!(c.operator, "ana", "the rest of the file stands");
+        assert_eq!(c.role, Role::Operator, "the safe default");
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, Some(2));
+        let m = &w[0].message;
+        assert!(m.contains("unknown variant `admin`"), "{m}");
+        assert!(m.contains("operator") && m.contains("approver"), "{m}");
     }
 
     #[test]
     fn bad_timezone_names_line() {
-        let err = parse(p(), "\n\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
-        assert_eq!(err.line, Some(3));
+        let (c, w) = parse(p(), "\n\ntimezone = \"Mars/Olympus\"\noperator = \"bo\"\n").unwrap();
+        assert_eq!(c.timezone, Tz::UTC);
+        assert_eq!(c.operator, "bo");
+        assert_eq!(w[0].line, Some(3));
         assert!(
-            err.to_string()
+            w[0].to_string()
                 .contains("timezone: unknown time zone \"Mars/Olympus\""),
-            "{err}"
+            "{}",
+            w[0]
         );
     }
 
@@ -330,17 +443,20 @@ mod tests {
         assert!(w.is_empty());
         assert_eq!(c.slack_webhook_env.as_deref(), Some("SLACK_WEBHOOK_URL"));
         assert_eq!(c.redact_env, vec!["NETBOX_WRITE_TOKEN".to_string()]);
-        let err = parse(
+        let (c, w) = parse(
             p(),
-            "[slack]\nwebhook_url = \"https://hooks.slack.com/services/x\"\n",
+            "operator = \"ana\"\n[slack]\nwebhook_url = \"https://hooks.slack.com/services/x\"\n",
         )
-        .unwrap_err();
-        assert_eq!(err.line, Some(2));
+        .unwrap();
+        assert_eq!(c.operator, "ana");
+        assert_eq!(c.slack_webhook_env, None);
+        assert_eq!(w[0].line, Some(3));
         assert!(
-            err.message.contains("unknown field `webhook_url`"),
+            w[0].message.contains("unknown field `webhook_url`"),
             "{}",
-            err.message
+            w[0].message
         );
+        assert!(!w[0].message.contains("hooks.slack.com"), "never the value");
     }
 
     #[test]

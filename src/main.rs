@@ -120,16 +120,18 @@ fn check_config(workspace: &Workspace, settings: &settings::Settings) -> i32 {
     outln!("config   {}", workspace.config_path().display());
     outln!("keymap   {}", settings.keymap.name);
     outln!("theme    {}", settings.theme.name);
-    if settings.problems.is_empty() {
+    let mut problems: Vec<String> = settings.problems.iter().map(|p| p.to_string()).collect();
+    problems.extend(shiftdeck::ops::check::workspace_problems(&workspace.root));
+    if problems.is_empty() {
         outln!("ok: no problems");
         exit::OK
     } else {
-        for p in &settings.problems {
+        for p in &problems {
             errln!("{p}");
         }
         errln!(
-            "{} problem(s); shiftdeck runs on the defaults for these",
-            settings.problems.len()
+            "{} problem(s); shiftdeck runs on the defaults for these and leaves the files as they are",
+            problems.len()
         );
         exit::BAD_CONFIG
     }

@@ -519,7 +519,7 @@ fn config_incident_source_bad_region() {
     assert_problem(
         &out.stderr,
         &path,
-        4,
+        7,
         &[
             "incident_sources \"pd-oncall\"",
             "region",
@@ -556,4 +556,72 @@ fn outbox_bad_line_is_named_and_the_good_one_kept() {
     assert_eq!(out.code, 10, "the good action still waits:\n{}", out.stderr);
     assert_problem(&out.stderr, &path, 2, &["unknown variant `escalate`"]);
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing rewritten");
+}
+
+#[test]
+fn config_every_problem_in_one_run_and_each_costs_only_its_field() {
+    let (sb, path, out) = check_config_fixture("config_many_problems.toml");
+    assert_bad_config(&out, 6);
+    assert_problem(&out.stderr, &path, 2, &["role", "admin"]);
+    assert_problem(&out.stderr, &path, 3, &["timezone", "Mars/Olympus"]);
+    assert_problem(&out.stderr, &path, 6, &["\"status-page\"", "url"]);
+    assert_problem(&out.stderr, &path, 13, &["\"db\"", "address", "host:port"]);
+    assert_problem(
+        &out.stderr,
+        &path,
+        18,
+        &["\"proxy-dd\"", "base_url", "not a URL"],
+    );
+    assert_problem(
+        &out.stderr,
+        &path,
+        24,
+        &["\"slow\"", "timeout", "at least 1"],
+    );
+    // The rest of the file stands: the operator is still ana.lima, and
+    // the good integration is still polled.
+    let out = sb.run(["journal", "add", "still me"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = sb.run(["journal", "show", "--json"]);
+    assert!(
+        out.stdout.contains("\"operator\":\"ana.lima\""),
+        "{}",
+        out.stdout
+    );
+    let out = sb.run(["probe", "--once", "--json"]);
+    assert!(out.stdout.contains("\"splunk\""), "{}", out.stdout);
+    assert!(!out.stdout.contains("status-page"), "{}", out.stdout);
+}
+
+#[test]
+fn check_config_reads_every_file_the_app_reads() {
+    let sb = Sandbox::new();
+    assert_eq!(
+        sb.run(["check-config"]).code,
+        0,
+        "a fresh workspace is fine"
+    );
+    let cycle = sb.install("checklist_requires_cycle.toml", "checklists/cycle.toml");
+    let events = sb.install("events_malformed.jsonl", "incidents/events.jsonl");
+    std::fs::create_dir_all(sb.workspace.join("approvals/pending")).unwrap();
+    let record = sb.workspace.join("approvals/pending/approval-0900.json");
+    std::fs::write(&record, "{ \"id\": \"approval-0900\", \"state\": ").unwrap();
+    let out = sb.run(["check-config"]);
+    assert_eq!(out.code, BAD_CONFIG, "{}", out.stderr);
+    assert_problem(
+        &out.stderr,
+        &cycle,
+        8,
+        &["a → b → a", "could ever be checked"],
+    );
+    assert!(
+        out.stderr.contains(&record.display().to_string()),
+        "the broken approval record is named:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&events.display().to_string()),
+        "the broken incident line is named:\n{}",
+        out.stderr
+    );
 }

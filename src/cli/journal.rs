@@ -346,7 +346,7 @@ pub fn handover(
         path.display(),
         shift.id
     );
-    match slack_url(config) {
+    match crate::ops::slack_url(config) {
         None => exit::OK,
         Some(Err(msg)) => {
             errln!("warning: not posted to Slack: {msg}");
@@ -374,13 +374,4 @@ pub fn handover(
             }
         },
     }
-}
-
-/// The configured webhook URL: `None` when Slack is not configured.
-pub fn slack_url(config: &Config) -> Option<Result<String, String>> {
-    let var = config.slack_webhook_env.as_ref()?;
-    Some(match std::env::var(var) {
-        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-        _ => Err(format!("not configured: set {var}")),
-    })
 }

@@ -321,5 +321,43 @@ pub fn unfinished(lists: &[Checklist], progress: &Progress) -> Vec<String> {
     out
 }
 
+/// A cycle of `requires` among the steps, if there is one: the step ids
+/// around it, the first one repeated at the end ("a → b → a").
+pub fn requires_cycle(steps: &[Step]) -> Option<Vec<String>> {
+    fn visit<'a>(
+        id: &'a str,
+        steps: &'a [Step],
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::HashSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|p| *p == id) {
+            let mut cycle: Vec<String> = path[start..].iter().map(|s| s.to_string()).collect();
+            cycle.push(id.to_string());
+            return Some(cycle);
+        }
+        if done.contains(id) {
+            return None;
+        }
+        path.push(id);
+        if let Some(step) = steps.iter().find(|s| s.id == id) {
+            for req in &step.requires {
+                if let Some(c) = visit(req, steps, path, done) {
+                    return Some(c);
+                }
+            }
+        }
+        path.pop();
+        done.insert(id);
+        None
+    }
+    let mut done = std::collections::HashSet::new();
+    for s in steps {
+        if let Some(c) = visit(&s.id, steps, &mut Vec::new(), &mut done) {
+            return Some(c);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests;

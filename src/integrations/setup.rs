@@ -33,6 +33,34 @@ impl IntegrationKind {
     }
 }
 
+/// An absolute http(s) URL with a host, or why not.
+pub fn http_url(u: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(u.trim()).map_err(|e| format!("{u:?} is not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("{u:?}: only http:// and https:// are polled"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{u:?} has no host"));
+    }
+    Ok(())
+}
+
+/// `host:port` (or `[v6]:port`) with a port in 1–65535, or why not.
+pub fn host_port(a: &str) -> Result<(), String> {
+    let a = a.trim();
+    let Some((host, port)) = a.rsplit_once(':') else {
+        return Err(format!("{a:?}: expected host:port"));
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(format!("{a:?}: no host before the port"));
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => Ok(()),
+        _ => Err(format!("{a:?}: the port must be a number from 1 to 65535")),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -108,6 +136,60 @@ pub struct IntegrationConfig {
 }
 
 impl IntegrationConfig {
+    /// What is wrong with the table, in the words of its fields: what the
+    /// poller would otherwise find out at every poll, or never.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push("name: must not be empty".to_string());
+        }
+        if self.timeout == 0 {
+            out.push("timeout: must be at least 1 second".into());
+        }
+        if self.interval == 0 {
+            out.push("interval: must be at least 1 second".into());
+        }
+        if let Some(b) = &self.base_url
+            && let Err(e) = http_url(b)
+        {
+            out.push(format!("base_url: {e}"));
+        }
+        match self.kind {
+            IntegrationKind::Http => match &self.url {
+                // In mock mode the stand-ins answer without one.
+                None if self.mode == Mode::Real => {
+                    out.push("url: an http check needs the URL to GET".into())
+                }
+                None => {}
+                Some(u) => {
+                    if let Err(e) = http_url(u) {
+                        out.push(format!("url: {e}"));
+                    }
+                }
+            },
+            IntegrationKind::Tcp => match &self.address {
+                None => out.push("address: a tcp check needs host:port".into()),
+                Some(a) => {
+                    if let Err(e) = host_port(a) {
+                        out.push(format!("address: {e}"));
+                    }
+                }
+            },
+            IntegrationKind::Command
+                if self.command.as_deref().is_none_or(|c| c.trim().is_empty()) =>
+            {
+                out.push("command: a command check needs the command to run".into());
+            }
+            _ => {}
+        }
+        if let Some(s) = self.expect_status
+            && !(100..=599).contains(&s)
+        {
+            out.push(format!("expect_status: {s} is not an HTTP status"));
+        }
+        out
+    }
+
     /// The mode in force: `OPERATOR_WIRING_MODE` (`mock`, `real_<name>`,
     /// `real_all`) wins over the file, as in the wiring walkthrough.
     pub fn effective_mode(&self, wiring_mode: Option<&str>) -> Mode {

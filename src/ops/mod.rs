@@ -17,6 +17,7 @@
 //! - [`checklists::run_step`] runs a step's command; its output redacted.
 
 pub mod approvals;
+pub mod check;
 pub mod checklists;
 pub mod health;
 pub mod incidents;
@@ -74,6 +75,16 @@ pub fn redactor(config: &Config) -> Redactor {
     let names = credential_vars(config);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     Redactor::from_env(&refs)
+}
+
+/// The Slack webhook handovers are posted to: `None` when Slack is not
+/// configured, `Err` naming the variable to set when it is empty.
+pub fn slack_url(config: &Config) -> Option<Result<String, String>> {
+    let var = config.slack_webhook_env.as_ref()?;
+    Some(match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+        _ => Err(format!("not configured: set {var}")),
+    })
 }
 
 /// The open P1 that pauses approvals, counting every source: the local

@@ -210,6 +210,23 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
             }
         }
     }
+    let plain: Vec<Step> = steps.iter().map(|(_, s)| s.clone()).collect();
+    if let Some(cycle) = crate::domain::checklist::requires_cycle(&plain)
+        && let Some((raw_step, _)) = steps.iter().find(|(_, s)| s.id == cycle[0])
+    {
+        let offset = raw_step
+            .requires
+            .first()
+            .map(|r| r.span().start)
+            .unwrap_or(0);
+        return Err(at(
+            offset,
+            format!(
+                "steps.requires: {} — no step of the cycle could ever be checked",
+                cycle.join(" → ")
+            ),
+        ));
+    }
     Ok(Checklist {
         id,
         name: raw.name.get_ref().trim().to_string(),

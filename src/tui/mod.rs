@@ -65,7 +65,7 @@ async fn event_loop(
             config: app.config.clone(),
             readonly: app.readonly,
             redactor: (*redactor).clone(),
-            slack: crate::cli::journal::slack_url(&app.config),
+            slack: crate::ops::slack_url(&app.config),
             runtime: tokio::runtime::Handle::current(),
         },
         tx.clone(),

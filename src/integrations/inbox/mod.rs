@@ -92,6 +92,16 @@ impl SourceConfig {
         {
             out.push(format!("region: {r:?} is neither \"us\" nor \"eu\""));
         }
+        if self.timeout == 0 {
+            out.push("timeout: must be at least 1 second".into());
+        }
+        for (field, url) in [("base_url", &self.base_url), ("web_url", &self.web_url)] {
+            if let Some(u) = url
+                && let Err(e) = crate::integrations::setup::http_url(u)
+            {
+                out.push(format!("{field}: {e}"));
+            }
+        }
         let p = self.prefix();
         if p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric()) {
             out.push(format!("prefix: {p:?} must be letters and digits"));
