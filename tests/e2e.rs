@@ -305,3 +305,53 @@ fn checking_and_running_steps_by_keys() {
             && text.contains("all six PASS")
     );
 }
+
+#[test]
+fn quitting_while_a_step_runs_asks_then_stops_it_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("checklists")).unwrap();
+    std::fs::write(ws.join("shiftdeck.toml"), "timezone = \"UTC\"\n").unwrap();
+    std::fs::write(
+        ws.join("checklists/slow.toml"),
+        "name = \"Slow\"\ncadence = \"shift\"\n[[steps]]\nid = \"restore\"\ntitle = \"Test the restore\"\ncommand = \"echo $$ > step.pid; sleep 300\"\ntimeout = 600\n",
+    )
+    .unwrap();
+    let mut s = Session::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &dir.path().join("cfg"),
+    );
+    s.wait_for("no incidents on record");
+    s.keys("1");
+    s.wait_for("Test the restore");
+    s.keys("j");
+    s.keys("r");
+    let pid_file = ws.join("step.pid");
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    while !pid_file.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    s.keys("q");
+    s.wait_for("Quit while commands run?");
+    s.wait_for("Slow › Test the restore");
+    s.keys("y");
+    assert!(s.wait_exit().success());
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    assert!(!alive, "the step's command was stopped with the app");
+    let journal = std::fs::read_dir(ws.join("journal"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .unwrap();
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(
+        text.contains("\"step\":\"restore\"") && text.contains("because shiftdeck quit"),
+        "{text}"
+    );
+}

@@ -8,11 +8,7 @@ impl App {
     pub(super) fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
         let page = self.incidents.viewport.max(1) as isize;
         match action {
-            Action::Quit => {
-                self.final_draft(fx);
-                self.quit = true;
-                fx.push(Effect::Quit);
-            }
+            Action::Quit => self.ask_to_quit(fx),
             Action::FocusJournal => self.set_focus(Pane::Journal),
             Action::WriteNote => self.start_note(),
             Action::Handover => {

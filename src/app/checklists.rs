@@ -297,6 +297,52 @@ impl App {
         self.dirty = true;
     }
 
+    /// Quit, or, while step commands run, ask first: quitting stops them.
+    pub(super) fn ask_to_quit(&mut self, fx: &mut Vec<Effect>) {
+        if self.checklists.running.is_empty() {
+            self.final_draft(fx);
+            self.quit = true;
+            fx.push(Effect::Quit);
+            return;
+        }
+        let running = self
+            .checklists
+            .running
+            .keys()
+            .map(|(l, s)| self.step_title(l, s))
+            .collect();
+        self.dialog = Some(Dialog::ConfirmQuit { running });
+    }
+
+    /// Stop the running commands; the app quits once each has reported
+    /// and been recorded (or after the runtime's patience runs out).
+    pub(super) fn quit_stopping_steps(&mut self, fx: &mut Vec<Effect>) {
+        self.final_draft(fx);
+        self.quitting = true;
+        self.flash(
+            Level::Warning,
+            "stopping the running commands, then quitting…",
+        );
+        fx.push(Effect::StopSteps);
+    }
+
+    fn step_title(&self, list: &str, step: &str) -> String {
+        self.checklists
+            .lists
+            .iter()
+            .find(|l| l.id == list)
+            .map(|l| {
+                let title = l
+                    .steps
+                    .iter()
+                    .find(|s| s.id == step)
+                    .map(|s| s.title.as_str())
+                    .unwrap_or(step);
+                format!("{} › {title}", l.name)
+            })
+            .unwrap_or_else(|| format!("{list} › {step}"))
+    }
+
     /// A command finished: record its outcome (the journal moves the progress).
     pub(super) fn on_step_ran(
         &mut self,
@@ -330,8 +376,12 @@ impl App {
             list,
             step,
             result: result.into(),
-            reason: String::new(),
-            exit: if outcome.timed_out {
+            reason: if outcome.stopped {
+                outcome.summary()
+            } else {
+                String::new()
+            },
+            exit: if outcome.timed_out || outcome.stopped {
                 None
             } else {
                 outcome.exit
@@ -339,6 +389,11 @@ impl App {
             output: outcome.output.clone(),
         });
         self.checklists.outputs.insert(key, outcome);
+        if self.quitting && self.checklists.running.is_empty() {
+            // The last one is recorded (the store finishes it before stopping).
+            self.quit = true;
+            fx.push(Effect::Quit);
+        }
     }
 
     pub(super) fn open_step_detail(&mut self) {

@@ -116,6 +116,13 @@ impl App {
                 }
                 _ => true,
             },
+            Dialog::ConfirmQuit { .. } => match () {
+                _ if yes => {
+                    self.quit_stopping_steps(fx);
+                    false
+                }
+                _ => true,
+            },
             Dialog::EndShift => match () {
                 _ if yes => {
                     self.saving += 1;

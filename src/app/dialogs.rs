@@ -77,6 +77,10 @@ pub enum Dialog {
     },
     /// End the shift without a handover.
     EndShift,
+    /// Quit while step commands run: they are stopped and recorded first.
+    ConfirmQuit {
+        running: Vec<String>,
+    },
     /// Send a real test event to an integration (what it does, shown first).
     Verify {
         name: String,

@@ -62,6 +62,7 @@ impl Dialog {
                 | Dialog::ConfirmRemote { .. }
                 | Dialog::PublishHandover { .. }
                 | Dialog::EndShift
+                | Dialog::ConfirmQuit { .. }
                 | Dialog::Verify { .. }
                 | Dialog::ConfirmDecision { .. }
         )

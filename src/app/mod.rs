@@ -240,6 +240,9 @@ pub enum Effect {
     /// Journal what became of a remote action.
     RecordRemote(Box<crate::domain::outbox::Finished>),
     LoadTheme(String),
+    /// Stop every running step's command (quitting): each reports back as
+    /// stopped and is recorded.
+    StopSteps,
     Quit,
 }
 
@@ -295,6 +298,8 @@ pub struct App {
     /// drawn at a few frames a second, not at key speed.
     pub soft_dirty: bool,
     pub quit: bool,
+    /// Quitting once the running steps' commands have stopped and been recorded.
+    pub quitting: bool,
     /// The operator has pressed a key: from then on, nothing opens over the
     /// screen by itself (it would take keys typed for something else).
     pub typed: bool,
@@ -336,6 +341,7 @@ impl App {
             dirty: true,
             soft_dirty: false,
             quit: false,
+            quitting: false,
             typed: false,
             clock_key: 0,
         }

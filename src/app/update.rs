@@ -123,9 +123,15 @@ impl App {
             Msg::Inbox(report) => self.on_inbox(*report, &mut fx),
             Msg::RemoteQueued { source, result } => self.on_remote_queued(source, result, &mut fx),
             Msg::Hangup => {
-                self.final_draft(&mut fx);
-                self.quit = true;
-                fx.push(Effect::Quit);
+                if self.checklists.running.is_empty() || self.quitting {
+                    // Nothing running, or the stopped commands had their time.
+                    self.final_draft(&mut fx);
+                    self.quit = true;
+                    fx.push(Effect::Quit);
+                } else {
+                    // No one to ask: stop them, record them, then go.
+                    self.quit_stopping_steps(&mut fx);
+                }
             }
         }
         fx
@@ -215,6 +221,7 @@ impl App {
             | Dialog::ConfirmRemote { .. }
             | Dialog::PublishHandover { .. }
             | Dialog::EndShift
+            | Dialog::ConfirmQuit { .. }
             | Dialog::ConfirmDecision { .. } => None,
         };
         if let Some(input) = input {

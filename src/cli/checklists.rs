@@ -232,6 +232,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 command,
                 workspace,
                 Duration::from_secs(st.timeout),
+                None,
                 &redactor,
             );
             let output = outcome.output.clone();

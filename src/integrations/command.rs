@@ -6,6 +6,7 @@ use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,8 @@ pub struct CommandOutcome {
     /// The exit code; `None` when killed by a signal.
     pub exit: Option<i32>,
     pub timed_out: bool,
+    /// Stopped before it ended, because shiftdeck was quitting.
+    pub stopped: bool,
     pub output: String,
     /// More output came than was kept.
     pub truncated: bool,
@@ -27,12 +30,15 @@ pub struct CommandOutcome {
 
 impl CommandOutcome {
     pub fn passed(&self) -> bool {
-        self.exit == Some(0) && !self.timed_out
+        self.exit == Some(0) && !self.timed_out && !self.stopped
     }
 
     /// One line for the operator.
     pub fn summary(&self) -> String {
         let secs = self.duration.as_secs_f64();
+        if self.stopped {
+            return format!("stopped after {secs:.1} s because shiftdeck quit");
+        }
         match (self.timed_out, self.exit) {
             (true, _) => format!("timed out after {secs:.1} s and was stopped"),
             (false, Some(0)) => format!("passed (exit 0) in {secs:.1} s"),
@@ -66,8 +72,14 @@ fn signal_group(pid: u32, sig: i32) {
     }
 }
 
-/// Run `sh -c command` in `cwd`; blocks until it ends or is stopped.
-pub fn run(command: &str, cwd: &Path, timeout: Duration) -> io::Result<CommandOutcome> {
+/// Run `sh -c command` in `cwd`; blocks until it ends, times out, or
+/// `stop` is set (then its whole group is stopped the same way).
+pub fn run(
+    command: &str,
+    cwd: &Path,
+    timeout: Duration,
+    stop: Option<&AtomicBool>,
+) -> io::Result<CommandOutcome> {
     let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
@@ -98,6 +110,7 @@ pub fn run(command: &str, cwd: &Path, timeout: Duration) -> io::Result<CommandOu
     .collect();
     let pid = child.id();
     let mut timed_out = false;
+    let mut stopped = false;
     let mut term_sent: Option<Instant> = None;
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -105,6 +118,11 @@ pub fn run(command: &str, cwd: &Path, timeout: Duration) -> io::Result<CommandOu
         }
         let now = Instant::now();
         match term_sent {
+            None if stop.is_some_and(|s| s.load(Ordering::Relaxed)) => {
+                stopped = true;
+                signal_group(pid, libc::SIGTERM);
+                term_sent = Some(now);
+            }
             None if now.duration_since(started) >= timeout => {
                 timed_out = true;
                 signal_group(pid, libc::SIGTERM);
@@ -127,6 +145,7 @@ pub fn run(command: &str, cwd: &Path, timeout: Duration) -> io::Result<CommandOu
     Ok(CommandOutcome {
         exit: status.code(),
         timed_out,
+        stopped,
         output: String::from_utf8_lossy(&bytes).into_owned(),
         truncated,
         duration: started.elapsed(),
@@ -138,7 +157,7 @@ mod tests {
     use super::*;
 
     fn run_here(cmd: &str, secs: f64) -> CommandOutcome {
-        run(cmd, Path::new("/"), Duration::from_secs_f64(secs)).unwrap()
+        run(cmd, Path::new("/"), Duration::from_secs_f64(secs), None).unwrap()
     }
 
     #[test]

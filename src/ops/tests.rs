@@ -157,6 +157,7 @@ fn a_step_s_output_is_redacted_before_anyone_sees_it() {
         &format!("echo token is {key}; exit 3"),
         ws.path(),
         std::time::Duration::from_secs(10),
+        None,
         &r,
     );
     assert_eq!(out.exit, Some(3));

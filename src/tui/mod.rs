@@ -3,6 +3,7 @@
 //! clock, signals and the store each run in their own task or thread and
 //! report through the channel.
 
+pub mod event_loop;
 mod health;
 mod inbox;
 mod store_worker;
@@ -15,15 +16,8 @@ use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// At most one frame per this interval; changes in between are coalesced.
-const FRAME_INTERVAL: Duration = Duration::from_millis(16);
-/// How long the first frame may wait for the incidents to be read.
-const FIRST_FRAME_WAIT: Duration = Duration::from_millis(250);
-/// Frames for changes that can wait (probe answers streaming in).
-const SOFT_FRAME_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Everything `handle` hands effects to.
 struct Runtime {
@@ -32,7 +26,13 @@ struct Runtime {
     mock_base: String,
     wiring_mode: Option<String>,
     redactor: std::sync::Arc<crate::domain::redact::Redactor>,
+    /// Set when quitting: every running step's command is stopped.
+    stop_steps: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// How long quitting waits for stopped commands to report (their grace
+/// between SIGTERM and SIGKILL is 2 s).
+const STOP_STEPS_PATIENCE: Duration = Duration::from_secs(4);
 
 /// Run the full screen. `mocks`: serve the local stand-ins inside the app
 /// (the demo), and point `mode = "mock"` integrations at them.
@@ -118,81 +118,56 @@ async fn event_loop(
         mock_base,
         wiring_mode,
         redactor,
+        stop_steps: Default::default(),
     };
 
-    let mut last_frame = Instant::now() - FRAME_INTERVAL;
-    // The first frame waits (briefly) for the incidents, so the operator's
-    // first look is the real list, not a "loading" screen one frame early.
-    let first_deadline = Instant::now() + FIRST_FRAME_WAIT;
-    let mut store_released = false;
-    loop {
-        if app.dirty && !app.loaded && Instant::now() < first_deadline {
-            match tokio::time::timeout_at(first_deadline.into(), rx.recv()).await {
-                Ok(Some(msg)) => handle(&mut app, msg, &rt, &tx),
-                Ok(None) => break,
-                Err(_) => {}
-            }
-            continue;
-        }
-        let interval = if app.dirty {
-            Some(FRAME_INTERVAL)
-        } else if app.soft_dirty {
-            Some(SOFT_FRAME_INTERVAL)
-        } else {
-            None
-        };
-        if let Some(interval) = interval {
-            let since = last_frame.elapsed();
-            if since >= interval {
-                draw(&mut term, &writer, &mut app)?;
-                last_frame = Instant::now();
-                if !store_released {
-                    // The first frame is up: the store may read the rest now.
-                    rt.store.release();
-                    store_released = true;
-                }
-            } else {
-                // Wait out the rest of the frame interval, still taking messages.
-                match tokio::time::timeout(interval - since, rx.recv()).await {
-                    Ok(Some(msg)) => handle(&mut app, msg, &rt, &tx),
-                    Ok(None) => break,
-                    Err(_) => {}
-                }
-                continue;
-            }
-        }
-        if app.quit {
-            break;
-        }
-        let Some(msg) = rx.recv().await else { break };
-        handle(&mut app, msg, &rt, &tx);
-        // Drain everything already queued, then render once.
-        while let Ok(msg) = rx.try_recv() {
-            handle(&mut app, msg, &rt, &tx);
-        }
-        if app.quit {
-            break;
-        }
+    let mut effects = RuntimeEffects {
+        rt,
+        tx: tx.clone(),
+        writer,
+        store_released: false,
+    };
+    drop(tx);
+    let result = event_loop::run(
+        &mut app,
+        &mut term,
+        &mut rx,
+        &mut effects,
+        event_loop::Until::Quit,
+    )
+    .await;
+    effects.rt.store.shutdown();
+    result
+}
+
+/// The runtime's side of the loop: effects to the store thread, tasks and
+/// threads; each frame to the terminal in one write.
+struct RuntimeEffects {
+    rt: Runtime,
+    tx: mpsc::UnboundedSender<Msg>,
+    writer: terminal::FrameWriter,
+    store_released: bool,
+}
+
+impl event_loop::Effects for RuntimeEffects {
+    fn carry_out(&mut self, app: &mut App, effect: Effect) {
+        carry_out(app, effect, &self.rt, &self.tx);
     }
-    rt.store.shutdown();
-    Ok(())
+
+    fn frame_drawn(&mut self) -> std::io::Result<()> {
+        self.writer.commit()?;
+        if !self.store_released {
+            // The first frame is up: the store may read the rest now.
+            self.rt.store.release();
+            self.store_released = true;
+        }
+        Ok(())
+    }
 }
 
-fn draw(
-    term: &mut Terminal<CrosstermBackend<terminal::FrameWriter>>,
-    writer: &terminal::FrameWriter,
-    app: &mut App,
-) -> std::io::Result<()> {
-    term.draw(|f| crate::ui::render(app, f))?;
-    writer.commit()?;
-    app.dirty = false;
-    app.soft_dirty = false;
-    Ok(())
-}
-
-fn handle(app: &mut App, msg: Msg, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>) {
+fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>) {
     let store = &rt.store;
-    for effect in app.update(msg) {
+    {
         match effect {
             Effect::RunStep {
                 list,
@@ -202,12 +177,13 @@ fn handle(app: &mut App, msg: Msg, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>
             } => {
                 // A command may run for minutes: its own thread, never the loop's.
                 let (tx, cwd) = (tx.clone(), store.workspace().to_path_buf());
-                let redactor = rt.redactor.clone();
+                let (redactor, stop) = (rt.redactor.clone(), rt.stop_steps.clone());
                 std::thread::spawn(move || {
                     let outcome = crate::ops::checklists::run_step(
                         &command,
                         &cwd,
                         Duration::from_secs(timeout),
+                        Some(&stop),
                         &redactor,
                     );
                     let _ = tx.send(Msg::StepRan {
@@ -230,6 +206,17 @@ fn handle(app: &mut App, msg: Msg, rt: &Runtime, tx: &mpsc::UnboundedSender<Msg>
                 });
             }
             Effect::Quit => app.quit = true,
+            Effect::StopSteps => {
+                rt.stop_steps
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                // Each stops within the grace period and reports; should one
+                // not, the app leaves anyway after this.
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(STOP_STEPS_PATIENCE).await;
+                    let _ = tx.send(Msg::Hangup);
+                });
+            }
             Effect::PollNow(name) => rt.pollers.poll_now(name.as_deref()),
             Effect::Verify(name) => {
                 if let Some(cfg) = app

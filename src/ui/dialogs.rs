@@ -233,6 +233,30 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             let inner = popup(app, frame, area, 80, 7, format!("Verify {name}?"));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
+        Dialog::ConfirmQuit { running } => {
+            let mut lines = vec![Line::raw(format!(
+                "{} step command(s) still running:",
+                running.len()
+            ))];
+            lines.extend(running.iter().map(|r| Line::raw(format!("  {r}"))));
+            lines.push(Line::raw(
+                "Quitting stops them (their whole process group) and records each as stopped.",
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                yes_no(app, "stops them and quits", "stays"),
+                t.style(Role::Key),
+            ));
+            let inner = popup(
+                app,
+                frame,
+                area,
+                80,
+                lines.len() as u16 + 2,
+                "Quit while commands run?".into(),
+            );
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        }
         Dialog::EndShift => {
             let lines = vec![
                 Line::raw("Records the end of your shift in the journal, without a handover."),

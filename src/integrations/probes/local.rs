@@ -66,7 +66,7 @@ pub(super) async fn command(
         return Err(not_configured("command"));
     };
     let outcome = tokio::task::spawn_blocking(move || {
-        crate::integrations::command::run(&cmd, std::path::Path::new("."), t)
+        crate::integrations::command::run(&cmd, std::path::Path::new("."), t, None)
     })
     .await
     .map_err(|e| {

@@ -256,6 +256,7 @@ impl Worker {
                 }
             }
             Effect::RunStep { .. }
+            | Effect::StopSteps
             | Effect::LoadTheme(_)
             | Effect::Quit
             | Effect::PollNow(_)
