@@ -54,10 +54,7 @@ fn run(cli: Cli) -> i32 {
     if acts && !cli.readonly {
         // Finish what a crash left half done (an action without its journal line).
         let operator = settings.config.operator.clone();
-        let mut log = shiftdeck::ops::OpenShift {
-            workspace: &workspace.root,
-            operator: &operator,
-        };
+        let mut log = shiftdeck::ops::OpenShift::new(&workspace.root, &operator);
         for said in shiftdeck::ops::recover(&workspace.root, &operator, &mut log) {
             errln!("note: {said}");
         }

@@ -133,10 +133,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
         readonly,
         redactor: &redactor,
     };
-    let mut log = OpenShift {
-        workspace,
-        operator: &config.operator,
-    };
+    let mut log = OpenShift::new(workspace, &config.operator);
     let request = DecideRequest {
         id: &id,
         decision,

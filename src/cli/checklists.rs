@@ -2,7 +2,7 @@
 
 use super::{ChecklistsCmd, exit};
 use crate::config::Config;
-use crate::domain::checklist::{Checklist, Progress, StepState, step_entry};
+use crate::domain::checklist::{Checklist, Progress, StepState};
 use crate::domain::journal::EntryKind;
 use crate::store::journal::JournalStore;
 use chrono::Utc;
@@ -187,17 +187,25 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 errln!("error: a skip needs --reason");
                 return exit::USAGE;
             }
-            let reason = crate::ops::redactor(config).redact(&reason).text;
             let result = if skip { "skipped" } else { "done" };
-            let now = Utc::now();
-            super::journal::record_action(workspace, &config.operator, |s| {
-                let e = step_entry(now, &s.id, &config.operator, list, st, result);
-                if skip {
-                    e.with("reason", reason.as_str())
-                } else {
-                    e
-                }
-            });
+            let redactor = crate::ops::redactor(config);
+            let session = crate::ops::Session {
+                workspace,
+                config,
+                readonly,
+                redactor: &redactor,
+            };
+            let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
+            let record = crate::ops::checklists::StepRecord {
+                result,
+                reason: if skip { &reason } else { "" },
+                exit: None,
+                output: "",
+            };
+            if let Err(e) = session.record_step(&mut log, list, st, record, Utc::now()) {
+                errln!("error: not recorded: {e}");
+                return exit::FAILURE;
+            }
             outln!("{} › {}: {result}", list.name, st.title);
             exit::OK
         }
@@ -241,17 +249,22 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 outln!();
             }
             let result = if outcome.passed() { "done" } else { "failed" };
-            let now = Utc::now();
-            super::journal::record_action(workspace, &config.operator, |s| {
-                let mut e = step_entry(now, &s.id, &config.operator, list, st, result);
-                if let Some(code) = outcome.exit.filter(|_| !outcome.timed_out) {
-                    e = e.with("exit_code", code);
-                }
-                if !output.is_empty() {
-                    e = e.with("output", output.as_str());
-                }
-                e
-            });
+            let session = crate::ops::Session {
+                workspace,
+                config,
+                readonly,
+                redactor: &redactor,
+            };
+            let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
+            let record = crate::ops::checklists::StepRecord {
+                result,
+                reason: "",
+                exit: outcome.exit.filter(|_| !outcome.timed_out),
+                output: &output,
+            };
+            if let Err(e) = session.record_step(&mut log, list, st, record, Utc::now()) {
+                errln!("warning: not in the shift journal: {e}");
+            }
             errln!("{} › {}: {}", list.name, st.title, outcome.summary());
             if outcome.passed() {
                 exit::OK

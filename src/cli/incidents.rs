@@ -87,10 +87,7 @@ pub fn run(
         readonly,
         redactor: &redactor,
     };
-    let mut log = OpenShift {
-        workspace,
-        operator: &config.operator,
-    };
+    let mut log = OpenShift::new(workspace, &config.operator);
     let mut store = IncidentStore::new(workspace);
     let (mut book, issues) = match store.load() {
         Ok(x) => x,

@@ -4,6 +4,7 @@ use super::{JournalCmd, exit};
 use crate::config::Config;
 use crate::domain::handover::{self, HandoverInput};
 use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::ops::journal::NoteError;
 use crate::store::IncidentStore;
 use crate::store::journal::{JournalStore, Shift, read_all};
 use chrono::{DateTime, Duration, Utc};
@@ -91,36 +92,32 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
     let operator = config.operator.as_str();
     match cmd {
         JournalCmd::Add { text, tag } => {
-            if readonly {
-                errln!("error: read-only: started with --readonly, nothing was written");
-                return exit::READ_ONLY;
-            }
-            let text = text.join(" ");
-            if text.trim().is_empty() {
-                errln!("error: a note needs some text");
-                return exit::USAGE;
-            }
-            let clean = crate::ops::redactor(config).redact(&text);
-            let (shift, _, issues, _) = match journal.current_or_start(operator, now) {
-                Ok(x) => x,
-                Err(e) => {
-                    errln!(
-                        "error: cannot open the shift journal in {}: {e}",
-                        journal.dir().display()
-                    );
-                    return exit::FAILURE;
-                }
+            let redactor = crate::ops::redactor(config);
+            let session = crate::ops::Session {
+                workspace,
+                config,
+                readonly,
+                redactor: &redactor,
             };
-            warn_issues(&issues);
-            let mut entry = JournalEntry::note(now, &shift.id, operator, &clean.text, &tag);
-            if !clean.names.is_empty() {
-                entry = entry.with("redacted", clean.names.clone());
-                errln!("redacted before saving: {}", clean.names.join(", "));
-            }
-            match journal.append(&shift, &entry) {
-                Ok(()) => {
-                    outln!("saved to the journal of shift {}", shift.id);
+            let mut log = crate::ops::OpenShift::new(workspace, operator);
+            match session.add_note(&mut log, &text.join(" "), &tag, now) {
+                Ok(redacted) => {
+                    if !redacted.is_empty() {
+                        errln!("redacted before saving: {}", redacted.join(", "));
+                    }
+                    outln!(
+                        "saved to the journal of shift {}",
+                        log.shift.as_deref().unwrap_or("?")
+                    );
                     exit::OK
+                }
+                Err(e @ NoteError::ReadOnly) => {
+                    errln!("error: {e}");
+                    exit::READ_ONLY
+                }
+                Err(e @ NoteError::Empty) => {
+                    errln!("error: {e}");
+                    exit::USAGE
                 }
                 Err(e) => {
                     errln!("error: {e}");

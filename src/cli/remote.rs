@@ -167,13 +167,27 @@ impl Remote {
             vendor: remote.vendor,
             incident: inc.id.clone(),
             remote_id: remote.remote_id.clone(),
-            title: crate::ops::redactor(config).redact(&inc.title).text,
+            title: inc.title.clone(),
             action,
             message: change.message().trim().to_string(),
             by: operator.to_string(),
         };
-        match self.store.queue(&q) {
-            Ok(()) => {}
+        let redactor = crate::ops::redactor(config);
+        let session = crate::ops::Session {
+            workspace,
+            config,
+            // `--readonly` is refused before any action gets here.
+            readonly: false,
+            redactor: &redactor,
+        };
+        let mut log = crate::ops::OpenShift::new(workspace, operator);
+        let q = match session.queue_remote(&mut log, q) {
+            Ok((q, journaled)) => {
+                if let Err(e) = journaled {
+                    errln!("warning: not in the shift journal: {e}");
+                }
+                q
+            }
             Err(e @ QueueError::AlreadyQueued(_)) => {
                 errln!("error: refused: {e}");
                 return exit::REFUSED;
@@ -182,11 +196,7 @@ impl Remote {
                 errln!("error: not queued: {e}");
                 return exit::FAILURE;
             }
-        }
-        let queued_as = format!("{} queued for {}", q.action, q.vendor);
-        super::journal::record_action(workspace, operator, |s| {
-            JournalEntry::remote(q.at, &s.id, operator, &q, &queued_as, "")
-        });
+        };
         let f = self.rt.block_on(flush(client, &self.store));
         record_finished(workspace, operator, &f.finished);
         let mine = f.finished.iter().find(|x| x.queued.id == q.id);

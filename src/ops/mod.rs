@@ -21,6 +21,8 @@ pub mod check;
 pub mod checklists;
 pub mod health;
 pub mod incidents;
+pub mod journal;
+pub mod remote;
 
 use crate::config::Config;
 use crate::domain::IncidentBook;
@@ -253,24 +255,55 @@ fn landed(workspace: &Path, proof: &Proof) -> bool {
 /// operator's open shift (starting one if none), the store thread to the
 /// shift it holds.
 pub trait ShiftLog {
-    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String>;
+    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String> {
+        self.record_kept(entry_for).map_err(|(why, _)| why)
+    }
+
+    /// As `record`, with the fallback file that took the entry when the
+    /// journal would not (`journal/unsaved-<shift>.jsonl`, else the temp dir).
+    fn record_kept(
+        &mut self,
+        entry_for: &dyn Fn(&Shift) -> JournalEntry,
+    ) -> Result<(), (String, Option<std::path::PathBuf>)>;
 }
 
 /// The CLI's shift log: the operator's open shift, or a new one.
 pub struct OpenShift<'a> {
     pub workspace: &'a Path,
     pub operator: &'a str,
+    /// The shift the last entry went to.
+    pub shift: Option<String>,
+}
+
+impl<'a> OpenShift<'a> {
+    pub fn new(workspace: &'a Path, operator: &'a str) -> OpenShift<'a> {
+        OpenShift {
+            workspace,
+            operator,
+            shift: None,
+        }
+    }
 }
 
 impl ShiftLog for OpenShift<'_> {
-    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String> {
+    fn record_kept(
+        &mut self,
+        entry_for: &dyn Fn(&Shift) -> JournalEntry,
+    ) -> Result<(), (String, Option<std::path::PathBuf>)> {
         let journal = JournalStore::new(self.workspace);
         let (shift, ..) = journal
             .current_or_start(self.operator, Utc::now())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| {
+                let why = format!(
+                    "cannot open the shift journal in {}: {e}",
+                    journal.dir().display()
+                );
+                (why, None)
+            })?;
+        self.shift = Some(shift.id.clone());
         journal
             .append(&shift, &entry_for(&shift))
-            .map_err(|e| e.to_string())
+            .map_err(|e| (e.to_string(), e.fallback.clone()))
     }
 }
 

@@ -174,7 +174,10 @@ fn a_step_s_output_is_redacted_before_anyone_sees_it() {
 struct Kept(Vec<JournalEntry>);
 
 impl ShiftLog for Kept {
-    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String> {
+    fn record_kept(
+        &mut self,
+        entry_for: &dyn Fn(&Shift) -> JournalEntry,
+    ) -> Result<(), (String, Option<std::path::PathBuf>)> {
         let shift = Shift {
             id: "20261201-0300-ana.lima".into(),
             operator: "ana.lima".into(),
@@ -278,10 +281,7 @@ fn recovery_does_not_journal_twice_what_the_journal_already_has() {
     // The crash came after the journal line, before the intent was removed.
     crashed_after(ws.path(), intent, || {
         IncidentStore::new(ws.path()).declare(&record).unwrap();
-        let mut open = OpenShift {
-            workspace: ws.path(),
-            operator: "ana.lima",
-        };
+        let mut open = OpenShift::new(ws.path(), "ana.lima");
         open.record(&|s| {
             let mut e = line.clone();
             e.shift = s.id.clone();

@@ -369,8 +369,11 @@ impl Worker {
 }
 
 impl crate::ops::ShiftLog for Worker {
-    fn record(&mut self, entry_for: &dyn Fn(&Shift) -> JournalEntry) -> Result<(), String> {
-        Worker::record(self, entry_for)
+    fn record_kept(
+        &mut self,
+        entry_for: &dyn Fn(&Shift) -> JournalEntry,
+    ) -> Result<(), (String, Option<PathBuf>)> {
+        Worker::record_or_fallback(self, entry_for)
     }
 }
 

@@ -83,24 +83,16 @@ impl Worker {
                 self.say(Msg::Saved(outcome));
             }
             Effect::Remote(q) => {
-                let mut q = *q;
-                // The operator's words are redacted before they reach disk or a vendor.
-                q.message = self.setup.redactor.redact(&q.message).text;
-                q.title = self.setup.redactor.redact(&q.title).text;
-                let source = q.source.clone();
-                let outbox = crate::store::remote::OutboxStore::new(&self.setup.workspace);
-                let result = match outbox.queue(&q) {
-                    Ok(()) => {
-                        let action = format!("{} queued for {}", q.action, q.vendor);
-                        let journaled = self.record(|s| {
-                            JournalEntry::remote(now, &s.id, &operator, &q, &action, "")
-                        });
-                        Ok(with_journal(
-                            format!("queued: {} for {}, sending…", q.describe(), q.vendor),
-                            journaled,
-                        ))
-                    }
-                    Err(e) => Err(format!("NOT QUEUED: {}: {e}", q.describe())),
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let session = self.session(&workspace, &config, &redactor);
+                let (source, what) = (q.source.clone(), q.describe());
+                let result = match session.queue_remote(self, *q) {
+                    Ok((q, journaled)) => Ok(with_journal(
+                        format!("queued: {} for {}, sending…", q.describe(), q.vendor),
+                        journaled,
+                    )),
+                    Err(e) => Err(format!("NOT QUEUED: {what}: {e}")),
                 };
                 self.say(Msg::RemoteQueued { source, result });
             }
@@ -115,24 +107,21 @@ impl Worker {
                 }
             }
             Effect::SaveNote { text } => {
-                let clean = self.setup.redactor.redact(&text);
-                let names = clean.names.clone();
-                let result = self.record_or_fallback(|s| {
-                    let mut e = JournalEntry::note(now, &s.id, &operator, &clean.text, &[]);
-                    if !names.is_empty() {
-                        e = e.with("redacted", names.clone());
-                    }
-                    e
-                });
-                match result {
-                    Ok(()) => {
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let session = self.session(&workspace, &config, &redactor);
+                match session.add_note(self, &text, &[], now) {
+                    Ok(names) => {
                         let _ = self.journal.clear_draft(&operator);
-                        self.say(Msg::NoteSaved(Ok(clean.names)));
+                        self.say(Msg::NoteSaved(Ok(names)));
                     }
-                    Err((why, kept_in)) => self.say(Msg::NoteSaved(Err(Unsaved {
-                        text: clean.text,
-                        why,
-                        kept_in,
+                    Err(crate::ops::journal::NoteError::NotSaved { text, why, kept_in }) => {
+                        self.say(Msg::NoteSaved(Err(Unsaved { text, why, kept_in })))
+                    }
+                    Err(e) => self.say(Msg::NoteSaved(Err(Unsaved {
+                        text,
+                        why: e.to_string(),
+                        kept_in: None,
                     }))),
                 }
             }
@@ -175,23 +164,16 @@ impl Worker {
                 let Some(st) = cl.steps.iter().find(|s| s.id == step).cloned() else {
                     return;
                 };
-                let reason = self.setup.redactor.redact(&reason).text;
-                let output = self.setup.redactor.redact(&output).text;
-                let r = self.record(|s| {
-                    let mut e = crate::domain::checklist::step_entry(
-                        now, &s.id, &operator, &cl, &st, &result,
-                    );
-                    if !reason.is_empty() {
-                        e = e.with("reason", reason.as_str());
-                    }
-                    if let Some(code) = exit {
-                        e = e.with("exit_code", code);
-                    }
-                    if !output.is_empty() {
-                        e = e.with("output", output.as_str());
-                    }
-                    e
-                });
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let session = self.session(&workspace, &config, &redactor);
+                let record = crate::ops::checklists::StepRecord {
+                    result: &result,
+                    reason: &reason,
+                    exit,
+                    output: &output,
+                };
+                let r = session.record_step(self, &cl, &st, record, now);
                 let code = match (exit, result.as_str()) {
                     (Some(c), _) => format!(" (exit {c})"),
                     (None, "failed") => " (timed out or killed)".to_string(),
