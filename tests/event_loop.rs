@@ -102,7 +102,7 @@ async fn keys_through_the_loop_declare_an_incident() {
     assert!(
         h.seen.effects.iter().any(|e| matches!(
             e,
-            Effect::Declare { title, service, severity }
+            Effect::Declare { title, service, severity, .. }
                 if title == "Disk full on db-1" && service == "mysql" && *severity == shiftdeck::domain::Severity::P1
         )),
         "{:?}",

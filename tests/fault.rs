@@ -212,7 +212,7 @@ fn a_megabyte_paste_lands_in_the_note_editor_whole() {
         KeyModifiers::CONTROL,
     )));
     match fx.as_slice() {
-        [shiftdeck::app::Effect::SaveNote { text }] => {
+        [shiftdeck::app::Effect::SaveNote { text, .. }] => {
             assert_eq!(text.len(), paste.trim_end().len())
         }
         other => panic!("expected one SaveNote, got {} effects", other.len()),

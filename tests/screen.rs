@@ -255,6 +255,7 @@ fn the_previous_handover_greets_the_next_shift() {
     assert_eq!(
         fx,
         vec![shiftdeck::app::Effect::AckHandover {
+            request: shiftdeck::app::RequestId(1),
             of_shift: "20260513-1500-bo".into(),
             from: "bo".into()
         }]

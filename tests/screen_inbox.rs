@@ -192,17 +192,19 @@ fn acting_on_a_remote_incident_asks_first_and_queues_it() {
     insta::assert_snapshot!("inbox_confirm_100x30", t);
     assert!(t.contains("Acknowledge OG-1044 at Opsgenie?"), "{t}");
     let fx = app.update(key(KeyCode::Char('y')));
-    match fx.as_slice() {
-        [Effect::Remote(q)] => {
+    let request = match fx.as_slice() {
+        [Effect::Remote { request, queued: q }] => {
             assert_eq!(q.incident, "OG-1044");
             assert_eq!(q.action, RemoteAction::Acknowledge);
             assert_eq!(q.remote_id, "R1044");
             assert_eq!(q.by, "ana.lima");
+            *request
         }
         other => panic!("{other:?}"),
-    }
+    };
     // Queued: the source's poller is woken to send it now.
     let fx = app.update(Msg::RemoteQueued {
+        request,
         source: "og-platform".into(),
         result: Ok("queued: ack OG-1044 for Opsgenie, sending…".into()),
     });

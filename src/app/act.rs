@@ -1,11 +1,19 @@
 //! What each bound action does.
 
 use super::dialogs::line_input;
-use super::update::READONLY;
 use super::*;
 
 impl App {
+    /// Carry out a bound action: a pane's own first, then the ones every
+    /// pane shares (moving, focus, the overlays, quitting).
     pub(super) fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        if self.incident_action(action, fx)
+            || self.approval_action(action)
+            || self.checklist_action(action, fx)
+            || self.health_action(action, fx)
+        {
+            return;
+        }
         let page = self.incidents.viewport.max(1) as isize;
         match action {
             Action::Quit => self.ask_to_quit(fx),
@@ -92,140 +100,28 @@ impl App {
                 }
                 _ => {}
             },
-            Action::CheckStep => self.check_step(fx),
-            Action::SkipStep => self.skip_step(),
-            Action::RunStep => self.run_step(fx),
-            Action::Approve => self.start_decision(crate::domain::approval::Decision::Approve),
-            Action::Reject => self.start_decision(crate::domain::approval::Decision::Reject),
-            Action::MarkApplied => self.start_decision(crate::domain::approval::Decision::Apply),
-            Action::Submit => self.start_decision(crate::domain::approval::Decision::Submit),
-            Action::StateFilter => {
-                use crate::domain::approval::ApprovalState as S;
-                const ORDER: [Option<S>; 6] = [
-                    None,
-                    Some(S::Pending),
-                    Some(S::Proposed),
-                    Some(S::Approved),
-                    Some(S::Rejected),
-                    Some(S::Applied),
-                ];
-                let at = ORDER
-                    .iter()
-                    .position(|s| *s == self.approvals.state_filter)
-                    .unwrap_or(0);
-                let next = ORDER[(at + 1) % ORDER.len()];
-                self.approvals.state_filter = next;
-                self.approvals.selected = 0;
-                self.approvals.refresh();
-                let label = next.map(|s| s.as_str()).unwrap_or("all states");
-                self.flash(Level::Info, format!("approvals: {label}"));
-            }
             Action::ClearFilter => self.clear_filter(),
-            Action::ToggleResolved => {
-                self.incidents.show_resolved = !self.incidents.show_resolved;
-                self.incidents.refresh(&self.book);
-                let what = if self.incidents.show_resolved {
-                    "showing resolved incidents"
-                } else {
-                    "hiding resolved incidents"
-                };
-                self.flash(Level::Info, what);
-            }
-            Action::NewIncident => {
-                if self.readonly {
-                    self.flash(Level::Error, READONLY);
-                } else {
-                    self.set_focus(Pane::Incidents);
-                    self.dialog = Some(Dialog::NewIncident(Box::default()));
-                }
-            }
-            Action::Acknowledge => {
-                let change = IncidentChange::Acknowledged {
-                    message: String::new(),
-                };
-                if let Some((id, _, _)) = self.change_target(&change) {
-                    self.commit(id, change, fx);
-                }
-            }
-            Action::Escalate => {
-                let probe = IncidentChange::Escalated {
-                    to: Severity::P1,
-                    message: String::new(),
-                };
-                if let Some((id, title, sev)) = self.change_target(&probe) {
-                    let Some(to) = sev.raised() else { return };
-                    let change = IncidentChange::Escalated {
-                        to,
-                        message: format!("raised from {sev}"),
-                    };
-                    self.dialog = Some(Dialog::Confirm(Confirm {
-                        title: format!("Escalate {id} to {to}?"),
-                        lines: vec![
-                            title,
-                            format!("{sev} → {to}: {}", to.meaning()),
-                            format!(
-                                "respond within {} · escalate to {}",
-                                crate::domain::format::coarse_duration(to.response_target()),
-                                to.escalation()
-                            ),
-                            format!("recorded as: escalated by {} to {to}", self.config.operator),
-                        ],
-                        change: PendingChange {
-                            incident_id: id,
-                            change,
-                        },
-                    }));
-                }
-            }
-            Action::AddNote => {
-                let change = IncidentChange::Note {
-                    message: "x".into(),
-                };
-                if let Some((id, title, _)) = self.change_target(&change) {
-                    self.dialog = Some(Dialog::Text {
-                        heading: format!("Note on {id}: {title}"),
-                        incident_id: id,
-                        editor: line_input(""),
-                        resolve: false,
-                    });
-                }
-            }
-            Action::Resolve => {
-                let change = IncidentChange::Resolved {
-                    message: String::new(),
-                };
-                if let Some((id, title, _)) = self.change_target(&change) {
-                    self.dialog = Some(Dialog::Text {
-                        heading: format!("Resolve {id}: {title}"),
-                        incident_id: id,
-                        editor: line_input(""),
-                        resolve: true,
-                    });
-                }
-            }
-            Action::Reopen => {
-                let change = IncidentChange::Reopened {
-                    message: String::new(),
-                };
-                if let Some((id, title, _)) = self.change_target(&change) {
-                    self.dialog = Some(Dialog::Confirm(Confirm {
-                        title: format!("Reopen {id}?"),
-                        lines: vec![
-                            title,
-                            format!("recorded as: reopened by {}", self.config.operator),
-                        ],
-                        change: PendingChange {
-                            incident_id: id,
-                            change,
-                        },
-                    }));
-                }
-            }
-            Action::PollNow => self.poll_now(false, fx),
-            Action::PollAll => self.poll_now(true, fx),
-            Action::Verify => self.start_verify(fx),
-            // The layers' own actions mean nothing on a pane.
-            Action::Confirm
+            // The panes' actions are taken above; the layers' own mean
+            // nothing on a pane.
+            Action::ToggleResolved
+            | Action::NewIncident
+            | Action::Acknowledge
+            | Action::Escalate
+            | Action::AddNote
+            | Action::Resolve
+            | Action::Reopen
+            | Action::Approve
+            | Action::Reject
+            | Action::MarkApplied
+            | Action::Submit
+            | Action::StateFilter
+            | Action::CheckStep
+            | Action::SkipStep
+            | Action::RunStep
+            | Action::PollNow
+            | Action::PollAll
+            | Action::Verify
+            | Action::Confirm
             | Action::Cancel
             | Action::Accept
             | Action::Save

@@ -1,6 +1,6 @@
 //! The Approvals pane's state and its decisions.
 
-use super::{App, Dialog, Effect, Level, Pane};
+use super::{Action, App, Dialog, Effect, Level, Pane};
 use crate::domain::approval::{ApprovalRecord, ApprovalState, Decision, DecisionContext, Refusal};
 use crate::store::approvals::LoadedApprovals;
 
@@ -193,12 +193,48 @@ impl App {
         reason: String,
         fx: &mut Vec<Effect>,
     ) {
-        self.saving += 1;
+        let request = self.request();
         self.flash(Level::Info, format!("recording: {} {id}…", decision.verb()));
         fx.push(Effect::Decide {
+            request,
             id,
             decision,
             reason,
         });
+    }
+}
+
+impl App {
+    /// The Approvals pane's own actions; `false` when `action` is not one.
+    pub(super) fn approval_action(&mut self, action: Action) -> bool {
+        match action {
+            Action::Approve => self.start_decision(crate::domain::approval::Decision::Approve),
+            Action::Reject => self.start_decision(crate::domain::approval::Decision::Reject),
+            Action::MarkApplied => self.start_decision(crate::domain::approval::Decision::Apply),
+            Action::Submit => self.start_decision(crate::domain::approval::Decision::Submit),
+            Action::StateFilter => {
+                use crate::domain::approval::ApprovalState as S;
+                const ORDER: [Option<S>; 6] = [
+                    None,
+                    Some(S::Pending),
+                    Some(S::Proposed),
+                    Some(S::Approved),
+                    Some(S::Rejected),
+                    Some(S::Applied),
+                ];
+                let at = ORDER
+                    .iter()
+                    .position(|s| *s == self.approvals.state_filter)
+                    .unwrap_or(0);
+                let next = ORDER[(at + 1) % ORDER.len()];
+                self.approvals.state_filter = next;
+                self.approvals.selected = 0;
+                self.approvals.refresh();
+                let label = next.map(|s| s.as_str()).unwrap_or("all states");
+                self.flash(Level::Info, format!("approvals: {label}"));
+            }
+            _ => return false,
+        }
+        true
     }
 }

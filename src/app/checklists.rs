@@ -1,7 +1,7 @@
 //! The Checklists pane's state: what is due, progress folded from the
 //! journal, steps being run.
 
-use super::{App, Dialog, Effect, Level, Pane};
+use super::{Action, App, Dialog, Effect, Level, Pane};
 use crate::domain::checklist::{Cadence, Checklist, Progress};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::integrations::command::CommandOutcome;
@@ -243,8 +243,9 @@ impl App {
             return;
         }
         let (lid, sid) = (list.id.clone(), step.id.clone());
-        self.saving += 1;
+        let request = self.request();
         fx.push(Effect::RecordStep {
+            request,
             list: lid,
             step: sid,
             result: "done".into(),
@@ -371,8 +372,9 @@ impl App {
             format!("\"{title}\" {} (enter shows the output)", outcome.summary()),
         );
         let result = if outcome.passed() { "done" } else { "failed" };
-        self.saving += 1;
+        let request = self.request();
         fx.push(Effect::RecordStep {
+            request,
             list,
             step,
             result: result.into(),
@@ -422,5 +424,18 @@ pub fn period_word(c: Cadence) -> &'static str {
         Cadence::Weekly { .. } => "week",
         Cadence::Monthly { .. } => "month",
         Cadence::Once => "workspace",
+    }
+}
+
+impl App {
+    /// The Checklists pane's own actions; `false` when `action` is not one.
+    pub(super) fn checklist_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+        match action {
+            Action::CheckStep => self.check_step(fx),
+            Action::SkipStep => self.skip_step(),
+            Action::RunStep => self.run_step(fx),
+            _ => return false,
+        }
+        true
     }
 }

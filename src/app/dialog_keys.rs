@@ -36,9 +36,12 @@ impl App {
             },
             Dialog::ConfirmRemote { queued, .. } => match () {
                 _ if yes => {
-                    self.saving += 1;
+                    let request = self.request();
                     self.flash(Level::Info, format!("queueing: {}…", queued.describe()));
-                    fx.push(Effect::Remote(queued.clone()));
+                    fx.push(Effect::Remote {
+                        request,
+                        queued: queued.clone(),
+                    });
                     false
                 }
                 _ => true,
@@ -46,9 +49,10 @@ impl App {
             Dialog::NewIncident(form) => self.form_key(form, action, key, fx),
             Dialog::PublishHandover { markdown, .. } => match () {
                 _ if yes => {
-                    self.saving += 1;
+                    let request = self.request();
                     self.flash(Level::Info, "publishing the handover…");
                     fx.push(Effect::PublishHandover {
+                        request,
                         markdown: markdown.clone(),
                     });
                     false
@@ -64,8 +68,9 @@ impl App {
                         self.flash(Level::Warning, "a skip needs a reason (esc cancels)");
                         true
                     } else {
-                        self.saving += 1;
+                        let request = self.request();
                         fx.push(Effect::RecordStep {
+                            request,
                             list: list.clone(),
                             step: step.clone(),
                             result: "skipped".into(),
@@ -125,8 +130,8 @@ impl App {
             },
             Dialog::EndShift => match () {
                 _ if yes => {
-                    self.saving += 1;
-                    fx.push(Effect::EndShift);
+                    let request = self.request();
+                    fx.push(Effect::EndShift { request });
                     false
                 }
                 _ => true,
@@ -207,12 +212,13 @@ impl App {
                 form.field = 1;
                 return true;
             }
-            self.saving += 1;
+            let request = self.request();
             self.flash(
                 Level::Info,
                 format!("declaring {} incident…", form.severity),
             );
             fx.push(Effect::Declare {
+                request,
                 title,
                 service,
                 severity: form.severity,
@@ -276,8 +282,9 @@ impl App {
                 if self.readonly {
                     self.flash(Level::Error, super::update::READONLY);
                 } else {
-                    self.saving += 1;
+                    let request = self.request();
                     fx.push(Effect::SaveNote {
+                        request,
                         text: arg.to_string(),
                     });
                 }

@@ -1,7 +1,7 @@
 //! The Health pane's state: one entry per configured integration, fed by
 //! the pollers' outcomes; changes of status go to the journal.
 
-use super::{App, Dialog, Effect, Level, Pane};
+use super::{Action, App, Dialog, Effect, Level, Pane};
 use crate::domain::handover::IntegrationState;
 use crate::domain::health::{HealthStatus, IntegrationHealth, ProbeOutcome};
 use chrono::{DateTime, Utc};
@@ -205,5 +205,18 @@ impl App {
         self.health.verified.push((name.clone(), steps));
         self.health.detail = Some(name);
         self.dirty = true;
+    }
+}
+
+impl App {
+    /// The Health pane's own actions; `false` when `action` is not one.
+    pub(super) fn health_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+        match action {
+            Action::PollNow => self.poll_now(false, fx),
+            Action::PollAll => self.poll_now(true, fx),
+            Action::Verify => self.start_verify(fx),
+            _ => return false,
+        }
+        true
     }
 }

@@ -141,7 +141,6 @@ impl App {
         result: Result<String, String>,
         fx: &mut Vec<Effect>,
     ) {
-        self.saving = self.saving.saturating_sub(1);
         match result {
             Ok(text) => {
                 self.flash(Level::Info, text);

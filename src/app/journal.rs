@@ -198,16 +198,16 @@ impl App {
             self.flash(Level::Warning, "nothing to save: type the note first");
             return;
         }
-        self.saving += 1;
+        let request = self.request();
         self.flash(Level::Info, "saving the note…");
         fx.push(Effect::SaveNote {
+            request,
             text: text.trim_end().to_string(),
         });
     }
 
     /// The store's answer to a note: saved (durable), or where it went instead.
     pub(super) fn on_note_saved(&mut self, result: Result<Vec<String>, Unsaved>) {
-        self.saving = self.saving.saturating_sub(1);
         match result {
             Ok(redacted) => {
                 self.journal.editor = TextArea::default();
@@ -356,12 +356,13 @@ impl App {
     pub(super) fn on_previous_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         match self.layer_action(Context::Previous, &key) {
             Some(Action::AcknowledgeHandover) => {
-                if let Some(p) = &self.journal.previous {
+                if let Some(p) = self.journal.previous.clone() {
                     if self.readonly {
                         self.flash(Level::Error, super::update::READONLY);
                     } else if !p.acknowledged {
-                        self.saving += 1;
+                        let request = self.request();
                         fx.push(Effect::AckHandover {
+                            request,
                             of_shift: p.shift.clone(),
                             from: p.from.clone(),
                         });

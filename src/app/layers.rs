@@ -118,3 +118,6 @@ impl App {
         top.context(self)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,6 +13,7 @@ mod dialog_keys;
 mod dialogs;
 pub mod health;
 mod inbox;
+mod incident_actions;
 mod incidents;
 pub mod journal;
 pub mod layers;
@@ -113,8 +114,11 @@ pub enum Msg {
     /// New lines read from the incident files (ours or another process's).
     Incidents(IncidentDelta),
     /// A write this app asked for finished: `Ok(message)` to show, or why
-    /// it failed. Exactly one answers each counted write (see `saving`).
-    Saved(Result<String, String>),
+    /// it failed. Exactly one answers each request (see `in_flight`).
+    Saved {
+        request: RequestId,
+        result: Result<String, String>,
+    },
     /// Something a background task or the store noticed by itself (a file
     /// it cannot read, a journal line it could not add): shown, and no
     /// answer to any write the operator is waiting for.
@@ -127,9 +131,15 @@ pub enum Msg {
     /// New lines in this shift's journal (ours or another process's).
     Journal(Vec<crate::domain::journal::JournalEntry>),
     /// A note was saved (with the names of what was redacted), or not.
-    NoteSaved(Result<Vec<String>, Unsaved>),
+    NoteSaved {
+        request: RequestId,
+        result: Result<Vec<String>, Unsaved>,
+    },
     /// The handover was published (its path), or why not.
-    HandoverPublished(Result<String, String>),
+    HandoverPublished {
+        request: RequestId,
+        result: Result<String, String>,
+    },
     /// The handover reached Slack, or why not.
     SlackPosted(Result<(), String>),
     /// The approval records, read again after a change.
@@ -161,6 +171,7 @@ pub enum Msg {
     Inbox(Box<InboxReport>),
     /// An action on a remote incident is in the outbox, or could not be put there.
     RemoteQueued {
+        request: RequestId,
         source: String,
         result: Result<String, String>,
     },
@@ -168,22 +179,31 @@ pub enum Msg {
     Hangup,
 }
 
+/// Which write an answer is for: every write effect carries one, and its
+/// answer carries it back, so the `saving…` badge clears only when every
+/// write it stands for has been answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u64);
+
 /// Work for the runtime; `update` never does I/O itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Declare a new incident (the store assigns the id and the time).
     Declare {
+        request: RequestId,
         title: String,
         service: String,
         severity: Severity,
     },
     /// Append a change to an incident's timeline.
     Commit {
+        request: RequestId,
         incident_id: String,
         change: IncidentChange,
     },
     /// Redact and append a note to the shift's journal.
     SaveNote {
+        request: RequestId,
         text: String,
     },
     /// Keep the draft note on disk (empty text removes it).
@@ -192,23 +212,29 @@ pub enum Effect {
     },
     /// Record that the previous shift's handover was read.
     AckHandover {
+        request: RequestId,
         of_shift: String,
         from: String,
     },
     /// Publish the handover and end the shift.
     PublishHandover {
+        request: RequestId,
         markdown: String,
     },
     /// End the shift without a handover.
-    EndShift,
+    EndShift {
+        request: RequestId,
+    },
     /// Record a decision on an approval record.
     Decide {
+        request: RequestId,
         id: String,
         decision: crate::domain::approval::Decision,
         reason: String,
     },
     /// Record a step's outcome in the journal (done, skipped, failed).
     RecordStep {
+        request: RequestId,
         list: String,
         step: String,
         result: String,
@@ -236,7 +262,10 @@ pub enum Effect {
         hint: String,
     },
     /// Queue an action on a remote incident (then the source's poller sends it).
-    Remote(Box<crate::domain::outbox::Queued>),
+    Remote {
+        request: RequestId,
+        queued: Box<crate::domain::outbox::Queued>,
+    },
     /// Journal what became of a remote action.
     RecordRemote(Box<crate::domain::outbox::Finished>),
     LoadTheme(String),
@@ -290,8 +319,9 @@ pub struct App {
     /// Problems found in files at start-up or while reading: shown until dismissed.
     pub problems: Vec<String>,
     pub show_problems: bool,
-    /// Writes handed to the store and not yet confirmed.
-    pub saving: usize,
+    /// Writes handed to the store and not yet answered, by request.
+    pub in_flight: std::collections::BTreeSet<RequestId>,
+    next_request: u64,
     /// Something visible changed since the last frame.
     pub dirty: bool,
     /// Something changed that can wait a little (a stream of probe answers):
@@ -337,7 +367,8 @@ impl App {
             flash: None,
             problems: Vec::new(),
             show_problems: false,
-            saving: 0,
+            in_flight: Default::default(),
+            next_request: 0,
             dirty: true,
             soft_dirty: false,
             quit: false,
@@ -373,6 +404,26 @@ impl App {
             self.show_problems = true;
         }
         self.dirty = true;
+    }
+
+    /// A new request for a write about to be handed to the store.
+    pub(super) fn request(&mut self) -> RequestId {
+        self.next_request += 1;
+        let r = RequestId(self.next_request);
+        self.in_flight.insert(r);
+        self.dirty = true;
+        r
+    }
+
+    /// The store answered a request.
+    pub(super) fn answered(&mut self, request: RequestId) {
+        self.in_flight.remove(&request);
+        self.dirty = true;
+    }
+
+    /// Writes not answered yet (the `saving…` badge).
+    pub fn saving(&self) -> usize {
+        self.in_flight.len()
     }
 
     pub fn open_p1(&self) -> usize {

@@ -34,9 +34,12 @@ impl App {
             }
             Msg::ShiftOpened(opened) => self.on_shift_opened(*opened),
             Msg::Journal(entries) => self.on_journal_lines(entries),
-            Msg::NoteSaved(result) => self.on_note_saved(result),
-            Msg::HandoverPublished(result) => {
-                self.saving = self.saving.saturating_sub(1);
+            Msg::NoteSaved { request, result } => {
+                self.answered(request);
+                self.on_note_saved(result)
+            }
+            Msg::HandoverPublished { request, result } => {
+                self.answered(request);
                 match result {
                     Ok(path) => {
                         self.journal.handover = None;
@@ -74,8 +77,8 @@ impl App {
                 self.incidents.refresh_keeping(&self.book, selected);
                 self.dirty = true;
             }
-            Msg::Saved(result) => {
-                self.saving = self.saving.saturating_sub(1);
+            Msg::Saved { request, result } => {
+                self.answered(request);
                 match result {
                     Ok(text) => self.flash(Level::Info, text),
                     Err(text) => self.flash(Level::Error, text),
@@ -121,7 +124,14 @@ impl App {
                 outcome,
             } => self.on_step_ran(list, step, outcome, &mut fx),
             Msg::Inbox(report) => self.on_inbox(*report, &mut fx),
-            Msg::RemoteQueued { source, result } => self.on_remote_queued(source, result, &mut fx),
+            Msg::RemoteQueued {
+                request,
+                source,
+                result,
+            } => {
+                self.answered(request);
+                self.on_remote_queued(source, result, &mut fx)
+            }
             Msg::Hangup => {
                 if self.checklists.running.is_empty() || self.quitting {
                     // Nothing running, or the stopped commands had their time.
@@ -435,12 +445,13 @@ impl App {
         if self.confirm_remote(&incident_id, &change) {
             return;
         }
-        self.saving += 1;
+        let request = self.request();
         self.flash(
             Level::Info,
             format!("saving: {} {incident_id}…", change.label()),
         );
         fx.push(Effect::Commit {
+            request,
             incident_id,
             change,
         });

@@ -72,7 +72,7 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     ];
     let tz = app.config.timezone;
     let mut right = Vec::new();
-    if app.saving > 0 {
+    if app.saving() > 0 {
         right.push(Span::styled(" saving… ", t.style(Role::Warning)));
     }
     if app.readonly {

@@ -67,15 +67,25 @@ fn acknowledge_emits_one_commit_for_the_selection() {
     assert_eq!(
         fx,
         vec![Effect::Commit {
+            request: RequestId(1),
             incident_id: "inc_p1".into(),
             change: IncidentChange::Acknowledged {
                 message: String::new()
             }
         }]
     );
-    assert_eq!(app.saving, 1);
-    app.update(Msg::Saved(Ok("saved".into())));
-    assert_eq!(app.saving, 0);
+    assert_eq!(app.saving(), 1);
+    // An answer to another request leaves the badge on.
+    app.update(Msg::Saved {
+        request: RequestId(99),
+        result: Ok("saved".into()),
+    });
+    assert_eq!(app.saving(), 1);
+    app.update(Msg::Saved {
+        request: RequestId(1),
+        result: Ok("saved".into()),
+    });
+    assert_eq!(app.saving(), 0);
 }
 
 #[test]
@@ -123,6 +133,7 @@ fn declaring_needs_title_and_service_then_emits_declare() {
     assert_eq!(
         fx,
         vec![Effect::Declare {
+            request: RequestId(1),
             title: "Gateway 5xx rate >5%".into(),
             service: "gateway".into(),
             severity: Severity::P1
@@ -143,6 +154,7 @@ fn escalate_and_resolve_ask_first() {
     assert_eq!(
         fx,
         vec![Effect::Commit {
+            request: RequestId(1),
             incident_id: "inc_a".into(),
             change: IncidentChange::Escalated {
                 to: Severity::P2,
@@ -157,6 +169,7 @@ fn escalate_and_resolve_ask_first() {
     assert_eq!(
         fx,
         vec![Effect::Commit {
+            request: RequestId(2),
             incident_id: "inc_a".into(),
             change: IncidentChange::Resolved {
                 message: "rolled back".into()
@@ -294,11 +307,14 @@ fn a_note_no_file_would_take_stays_in_the_editor() {
     let mut app = app_with(vec![], vec![]);
     press(&mut app, KeyCode::Char('w'));
     typed(&mut app, "the only copy");
-    app.update(Msg::NoteSaved(Err(super::super::Unsaved {
-        text: "the only copy".into(),
-        why: "NOT SAVED anywhere (No space left on device): the entry is only on screen".into(),
-        kept_in: None,
-    })));
+    app.update(Msg::NoteSaved {
+        request: RequestId(1),
+        result: Err(super::super::Unsaved {
+            text: "the only copy".into(),
+            why: "NOT SAVED anywhere (No space left on device): the entry is only on screen".into(),
+            kept_in: None,
+        }),
+    });
     assert_eq!(
         app.journal.draft_text(),
         "the only copy",
@@ -315,11 +331,14 @@ fn a_note_no_file_would_take_stays_in_the_editor() {
     let mut kept = app_with(vec![], vec![]);
     press(&mut kept, KeyCode::Char('w'));
     typed(&mut kept, "safe elsewhere");
-    kept.update(Msg::NoteSaved(Err(super::super::Unsaved {
-        text: "safe elsewhere".into(),
-        why: "NOT SAVED in the journal (EIO); kept in /ws/journal/unsaved-x.jsonl".into(),
-        kept_in: Some("/ws/journal/unsaved-x.jsonl".into()),
-    })));
+    kept.update(Msg::NoteSaved {
+        request: RequestId(1),
+        result: Err(super::super::Unsaved {
+            text: "safe elsewhere".into(),
+            why: "NOT SAVED in the journal (EIO); kept in /ws/journal/unsaved-x.jsonl".into(),
+            kept_in: Some("/ws/journal/unsaved-x.jsonl".into()),
+        }),
+    });
     assert!(
         kept.journal.draft_text().is_empty(),
         "a fallback file holds it: no second copy to save twice"
@@ -332,11 +351,14 @@ fn whether_a_note_was_kept_is_read_from_the_reply_not_its_words() {
     let mut app = app_with(vec![], vec![]);
     press(&mut app, KeyCode::Char('w'));
     typed(&mut app, "disk; kept in mind");
-    app.update(Msg::NoteSaved(Err(super::super::Unsaved {
-        text: "disk; kept in mind".into(),
-        why: "NOT SAVED anywhere (EIO on /mnt; kept in read-only mode): only on screen".into(),
-        kept_in: None,
-    })));
+    app.update(Msg::NoteSaved {
+        request: RequestId(1),
+        result: Err(super::super::Unsaved {
+            text: "disk; kept in mind".into(),
+            why: "NOT SAVED anywhere (EIO on /mnt; kept in read-only mode): only on screen".into(),
+            kept_in: None,
+        }),
+    });
     assert_eq!(
         app.journal.draft_text(),
         "disk; kept in mind",
@@ -354,10 +376,13 @@ fn a_notice_from_the_store_does_not_clear_the_saving_badge() {
         KeyModifiers::CONTROL,
     )));
     assert!(fx.iter().any(|e| matches!(e, Effect::SaveNote { .. })));
-    assert_eq!(app.saving, 1);
+    assert_eq!(app.saving(), 1);
     app.update(Msg::Notice(Err("cannot read approvals: EACCES".into())));
     app.update(Msg::Notice(Err("health change not journaled: EIO".into())));
-    assert_eq!(app.saving, 1, "the note's write is still in flight");
-    app.update(Msg::NoteSaved(Ok(vec![])));
-    assert_eq!(app.saving, 0);
+    assert_eq!(app.saving(), 1, "the note's write is still in flight");
+    app.update(Msg::NoteSaved {
+        request: RequestId(1),
+        result: Ok(vec![]),
+    });
+    assert_eq!(app.saving(), 0);
 }

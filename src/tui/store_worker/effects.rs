@@ -28,6 +28,7 @@ impl Worker {
         let operator = self.operator().to_string();
         match effect {
             Effect::Declare {
+                request,
                 title,
                 service,
                 severity,
@@ -44,17 +45,24 @@ impl Worker {
                 let store = IncidentStore::new(&workspace);
                 match session.declare(&store, self, new, now) {
                     Ok((r, journaled)) => {
-                        self.say(Msg::Saved(Ok(with_journal(
-                            format!("declared {} {} — {}", r.severity, r.id, r.title),
-                            journaled,
-                        ))));
+                        self.say(Msg::Saved {
+                            request,
+                            result: Ok(with_journal(
+                                format!("declared {} {} — {}", r.severity, r.id, r.title),
+                                journaled,
+                            )),
+                        });
                         self.forward_incidents(false);
                         self.say(Msg::Declared(r.id));
                     }
-                    Err(e) => self.say(Msg::Saved(Err(e.to_string()))),
+                    Err(e) => self.say(Msg::Saved {
+                        request,
+                        result: Err(e.to_string()),
+                    }),
                 }
             }
             Effect::Commit {
+                request,
                 incident_id,
                 change,
             } => {
@@ -80,9 +88,12 @@ impl Worker {
                     Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
                     Err(e) => Err(format!("NOT SAVED: {label} {incident_id}: {e}")),
                 };
-                self.say(Msg::Saved(outcome));
+                self.say(Msg::Saved {
+                    request,
+                    result: outcome,
+                });
             }
-            Effect::Remote(q) => {
+            Effect::Remote { request, queued: q } => {
                 let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
                 let redactor = self.setup.redactor.clone();
                 let session = self.session(&workspace, &config, &redactor);
@@ -94,7 +105,11 @@ impl Worker {
                     )),
                     Err(e) => Err(format!("NOT QUEUED: {what}: {e}")),
                 };
-                self.say(Msg::RemoteQueued { source, result });
+                self.say(Msg::RemoteQueued {
+                    request,
+                    source,
+                    result,
+                });
             }
             Effect::RecordRemote(f) => {
                 if let Err(e) = self.record(|s| JournalEntry::remote_finished(&s.id, &operator, &f))
@@ -106,23 +121,31 @@ impl Worker {
                     ))));
                 }
             }
-            Effect::SaveNote { text } => {
+            Effect::SaveNote { request, text } => {
                 let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
                 let redactor = self.setup.redactor.clone();
                 let session = self.session(&workspace, &config, &redactor);
                 match session.add_note(self, &text, &[], now) {
                     Ok(names) => {
                         let _ = self.journal.clear_draft(&operator);
-                        self.say(Msg::NoteSaved(Ok(names)));
+                        self.say(Msg::NoteSaved {
+                            request,
+                            result: Ok(names),
+                        });
                     }
-                    Err(crate::ops::journal::NoteError::NotSaved { text, why, kept_in }) => {
-                        self.say(Msg::NoteSaved(Err(Unsaved { text, why, kept_in })))
-                    }
-                    Err(e) => self.say(Msg::NoteSaved(Err(Unsaved {
-                        text,
-                        why: e.to_string(),
-                        kept_in: None,
-                    }))),
+                    Err(crate::ops::journal::NoteError::NotSaved { text, why, kept_in }) => self
+                        .say(Msg::NoteSaved {
+                            request,
+                            result: Err(Unsaved { text, why, kept_in }),
+                        }),
+                    Err(e) => self.say(Msg::NoteSaved {
+                        request,
+                        result: Err(Unsaved {
+                            text,
+                            why: e.to_string(),
+                            kept_in: None,
+                        }),
+                    }),
                 }
             }
             Effect::SaveDraft { text } => {
@@ -132,25 +155,34 @@ impl Worker {
                     self.say(Msg::Notice(Err(format!("draft NOT kept on disk: {e}"))));
                 }
             }
-            Effect::AckHandover { of_shift, from } => {
+            Effect::AckHandover {
+                request,
+                of_shift,
+                from,
+            } => {
                 let r = self.record(|s| {
                     JournalEntry::new(now, &s.id, &operator, EntryKind::HandoverAcknowledged)
                         .with("of_shift", of_shift.as_str())
                         .with("from", from.as_str())
                 });
-                self.say(Msg::Saved(
-                    r.map(|()| format!("recorded: you read {from}'s handover")),
-                ));
+                self.say(Msg::Saved {
+                    request,
+                    result: r.map(|()| format!("recorded: you read {from}'s handover")),
+                });
             }
-            Effect::EndShift => {
+            Effect::EndShift { request } => {
                 let r =
                     self.record(|s| JournalEntry::new(now, &s.id, &operator, EntryKind::ShiftEnd));
-                self.say(Msg::Saved(r.map(|()| {
-                    "your shift has ended; anything you do now starts a new one".to_string()
-                })));
+                self.say(Msg::Saved {
+                    request,
+                    result: r.map(|()| {
+                        "your shift has ended; anything you do now starts a new one".to_string()
+                    }),
+                });
             }
-            Effect::PublishHandover { markdown } => self.publish(&markdown),
+            Effect::PublishHandover { request, markdown } => self.publish(request, &markdown),
             Effect::RecordStep {
+                request,
                 list,
                 step,
                 result,
@@ -184,11 +216,15 @@ impl Worker {
                 } else {
                     ""
                 };
-                self.say(Msg::Saved(r.map(|()| {
-                    format!("recorded: {} › {} {result}{code}{note}", cl.name, st.title)
-                })));
+                self.say(Msg::Saved {
+                    request,
+                    result: r.map(|()| {
+                        format!("recorded: {} › {} {result}{code}{note}", cl.name, st.title)
+                    }),
+                });
             }
             Effect::Decide {
+                request,
                 id,
                 decision,
                 reason,
@@ -199,12 +235,12 @@ impl Worker {
                 // The P1 pause is checked against the files as they are now
                 // (another operator may have declared one a second ago).
                 let checker = self.take_checker();
-                let request = crate::ops::approvals::DecideRequest {
+                let asked = crate::ops::approvals::DecideRequest {
                     id: &id,
                     decision,
                     reason: &reason,
                 };
-                let outcome = session.decide(&checker.book, self, request, now);
+                let outcome = session.decide(&checker.book, self, asked, now);
                 self.checker = Some(checker);
                 let outcome = match outcome {
                     Ok(done) => Ok(with_journal(
@@ -213,7 +249,10 @@ impl Worker {
                     )),
                     Err(e) => Err(format!("{id}: {e}")),
                 };
-                self.say(Msg::Saved(outcome));
+                self.say(Msg::Saved {
+                    request,
+                    result: outcome,
+                });
             }
             // Effects the runtime carries out itself.
             Effect::RecordHealth {
@@ -246,10 +285,13 @@ impl Worker {
         }
     }
 
-    pub(super) fn publish(&mut self, markdown: &str) {
+    pub(super) fn publish(&mut self, request: crate::app::RequestId, markdown: &str) {
         let markdown = self.setup.redactor.redact(markdown).text;
         let Some(shift) = self.writable_shift() else {
-            self.say(Msg::HandoverPublished(Err("no shift to hand over".into())));
+            self.say(Msg::HandoverPublished {
+                request,
+                result: Err("no shift to hand over".into()),
+            });
             return;
         };
         match self.journal.publish_handover(&shift, &markdown, Utc::now()) {
@@ -257,7 +299,10 @@ impl Worker {
                 if let Some((_, _, ended)) = self.shift.as_mut() {
                     *ended = true;
                 }
-                self.say(Msg::HandoverPublished(Ok(path.display().to_string())));
+                self.say(Msg::HandoverPublished {
+                    request,
+                    result: Ok(path.display().to_string()),
+                });
                 match self.setup.slack.clone() {
                     None => {}
                     Some(Err(missing)) => self.say(Msg::SlackPosted(Err(missing))),
@@ -270,7 +315,10 @@ impl Worker {
                     }
                 }
             }
-            Err(e) => self.say(Msg::HandoverPublished(Err(e))),
+            Err(e) => self.say(Msg::HandoverPublished {
+                request,
+                result: Err(e),
+            }),
         }
     }
 }

@@ -1,0 +1,118 @@
+//! The Incidents pane's actions: declare, acknowledge, escalate (asks),
+//! note, resolve, reopen, show resolved.
+
+use super::dialogs::line_input;
+use super::update::READONLY;
+use super::*;
+
+impl App {
+    /// The Incidents pane's own actions; `false` when `action` is not one.
+    pub(super) fn incident_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+        match action {
+            Action::ToggleResolved => {
+                self.incidents.show_resolved = !self.incidents.show_resolved;
+                self.incidents.refresh(&self.book);
+                let what = if self.incidents.show_resolved {
+                    "showing resolved incidents"
+                } else {
+                    "hiding resolved incidents"
+                };
+                self.flash(Level::Info, what);
+            }
+            Action::NewIncident => {
+                if self.readonly {
+                    self.flash(Level::Error, READONLY);
+                } else {
+                    self.set_focus(Pane::Incidents);
+                    self.dialog = Some(Dialog::NewIncident(Box::default()));
+                }
+            }
+            Action::Acknowledge => {
+                let change = IncidentChange::Acknowledged {
+                    message: String::new(),
+                };
+                if let Some((id, _, _)) = self.change_target(&change) {
+                    self.commit(id, change, fx);
+                }
+            }
+            Action::Escalate => {
+                let probe = IncidentChange::Escalated {
+                    to: Severity::P1,
+                    message: String::new(),
+                };
+                if let Some((id, title, sev)) = self.change_target(&probe) {
+                    let Some(to) = sev.raised() else {
+                        return true;
+                    };
+                    let change = IncidentChange::Escalated {
+                        to,
+                        message: format!("raised from {sev}"),
+                    };
+                    self.dialog = Some(Dialog::Confirm(Confirm {
+                        title: format!("Escalate {id} to {to}?"),
+                        lines: vec![
+                            title,
+                            format!("{sev} → {to}: {}", to.meaning()),
+                            format!(
+                                "respond within {} · escalate to {}",
+                                crate::domain::format::coarse_duration(to.response_target()),
+                                to.escalation()
+                            ),
+                            format!("recorded as: escalated by {} to {to}", self.config.operator),
+                        ],
+                        change: PendingChange {
+                            incident_id: id,
+                            change,
+                        },
+                    }));
+                }
+            }
+            Action::AddNote => {
+                let change = IncidentChange::Note {
+                    message: "x".into(),
+                };
+                if let Some((id, title, _)) = self.change_target(&change) {
+                    self.dialog = Some(Dialog::Text {
+                        heading: format!("Note on {id}: {title}"),
+                        incident_id: id,
+                        editor: line_input(""),
+                        resolve: false,
+                    });
+                }
+            }
+            Action::Resolve => {
+                let change = IncidentChange::Resolved {
+                    message: String::new(),
+                };
+                if let Some((id, title, _)) = self.change_target(&change) {
+                    self.dialog = Some(Dialog::Text {
+                        heading: format!("Resolve {id}: {title}"),
+                        incident_id: id,
+                        editor: line_input(""),
+                        resolve: true,
+                    });
+                }
+            }
+            Action::Reopen => {
+                let change = IncidentChange::Reopened {
+                    message: String::new(),
+                };
+                if let Some((id, title, _)) = self.change_target(&change) {
+                    self.dialog = Some(Dialog::Confirm(Confirm {
+                        title: format!("Reopen {id}?"),
+                        lines: vec![
+                            title,
+                            format!("recorded as: reopened by {}", self.config.operator),
+                        ],
+                        change: PendingChange {
+                            incident_id: id,
+                            change,
+                        },
+                    }));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+}
