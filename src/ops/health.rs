@@ -1,7 +1,9 @@
 //! Polling and verifying an integration: what the vendor (or a proxy in
 //! front of it) answered goes through the redactor before the Health pane,
 //! the journal or `probe --once` sees it, so a key echoed in a 401 body
-//! stays a `[redacted:NAME]`.
+//! stays a `[redacted:NAME]`. The only secrets our requests carry are the
+//! configured values, so those are what is looked for
+//! ([`Redactor::redact_values`]).
 
 use crate::domain::health::ProbeOutcome;
 use crate::domain::redact::Redactor;
@@ -11,8 +13,8 @@ use reqwest::Client;
 
 /// What a probe saw, with secrets replaced.
 pub fn redact_outcome(redactor: &Redactor, mut outcome: ProbeOutcome) -> ProbeOutcome {
-    outcome.summary = redactor.redact(&outcome.summary).text;
-    outcome.hint = redactor.redact(&outcome.hint).text;
+    outcome.summary = redactor.redact_values(&outcome.summary).text;
+    outcome.hint = redactor.redact_values(&outcome.hint).text;
     outcome
 }
 
@@ -38,8 +40,8 @@ pub async fn verify(
         .into_iter()
         .map(|(name, r)| {
             let r = match r {
-                Ok(s) => Ok(redactor.redact(&s).text),
-                Err(s) => Err(redactor.redact(&s).text),
+                Ok(s) => Ok(redactor.redact_values(&s).text),
+                Err(s) => Err(redactor.redact_values(&s).text),
             };
             (name, r)
         })

@@ -134,7 +134,11 @@ async fn one_round(
             let o = listing_outcome(&client.cfg, &l);
             (Some(l.incidents), None, o)
         }
-        Err(e) => (None, Some(redactor.redact(&e.message()).text), e.outcome),
+        Err(e) => (
+            None,
+            Some(redactor.redact_values(&e.message()).text),
+            e.outcome,
+        ),
     };
     // Listing works but actions cannot go (no From email, a key that may
     // read but not write): the source is not fully green.
