@@ -355,3 +355,32 @@ fn quitting_while_a_step_runs_asks_then_stops_it_and_records_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_hostile_title_never_reaches_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("incidents")).unwrap();
+    std::fs::write(ws.join("shiftdeck.toml"), "timezone = \"UTC\"\n").unwrap();
+    let at = chrono::Utc::now().to_rfc3339();
+    let line = serde_json::json!({
+        "id": "inc_20261201_0300_e0e0e0",
+        "title": "Disk \u{1b}]52;c;cm0gLXJmIH4=\u{7}full \u{202e}1-bd\u{2069}",
+        "service": "db",
+        "severity": "P1",
+        "env": "prod",
+        "started_at": at,
+        "created_by": "bo",
+    });
+    std::fs::write(ws.join("incidents/incidents.jsonl"), format!("{line}\n")).unwrap();
+    let mut s = Session::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &dir.path().join("cfg"),
+    );
+    s.wait_for("Disk ]52;c;");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    let raw = s.raw();
+    assert!(!contains(&raw, "\u{202e}".as_bytes()), "a bidi override reached the terminal");
+    assert!(!contains(&raw, b"\x1b]52"), "a clipboard write reached the terminal");
+}

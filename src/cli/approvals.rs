@@ -127,12 +127,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
             return exit::FAILURE;
         }
     };
-    let session = Session {
-        workspace,
-        config,
-        readonly,
-        redactor: &redactor,
-    };
+    let session = Session::new(workspace, config, readonly, &redactor);
     let mut log = OpenShift::new(workspace, &config.operator);
     let request = DecideRequest {
         id: &id,

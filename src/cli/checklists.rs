@@ -189,12 +189,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
             }
             let result = if skip { "skipped" } else { "done" };
             let redactor = crate::ops::redactor(config);
-            let session = crate::ops::Session {
-                workspace,
-                config,
-                readonly,
-                redactor: &redactor,
-            };
+            let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
             let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
             let record = crate::ops::checklists::StepRecord {
                 result,
@@ -249,12 +244,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 outln!();
             }
             let result = if outcome.passed() { "done" } else { "failed" };
-            let session = crate::ops::Session {
-                workspace,
-                config,
-                readonly,
-                redactor: &redactor,
-            };
+            let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
             let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
             let record = crate::ops::checklists::StepRecord {
                 result,

@@ -81,12 +81,7 @@ pub fn run(
     cmd: IncidentsCmd,
 ) -> i32 {
     let redactor = crate::ops::redactor(config);
-    let session = Session {
-        workspace,
-        config,
-        readonly,
-        redactor: &redactor,
-    };
+    let session = Session::new(workspace, config, readonly, &redactor);
     let mut log = OpenShift::new(workspace, &config.operator);
     let mut store = IncidentStore::new(workspace);
     let (mut book, issues) = match store.load() {

@@ -93,12 +93,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
     match cmd {
         JournalCmd::Add { text, tag } => {
             let redactor = crate::ops::redactor(config);
-            let session = crate::ops::Session {
-                workspace,
-                config,
-                readonly,
-                redactor: &redactor,
-            };
+            let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
             let mut log = crate::ops::OpenShift::new(workspace, operator);
             match session.add_note(&mut log, &text.join(" "), &tag, now) {
                 Ok(redacted) => {

@@ -173,13 +173,8 @@ impl Remote {
             by: operator.to_string(),
         };
         let redactor = crate::ops::redactor(config);
-        let session = crate::ops::Session {
-            workspace,
-            config,
-            // `--readonly` is refused before any action gets here.
-            readonly: false,
-            redactor: &redactor,
-        };
+        // `--readonly` is refused before any action gets here.
+        let session = crate::ops::Session::new(workspace, config, false, &redactor);
         let mut log = crate::ops::OpenShift::new(workspace, operator);
         let q = match session.queue_remote(&mut log, q) {
             Ok((q, journaled)) => {

@@ -28,10 +28,36 @@ pub fn is_unsafe(c: char) -> bool {
     }
 }
 
+/// Whether the text holds an unsafe character: the same answer as
+/// `s.chars().any(is_unsafe)`, read from the UTF-8 bytes without decoding
+/// (the screen asks it of every cell of every frame).
+pub fn has_unsafe(s: &str) -> bool {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'\n' | b'\t' | 0x20..=0x7e => {}
+            0x00..=0x1f | 0x7f => return true,
+            // U+0080–U+009F
+            0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9F)) => return true,
+            // U+061C
+            0xD8 if b.get(i + 1) == Some(&0x9C) => return true,
+            // U+200E, U+200F, U+202A–U+202E; U+2066–U+2069
+            0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(0x8E | 0x8F | 0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9)) => {
+                    return true;
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The text without unsafe characters; newlines and tabs are kept. A
 /// carriage return is dropped too (it would let a line overwrite itself).
 pub fn text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if !has_unsafe(s) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().filter(|&c| !is_unsafe(c)).collect())
@@ -119,6 +145,16 @@ mod tests {
             assert!(is_unsafe(c));
         }
         assert!(!is_unsafe('é') && !is_unsafe('→') && !is_unsafe('✗'));
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_the_rule_for_every_character_up_to_u_3000() {
+        for n in 0..0x3000u32 {
+            let Some(c) = char::from_u32(n) else { continue };
+            let s = format!("a{c}b");
+            assert_eq!(has_unsafe(&s), is_unsafe(c), "U+{n:04X}");
+        }
+        assert!(!has_unsafe("━┃▶ ✓ ✗ é ⏎"));
     }
 
     #[test]

@@ -121,7 +121,21 @@ pub struct Session<'a> {
 /// stands either way; `Err` says why its line is not in the journal.
 pub type Journaled = Result<(), String>;
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    pub fn new(
+        workspace: &'a Path,
+        config: &'a Config,
+        readonly: bool,
+        redactor: &'a Redactor,
+    ) -> Session<'a> {
+        Session {
+            workspace,
+            config,
+            readonly,
+            redactor,
+        }
+    }
+
     pub fn operator(&self) -> &str {
         &self.config.operator
     }

@@ -78,19 +78,6 @@ impl Orphan {
     }
 }
 
-fn file_safe(operator: &str) -> String {
-    operator
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 impl IntentStore {
     pub fn new(workspace: &Path) -> IntentStore {
         IntentStore {
@@ -107,7 +94,7 @@ impl IntentStore {
         std::fs::create_dir_all(&self.dir)?;
         let name = format!(
             "{}-{}.json",
-            file_safe(&intent.entry.operator),
+            crate::store::remote::safe_name(&intent.entry.operator),
             crate::store::remote::new_action_id()
         );
         let path = self.dir.join(name);
@@ -131,7 +118,7 @@ impl IntentStore {
 
     /// The intents of `operator` that no running process holds.
     pub fn orphans(&self, operator: &str) -> Vec<Orphan> {
-        let prefix = format!("{}-", file_safe(operator));
+        let prefix = format!("{}-", crate::store::remote::safe_name(operator));
         let Ok(rd) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };

@@ -221,8 +221,8 @@ pub struct SenderLock {
     _file: File,
 }
 
-/// A source name as a file name.
-fn safe_name(source: &str) -> String {
+/// A name (a source's, an operator's) as a file name.
+pub(crate) fn safe_name(source: &str) -> String {
     source
         .chars()
         .map(|c| {

@@ -73,7 +73,9 @@ async fn event_loop(
 
     terminal::enter()?;
     let writer = terminal::FrameWriter::new();
-    let mut term = Terminal::new(CrosstermBackend::new(writer.clone()))?;
+    let mut term = Terminal::new(crate::ui::edge::SafeBackend(CrosstermBackend::new(
+        writer.clone(),
+    )))?;
     let size = term.size()?;
     app.update(Msg::Resize(size.width, size.height));
 

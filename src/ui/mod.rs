@@ -4,6 +4,7 @@
 mod approvals;
 mod checklists;
 mod dialogs;
+pub mod edge;
 mod health;
 mod incidents;
 mod journal;
@@ -43,23 +44,6 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     status::hint_row(app, frame, screen.hints);
     dialogs::render(app, frame, area);
-    scrub(frame.buffer_mut());
-}
-
-/// The screen's edge: no cell reaches the terminal holding a control or bidi
-/// character, whatever text a pane was given (ratatui drops C0 controls
-/// itself, but not the bidi overrides that make a title read backwards).
-pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
-    for cell in buf.content.iter_mut() {
-        if cell
-            .symbol()
-            .chars()
-            .any(crate::domain::sanitize::is_unsafe)
-        {
-            let kept = crate::domain::sanitize::text(cell.symbol()).into_owned();
-            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
-        }
-    }
 }
 
 /// A hint line from the keymap: "enter saves · esc cancels", each action's

@@ -15,12 +15,7 @@ impl Worker {
         config: &'a crate::config::Config,
         redactor: &'a crate::domain::redact::Redactor,
     ) -> crate::ops::Session<'a> {
-        crate::ops::Session {
-            workspace,
-            config,
-            readonly: self.setup.readonly,
-            redactor,
-        }
+        crate::ops::Session::new(workspace, config, self.setup.readonly, redactor)
     }
 
     pub(super) fn handle(&mut self, effect: Effect) {
