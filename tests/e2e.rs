@@ -381,6 +381,12 @@ fn a_hostile_title_never_reaches_the_terminal_raw() {
     s.keys("q");
     assert!(s.wait_exit().success());
     let raw = s.raw();
-    assert!(!contains(&raw, "\u{202e}".as_bytes()), "a bidi override reached the terminal");
-    assert!(!contains(&raw, b"\x1b]52"), "a clipboard write reached the terminal");
+    assert!(
+        !contains(&raw, "\u{202e}".as_bytes()),
+        "a bidi override reached the terminal"
+    );
+    assert!(
+        !contains(&raw, b"\x1b]52"),
+        "a clipboard write reached the terminal"
+    );
 }

@@ -488,14 +488,20 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         ),
     ));
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let inner = popup(
-        app,
-        frame,
-        area,
-        72,
-        h,
-        "Keys (↑/↓ scroll, any other key closes)".into(),
-    );
+    let inner = popup(app, frame, area, 72, h, {
+        let first = |a| {
+            app.keymap
+                .keys_for(Context::Help, a)
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+        };
+        format!(
+            "Keys ({}/{} scroll, any other key closes)",
+            first(Action::Up),
+            first(Action::Down)
+        )
+    });
     frame.render_widget(Paragraph::new(lines).scroll((app.help_scroll, 0)), inner);
 }
 
