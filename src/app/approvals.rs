@@ -155,7 +155,10 @@ impl App {
         };
         if let Err(r) = record.check(decision, &self.decision_context(), &reason) {
             let msg = if r == Refusal::ReasonRequired {
-                "a reason is required: say why (esc cancels)".to_string()
+                format!(
+                    "a reason is required: say why ({} cancels)",
+                    self.key_name(crate::keymap::Context::Prompt, Action::Cancel)
+                )
             } else {
                 format!("{id}: {r}")
             };

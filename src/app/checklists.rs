@@ -196,9 +196,10 @@ impl App {
             return None;
         }
         let Some((l, s)) = self.selected_step() else {
+            let open = self.key_name(crate::keymap::Context::Checklists, Action::Open);
             self.flash(
                 Level::Warning,
-                "select a step (enter opens or closes a checklist)",
+                format!("select a step ({open} opens or closes a checklist)"),
             );
             return None;
         };
@@ -369,7 +370,11 @@ impl App {
         };
         self.flash(
             level,
-            format!("\"{title}\" {} (enter shows the output)", outcome.summary()),
+            format!(
+                "\"{title}\" {} ({} shows the output)",
+                outcome.summary(),
+                self.key_name(crate::keymap::Context::Checklists, Action::Open)
+            ),
         );
         let result = if outcome.passed() { "done" } else { "failed" };
         let request = self.request();

@@ -65,7 +65,11 @@ impl App {
                 if accept {
                     let reason = text_of(editor).trim().to_string();
                     if reason.is_empty() {
-                        self.flash(Level::Warning, "a skip needs a reason (esc cancels)");
+                        let cancel = self.key_name(Context::Prompt, Action::Cancel);
+                        self.flash(
+                            Level::Warning,
+                            format!("a skip needs a reason ({cancel} cancels)"),
+                        );
                         true
                     } else {
                         let request = self.request();

@@ -125,10 +125,13 @@ impl App {
         }
         // The note the operator was typing matters most: say so last.
         if restored {
-            self.flash(
-                Level::Warning,
-                "your unsaved note is back: 5 shows it, w goes on, ctrl-s saves it",
+            let text = format!(
+                "your unsaved note is back: {} shows it, {} goes on, {} saves it",
+                self.key_name(Context::Global, Action::FocusJournal),
+                self.key_name(Context::Global, Action::WriteNote),
+                self.key_name(Context::Editor, Action::Save),
             );
+            self.flash(Level::Warning, text);
         }
         self.journal.previous = opened.previous;
         self.dirty = true;

@@ -421,6 +421,16 @@ impl App {
         self.dirty = true;
     }
 
+    /// The key that does `action` where `ctx` looks, as a hint names it
+    /// (from the keymap, so a remapped key is what the hint says).
+    pub fn key_name(&self, ctx: Context, action: Action) -> String {
+        self.keymap
+            .keys_for(ctx, action)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| format!("({})", action.name()))
+    }
+
     /// Writes not answered yet (the `saving…` badge).
     pub fn saving(&self) -> usize {
         self.in_flight.len()

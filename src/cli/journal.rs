@@ -95,7 +95,11 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
             let redactor = crate::ops::redactor(config);
             let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
             let mut log = crate::ops::OpenShift::new(workspace, operator);
-            match session.add_note(&mut log, &text.join(" "), &tag, now) {
+            let added = session.add_note(&mut log, &text.join(" "), &tag, now);
+            for skipped in &log.skipped {
+                errln!("warning: {skipped}");
+            }
+            match added {
                 Ok(redacted) => {
                     if !redacted.is_empty() {
                         errln!("redacted before saving: {}", redacted.join(", "));

@@ -295,7 +295,9 @@ impl Incident {
                     }
                 }
                 // Escalating only raises, even for a line another tool wrote.
-                self.severity = self.severity.min(*to);
+                if let Some(raised) = self.severity.raise_to(*to) {
+                    self.severity = raised;
+                }
             }
             IncidentChange::Note { .. } | IncidentChange::Followup { .. } => {}
             IncidentChange::Resolved { .. } => {

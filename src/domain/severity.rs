@@ -49,6 +49,14 @@ impl Severity {
         }
     }
 
+    /// Escalating from this level to `to`: the new level when `to` is more
+    /// severe, `None` when it is the same or lower. The one rule of
+    /// escalation ("escalate only raises"): the refusal and the fold both
+    /// ask it.
+    pub fn raise_to(self, to: Severity) -> Option<Severity> {
+        (to < self).then_some(to)
+    }
+
     /// The next more severe level, if there is one.
     pub fn raised(self) -> Option<Severity> {
         match self {

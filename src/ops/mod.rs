@@ -287,6 +287,8 @@ pub struct OpenShift<'a> {
     pub operator: &'a str,
     /// The shift the last entry went to.
     pub shift: Option<String>,
+    /// Lines of that shift's journal that could not be read (file:line: why).
+    pub skipped: Vec<String>,
 }
 
 impl<'a> OpenShift<'a> {
@@ -295,6 +297,7 @@ impl<'a> OpenShift<'a> {
             workspace,
             operator,
             shift: None,
+            skipped: Vec::new(),
         }
     }
 }
@@ -305,7 +308,7 @@ impl ShiftLog for OpenShift<'_> {
         entry_for: &dyn Fn(&Shift) -> JournalEntry,
     ) -> Result<(), (String, Option<std::path::PathBuf>)> {
         let journal = JournalStore::new(self.workspace);
-        let (shift, ..) = journal
+        let (shift, _, issues, _) = journal
             .current_or_start(self.operator, Utc::now())
             .map_err(|e| {
                 let why = format!(
@@ -315,6 +318,7 @@ impl ShiftLog for OpenShift<'_> {
                 (why, None)
             })?;
         self.shift = Some(shift.id.clone());
+        self.skipped = issues.iter().map(|i| i.to_string()).collect();
         journal
             .append(&shift, &entry_for(&shift))
             .map_err(|e| (e.to_string(), e.fallback.clone()))

@@ -1,9 +1,11 @@
 //! The Approvals pane: the queue (only visible rows built), the stop
 //! condition banner, malformed files, and the detail with its history.
 
+use crate::action::Action;
 use crate::app::App;
 use crate::domain::approval::{ApprovalRecord, ApprovalState, Risk};
 use crate::domain::format::coarse_duration;
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -101,12 +103,17 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let a = &app.approvals;
     if a.visible.is_empty() {
+        let no_match = format!(
+            "no record matches ({} clears the filter, {} changes the state)",
+            app.key_name(Context::Approvals, Action::Back),
+            app.key_name(Context::Approvals, Action::StateFilter)
+        );
         let msg = if !a.loaded {
             "loading approval records…"
         } else if a.records.is_empty() {
             "no approval records in approvals/ yet"
         } else {
-            "no record matches (esc clears the filter, f changes the state)"
+            &*no_match
         };
         frame.render_widget(
             Paragraph::new(Line::styled(msg, t.style(Role::Muted))).wrap(Wrap { trim: true }),

@@ -1,9 +1,11 @@
 //! The Incidents pane: the list (only its visible rows are built) and the
 //! detail with the timeline.
 
+use crate::action::Action;
 use crate::app::App;
 use crate::domain::format::{coarse_duration, short_duration};
 use crate::domain::{Countdown, Incident, IncidentStatus, Severity};
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -135,8 +137,9 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
             "loading incidents…".to_string()
         } else if !pane.filter.is_empty() {
             format!(
-                "no incident matches /{} (esc clears the filter)",
-                pane.filter
+                "no incident matches /{} ({} clears the filter)",
+                pane.filter,
+                app.key_name(Context::Incidents, Action::Back)
             )
         } else if app.book.is_empty() {
             "no incidents on record. n declares one.".to_string()

@@ -108,7 +108,7 @@ impl Incident {
                     Err(resolved_by())
                 } else if self.severity == Severity::P1 {
                     Err(IncidentRefusal::AlreadyP1)
-                } else if *to >= self.severity {
+                } else if self.severity.raise_to(*to).is_none() {
                     Err(IncidentRefusal::NotHigher {
                         from: self.severity,
                         to: *to,
