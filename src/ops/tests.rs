@@ -301,3 +301,110 @@ fn recovery_does_not_journal_twice_what_the_journal_already_has() {
         .unwrap();
     assert_eq!(declared.len(), 1);
 }
+
+#[test]
+fn recovery_finds_a_landed_change_and_a_landed_decision_by_time_and_operator() {
+    use crate::domain::approval::{
+        ApprovalRecord, ApprovalState, ChangePlan, Decision, DecisionContext, Risk, Target,
+        Transition,
+    };
+    use crate::domain::{IncidentChange, IncidentEvent, Severity};
+    use crate::store::IncidentStore;
+    use crate::store::approvals::ApprovalStore;
+    let ws = tempfile::tempdir().unwrap();
+    // A change that landed: its event is on file, its line is not.
+    let mut store = IncidentStore::new(ws.path());
+    let record =
+        IncidentStore::new_record("bo", "Disk full", "db", Severity::P2, "prod", Utc::now());
+    store.declare(&record).unwrap();
+    let (mut book, _) = store.load().unwrap();
+    let at = Utc::now();
+    let event = IncidentEvent {
+        incident_id: record.id.clone(),
+        at,
+        by: "ana.lima".into(),
+        change: IncidentChange::Acknowledged {
+            message: String::new(),
+        },
+    };
+    let inc = crate::domain::Incident::from_record(&record);
+    crashed_after(
+        ws.path(),
+        Intent {
+            entry: JournalEntry::incident(at, "", "ana.lima", "acknowledged", &inc, ""),
+            proof: Proof::Event {
+                incident_id: record.id.clone(),
+                at,
+                by: "ana.lima".into(),
+            },
+        },
+        || store.commit(&mut book, &event).1.unwrap(),
+    );
+    // A decision that landed.
+    let t0 = Utc::now() - chrono::Duration::hours(1);
+    let pending = ApprovalRecord {
+        id: "approval-0700".into(),
+        title: "Rotate the HEC token".into(),
+        state: ApprovalState::Pending,
+        risk: Risk::Low,
+        requested_by: "rafael.ops".into(),
+        created_at: t0,
+        target: Target {
+            kind: "service".into(),
+            name: "splunk".into(),
+        },
+        change: ChangePlan {
+            summary: "rotate".into(),
+            plan: String::new(),
+        },
+        evidence: vec![],
+        history: vec![Transition {
+            from: None,
+            to: ApprovalState::Pending,
+            by: "rafael.ops".into(),
+            at: t0,
+            reason: "ready".into(),
+        }],
+    };
+    let approvals = ApprovalStore::new(ws.path());
+    approvals.stage(&pending).unwrap();
+    let decided_at = Utc::now();
+    let decided = pending.decided(Decision::Approve, "ana.lima", decided_at, "ok");
+    crashed_after(
+        ws.path(),
+        Intent {
+            entry: JournalEntry::approval(decided_at, "", "ana.lima", &decided, "ok"),
+            proof: Proof::Decided {
+                approval_id: "approval-0700".into(),
+                at: decided_at,
+                by: "ana.lima".into(),
+            },
+        },
+        || {
+            let ctx = DecisionContext {
+                approver: true,
+                operator: "ana.lima".into(),
+                ..DecisionContext::default()
+            };
+            approvals
+                .decide(
+                    "approval-0700",
+                    Decision::Approve,
+                    "ana.lima",
+                    "ok",
+                    &ctx,
+                    decided_at,
+                )
+                .unwrap();
+        },
+    );
+    let mut log = Kept::default();
+    let said = recover(ws.path(), "ana.lima", &mut log);
+    assert_eq!(log.0.len(), 2, "{said:?}");
+    assert!(
+        log.0
+            .iter()
+            .any(|e| e.field("action") == Some("acknowledged"))
+    );
+    assert!(log.0.iter().any(|e| e.field("id") == Some("approval-0700")));
+}
