@@ -7,9 +7,7 @@ use common::run;
 
 use chrono::{Duration, Utc};
 use common::BIN;
-use shiftdeck::domain::approval::{
-    ApprovalRecord, ApprovalState, ChangePlan, Risk, Target, Transition,
-};
+use shiftdeck::domain::approval::{ApprovalRecord, Risk};
 use shiftdeck::store::approvals::ApprovalStore;
 use std::path::Path;
 use std::process::Command;
@@ -23,40 +21,15 @@ fn cmd(ws: &Path) -> Command {
 }
 
 fn pending(id: &str, risk: Risk, days_old: i64) -> ApprovalRecord {
-    let at = Utc::now() - Duration::days(days_old);
-    ApprovalRecord {
-        id: id.into(),
-        title: format!("Change {id}"),
-        state: ApprovalState::Pending,
+    let mut r = common::records::pending_approval(
+        id,
+        &format!("Change {id}"),
+        "rafael.ops",
         risk,
-        requested_by: "rafael.ops".into(),
-        created_at: at,
-        target: Target {
-            kind: "service".into(),
-            name: "splunk-hec".into(),
-        },
-        change: ChangePlan {
-            summary: "rotate the HEC token".into(),
-            plan: String::new(),
-        },
-        evidence: vec!["reports/hec-rotation-dryrun.json".into()],
-        history: vec![
-            Transition {
-                from: None,
-                to: ApprovalState::Proposed,
-                by: "rafael.ops".into(),
-                at,
-                reason: "quarterly rotation".into(),
-            },
-            Transition {
-                from: Some(ApprovalState::Proposed),
-                to: ApprovalState::Pending,
-                by: "rafael.ops".into(),
-                at: at + Duration::minutes(5),
-                reason: "ready".into(),
-            },
-        ],
-    }
+        Utc::now() - Duration::days(days_old),
+    );
+    r.evidence = vec!["reports/hec-rotation-dryrun.json".into()];
+    r
 }
 
 fn workspace(role: &str, records: &[ApprovalRecord]) -> tempfile::TempDir {

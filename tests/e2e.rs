@@ -179,9 +179,7 @@ fn a_dropped_link_never_costs_the_note_being_typed() {
 
 #[test]
 fn an_approver_approves_with_a_reason_by_keys() {
-    use shiftdeck::domain::approval::{
-        ApprovalRecord, ApprovalState, ChangePlan, Risk, Target, Transition,
-    };
+    use shiftdeck::domain::approval::Risk;
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();
@@ -190,40 +188,13 @@ fn an_approver_approves_with_a_reason_by_keys() {
         "operator = \"marina\"\nrole = \"approver\"\n",
     )
     .unwrap();
-    let at = chrono::Utc::now() - chrono::Duration::hours(3);
-    let record = ApprovalRecord {
-        id: "approval-0133".into(),
-        title: "Renew TLS certificate for credguard.com".into(),
-        state: ApprovalState::Pending,
-        risk: Risk::Medium,
-        requested_by: "rafael.ops".into(),
-        created_at: at,
-        target: Target {
-            kind: "certificate".into(),
-            name: "credguard.com".into(),
-        },
-        change: ChangePlan {
-            summary: "certbot renew, reload nginx".into(),
-            plan: String::new(),
-        },
-        evidence: vec![],
-        history: vec![
-            Transition {
-                from: None,
-                to: ApprovalState::Proposed,
-                by: "rafael.ops".into(),
-                at,
-                reason: "expires in 21 days".into(),
-            },
-            Transition {
-                from: Some(ApprovalState::Proposed),
-                to: ApprovalState::Pending,
-                by: "rafael.ops".into(),
-                at,
-                reason: "ready".into(),
-            },
-        ],
-    };
+    let record = common::records::pending_approval(
+        "approval-0133",
+        "Renew TLS certificate for credguard.com",
+        "rafael.ops",
+        Risk::Medium,
+        chrono::Utc::now() - chrono::Duration::hours(3),
+    );
     shiftdeck::store::approvals::ApprovalStore::new(&ws)
         .stage(&record)
         .unwrap();
@@ -253,22 +224,27 @@ fn an_approver_approves_with_a_reason_by_keys() {
     assert!(!ws.join("approvals/pending/approval-0133.json").exists());
 }
 
-#[test]
-fn checking_and_running_steps_by_keys() {
+/// The app on a new workspace holding one checklist, its incidents pane up.
+fn with_checklist(name: &str, toml: &str) -> (tempfile::TempDir, std::path::PathBuf, Session) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     std::fs::create_dir_all(ws.join("checklists")).unwrap();
     std::fs::write(ws.join("shiftdeck.toml"), "timezone = \"UTC\"\n").unwrap();
-    std::fs::write(
-        ws.join("checklists/smoke.toml"),
-        "name = \"Smoke\"\ncadence = \"shift\"\nordered = true\n[[steps]]\nid = \"look\"\ntitle = \"Look at the board\"\n[[steps]]\nid = \"probe\"\ntitle = \"Probe the mocks\"\ncommand = \"echo all six PASS; exit 0\"\n",
-    )
-    .unwrap();
-    let mut s = Session::start(
+    std::fs::write(ws.join(format!("checklists/{name}.toml")), toml).unwrap();
+    let s = Session::start(
         &["--workspace", ws.to_str().unwrap()],
         &dir.path().join("cfg"),
     );
     s.wait_for("no incidents on record");
+    (dir, ws, s)
+}
+
+#[test]
+fn checking_and_running_steps_by_keys() {
+    let (_dir, ws, mut s) = with_checklist(
+        "smoke",
+        "name = \"Smoke\"\ncadence = \"shift\"\nordered = true\n[[steps]]\nid = \"look\"\ntitle = \"Look at the board\"\n[[steps]]\nid = \"probe\"\ntitle = \"Probe the mocks\"\ncommand = \"echo all six PASS; exit 0\"\n",
+    );
     s.keys("1");
     s.wait_for("Look at the board");
     s.keys("j");
@@ -308,20 +284,10 @@ fn checking_and_running_steps_by_keys() {
 
 #[test]
 fn quitting_while_a_step_runs_asks_then_stops_it_and_records_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir_all(ws.join("checklists")).unwrap();
-    std::fs::write(ws.join("shiftdeck.toml"), "timezone = \"UTC\"\n").unwrap();
-    std::fs::write(
-        ws.join("checklists/slow.toml"),
+    let (_dir, ws, mut s) = with_checklist(
+        "slow",
         "name = \"Slow\"\ncadence = \"shift\"\n[[steps]]\nid = \"restore\"\ntitle = \"Test the restore\"\ncommand = \"echo $$ > step.pid; sleep 300\"\ntimeout = 600\n",
-    )
-    .unwrap();
-    let mut s = Session::start(
-        &["--workspace", ws.to_str().unwrap()],
-        &dir.path().join("cfg"),
     );
-    s.wait_for("no incidents on record");
     s.keys("1");
     s.wait_for("Test the restore");
     s.keys("j");

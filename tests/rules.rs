@@ -7,9 +7,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{cli, run};
-use shiftdeck::domain::approval::{
-    ApprovalRecord, ApprovalState, ChangePlan, Risk, Target, Transition,
-};
+use shiftdeck::domain::approval::{ApprovalRecord, Risk};
 use shiftdeck::domain::remote::{RemoteIncident, Vendor};
 use shiftdeck::domain::{IncidentStatus, Severity};
 use shiftdeck::store::approvals::ApprovalStore;
@@ -21,40 +19,13 @@ use std::process::Stdio;
 const PD_SOURCE: &str = "[[incident_sources]]\nname = \"pd-oncall\"\nkind = \"pagerduty\"\ntoken_env = \"RULES_TEST_PD_TOKEN\"\nfrom = \"ana@example.com\"\n";
 
 fn pending(id: &str, requested_by: &str) -> ApprovalRecord {
-    let at = Utc::now() - Duration::hours(3);
-    ApprovalRecord {
-        id: id.into(),
-        title: format!("Change {id}"),
-        state: ApprovalState::Pending,
-        risk: Risk::High,
-        requested_by: requested_by.into(),
-        created_at: at,
-        target: Target {
-            kind: "service".into(),
-            name: "splunk-hec".into(),
-        },
-        change: ChangePlan {
-            summary: "rotate the HEC token".into(),
-            plan: String::new(),
-        },
-        evidence: vec![],
-        history: vec![
-            Transition {
-                from: None,
-                to: ApprovalState::Proposed,
-                by: requested_by.into(),
-                at,
-                reason: "quarterly rotation".into(),
-            },
-            Transition {
-                from: Some(ApprovalState::Proposed),
-                to: ApprovalState::Pending,
-                by: requested_by.into(),
-                at: at + Duration::minutes(5),
-                reason: "ready".into(),
-            },
-        ],
-    }
+    common::records::pending_approval(
+        id,
+        &format!("Change {id}"),
+        requested_by,
+        Risk::High,
+        Utc::now() - Duration::hours(3),
+    )
 }
 
 fn workspace(config: &str) -> tempfile::TempDir {
