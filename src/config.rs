@@ -39,6 +39,10 @@ pub struct Config {
     pub integrations: Vec<crate::integrations::setup::IntegrationConfig>,
     /// PagerDuty and Opsgenie accounts whose incidents join the inbox.
     pub incident_sources: Vec<crate::integrations::inbox::SourceConfig>,
+    /// Every `*_env` variable any table of the file names, read before the
+    /// table is checked: a table left out for a typo still has its
+    /// credential kept out of the journal.
+    pub named_env: Vec<String>,
 }
 
 impl Config {
@@ -53,6 +57,7 @@ impl Config {
             redact_env: Vec::new(),
             integrations: Vec::new(),
             incident_sources: Vec::new(),
+            named_env: Vec::new(),
         }
     }
 }
@@ -115,24 +120,38 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                 Some(k) => config.keymap = k.to_string(),
                 None => problems.push(here("keymap: expected a name or a path in quotes".into())),
             },
-            "slack" => match RawSlack::deserialize(value) {
-                Ok(s) => config.slack_webhook_env = s.webhook_env.filter(|v| !v.trim().is_empty()),
-                Err(e) => problems.push(FileProblem::new(
-                    path,
-                    inner_line(source, "slack", &e).or(Some(line_of(source, at))),
-                    format!("[slack] {}", e.message().trim()),
-                )),
-            },
-            "journal" => match RawJournal::deserialize(value) {
-                Ok(j) => config.redact_env = j.redact_env,
-                Err(e) => problems.push(FileProblem::new(
-                    path,
-                    inner_line(source, "journal", &e).or(Some(line_of(source, at))),
-                    format!("[journal] {}", e.message().trim()),
-                )),
-            },
+            "slack" => {
+                config.named_env.extend(env_names(&value));
+                match RawSlack::deserialize(value) {
+                    Ok(s) => {
+                        config.slack_webhook_env = s.webhook_env.filter(|v| !v.trim().is_empty())
+                    }
+                    Err(e) => problems.push(FileProblem::new(
+                        path,
+                        inner_line(source, "slack", &e).or(Some(line_of(source, at))),
+                        format!("[slack] {}", e.message().trim()),
+                    )),
+                }
+            }
+            "journal" => {
+                // The variables to redact count even when a field beside them is wrong.
+                if let Some(names) = value.get("redact_env").and_then(|v| v.as_array()) {
+                    config
+                        .named_env
+                        .extend(names.iter().filter_map(|n| n.as_str()).map(str::to_string));
+                }
+                match RawJournal::deserialize(value) {
+                    Ok(j) => config.redact_env = j.redact_env,
+                    Err(e) => problems.push(FileProblem::new(
+                        path,
+                        inner_line(source, "journal", &e).or(Some(line_of(source, at))),
+                        format!("[journal] {}", e.message().trim()),
+                    )),
+                }
+            }
             "integrations" => {
                 for (i, table) in tables(value, &mut problems, here, "integrations") {
+                    config.named_env.extend(env_names(&table));
                     let line = table_line(source, "integrations", &table, i);
                     match crate::integrations::setup::IntegrationConfig::deserialize(table) {
                         Ok(c) => {
@@ -168,6 +187,7 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
             "incident_sources" => {
                 let mut prefixes = std::collections::HashSet::new();
                 for (i, table) in tables(value, &mut problems, here, "incident_sources") {
+                    config.named_env.extend(env_names(&table));
                     let line = table_line(source, "incident_sources", &table, i);
                     match crate::integrations::inbox::SourceConfig::deserialize(table) {
                         Ok(s) => {
@@ -211,6 +231,18 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
         }
     }
     Ok((config, problems))
+}
+
+/// The variable names a table's `*_env` fields hold.
+fn env_names(table: &toml::Value) -> Vec<String> {
+    table
+        .as_table()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.ends_with("_env"))
+        .filter_map(|(_, v)| v.as_str())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The tables of an array of tables (`[[integrations]]`), with their index.

@@ -169,3 +169,60 @@ fn a_detail_popup_stays_with_its_pane() {
     assert_eq!(app.focus, Pane::Journal);
     assert_eq!(app.layers(), vec![Layer::Panes]);
 }
+
+fn running_step(app: &mut App) -> (String, String) {
+    let list = &app.checklists.lists[0];
+    let key = (list.id.clone(), list.steps[0].id.clone());
+    app.checklists.running.insert(key.clone(), demo_now());
+    key
+}
+
+fn stopped() -> shiftdeck::integrations::command::CommandOutcome {
+    shiftdeck::integrations::command::CommandOutcome {
+        exit: None,
+        timed_out: false,
+        stopped: true,
+        output: String::new(),
+        truncated: false,
+        duration: std::time::Duration::from_secs(1),
+    }
+}
+
+#[test]
+fn a_dropped_link_stops_running_steps_and_records_them_before_leaving() {
+    let mut app = demo_app(Theme::default_theme(), 120, 40);
+    let (list, step) = running_step(&mut app);
+    let fx = app.update(Msg::Hangup);
+    assert!(fx.contains(&Effect::StopSteps), "{fx:?}");
+    assert!(!app.quit, "not before the step is recorded");
+    let fx = app.update(Msg::StepRan {
+        list,
+        step,
+        outcome: stopped(),
+    });
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::RecordStep { result, reason, .. }
+            if result == "failed" && reason.contains("because shiftdeck quit"))),
+        "{fx:?}"
+    );
+    assert!(fx.contains(&Effect::Quit) && app.quit);
+}
+
+#[test]
+fn a_step_that_ends_while_quit_is_asked_does_not_hold_up_the_quit() {
+    let mut app = demo_app(Theme::default_theme(), 120, 40);
+    let (list, step) = running_step(&mut app);
+    chars(&mut app, "q");
+    assert!(matches!(app.dialog, Some(Dialog::ConfirmQuit { .. })));
+    let mut done = stopped();
+    done.stopped = false;
+    done.exit = Some(0);
+    app.update(Msg::StepRan {
+        list,
+        step,
+        outcome: done,
+    });
+    let fx = chars(&mut app, "y");
+    assert!(fx.contains(&Effect::Quit) && app.quit, "{fx:?}");
+}

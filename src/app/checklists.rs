@@ -319,6 +319,13 @@ impl App {
     /// Stop the running commands; the app quits once each has reported
     /// and been recorded (or after the runtime's patience runs out).
     pub(super) fn quit_stopping_steps(&mut self, fx: &mut Vec<Effect>) {
+        if self.checklists.running.is_empty() {
+            // They finished (and were recorded) while the question was open.
+            self.final_draft(fx);
+            self.quit = true;
+            fx.push(Effect::Quit);
+            return;
+        }
         self.final_draft(fx);
         self.quitting = true;
         self.flash(

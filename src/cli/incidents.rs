@@ -287,7 +287,6 @@ pub fn run(
         IncidentsCmd::Resolve { id, message } => (id, IncidentChange::Resolved { message }),
     };
     let (key, change) = change;
-    let change = change.map_message(|m| redactor.redact(m).text);
     if book.find(&key).is_err() && !config.incident_sources.is_empty() {
         let remote = match Remote::new(config, workspace) {
             Ok(r) => r,
@@ -311,8 +310,8 @@ pub fn run(
     };
     let label = change.label();
     match session.change(&mut store, &mut book, &mut log, &id, change, Utc::now()) {
-        Ok(done) => {
-            warn_unjournaled(done.journaled);
+        Ok(journaled) => {
+            warn_unjournaled(journaled);
             outln!("{label} {id}");
             exit::OK
         }

@@ -40,7 +40,6 @@ pub struct DecideRequest<'a> {
 #[derive(Debug)]
 pub struct Decided {
     pub record: ApprovalRecord,
-    pub reason: String,
     pub journaled: Result<(), String>,
 }
 
@@ -77,10 +76,6 @@ impl Session<'_> {
             || store.decide(&current.id, req.decision, operator, &reason, &ctx, now),
             |r: &ApprovalRecord| JournalEntry::approval(now, "", operator, r, &reason),
         )?;
-        Ok(Decided {
-            record,
-            reason,
-            journaled,
-        })
+        Ok(Decided { record, journaled })
     }
 }

@@ -43,13 +43,6 @@ impl fmt::Display for DeclareError {
     }
 }
 
-/// A change made: the incident after it, and its journal line's outcome.
-#[derive(Debug)]
-pub struct Changed {
-    pub incident: Incident,
-    pub journaled: Journaled,
-}
-
 impl Session<'_> {
     /// Declare an incident now: one durable line, and its journal line.
     pub fn declare(
@@ -96,7 +89,8 @@ impl Session<'_> {
     }
 
     /// Acknowledge, escalate, note, resolve or reopen a local incident,
-    /// checked against its latest state under the lock.
+    /// checked against its latest state under the lock. The change is
+    /// written; the answer says whether its journal line is too.
     pub fn change(
         &self,
         store: &mut IncidentStore,
@@ -105,7 +99,7 @@ impl Session<'_> {
         incident_id: &str,
         change: IncidentChange,
         now: DateTime<Utc>,
-    ) -> Result<Changed, CommitError> {
+    ) -> Result<Journaled, CommitError> {
         if self.readonly {
             return Err(CommitError::ReadOnly);
         }
@@ -136,7 +130,7 @@ impl Session<'_> {
                 by: operator.to_string(),
             },
         };
-        let (incident, journaled) = self.journaled(
+        let (_, journaled) = self.journaled(
             log,
             intent,
             || {
@@ -145,9 +139,6 @@ impl Session<'_> {
             },
             |inc: &Incident| JournalEntry::incident(now, "", operator, &action, inc, &message),
         )?;
-        Ok(Changed {
-            incident,
-            journaled,
-        })
+        Ok(journaled)
     }
 }

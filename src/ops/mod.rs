@@ -41,6 +41,7 @@ use std::path::Path;
 pub fn credential_vars(config: &Config) -> Vec<String> {
     let mut names: Vec<String> = DEFAULT_SECRET_VARS.iter().map(|s| s.to_string()).collect();
     names.extend(config.redact_env.iter().cloned());
+    names.extend(config.named_env.iter().cloned());
     names.extend(config.slack_webhook_env.iter().cloned());
     for i in &config.integrations {
         names.extend(

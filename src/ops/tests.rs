@@ -195,16 +195,13 @@ fn crashed_after(ws: &Path, intent: Intent, action: impl FnOnce()) {
     action();
 }
 
-#[test]
-fn recovery_journals_a_landed_action_once_and_drops_one_that_never_ran() {
-    use crate::domain::Severity;
-    use crate::store::IncidentStore;
-    let ws = tempfile::tempdir().unwrap();
-    let record = IncidentStore::new_record(
+/// A declaration by ana.lima not written yet, and its journal line.
+fn declaration(title: &str) -> (crate::domain::IncidentRecord, JournalEntry) {
+    let record = crate::store::IncidentStore::new_record(
         "ana.lima",
-        "Gateway 5xx",
+        title,
         "gw",
-        Severity::P2,
+        crate::domain::Severity::P2,
         "prod",
         Utc::now(),
     );
@@ -216,6 +213,14 @@ fn recovery_journals_a_landed_action_once_and_drops_one_that_never_ran() {
         &crate::domain::Incident::from_record(&record),
         "",
     );
+    (record, line)
+}
+
+#[test]
+fn recovery_journals_a_landed_action_once_and_drops_one_that_never_ran() {
+    use crate::store::IncidentStore;
+    let ws = tempfile::tempdir().unwrap();
+    let (record, line) = declaration("Gateway 5xx");
     let landed = Intent {
         entry: line.clone(),
         proof: Proof::Declared {
@@ -252,26 +257,10 @@ fn recovery_journals_a_landed_action_once_and_drops_one_that_never_ran() {
 
 #[test]
 fn recovery_does_not_journal_twice_what_the_journal_already_has() {
-    use crate::domain::Severity;
     use crate::store::IncidentStore;
     use crate::store::journal::JournalStore;
     let ws = tempfile::tempdir().unwrap();
-    let record = IncidentStore::new_record(
-        "ana.lima",
-        "Disk full",
-        "db",
-        Severity::P3,
-        "prod",
-        Utc::now(),
-    );
-    let line = JournalEntry::incident(
-        record.started_at,
-        "",
-        "ana.lima",
-        "declared",
-        &crate::domain::Incident::from_record(&record),
-        "",
-    );
+    let (record, line) = declaration("Disk full");
     let intent = Intent {
         entry: line.clone(),
         proof: Proof::Declared {
@@ -407,4 +396,19 @@ fn recovery_finds_a_landed_change_and_a_landed_decision_by_time_and_operator() {
             .any(|e| e.field("action") == Some("acknowledged"))
     );
     assert!(log.0.iter().any(|e| e.field("id") == Some("approval-0700")));
+}
+
+#[test]
+fn a_table_left_out_for_a_typo_still_has_its_credential_kept_out() {
+    let (c, problems) = crate::config::parse(
+        Path::new("shiftdeck.toml"),
+        "[journal]\nredact_env = [\"ACME_NETBOX\"]\nredakt = true\n\n[[integrations]]\nname = \"dd\"\nkind = \"datadog\"\napi_key_env = \"ACME_DD_KEY\"\nintervall = 30\n",
+    )
+    .unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(c.integrations.is_empty(), "the broken table is not polled");
+    let names = credential_vars(&c);
+    for n in ["ACME_NETBOX", "ACME_DD_KEY"] {
+        assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
+    }
 }

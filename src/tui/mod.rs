@@ -62,9 +62,9 @@ async fn event_loop(
     let store = store_worker::spawn(
         store_worker::Setup {
             workspace: workspace.root.clone(),
-            config: app.config.clone(),
+            config: std::sync::Arc::new(app.config.clone()),
             readonly: app.readonly,
-            redactor: (*redactor).clone(),
+            redactor: redactor.clone(),
             slack: crate::ops::slack_url(&app.config),
             runtime: tokio::runtime::Handle::current(),
         },

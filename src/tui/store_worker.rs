@@ -62,9 +62,9 @@ impl StoreHandle {
 
 pub struct Setup {
     pub workspace: PathBuf,
-    pub config: Config,
+    pub config: std::sync::Arc<Config>,
     pub readonly: bool,
-    pub redactor: Redactor,
+    pub redactor: std::sync::Arc<Redactor>,
     /// The Slack webhook, if configured: `Err` says what is missing.
     pub slack: Option<Result<String, String>>,
     pub runtime: tokio::runtime::Handle,

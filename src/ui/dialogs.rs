@@ -75,6 +75,31 @@ pub(super) fn field(
     frame.render_widget(&ta, rect);
 }
 
+/// A yes/no question: what it records, then the `[confirm]` keys, in a
+/// popup tall enough for its lines as they wrap.
+fn question(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    w: u16,
+    title: String,
+    mut lines: Vec<Line<'static>>,
+    (yes, no): (&str, &str),
+) {
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        yes_no(app, yes, no),
+        app.theme.style(Role::Key),
+    ));
+    let inner_w = w.min(area.width).saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let inner = popup(app, frame, area, w, rows as u16 + 2, title);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
 /// "y or enter confirms · n or esc cancels", from the `[confirm]` keys.
 fn yes_no(app: &App, yes: &str, no: &str) -> String {
     super::hint_keys(
@@ -128,42 +153,38 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
         }
         Dialog::Confirm(Confirm { title, lines, .. })
         | Dialog::ConfirmRemote { title, lines, .. } => {
-            let inner = popup(app, frame, area, 76, lines.len() as u16 + 4, title.clone());
-            let mut lines: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                yes_no(app, "confirms", "cancels"),
-                t.style(Role::Key),
-            ));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+            let lines = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            question(
+                app,
+                frame,
+                area,
+                76,
+                title.clone(),
+                lines,
+                ("confirms", "cancels"),
+            );
         }
         Dialog::PublishHandover { hold, .. } => {
-            let mut lines = vec![Line::raw(
-                "Writes journal/handover/<shift>.md, records it in the journal,",
-            )];
-            lines.push(Line::raw(
-                "ends your shift, and posts it to Slack when a webhook is configured.",
-            ));
+            let mut lines = vec![
+                Line::raw("Writes journal/handover/<shift>.md, records it in the journal,"),
+                Line::raw("ends your shift, and posts it to Slack when a webhook is configured."),
+            ];
             if *hold {
                 lines.push(Line::styled(
                     "It says HOLD: not everything is green.",
                     t.style(Role::Warning),
                 ));
             }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                yes_no(app, "publishes", "goes back"),
-                t.style(Role::Key),
-            ));
-            let inner = popup(
+            let title = "Publish the handover and end the shift?".to_string();
+            question(
                 app,
                 frame,
                 area,
                 76,
-                lines.len() as u16 + 2,
-                "Publish the handover and end the shift?".into(),
+                title,
+                lines,
+                ("publishes", "goes back"),
             );
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Dialog::SkipReason { title, editor, .. } => one_line_prompt(
             app,
@@ -207,31 +228,33 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             lines,
             ..
         } => {
-            let mut text: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
-            text.push(Line::raw(""));
-            text.push(Line::styled(
-                yes_no(app, "records it", "cancels"),
-                t.style(Role::Key),
-            ));
-            let inner = popup(
+            let lines = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            let title = format!("{} {id}? This is recorded:", capitalise(decision.verb()));
+            question(
                 app,
                 frame,
                 area,
                 80,
-                text.len() as u16 + 2,
-                format!("{} {id}? This is recorded:", capitalise(decision.verb())),
+                title,
+                lines,
+                ("records it", "cancels"),
             );
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
         Dialog::Verify { name, what } => {
             let lines = vec![
                 Line::raw(format!("This {what}.")),
                 Line::raw("It is a real event, labelled as a test; each step is reported."),
-                Line::raw(""),
-                Line::styled(yes_no(app, "sends it", "goes back"), t.style(Role::Key)),
             ];
-            let inner = popup(app, frame, area, 80, 7, format!("Verify {name}?"));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+            let title = format!("Verify {name}?");
+            question(
+                app,
+                frame,
+                area,
+                80,
+                title,
+                lines,
+                ("sends it", "goes back"),
+            );
         }
         Dialog::ConfirmQuit { running } => {
             let mut lines = vec![Line::raw(format!(
@@ -242,30 +265,24 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             lines.push(Line::raw(
                 "Quitting stops them (their whole process group) and records each as stopped.",
             ));
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                yes_no(app, "stops them and quits", "stays"),
-                t.style(Role::Key),
-            ));
-            let inner = popup(
+            let title = "Quit while commands run?".to_string();
+            question(
                 app,
                 frame,
                 area,
                 80,
-                lines.len() as u16 + 2,
-                "Quit while commands run?".into(),
+                title,
+                lines,
+                ("stops them and quits", "stays"),
             );
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         }
         Dialog::EndShift => {
             let lines = vec![
                 Line::raw("Records the end of your shift in the journal, without a handover."),
                 Line::raw("Anything you do afterwards starts a new shift."),
-                Line::raw(""),
-                Line::styled(yes_no(app, "ends it", "goes back"), t.style(Role::Key)),
             ];
-            let inner = popup(app, frame, area, 76, 6, "End the shift?".into());
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+            let title = "End the shift?".to_string();
+            question(app, frame, area, 76, title, lines, ("ends it", "goes back"));
         }
         Dialog::Filter(editor) | Dialog::Command(editor) => {
             let prefix = if matches!(d, Dialog::Filter(_)) {

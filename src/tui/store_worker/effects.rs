@@ -7,19 +7,13 @@ use crate::store::{CommitError, IncidentStore};
 use chrono::Utc;
 
 impl Worker {
-    /// The use cases' view of this process (its config and redactor are
-    /// cloned by the caller, so the worker itself can be the shift log).
-    fn session<'a>(
-        &self,
-        workspace: &'a std::path::Path,
-        config: &'a crate::config::Config,
-        redactor: &'a crate::domain::redact::Redactor,
-    ) -> crate::ops::Session<'a> {
-        crate::ops::Session::new(workspace, config, self.setup.readonly, redactor)
-    }
-
     pub(super) fn handle(&mut self, effect: Effect) {
         let now = Utc::now();
+        // The use cases' view of this process; its parts are shared, not
+        // borrowed from the worker, so the worker itself can be the shift log.
+        let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+        let redactor = self.setup.redactor.clone();
+        let session = crate::ops::Session::new(&workspace, &config, self.setup.readonly, &redactor);
         let operator = self.operator().to_string();
         match effect {
             Effect::Declare {
@@ -28,9 +22,6 @@ impl Worker {
                 service,
                 severity,
             } => {
-                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
-                let redactor = self.setup.redactor.clone();
-                let session = self.session(&workspace, &config, &redactor);
                 let new = crate::ops::incidents::NewIncident {
                     title: &title,
                     service: &service,
@@ -61,9 +52,6 @@ impl Worker {
                 incident_id,
                 change,
             } => {
-                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
-                let redactor = self.setup.redactor.clone();
-                let session = self.session(&workspace, &config, &redactor);
                 let label = change.label();
                 let mut check = self.take_checker();
                 let outcome = session.change(
@@ -76,9 +64,9 @@ impl Worker {
                 );
                 self.checker = Some(check);
                 let outcome = match outcome {
-                    Ok(done) => Ok(with_journal(
+                    Ok(journaled) => Ok(with_journal(
                         format!("saved: {label} {incident_id}"),
-                        done.journaled,
+                        journaled,
                     )),
                     Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
                     Err(e) => Err(format!("NOT SAVED: {label} {incident_id}: {e}")),
@@ -89,9 +77,6 @@ impl Worker {
                 });
             }
             Effect::Remote { request, queued: q } => {
-                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
-                let redactor = self.setup.redactor.clone();
-                let session = self.session(&workspace, &config, &redactor);
                 let (source, what) = (q.source.clone(), q.describe());
                 let result = match session.queue_remote(self, *q) {
                     Ok((q, journaled)) => Ok(with_journal(
@@ -116,33 +101,29 @@ impl Worker {
                     ))));
                 }
             }
-            Effect::SaveNote { request, text } => {
-                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
-                let redactor = self.setup.redactor.clone();
-                let session = self.session(&workspace, &config, &redactor);
-                match session.add_note(self, &text, &[], now) {
-                    Ok(names) => {
-                        let _ = self.journal.clear_draft(&operator);
-                        self.say(Msg::NoteSaved {
-                            request,
-                            result: Ok(names),
-                        });
-                    }
-                    Err(crate::ops::journal::NoteError::NotSaved { text, why, kept_in }) => self
-                        .say(Msg::NoteSaved {
-                            request,
-                            result: Err(Unsaved { text, why, kept_in }),
-                        }),
-                    Err(e) => self.say(Msg::NoteSaved {
+            Effect::SaveNote { request, text } => match session.add_note(self, &text, &[], now) {
+                Ok(names) => {
+                    let _ = self.journal.clear_draft(&operator);
+                    self.say(Msg::NoteSaved {
                         request,
-                        result: Err(Unsaved {
-                            text,
-                            why: e.to_string(),
-                            kept_in: None,
-                        }),
-                    }),
+                        result: Ok(names),
+                    });
                 }
-            }
+                Err(crate::ops::journal::NoteError::NotSaved { text, why, kept_in }) => {
+                    self.say(Msg::NoteSaved {
+                        request,
+                        result: Err(Unsaved { text, why, kept_in }),
+                    })
+                }
+                Err(e) => self.say(Msg::NoteSaved {
+                    request,
+                    result: Err(Unsaved {
+                        text,
+                        why: e.to_string(),
+                        kept_in: None,
+                    }),
+                }),
+            },
             Effect::SaveDraft { text } => {
                 // The draft is what the operator typed: redact it too before it touches disk.
                 let clean = self.setup.redactor.redact(&text);
@@ -191,9 +172,6 @@ impl Worker {
                 let Some(st) = cl.steps.iter().find(|s| s.id == step).cloned() else {
                     return;
                 };
-                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
-                let redactor = self.setup.redactor.clone();
-                let session = self.session(&workspace, &config, &redactor);
                 let record = crate::ops::checklists::StepRecord {
                     result: &result,
                     reason: &reason,
@@ -224,9 +202,6 @@ impl Worker {
                 decision,
                 reason,
             } => {
-                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
-                let redactor = self.setup.redactor.clone();
-                let session = self.session(&workspace, &config, &redactor);
                 // The P1 pause is checked against the files as they are now
                 // (another operator may have declared one a second ago).
                 let checker = self.take_checker();
