@@ -160,3 +160,16 @@ fn the_command_line_runs_on_accept() {
     assert_eq!(a.focus, Pane::Health);
     assert_eq!(a.top_layer(), Layer::Panes);
 }
+
+#[test]
+fn f1_shows_the_editor_s_own_keys_where_question_marks_are_typed() {
+    let mut a = app();
+    typed(&mut a, "w?");
+    assert_eq!(a.top_layer(), Layer::Editor, "? is typed into the note");
+    press(&mut a, KeyCode::F(1));
+    assert_eq!(a.top_layer(), Layer::Help);
+    assert_eq!(a.active_context(), Context::Editor);
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.top_layer(), Layer::Editor);
+    assert_eq!(a.journal.draft_text(), "?");
+}
