@@ -60,6 +60,7 @@ actions! {
     Acknowledge => "acknowledge", "acknowledge the selected incident";
     Escalate => "escalate", "raise the severity one level";
     AddNote => "add_note", "add a note to the timeline";
+    StatusUpdate => "status_update", "post a one-line status update to the operations channel (action, ETA)";
     Resolve => "resolve", "resolve the selected incident";
     Reopen => "reopen", "reopen a resolved incident";
     Approve => "approve", "approve the selected record (approver role, with a reason)";

@@ -43,6 +43,13 @@ pub struct Config {
     /// table is checked: a table left out for a typo still has its
     /// credential kept out of the journal.
     pub named_env: Vec<String>,
+    /// The variable holding the Slack webhook for one-line status updates
+    /// (the handover's webhook when unset).
+    pub slack_updates_env: Option<String>,
+    /// `[notify]`: bell and desktop notifications.
+    pub notify: crate::domain::notify::NotifyConfig,
+    /// `[email]`: where the handover is mailed.
+    pub email: Option<crate::integrations::mail::EmailConfig>,
 }
 
 impl Config {
@@ -58,6 +65,9 @@ impl Config {
             integrations: Vec::new(),
             incident_sources: Vec::new(),
             named_env: Vec::new(),
+            slack_updates_env: None,
+            notify: Default::default(),
+            email: None,
         }
     }
 }
@@ -68,6 +78,18 @@ impl Config {
 #[serde(deny_unknown_fields)]
 struct RawSlack {
     webhook_env: Option<String>,
+    /// For one-line status updates, when they go to another channel.
+    updates_webhook_env: Option<String>,
+}
+
+/// `[notify]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    bell: Option<bool>,
+    desktop: Option<bool>,
+    on_call_only: Option<bool>,
+    events: Option<Vec<crate::domain::notify::Event>>,
 }
 
 /// `[journal]`.
@@ -124,7 +146,9 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                 config.named_env.extend(env_names(&value));
                 match RawSlack::deserialize(value) {
                     Ok(s) => {
-                        config.slack_webhook_env = s.webhook_env.filter(|v| !v.trim().is_empty())
+                        config.slack_webhook_env = s.webhook_env.filter(|v| !v.trim().is_empty());
+                        config.slack_updates_env =
+                            s.updates_webhook_env.filter(|v| !v.trim().is_empty());
                     }
                     Err(e) => problems.push(FileProblem::new(
                         path,
@@ -146,6 +170,52 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                         path,
                         inner_line(source, "journal", &e).or(Some(line_of(source, at))),
                         format!("[journal] {}", e.message().trim()),
+                    )),
+                }
+            }
+            "notify" => match RawNotify::deserialize(value) {
+                Ok(n) => {
+                    let d = crate::domain::notify::NotifyConfig::default();
+                    config.notify = crate::domain::notify::NotifyConfig {
+                        bell: n.bell.unwrap_or(d.bell),
+                        desktop: n.desktop.unwrap_or(d.desktop),
+                        on_call_only: n.on_call_only.unwrap_or(d.on_call_only),
+                        events: n.events.unwrap_or(d.events),
+                        explicit: true,
+                    };
+                }
+                Err(e) => problems.push(FileProblem::new(
+                    path,
+                    inner_line(source, "notify", &e).or(Some(line_of(source, at))),
+                    format!(
+                        "[notify] {} (events are new_incident, countdown, breached, integration_down; notifications stay as by default)",
+                        e.message().trim()
+                    ),
+                )),
+            },
+            "email" => {
+                config.named_env.extend(env_names(&value));
+                match crate::integrations::mail::EmailConfig::deserialize(value) {
+                    Ok(c) => {
+                        let wrong = c.problems();
+                        if wrong.is_empty() {
+                            config.email = Some(c);
+                        }
+                        for w in wrong {
+                            let line = field_of(&w)
+                                .and_then(|f| table_field_line(source, "email", f))
+                                .or(Some(line_of(source, at)));
+                            problems.push(FileProblem::new(
+                                path,
+                                line,
+                                format!("[email] {w} (no mail is sent)"),
+                            ));
+                        }
+                    }
+                    Err(e) => problems.push(FileProblem::new(
+                        path,
+                        inner_line(source, "email", &e).or(Some(line_of(source, at))),
+                        format!("[email] {} (no mail is sent)", e.message().trim()),
                     )),
                 }
             }
@@ -271,6 +341,25 @@ fn table_line(source: &str, table: &str, value: &toml::Value, index: usize) -> O
         return nth_table_line(source, table, name);
     }
     header_line(source, table, index).or_else(|| key_line(source, table))
+}
+
+/// The line that sets `field` inside `[table]`.
+fn table_field_line(source: &str, table: &str, field: &str) -> Option<usize> {
+    let mut inside = false;
+    for (i, l) in source.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t == format!("[{table}]");
+            continue;
+        }
+        if inside
+            && t.strip_prefix(field)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// The line of the n-th `[[table]]` header.

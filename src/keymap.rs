@@ -36,6 +36,8 @@ pub enum Context {
     Handover,
     /// The previous shift's handover, to read and acknowledge.
     Previous,
+    /// The escalation directory (`:contacts`).
+    Contacts,
     /// The key help.
     Help,
     /// The problems found in files.
@@ -43,7 +45,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Checklists,
         Context::Incidents,
@@ -55,6 +57,7 @@ impl Context {
         Context::Editor,
         Context::Handover,
         Context::Previous,
+        Context::Contacts,
         Context::Help,
         Context::Problems,
     ];
@@ -86,6 +89,7 @@ impl Context {
             Context::Editor => "editor",
             Context::Handover => "handover",
             Context::Previous => "previous",
+            Context::Contacts => "contacts",
             Context::Help => "help",
             Context::Problems => "problems",
         }

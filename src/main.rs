@@ -85,6 +85,7 @@ fn run(cli: Cli) -> i32 {
         Some(Command::Handover {
             json,
             publish,
+            email,
             summary,
             ..
         }) => shiftdeck::cli::journal::handover(
@@ -93,9 +94,30 @@ fn run(cli: Cli) -> i32 {
             cli.readonly,
             json,
             publish,
+            email,
             &summary,
         ),
-        None => run_tui(workspace, settings, cli.readonly, cli.demo, cli.ascii),
+        Some(Command::Contacts { json }) => {
+            shiftdeck::cli::contacts::contacts(&workspace.root, json)
+        }
+        Some(Command::Oncall { json }) => {
+            shiftdeck::cli::contacts::oncall(&workspace.root, &settings.config, json)
+        }
+        Some(Command::Messages { send, json }) => shiftdeck::cli::messages::run(
+            &workspace.root,
+            &settings.config,
+            cli.readonly,
+            send,
+            json,
+        ),
+        None => run_tui(
+            workspace,
+            settings,
+            cli.readonly,
+            cli.demo,
+            cli.ascii,
+            cli.notify,
+        ),
     };
     if let Some(d) = demo_dir {
         let _ = std::fs::remove_dir_all(d);
@@ -156,6 +178,7 @@ fn run_tui(
     readonly: bool,
     demo: bool,
     ascii: bool,
+    notify: bool,
 ) -> i32 {
     if let Some(why) = shiftdeck::tui::terminal::unsuitable() {
         errln!("{why}");
@@ -173,6 +196,12 @@ fn run_tui(
     app.demo = demo;
     app.ascii = ascii_wanted(ascii);
     app.add_problems(settings.problems.iter().map(|p| p.to_string()));
+    let (directory, problems) = shiftdeck::store::contacts::load(&workspace.root);
+    app.add_problems(problems.iter().map(|p| p.to_string()));
+    app.calls.directory = directory;
+    // SAFETY: isatty only reads the descriptor's state.
+    let tty = unsafe { libc::isatty(1) } == 1;
+    app.calls.ringing = shiftdeck::app::whocall::ringing(demo, notify, tty);
     // The demo serves its own stand-ins of the six APIs, with two faults so
     // the Health pane has something to say: Splunk's queues full, Slack's
     // webhook revoked.

@@ -108,6 +108,7 @@ impl App {
             | Action::Acknowledge
             | Action::Escalate
             | Action::AddNote
+            | Action::StatusUpdate
             | Action::Resolve
             | Action::Reopen
             | Action::Approve

@@ -47,6 +47,7 @@ impl App {
                 _ => true,
             },
             Dialog::NewIncident(form) => self.form_key(form, action, key, fx),
+            Dialog::StatusUpdate(form) => self.update_key(form, action, key, fx),
             Dialog::PublishHandover { markdown, .. } => match () {
                 _ if yes => {
                     let request = self.request();
@@ -194,6 +195,55 @@ impl App {
         }
     }
 
+    /// The status update form: tab between action and ETA, enter on the ETA
+    /// (or save) queues it.
+    fn update_key(
+        &mut self,
+        form: &mut UpdateForm,
+        action: Option<Action>,
+        key: KeyEvent,
+        fx: &mut Vec<Effect>,
+    ) -> bool {
+        let submit =
+            (action == Some(Action::Accept) && form.field == 1) || action == Some(Action::Save);
+        if submit {
+            let what = text_of(&form.action).trim().to_string();
+            if what.is_empty() {
+                form.error = Some(
+                    "what was done? (\"rolled back the flag\", \"restarted the worker\")".into(),
+                );
+                form.field = 0;
+                return true;
+            }
+            let eta = match crate::domain::message::check_eta(&text_of(&form.eta)) {
+                Ok(e) => e,
+                Err(e) => {
+                    form.error = Some(e);
+                    form.field = 1;
+                    return true;
+                }
+            };
+            let request = self.request();
+            self.flash(Level::Info, "queueing the update…");
+            fx.push(Effect::StatusUpdate {
+                request,
+                incident: Box::new(form.incident.clone()),
+                action: what,
+                eta,
+            });
+            return false;
+        }
+        match action {
+            Some(Action::Accept | Action::NextField) => form.field = (form.field + 1) % 2,
+            Some(Action::PrevField) => form.field = (form.field + 1) % 2,
+            _ => {
+                form.focused_input().input(key);
+                form.error = None;
+            }
+        }
+        true
+    }
+
     fn form_key(
         &mut self,
         form: &mut IncidentForm,
@@ -294,6 +344,14 @@ impl App {
                 }
             }
             "handover" => self.act(Action::Handover, fx),
+            "contacts" | "who" => self.open_contacts(),
+            "oncall" => match self.on_call_summary() {
+                Some(s) => self.flash(Level::Info, s),
+                None => self.flash(
+                    Level::Info,
+                    "nobody known to be on call (no schedule answered, no [rota] in contacts.toml)",
+                ),
+            },
             "previous" => {
                 if self.journal.previous.is_some() {
                     self.journal.show_previous = true;

@@ -108,6 +108,53 @@ pub enum Dialog {
     },
     Filter(TextArea<'static>),
     Command(TextArea<'static>),
+    /// A one-line status update for the operations channel.
+    StatusUpdate(Box<UpdateForm>),
+}
+
+/// The status update form: what was done and when it should be fixed.
+#[derive(Debug, Clone)]
+pub struct UpdateForm {
+    pub incident: crate::domain::Incident,
+    pub action: TextArea<'static>,
+    pub eta: TextArea<'static>,
+    /// 0 action, 1 ETA.
+    pub field: usize,
+    pub error: Option<String>,
+}
+
+impl UpdateForm {
+    pub fn new(incident: crate::domain::Incident) -> UpdateForm {
+        UpdateForm {
+            incident,
+            action: line_input(""),
+            eta: line_input(""),
+            field: 0,
+            error: None,
+        }
+    }
+
+    pub fn focused_input(&mut self) -> &mut TextArea<'static> {
+        if self.field == 0 {
+            &mut self.action
+        } else {
+            &mut self.eta
+        }
+    }
+
+    /// The line as it will be posted.
+    pub fn preview(&self) -> String {
+        let eta = crate::domain::message::check_eta(&text_of(&self.eta))
+            .unwrap_or_else(|_| text_of(&self.eta));
+        crate::domain::message::status_update(
+            &self.incident.id,
+            self.incident.severity,
+            &self.incident.service,
+            &self.incident.title,
+            &text_of(&self.action),
+            &eta,
+        )
+    }
 }
 
 /// A one-line editor.

@@ -112,6 +112,8 @@ impl App {
                     format!("{} went {}: {}", change.name, change.to, outcome.summary),
                 );
             }
+            let (from, to) = (change.from.as_str(), change.to.as_str());
+            self.watch_health(&change.name, from, to, &outcome.summary, fx);
             self.refresh_handover();
             self.dirty = true;
         }

@@ -88,9 +88,16 @@ impl App {
             (Some(_), None) => true,
             _ => false,
         };
+        let first = self
+            .inbox
+            .sources
+            .iter()
+            .find(|s| s.name == r.source)
+            .is_none_or(|s| s.fetched_at.is_none());
         if changed && let Some(list) = &r.incidents {
             let fresh = list.iter().map(RemoteIncident::to_incident).collect();
             self.book.set_remote(&r.source, fresh, now);
+            self.watch_incidents(Some(&r.source), first, fx);
         }
         let tz = self.config.timezone;
         let waiting_before = self.inbox.sources.iter().any(|s| {

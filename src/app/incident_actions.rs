@@ -48,6 +48,19 @@ impl App {
                         to,
                         message: format!("raised from {sev}"),
                     };
+                    let service = self
+                        .book
+                        .find(&id)
+                        .map(|i| i.service.clone())
+                        .unwrap_or_default();
+                    let calls: Vec<String> = self
+                        .calls
+                        .directory
+                        .escalation(to, &service)
+                        .targets
+                        .iter()
+                        .map(|c| format!("call {}", c.line()))
+                        .collect();
                     self.dialog = Some(Dialog::Confirm(Confirm {
                         title: format!("Escalate {id} to {to}?"),
                         lines: vec![
@@ -59,12 +72,32 @@ impl App {
                                 to.escalation()
                             ),
                             format!("recorded as: escalated by {} to {to}", self.config.operator),
-                        ],
+                        ]
+                        .into_iter()
+                        .chain(calls)
+                        .collect(),
                         change: PendingChange {
                             incident_id: id,
                             change,
                         },
                     }));
+                }
+            }
+            Action::StatusUpdate => {
+                if self.readonly {
+                    self.flash(Level::Error, super::update::READONLY);
+                } else if crate::ops::messages::updates_env(&self.config).is_none() {
+                    self.flash(
+                        Level::Warning,
+                        "no Slack channel for updates: set [slack] webhook_env (or updates_webhook_env) in shiftdeck.toml",
+                    );
+                } else if let Some(inc) = self
+                    .incidents
+                    .selected_id(&self.book)
+                    .and_then(|id| self.book.get(id))
+                    .cloned()
+                {
+                    self.dialog = Some(Dialog::StatusUpdate(Box::new(super::UpdateForm::new(inc))));
                 }
             }
             Action::AddNote => {

@@ -26,6 +26,8 @@ pub enum Layer {
     Handover,
     /// The previous shift's handover.
     Previous,
+    /// The escalation directory (`:contacts`).
+    Contacts,
     /// A dialog: a prompt, a form or a confirmation (opened from any layer
     /// below, so always over it).
     Dialog,
@@ -43,6 +45,7 @@ impl Layer {
             Layer::Editor => Context::Editor,
             Layer::Handover => Context::Handover,
             Layer::Previous => Context::Previous,
+            Layer::Contacts => Context::Contacts,
             Layer::Dialog => match &app.dialog {
                 Some(d) if d.is_confirmation() => Context::Confirm,
                 _ => Context::Prompt,
@@ -88,6 +91,9 @@ impl App {
         }
         if self.journal.show_previous {
             open.push(Layer::Previous);
+        }
+        if self.calls.show_contacts {
+            open.push(Layer::Contacts);
         }
         if self.dialog.is_some() {
             open.push(Layer::Dialog);

@@ -18,11 +18,12 @@ mod incidents;
 pub mod journal;
 pub mod layers;
 mod update;
+pub mod whocall;
 
 pub use crate::action::Action;
 pub use approvals::ApprovalsPane;
 pub use checklists::{ChecklistRow, ChecklistsPane};
-pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange};
+pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange, UpdateForm};
 pub use health::HealthPane;
 pub use inbox::{Inbox, InboxReport, SourceView};
 pub use incidents::IncidentsPane;
@@ -140,8 +141,17 @@ pub enum Msg {
         request: RequestId,
         result: Result<String, String>,
     },
-    /// The handover reached Slack, or why not.
-    SlackPosted(Result<(), String>),
+    /// Messages (status updates, the handover) are in the messages outbox.
+    MessagesQueued(Vec<String>),
+    /// A round of sending: what went (or was refused for good), and how
+    /// many still wait with the last reason.
+    MessagesSent {
+        delivered: Vec<(String, Result<(), String>)>,
+        waiting: usize,
+        why: Option<String>,
+    },
+    /// Who is on call, as the sources (or the rota) said.
+    OnCall(Box<crate::domain::oncall::Roster>),
     /// The approval records, read again after a change.
     Approvals(crate::store::approvals::LoadedApprovals),
     /// The checklists, the problems in their files, and their journal history.
@@ -268,6 +278,17 @@ pub enum Effect {
     },
     /// Journal what became of a remote action.
     RecordRemote(Box<crate::domain::outbox::Finished>),
+    /// Queue a one-line status update for the operations channel.
+    StatusUpdate {
+        request: RequestId,
+        incident: Box<crate::domain::Incident>,
+        action: String,
+        eta: String,
+    },
+    /// Send what waits in the messages outbox now.
+    SendMessages,
+    /// Ring the terminal (bell and/or desktop notification).
+    Notify(crate::domain::notify::Notice),
     LoadTheme(String),
     /// Stop every running step's command (quitting): each reports back as
     /// stopped and is recorded.
@@ -333,6 +354,8 @@ pub struct App {
     /// The operator has pressed a key: from then on, nothing opens over the
     /// screen by itself (it would take keys typed for something else).
     pub typed: bool,
+    /// The directory, who is on call, notifications and messages out.
+    pub calls: whocall::Calls,
     clock_key: i64,
 }
 
@@ -374,6 +397,7 @@ impl App {
             quit: false,
             quitting: false,
             typed: false,
+            calls: Default::default(),
             clock_key: 0,
         }
     }

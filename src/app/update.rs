@@ -29,6 +29,7 @@ impl App {
             }
             Msg::Tick(now) => {
                 self.on_tick(now);
+                self.watch_countdowns(&mut fx);
                 self.checklist_tick();
                 self.draft_tick(&mut fx);
             }
@@ -54,13 +55,22 @@ impl App {
                     Err(e) => self.flash(Level::Error, e),
                 }
             }
-            Msg::SlackPosted(result) => match result {
-                Ok(()) => self.flash(Level::Info, "handover posted to Slack"),
-                Err(e) => self.flash(
-                    Level::Error,
-                    format!("not posted to Slack: {e} (the handover is saved locally)"),
-                ),
-            },
+            Msg::MessagesQueued(what) => {
+                if !self.readonly {
+                    fx.push(Effect::SendMessages);
+                }
+                self.calls.waiting += what.len();
+                self.dirty = true;
+            }
+            Msg::MessagesSent {
+                delivered,
+                waiting,
+                why,
+            } => self.on_messages_sent(delivered, waiting, why),
+            Msg::OnCall(roster) => {
+                self.calls.roster = *roster;
+                self.dirty = true;
+            }
             Msg::Incidents(delta) => {
                 // A replaced file reorders the book: remember the selection by id.
                 let selected = self.incidents.selected_id(&self.book).map(str::to_string);
@@ -73,7 +83,9 @@ impl App {
                         format!("{n} incident line(s) skipped: see the problems list (:problems)"),
                     );
                 }
+                let baseline = !self.loaded;
                 self.loaded = true;
+                self.watch_incidents(None, baseline, &mut fx);
                 self.incidents.refresh_keeping(&self.book, selected);
                 self.dirty = true;
             }
@@ -222,6 +234,7 @@ impl App {
         };
         let input = match dialog {
             Dialog::NewIncident(form) => form.focused_input(),
+            Dialog::StatusUpdate(form) => Some(form.focused_input()),
             Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
                 Some(editor)
             }
@@ -262,6 +275,7 @@ impl App {
             Layer::Help => self.on_help_key(key),
             Layer::Dialog => self.on_dialog_key(key, fx),
             Layer::Previous => self.on_previous_key(key, fx),
+            Layer::Contacts => self.on_contacts_key(key),
             Layer::Handover => self.on_handover_key(key, fx),
             Layer::Editor => self.on_editor_key(key, fx),
             Layer::Panes | Layer::HealthDetail | Layer::StepDetail => self.on_pane_key(key, fx),

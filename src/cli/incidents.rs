@@ -253,6 +253,42 @@ pub fn run(
                 }
             };
         }
+        IncidentsCmd::Update {
+            id,
+            action,
+            eta,
+            symptom,
+        } => {
+            if book.find(&id).is_err() && !config.incident_sources.is_empty() {
+                match Remote::new(config, workspace) {
+                    Ok(r) => r.load_into(&mut book, &Remote::for_key(config, &id), tz),
+                    Err(code) => return code,
+                }
+            }
+            let inc = match book.find(&id) {
+                Ok(inc) => inc.clone(),
+                Err(_) => return resolve_id(&book, &id).err().unwrap_or(exit::NOT_FOUND),
+            };
+            return match session.status_update(&mut log, &inc, symptom.as_deref(), &action, &eta) {
+                Ok((m, journaled)) => {
+                    warn_unjournaled(journaled);
+                    outln!("{}", m.body);
+                    super::messages::send_and_report(workspace, config, &redactor, &[m], "")
+                }
+                Err(e @ crate::ops::messages::MessageError::ReadOnly) => {
+                    errln!("error: {e}");
+                    exit::READ_ONLY
+                }
+                Err(e @ crate::ops::messages::MessageError::Invalid(_)) => {
+                    errln!("error: {e}");
+                    exit::USAGE
+                }
+                Err(e) => {
+                    errln!("error: {e}");
+                    exit::FAILURE
+                }
+            };
+        }
         IncidentsCmd::Ack { id, message } => (id, IncidentChange::Acknowledged { message }),
         IncidentsCmd::Escalate { id, to, message } => {
             if book.find(&id).is_err() && !config.incident_sources.is_empty() {

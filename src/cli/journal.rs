@@ -3,7 +3,7 @@
 use super::{JournalCmd, exit};
 use crate::config::Config;
 use crate::domain::handover::{self, HandoverInput};
-use crate::domain::journal::{EntryKind, JournalEntry};
+use crate::domain::journal::JournalEntry;
 use crate::ops::journal::NoteError;
 use crate::store::IncidentStore;
 use crate::store::journal::{JournalStore, Shift, read_all};
@@ -300,6 +300,7 @@ pub fn handover(
     readonly: bool,
     json: bool,
     publish: bool,
+    email: bool,
     summary: &str,
 ) -> i32 {
     let now = Utc::now();
@@ -342,32 +343,23 @@ pub fn handover(
         path.display(),
         shift.id
     );
-    match crate::ops::slack_url(config) {
-        None => exit::OK,
-        Some(Err(msg)) => {
-            errln!("warning: not posted to Slack: {msg}");
-            exit::NOT_POSTED
+    let email = email || config.email.as_ref().is_some_and(|e| e.send_handover);
+    let redactor = crate::ops::redactor(config);
+    let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
+    let mut log = crate::ops::ThisShift {
+        workspace,
+        shift: &shift,
+    };
+    let queued = match session.handover_messages(&mut log, &shift.id, &markdown, email) {
+        Ok(q) => q,
+        Err(e) => {
+            errln!("error: {e}. The handover is saved at {}", path.display());
+            return exit::NOT_POSTED;
         }
-        Some(Ok(url)) => match crate::integrations::slack::post_blocking(&url, &markdown) {
-            Ok(()) => {
-                let _ = journal.append(
-                    &shift,
-                    &JournalEntry::new(Utc::now(), &shift.id, &config.operator, EntryKind::Other)
-                        .with("text", "handover posted to Slack"),
-                );
-                errln!(
-                    "posted to Slack ({})",
-                    crate::integrations::slack::mask(&url)
-                );
-                exit::OK
-            }
-            Err(e) => {
-                errln!(
-                    "error: not posted to Slack: {e}. The handover is saved at {}",
-                    path.display()
-                );
-                exit::NOT_POSTED
-            }
-        },
+    };
+    if queued.is_empty() {
+        return exit::OK;
     }
+    let saved = format!(". The handover is saved at {}", path.display());
+    super::messages::send_and_report(workspace, config, &redactor, &queued, &saved)
 }

@@ -5,8 +5,10 @@
 pub mod out;
 pub mod approvals;
 pub mod checklists;
+pub mod contacts;
 mod incidents;
 pub mod journal;
+pub mod messages;
 pub mod probe;
 mod remote;
 
@@ -32,7 +34,8 @@ pub mod exit {
     pub const READ_ONLY: i32 = 5;
     /// `check-config` found problems.
     pub const BAD_CONFIG: i32 = 6;
-    /// The handover is saved and published locally, but posting it to Slack failed.
+    /// A message (the handover to Slack or by mail, a status update) is
+    /// queued but not sent yet, or was refused.
     pub const NOT_POSTED: i32 = 7;
     /// A checklist step's command ran and failed (or timed out).
     pub const STEP_FAILED: i32 = 8;
@@ -68,6 +71,9 @@ pub struct Cli {
     /// Draw with ASCII borders and glyphs only (automatic on TERM=linux or a non-UTF-8 locale).
     #[arg(long)]
     pub ascii: bool,
+    /// Ring the bell and send desktop notifications under --demo too (on by default otherwise; see [notify]).
+    #[arg(long)]
+    pub notify: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -105,6 +111,9 @@ pub enum Command {
         /// Write journal/handover/<shift>.md, record it, end the shift, and post to Slack when configured.
         #[arg(long)]
         publish: bool,
+        /// With --publish: also mail it to [email] to (always, with send_handover = true).
+        #[arg(long, requires = "publish")]
+        email: bool,
         /// The summary at the top of the report.
         #[arg(long, default_value = "")]
         summary: String,
@@ -125,8 +134,25 @@ pub enum Command {
         #[arg(long, value_name = "VENDOR=KIND")]
         fault: Vec<String>,
     },
-    /// Validate shiftdeck.toml, the keymap and the theme; exit 6 on any problem.
+    /// Validate shiftdeck.toml, contacts.toml, the keymap and the theme; exit 6 on any problem.
     CheckConfig,
+    /// The escalation directory (contacts.toml): levels, who each severity goes to, people, teams, owners.
+    Contacts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who is on call now and next: PagerDuty and Opsgenie schedules, else the directory's rota.
+    Oncall {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Status updates and handovers waiting to go to Slack or by mail; --send sends them (exit 7 while any waits).
+    Messages {
+        #[arg(long)]
+        send: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -285,6 +311,19 @@ pub enum IncidentsCmd {
     },
     /// Add a note to the timeline.
     Note { id: String, text: String },
+    /// Post a one-line status update to the operations channel: service, symptom, action taken, ETA.
+    Update {
+        id: String,
+        /// What was done ("rolled back the flag").
+        #[arg(long)]
+        action: String,
+        /// When it should be fixed: 30m, 2h, 1h30m or unknown.
+        #[arg(long, default_value = "unknown")]
+        eta: String,
+        /// The observed symptom (default: the incident's title).
+        #[arg(long)]
+        symptom: Option<String>,
+    },
     /// Resolve an incident.
     Resolve {
         id: String,

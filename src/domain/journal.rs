@@ -20,6 +20,8 @@ pub enum EntryKind {
     Approval,
     Checklist,
     Health,
+    /// A status update or handover queued for Slack or mail, and whether it went.
+    Message,
     #[serde(other)]
     Other,
 }
@@ -36,6 +38,7 @@ impl EntryKind {
             EntryKind::Approval => "approval",
             EntryKind::Checklist => "checklist",
             EntryKind::Health => "health",
+            EntryKind::Message => "message",
             EntryKind::Other => "other",
         }
     }
@@ -253,6 +256,7 @@ impl JournalEntry {
                 }
                 s
             }
+            EntryKind::Message => format!("{}: {}", f("action"), f("text")),
             EntryKind::ShiftStart => format!("{} started the shift", self.operator),
             EntryKind::ShiftEnd => format!("{} ended the shift", self.operator),
             EntryKind::HandoverPublished => format!("handover published: {}", f("path")),

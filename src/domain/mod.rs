@@ -4,11 +4,15 @@
 pub mod approval;
 pub mod book;
 pub mod checklist;
+pub mod contacts;
 pub mod format;
 pub mod handover;
 pub mod health;
 pub mod incident;
 pub mod journal;
+pub mod message;
+pub mod notify;
+pub mod oncall;
 pub mod outbox;
 pub mod redact;
 pub mod remote;

@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod inbox;
+pub mod mail;
 pub mod mock;
 pub mod poller;
 pub mod probes;

@@ -13,7 +13,13 @@ pub fn mask(url: &str) -> String {
 /// Post text to a webhook. Errors name the cause in the operator's words
 /// (vendor-apis.md §5), never the URL.
 pub async fn post(url: &str, text: &str) -> Result<(), String> {
-    let client = super::http_client(Duration::from_secs(10))?;
+    post_for_outbox(url, text).await.map_err(|(e, _)| e)
+}
+
+/// As [`post`], with whether trying again later may help (`false` for a
+/// webhook Slack says is revoked, removed or archived).
+pub async fn post_for_outbox(url: &str, text: &str) -> Result<(), (String, bool)> {
+    let client = super::http_client(Duration::from_secs(10)).map_err(|e| (e, true))?;
     // Sanitised at the edge: whatever the caller built, Slack gets no controls.
     let text = crate::domain::sanitize::text(text);
     let body = serde_json::json!({ "text": text }).to_string();
@@ -23,11 +29,12 @@ pub async fn post(url: &str, text: &str) -> Result<(), String> {
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("Slack: {}", super::describe(e)))?;
+        .map_err(|e| (format!("Slack: {}", super::describe(e)), true))?;
     let status = resp.status().as_u16();
+    let retry = status == 429 || status >= 500;
     let text = resp.text().await.unwrap_or_default();
     let said = text.trim().chars().take(80).collect::<String>();
-    match status {
+    let answer: Result<(), String> = match status {
         200..=299 => Ok(()),
         404 => Err(format!("Slack answered 404 {said}: the webhook was removed, its app uninstalled or its token revoked — issue a new webhook")),
         403 if said.contains("action_prohibited") => Err("Slack answered 403 action_prohibited: a workspace admin restricts this webhook".into()),
@@ -37,7 +44,8 @@ pub async fn post(url: &str, text: &str) -> Result<(), String> {
         429 => Err("Slack answered 429: rate limited — try again in a minute".into()),
         s if s >= 500 => Err(format!("Slack answered {s} {said}: a Slack-side problem — try again later")),
         s => Err(format!("Slack answered {s} {said}")),
-    }
+    };
+    answer.map_err(|e| (e, retry))
 }
 
 /// Post from synchronous code (the CLI).

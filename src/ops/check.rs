@@ -24,6 +24,17 @@ pub fn workspace_problems(workspace: &Path) -> Vec<String> {
             workspace.join("incidents").display()
         )),
     }
+    out.extend(
+        crate::store::contacts::load(workspace)
+            .1
+            .iter()
+            .map(|p| p.to_string()),
+    );
+    let messages = crate::store::messages::MessageStore::new(workspace);
+    match messages.read() {
+        Ok((_, issues)) => out.extend(issues.iter().map(|i| i.to_string())),
+        Err(e) => out.push(format!("{}: cannot read: {e}", messages.path().display())),
+    }
     let outbox = crate::store::remote::OutboxStore::new(workspace);
     match outbox.read() {
         Ok((_, issues)) => out.extend(issues.iter().map(|i| i.to_string())),

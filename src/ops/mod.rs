@@ -22,6 +22,8 @@ pub mod checklists;
 pub mod health;
 pub mod incidents;
 pub mod journal;
+pub mod messages;
+pub mod oncall;
 pub mod remote;
 
 use crate::config::Config;
@@ -280,6 +282,24 @@ pub trait ShiftLog {
         &mut self,
         entry_for: &dyn Fn(&Shift) -> JournalEntry,
     ) -> Result<(), (String, Option<std::path::PathBuf>)>;
+}
+
+/// The log of one given shift, open or just ended (what its handover sends
+/// is recorded in it, after its end).
+pub struct ThisShift<'a> {
+    pub workspace: &'a Path,
+    pub shift: &'a Shift,
+}
+
+impl ShiftLog for ThisShift<'_> {
+    fn record_kept(
+        &mut self,
+        entry_for: &dyn Fn(&Shift) -> JournalEntry,
+    ) -> Result<(), (String, Option<std::path::PathBuf>)> {
+        JournalStore::new(self.workspace)
+            .append(self.shift, &entry_for(self.shift))
+            .map_err(|e| (e.to_string(), e.fallback.clone()))
+    }
 }
 
 /// The CLI's shift log: the operator's open shift, or a new one.

@@ -3,10 +3,12 @@
 
 pub mod approvals;
 pub mod checklists;
+pub mod contacts;
 pub mod incidents;
 pub mod intents;
 pub mod journal;
 pub mod jsonl;
+pub mod messages;
 pub mod remote;
 pub mod workspace;
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// Files written into a new workspace (path relative to the root, text).
 const DEFAULTS: &[(&str, &str)] = &[
     ("shiftdeck.toml", include_str!("../../data/shiftdeck.toml")),
+    ("contacts.toml", include_str!("../../data/contacts.toml")),
     (
         "checklists/credguard-monthly.toml",
         include_str!("../../data/checklists/credguard-monthly.toml"),
@@ -68,6 +69,10 @@ const DEMO: &[(&str, &str)] = &[
     (
         "shiftdeck.toml",
         include_str!("../../data/demo/shiftdeck.toml"),
+    ),
+    (
+        "contacts.toml",
+        include_str!("../../data/demo/contacts.toml"),
     ),
     (
         "incidents/incidents.jsonl",

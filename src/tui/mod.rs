@@ -3,6 +3,7 @@
 //! clock, signals and the store each run in their own task or thread and
 //! report through the channel.
 
+mod calls;
 pub mod event_loop;
 mod health;
 mod inbox;
@@ -28,6 +29,8 @@ struct Runtime {
     redactor: std::sync::Arc<crate::domain::redact::Redactor>,
     /// Set when quitting: every running step's command is stopped.
     stop_steps: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Wakes the messages sender.
+    send_messages: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// How long quitting waits for stopped commands to report (their grace
@@ -65,8 +68,6 @@ async fn event_loop(
             config: std::sync::Arc::new(app.config.clone()),
             readonly: app.readonly,
             redactor: redactor.clone(),
-            slack: crate::ops::slack_url(&app.config),
-            runtime: tokio::runtime::Handle::current(),
         },
         tx.clone(),
     );
@@ -114,6 +115,23 @@ async fn event_loop(
         &mut pollers,
         tx.clone(),
     );
+    calls::spawn_oncall(
+        &app.config,
+        app.calls.directory.clone(),
+        wiring_mode.as_deref(),
+        &mock_base,
+        tx.clone(),
+    );
+    let send_messages = if app.readonly {
+        Default::default()
+    } else {
+        calls::spawn_sender(
+            workspace.root.clone(),
+            std::sync::Arc::new(app.config.clone()),
+            redactor.clone(),
+            tx.clone(),
+        )
+    };
     let rt = Runtime {
         store,
         pollers,
@@ -121,6 +139,7 @@ async fn event_loop(
         wiring_mode,
         redactor,
         stop_steps: Default::default(),
+        send_messages,
     };
 
     let mut effects = RuntimeEffects {
@@ -153,6 +172,15 @@ struct RuntimeEffects {
 
 impl event_loop::Effects for RuntimeEffects {
     fn carry_out(&mut self, app: &mut App, effect: Effect) {
+        if let Effect::Notify(n) = &effect {
+            use std::io::Write;
+            let cfg = &app.config.notify;
+            let tmux = std::env::var_os("TMUX").is_some();
+            let bytes = crate::domain::notify::escape_sequences(n, cfg.bell, cfg.desktop, tmux);
+            let _ = self.writer.write_all(bytes.as_bytes());
+            let _ = self.writer.commit();
+            return;
+        }
         carry_out(app, effect, &self.rt, &self.tx);
     }
 
@@ -220,6 +248,8 @@ fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSe
                 });
             }
             Effect::PollNow(name) => rt.pollers.poll_now(name.as_deref()),
+            Effect::SendMessages => rt.send_messages.notify_one(),
+            Effect::Notify(_) => {}
             Effect::Verify(name) => {
                 if let Some(cfg) = app
                     .config

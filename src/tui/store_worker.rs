@@ -65,9 +65,6 @@ pub struct Setup {
     pub config: std::sync::Arc<Config>,
     pub readonly: bool,
     pub redactor: std::sync::Arc<Redactor>,
-    /// The Slack webhook, if configured: `Err` says what is missing.
-    pub slack: Option<Result<String, String>>,
-    pub runtime: tokio::runtime::Handle,
 }
 
 pub fn spawn(setup: Setup, app: mpsc::UnboundedSender<Msg>) -> StoreHandle {

@@ -25,6 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Layer::StepDetail => super::checklists::step_detail(app, frame, area),
             Layer::Handover => super::journal::handover(app, frame, area),
             Layer::Previous => super::journal::previous(app, frame, area),
+            Layer::Contacts => super::calls::contacts(app, frame, area),
             Layer::Dialog => {
                 if let Some(d) = &app.dialog {
                     dialog(app, d, frame, area);
@@ -110,7 +111,7 @@ fn yes_no(app: &App, yes: &str, no: &str) -> String {
     )
 }
 
-fn row(inner: Rect, y: u16) -> Rect {
+pub(super) fn row(inner: Rect, y: u16) -> Rect {
     Rect {
         y: inner.y + y,
         height: 1,
@@ -122,6 +123,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     match d {
         Dialog::NewIncident(form) => new_incident(app, form, frame, area),
+        Dialog::StatusUpdate(form) => super::calls::update_form(app, form, frame, area),
         Dialog::Text {
             heading,
             editor,

@@ -283,6 +283,12 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
             ),
         ]),
     ];
+    for (i, call) in app.call_lines(inc).into_iter().enumerate() {
+        lines.push(Line::from(vec![
+            label(if i == 0 { "call" } else { "" }),
+            Span::raw(call),
+        ]));
+    }
     if let Some((at, by)) = &inc.acknowledged {
         lines.push(Line::from(vec![
             label("acked"),

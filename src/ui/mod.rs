@@ -2,6 +2,7 @@
 //! reads the clock, the disk or the environment.
 
 mod approvals;
+mod calls;
 mod checklists;
 mod dialogs;
 pub mod edge;

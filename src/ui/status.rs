@@ -45,6 +45,10 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("P2 {p2}"), p2_style),
             Span::styled(" open", bar),
         ],
+        match app.on_call_summary() {
+            Some(text) => vec![Span::styled(text, bar)],
+            None => vec![],
+        },
         vec![Span::styled(
             format!("shift {}", coarse_duration(app.now - app.shift_started)),
             bar,
@@ -75,6 +79,13 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     if app.saving() > 0 {
         right.push(Span::styled(" saving… ", t.style(Role::Warning)));
     }
+    if app.calls.waiting > 0 {
+        right.push(Span::styled(
+            format!(" {} to send ", app.calls.waiting),
+            t.style(Role::Warning),
+        ));
+        right.push(Span::styled(" ", bar));
+    }
     if app.readonly {
         right.push(Span::styled(" READ-ONLY ", t.style(Role::ReadOnly)));
         right.push(Span::styled(" ", bar));
@@ -96,6 +107,9 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let mut keep = vec![false; pieces.len()];
     let mut used = 0;
     for (i, piece) in pieces.iter().enumerate() {
+        if piece.is_empty() {
+            continue;
+        }
         let w: usize =
             piece.iter().map(|s| s.width()).sum::<usize>() + if i > 0 { sep_w } else { 0 };
         if used + w <= room {
@@ -104,8 +118,8 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     let mut left = Vec::new();
-    for (i, piece) in pieces.into_iter().enumerate().filter(|(i, _)| keep[*i]) {
-        if i > 0 {
+    for (_, piece) in pieces.into_iter().enumerate().filter(|(i, _)| keep[*i]) {
+        if !left.is_empty() {
             left.push(sep.clone());
         }
         left.extend(piece);

@@ -5,6 +5,7 @@
 //! `[[incident_sources]]` names only the variables holding credentials.
 //! Every request has a timeout; no error message carries a URL or a key.
 
+mod oncall;
 mod opsgenie;
 mod pagerduty;
 pub mod sync;
@@ -65,6 +66,18 @@ pub struct SourceConfig {
     /// Opsgenie: the account's web address ("https://acme.app.opsgenie.com"),
     /// for links to alerts (PagerDuty sends its own).
     pub web_url: Option<String>,
+    /// Read who is on call from this account (PagerDuty `/oncalls`,
+    /// Opsgenie schedule timelines).
+    #[serde(default = "yes")]
+    pub oncall: bool,
+    /// The schedules to read on-call from (PagerDuty schedule ids; Opsgenie
+    /// schedule names). Empty: every schedule the credential can see.
+    #[serde(default)]
+    pub schedules: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl SourceConfig {

@@ -21,7 +21,10 @@ fn authorised(
     Ok(rb.header("Authorization", format!("GenieKey {}", c.key()?)))
 }
 
-fn get_req(c: &SourceClient, path: &str) -> Result<reqwest::RequestBuilder, VendorError> {
+pub(super) fn get_req(
+    c: &SourceClient,
+    path: &str,
+) -> Result<reqwest::RequestBuilder, VendorError> {
     authorised(c, c.http.get(format!("{}{path}", c.base)))
 }
 

@@ -12,7 +12,7 @@ const PAGE: usize = 100;
 /// `offset + limit` may not pass this (the API answers 400).
 const OFFSET_CAP: usize = 10_000;
 
-fn request(
+pub(super) fn request(
     c: &SourceClient,
     method: reqwest::Method,
     path: &str,

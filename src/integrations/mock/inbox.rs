@@ -11,6 +11,7 @@
 use super::*;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
+mod oncall;
 mod opsgenie;
 mod pagerduty;
 mod seed;

@@ -157,6 +157,27 @@ impl Worker {
                 });
             }
             Effect::PublishHandover { request, markdown } => self.publish(request, &markdown),
+            Effect::StatusUpdate {
+                request,
+                incident,
+                action,
+                eta,
+            } => match session.status_update(self, &incident, None, &action, &eta) {
+                Ok((m, journaled)) => {
+                    self.say(Msg::Saved {
+                        request,
+                        result: Ok(with_journal(
+                            format!("update queued for Slack: {}", m.body),
+                            journaled,
+                        )),
+                    });
+                    self.say(Msg::MessagesQueued(vec![m.what]));
+                }
+                Err(e) => self.say(Msg::Saved {
+                    request,
+                    result: Err(e.to_string()),
+                }),
+            },
             Effect::RecordStep {
                 request,
                 list,
@@ -251,6 +272,8 @@ impl Worker {
             | Effect::LoadTheme(_)
             | Effect::Quit
             | Effect::PollNow(_)
+            | Effect::SendMessages
+            | Effect::Notify(_)
             | Effect::Verify(_) => {}
         }
     }
@@ -273,16 +296,26 @@ impl Worker {
                     request,
                     result: Ok(path.display().to_string()),
                 });
-                match self.setup.slack.clone() {
-                    None => {}
-                    Some(Err(missing)) => self.say(Msg::SlackPosted(Err(missing))),
-                    Some(Ok(url)) => {
-                        let app = self.app.clone();
-                        self.setup.runtime.spawn(async move {
-                            let r = crate::integrations::slack::post(&url, &markdown).await;
-                            let _ = app.send(Msg::SlackPosted(r));
-                        });
-                    }
+                let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
+                let redactor = self.setup.redactor.clone();
+                let session =
+                    crate::ops::Session::new(&workspace, &config, self.setup.readonly, &redactor);
+                let mut log = crate::ops::ThisShift {
+                    workspace: &workspace,
+                    shift: &shift,
+                };
+                let email = config.email.as_ref().is_some_and(|e| e.send_handover);
+                match session.handover_messages(&mut log, &shift.id, &markdown, email) {
+                    Ok(queued) if queued.is_empty() => {}
+                    Ok(queued) => self.say(Msg::MessagesQueued(
+                        queued
+                            .into_iter()
+                            .map(|m| format!("{} by {}", m.what, m.channel.label()))
+                            .collect(),
+                    )),
+                    Err(e) => self.say(Msg::Notice(Err(format!(
+                        "the handover was not queued for sending: {e}"
+                    )))),
                 }
             }
             Err(e) => self.say(Msg::HandoverPublished {

@@ -149,6 +149,8 @@ impl Mocks {
                     ["v2", "alerts", _, "close" | "acknowledge" | "notes"]
                 )
                 | ("GET", ["v2", "alerts", _, "notes"])
+                | ("GET", ["v2", "schedules"])
+                | ("GET", ["v2", "schedules", _, "timeline"])
         );
         if !known {
             return not_found();
@@ -160,6 +162,8 @@ impl Mocks {
             );
         }
         match (req.method.as_str(), rest) {
+            ("GET", ["v2", "schedules"]) => self.og_schedules(),
+            ("GET", ["v2", "schedules", id, "timeline"]) => self.og_timeline(req, id),
             ("GET", ["v2", "account"]) => og_json(
                 200,
                 json!({"data": {"name": "credguard", "userCount": 12, "plan": {"name": "Standard"}}}),

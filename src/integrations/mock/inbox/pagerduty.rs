@@ -64,6 +64,7 @@ impl Mocks {
             ("GET", ["incidents"])
                 | ("GET" | "PUT", ["incidents", _])
                 | ("GET" | "POST", ["incidents", _, "notes"])
+                | ("GET", ["oncalls"])
         );
         if !incidents {
             return pagerduty(req, rest);
@@ -73,6 +74,7 @@ impl Mocks {
         }
         match (req.method.as_str(), rest) {
             ("GET", ["incidents"]) => self.pd_list(req),
+            ("GET", ["oncalls"]) => self.pd_oncalls(req),
             ("GET", ["incidents", id]) => {
                 match self.inbox().incidents.iter().find(|i| i.v["id"] == *id) {
                     Some(i) => json_resp(200, json!({"incident": i.v})),

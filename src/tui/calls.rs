@@ -1,0 +1,101 @@
+//! The screen's background work for calling and being called: who is on
+//! call (asked at start and every few minutes), and the messages outbox
+//! (sent at start, when something is queued, and every minute while
+//! anything waits).
+
+use crate::app::Msg;
+use crate::config::Config;
+use crate::domain::contacts::Directory;
+use crate::domain::redact::Redactor;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+
+/// How often waiting messages are tried again.
+const RETRY: Duration = Duration::from_secs(60);
+
+/// Start the sender; notify the handle to send now.
+pub fn spawn_sender(
+    workspace: PathBuf,
+    config: Arc<Config>,
+    redactor: Arc<Redactor>,
+    app: mpsc::UnboundedSender<Msg>,
+) -> Arc<Notify> {
+    let wake = Arc::new(Notify::new());
+    let woken = wake.clone();
+    tokio::spawn(async move {
+        loop {
+            let report = crate::ops::messages::send_waiting(&workspace, &config, &redactor).await;
+            let Ok(report) = report else {
+                tokio::time::sleep(RETRY).await;
+                continue;
+            };
+            if !report.busy && (!report.delivered.is_empty() || !report.waiting.is_empty()) {
+                let delivered = report
+                    .delivered
+                    .iter()
+                    .map(|d| {
+                        let what = format!("{} by {}", d.message.what, d.message.channel.label());
+                        (
+                            what,
+                            if d.sent {
+                                Ok(())
+                            } else {
+                                Err(d.detail.clone())
+                            },
+                        )
+                    })
+                    .collect();
+                let why = report.waiting.first().and_then(|w| w.last_error.clone());
+                if app
+                    .send(Msg::MessagesSent {
+                        delivered,
+                        waiting: report.waiting.len(),
+                        why,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            let patience = if report.waiting.is_empty() && !report.busy {
+                Duration::from_secs(3600)
+            } else {
+                RETRY
+            };
+            tokio::select! {
+                _ = woken.notified() => {}
+                _ = tokio::time::sleep(patience) => {}
+            }
+        }
+    });
+    wake
+}
+
+/// Ask who is on call now and every few minutes, when anything can say.
+pub fn spawn_oncall(
+    config: &Config,
+    directory: Directory,
+    wiring: Option<&str>,
+    mock_base: &str,
+    app: mpsc::UnboundedSender<Msg>,
+) {
+    let asks = config.incident_sources.iter().any(|s| s.oncall);
+    if !asks && directory.rota.is_none() {
+        return;
+    }
+    let Ok(http) = crate::integrations::http_client(Duration::from_secs(15)) else {
+        return;
+    };
+    let clients = crate::ops::oncall::clients(config, &http, wiring, mock_base);
+    tokio::spawn(async move {
+        loop {
+            let roster = crate::ops::oncall::roster(&clients, &directory, chrono::Utc::now()).await;
+            if app.send(Msg::OnCall(Box::new(roster))).is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(crate::ops::oncall::REFRESH_SECS)).await;
+        }
+    });
+}

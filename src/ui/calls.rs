@@ -1,0 +1,126 @@
+//! Who to call, on screen: the `:contacts` popup and the status update form.
+
+use super::dialogs::{field, popup, row};
+use super::{hint, muted_line};
+use crate::action::Action;
+use crate::app::{App, UpdateForm};
+use crate::keymap::Context;
+use crate::theme::Role;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// `:contacts`: who is on call, then the escalation directory.
+pub(super) fn contacts(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let lines: Vec<Line> = app
+        .contact_lines()
+        .into_iter()
+        .map(|l| {
+            if l.starts_with(' ') {
+                Line::raw(l)
+            } else {
+                Line::styled(l, t.style(Role::Header))
+            }
+        })
+        .collect();
+    let inner = popup(
+        app,
+        frame,
+        area,
+        110,
+        area.height.saturating_sub(2),
+        "Who to call".into(),
+    );
+    let body = Rect {
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.calls.contacts_scroll, 0)),
+        body,
+    );
+    let keys = hint(
+        app,
+        Context::Contacts,
+        &[(Action::Down, "scrolls"), (Action::Close, "closes")],
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(keys, t.style(Role::Key))),
+        Rect {
+            y: inner.y + inner.height.saturating_sub(1),
+            height: 1,
+            ..inner
+        },
+    );
+}
+
+/// The one-line status update: action and ETA, with the line as it will
+/// be posted.
+pub(super) fn update_form(app: &App, form: &UpdateForm, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let inner = popup(
+        app,
+        frame,
+        area,
+        90,
+        10,
+        format!(
+            "Status update for {} to the operations channel",
+            form.incident.id
+        ),
+    );
+    let label = |text: &str, focused: bool| {
+        let style = if focused {
+            t.style(Role::Key)
+        } else {
+            t.style(Role::Muted)
+        };
+        Paragraph::new(Span::styled(format!("{text:<8}"), style))
+    };
+    let input = |y: u16| Rect {
+        x: inner.x + 8,
+        width: inner.width.saturating_sub(8),
+        ..row(inner, y)
+    };
+    frame.render_widget(label("Action", form.field == 0), row(inner, 0));
+    field(app, frame, input(0), &form.action, form.field == 0);
+    frame.render_widget(label("ETA", form.field == 1), row(inner, 1));
+    field(app, frame, input(1), &form.eta, form.field == 1);
+    frame.render_widget(
+        Paragraph::new(muted_line(
+            app,
+            "posts, as the runbook asks (no guess at the cause):".to_string(),
+        )),
+        row(inner, 3),
+    );
+    frame.render_widget(
+        Paragraph::new(Line::raw(form.preview())).wrap(Wrap { trim: true }),
+        Rect {
+            height: 2,
+            ..row(inner, 4)
+        },
+    );
+    if let Some(err) = &form.error {
+        frame.render_widget(
+            Paragraph::new(Line::styled(err.clone(), t.style(Role::Error))),
+            row(inner, 6),
+        );
+    }
+    let keys = hint(
+        app,
+        Context::Prompt,
+        &[
+            (Action::NextField, "next field"),
+            (Action::Save, "posts"),
+            (Action::Cancel, "cancels"),
+        ],
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(keys, t.style(Role::Key))),
+        row(inner, 7),
+    );
+}
