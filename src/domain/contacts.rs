@@ -124,7 +124,10 @@ impl<'a> Contact<'a> {
     /// "CTO Carla Mendes" for a person with a role, else the name.
     pub fn label(&self) -> String {
         match self {
-            Contact::Person(p) if !p.role.is_empty() && p.role != p.name => {
+            Contact::Person(p)
+                if !p.role.is_empty()
+                    && !p.name.to_lowercase().contains(&p.role.to_lowercase()) =>
+            {
                 format!("{} ({})", p.name, p.role)
             }
             _ => self.name().to_string(),

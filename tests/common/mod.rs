@@ -6,6 +6,7 @@
 pub mod http;
 pub mod records;
 pub mod screen;
+pub mod smtp;
 pub mod vendor;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
