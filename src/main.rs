@@ -208,7 +208,12 @@ fn run_tui(
     let mocks = demo.then(|| {
         let faults = [
             ("splunk", shiftdeck::integrations::mock::Fault::Status(503)),
-            ("slack", shiftdeck::integrations::mock::Fault::Status(404)),
+            // The webhook the Slack integration probes is revoked; the one
+            // status updates go to still works.
+            (
+                "slack/services/T000",
+                shiftdeck::integrations::mock::Fault::Status(404),
+            ),
         ];
         shiftdeck::integrations::mock::Mocks::new(
             faults

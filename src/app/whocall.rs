@@ -38,6 +38,16 @@ impl App {
         )
     }
 
+    /// As [`App::on_call_summary`], for a narrow status bar.
+    pub fn on_call_short(&self) -> Option<String> {
+        self.calls.roster.summary_short(
+            self.now,
+            &self.config.operator,
+            &self.calls.directory,
+            self.config.timezone,
+        )
+    }
+
     fn ring(&mut self, n: Notice, fx: &mut Vec<Effect>) {
         let cfg = &self.config.notify;
         if !self.calls.ringing || !cfg.events.contains(&n.event) || !(cfg.bell || cfg.desktop) {

@@ -104,6 +104,28 @@ impl Roster {
         dir: &Directory,
         tz: chrono_tz::Tz,
     ) -> Option<String> {
+        self.words(at, operator, dir, tz, false)
+    }
+
+    /// As [`Roster::summary`], for a narrow bar: "on call: you → 19:00".
+    pub fn summary_short(
+        &self,
+        at: DateTime<Utc>,
+        operator: &str,
+        dir: &Directory,
+        tz: chrono_tz::Tz,
+    ) -> Option<String> {
+        self.words(at, operator, dir, tz, true)
+    }
+
+    fn words(
+        &self,
+        at: DateTime<Utc>,
+        operator: &str,
+        dir: &Directory,
+        tz: chrono_tz::Tz,
+        short: bool,
+    ) -> Option<String> {
         let views = self.at(at);
         let mine = |v: &ScheduleView| v.now.iter().any(|e| is_me(e, operator, dir));
         let view = views
@@ -122,10 +144,11 @@ impl Roster {
         };
         let mut s = format!("on call: {who}");
         if let Some(end) = current.end {
-            s.push_str(&format!(
-                " until {}",
-                end.with_timezone(&tz).format("%H:%M")
-            ));
+            let sep = if short { " → " } else { " until " };
+            s.push_str(&format!("{sep}{}", end.with_timezone(&tz).format("%H:%M")));
+        }
+        if short {
+            return Some(s);
         }
         if let Some(next) = &view.next {
             let name = if is_me(next, operator, dir) {
@@ -227,6 +250,10 @@ mod tests {
             r.summary(t(19, 30), "ana.lima", &dir, tz).as_deref(),
             Some("on call: bo until 23:00"),
             "ana's turn is over; level 2 does not count as next"
+        );
+        assert_eq!(
+            r.summary_short(t(10, 0), "ana.lima", &dir, tz).as_deref(),
+            Some("on call: you → 19:00")
         );
         assert_eq!(r.operator_on_call(t(10, 0), "ana.lima", &dir), Some(true));
         assert_eq!(r.operator_on_call(t(19, 30), "ana.lima", &dir), Some(false));

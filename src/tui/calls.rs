@@ -20,13 +20,16 @@ pub fn spawn_sender(
     workspace: PathBuf,
     config: Arc<Config>,
     redactor: Arc<Redactor>,
+    stand_in: Option<String>,
     app: mpsc::UnboundedSender<Msg>,
 ) -> Arc<Notify> {
     let wake = Arc::new(Notify::new());
     let woken = wake.clone();
     tokio::spawn(async move {
         loop {
-            let report = crate::ops::messages::send_waiting(&workspace, &config, &redactor).await;
+            let report =
+                crate::ops::messages::send_waiting(&workspace, &config, &redactor, stand_in.as_deref())
+                    .await;
             let Ok(report) = report else {
                 tokio::time::sleep(RETRY).await;
                 continue;

@@ -84,6 +84,7 @@ async fn event_loop(
     spawn_clock(tx.clone());
     spawn_signals(tx.clone());
 
+    let demo_stand_ins = mocks.is_some();
     let mock_base = match mocks {
         Some(m) => {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -129,6 +130,7 @@ async fn event_loop(
             workspace.root.clone(),
             std::sync::Arc::new(app.config.clone()),
             redactor.clone(),
+            demo_stand_ins.then(|| mock_base.clone()),
             tx.clone(),
         )
     };

@@ -45,7 +45,11 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("P2 {p2}"), p2_style),
             Span::styled(" open", bar),
         ],
-        match app.on_call_summary() {
+        match if area.width >= 130 {
+            app.on_call_summary()
+        } else {
+            app.on_call_short()
+        } {
             Some(text) => vec![Span::styled(text, bar)],
             None => vec![],
         },

@@ -273,7 +273,18 @@ impl Mocks {
         };
         lock(&self.inner.log).push(entry);
         let vendor = req.segments().first().copied().unwrap_or("").to_string();
-        let fault = lock(&self.inner.faults).get(&vendor).cloned();
+        let fault = {
+            // A fault named by a path ("slack/services/T000") covers only
+            // that path and below; the longest such match wins over the vendor's.
+            let faults = lock(&self.inner.faults);
+            let path = req.path.trim_start_matches('/');
+            faults
+                .iter()
+                .filter(|(k, _)| k.contains('/') && path.starts_with(k.as_str()))
+                .max_by_key(|(k, _)| k.len())
+                .map(|(_, f)| f.clone())
+                .or_else(|| faults.get(&vendor).cloned())
+        };
         let resp = match fault {
             Some(Fault::Drop) => return,
             Some(Fault::Hang) => {
