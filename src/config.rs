@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
 
+mod lines;
+use lines::{field_line, field_of, inner_line, line_of, table_field_line, table_line};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -186,9 +189,11 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                 }
                 Err(e) => problems.push(FileProblem::new(
                     path,
-                    inner_line(source, "notify", &e).or(Some(line_of(source, at))),
+                    inner_line(source, "notify", &e)
+                        .or_else(|| table_field_line(source, "notify", "events"))
+                        .or(Some(line_of(source, at))),
                     format!(
-                        "[notify] {} (events are new_incident, countdown, breached, integration_down; notifications stay as by default)",
+                        "[notify] {} (notifications stay as by default)",
                         e.message().trim()
                     ),
                 )),
@@ -334,131 +339,6 @@ fn tables(
     }
 }
 
-/// The line of a table of an array: its `name = …` line, else the n-th
-/// `[[table]]` header.
-fn table_line(source: &str, table: &str, value: &toml::Value, index: usize) -> Option<usize> {
-    if let Some(name) = value.get("name").and_then(|n| n.as_str()) {
-        return nth_table_line(source, table, name);
-    }
-    header_line(source, table, index).or_else(|| key_line(source, table))
-}
-
-/// The line that sets `field` inside `[table]`.
-fn table_field_line(source: &str, table: &str, field: &str) -> Option<usize> {
-    let mut inside = false;
-    for (i, l) in source.lines().enumerate() {
-        let t = l.trim();
-        if t.starts_with('[') {
-            inside = t == format!("[{table}]");
-            continue;
-        }
-        if inside
-            && t.strip_prefix(field)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        {
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
-/// The line of the n-th `[[table]]` header.
-fn header_line(source: &str, table: &str, index: usize) -> Option<usize> {
-    let header = format!("[[{table}]]");
-    source
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == header)
-        .nth(index)
-        .map(|(i, _)| i + 1)
-}
-
-/// The line that sets `field` in the n-th `[[table]]`, if it is there.
-fn field_line(source: &str, table: &str, index: usize, field: &str) -> Option<usize> {
-    let start = header_line(source, table, index)?;
-    source
-        .lines()
-        .enumerate()
-        .skip(start)
-        .take_while(|(_, l)| !l.trim_start().starts_with('['))
-        .find(|(_, l)| {
-            l.trim_start()
-                .strip_prefix(field)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map(|(i, _)| i + 1)
-}
-
-/// The field a problem or an error message is about: `timeout: …` or
-/// "unknown field `api_key`".
-fn field_of(message: &str) -> Option<&str> {
-    if let Some(f) = message.split('`').nth(1) {
-        return Some(f);
-    }
-    message.split(':').next().filter(|f| !f.contains(' '))
-}
-
-/// For an unknown field inside `[table]`, the line that sets it.
-fn inner_line(source: &str, table: &str, e: &toml::de::Error) -> Option<usize> {
-    let field = e.message().split('`').nth(1)?;
-    let mut inside = false;
-    for (i, l) in source.lines().enumerate() {
-        let t = l.trim();
-        if t.starts_with('[') {
-            inside = t == format!("[{table}]");
-            continue;
-        }
-        if inside
-            && t.strip_prefix(field)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        {
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
-fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())].matches('\n').count() + 1
-}
-
-/// The line of the `name = "…"` inside a `[[table]]`, else the table's first line.
-fn nth_table_line(source: &str, table: &str, name: &str) -> Option<usize> {
-    let mut inside = false;
-    for (i, l) in source.lines().enumerate() {
-        let t = l.trim();
-        if t.starts_with('[') {
-            inside = t == format!("[[{table}]]");
-            continue;
-        }
-        if inside
-            && let Some(rest) = t.strip_prefix("name")
-            && let Some(v) = rest.trim_start().strip_prefix('=')
-            && v.trim().trim_matches('"') == name
-        {
-            return Some(i + 1);
-        }
-    }
-    key_line(source, table)
-}
-
-/// The line where a top-level key is set (`key =`, `[key]` or `[[key]]`).
-fn key_line(source: &str, key: &str) -> Option<usize> {
-    source
-        .lines()
-        .position(|l| {
-            let l = l
-                .trim_start()
-                .trim_start_matches('[')
-                .trim_start_matches('"');
-            l.strip_prefix(key).is_some_and(|rest| {
-                let rest = rest.trim_start_matches('"').trim_start();
-                rest.starts_with('=') || rest.starts_with(']') || rest.starts_with('.')
-            })
-        })
-        .map(|i| i + 1)
-}
-
 /// Read and parse the config file; a missing file means the defaults.
 pub fn load(path: &Path) -> (Config, Vec<FileProblem>) {
     match std::fs::read_to_string(path) {
@@ -578,6 +458,49 @@ mod tests {
             w[0].message
         );
         assert!(!w[0].message.contains("hooks.slack.com"), "never the value");
+    }
+
+    #[test]
+    fn notify_and_email_are_read_and_a_bad_one_names_its_line() {
+        use crate::domain::notify::Event;
+        let (c, w) = parse(p(), "operator = \"ana\"\n").unwrap();
+        assert!(w.is_empty());
+        assert!(c.notify.bell && c.notify.desktop && !c.notify.on_call_only);
+        assert_eq!(c.notify.events.len(), 4, "every event by default");
+        let src = "[notify]\nbell = false\non_call_only = true\nevents = [\"new_incident\"]\n[email]\nhost = \"127.0.0.1\"\nport = 2525\nstarttls = false\nfrom = \"noc@x.example\"\nto = [\"ops@x.example\"]\npassword_env = \"SMTP_PASSWORD\"\nusername = \"noc\"\n";
+        let (c, w) = parse(p(), src).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(!c.notify.bell && c.notify.on_call_only && c.notify.explicit);
+        assert_eq!(c.notify.events, vec![Event::NewIncident]);
+        assert_eq!(c.email.as_ref().map(|e| e.port()), Some(2525));
+        assert!(
+            c.named_env.contains(&"SMTP_PASSWORD".to_string()),
+            "its password is redacted"
+        );
+        let (c, w) = parse(
+            p(),
+            "operator = \"ana\"\n[notify]\nevents = [\"ring_always\"]\n",
+        )
+        .unwrap();
+        assert_eq!(w[0].line, Some(3), "{w:?}");
+        assert!(
+            w[0].message
+                .contains("`new_incident`, `countdown`, `breached`, `integration_down`"),
+            "{}",
+            w[0]
+        );
+        assert!(c.notify.events.len() == 4, "the defaults stand");
+        let (c, w) = parse(
+            p(),
+            "[email]\nhost = \"mail.example.com\"\nfrom = \"noc@x.example\"\nto = []\n",
+        )
+        .unwrap();
+        assert!(c.email.is_none());
+        assert_eq!(
+            (w[0].line, w[0].message.starts_with("[email] to:")),
+            (Some(4), true),
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -25,8 +25,14 @@ fn contacts_lists_the_bundled_directory_and_its_json_has_people_teams_and_levels
     let (code, out, err) = run(cmd(ws).args(["contacts"]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Escalation path"), "{out}");
-    assert!(out.contains("Level 1  Team lead (immediate): Team lead (placeholder)"), "{out}");
-    assert!(out.contains("P1  respond within 15m → CTO (placeholder)"), "{out}");
+    assert!(
+        out.contains("Level 1  Team lead (immediate): Team lead (placeholder)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("P1  respond within 15m → CTO (placeholder)"),
+        "{out}"
+    );
     assert!(out.contains("P4  respond within 1d 00h → backlog"), "{out}");
     let (code, out, _) = run(cmd(ws).args(["contacts", "--json"]));
     assert_eq!(code, 0);
@@ -43,7 +49,11 @@ fn contacts_lists_the_bundled_directory_and_its_json_has_people_teams_and_levels
 fn a_broken_directory_names_its_file_and_line_and_costs_only_the_bad_reference() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
-    assert_eq!(run(cmd(ws).args(["contacts"])).0, 0, "creates the workspace");
+    assert_eq!(
+        run(cmd(ws).args(["contacts"])).0,
+        0,
+        "creates the workspace"
+    );
     write(
         ws,
         "contacts.toml",
@@ -52,7 +62,9 @@ fn a_broken_directory_names_its_file_and_line_and_costs_only_the_bad_reference()
     let (code, _, err) = run(cmd(ws).args(["check-config"]));
     assert_eq!(code, 6, "{err}");
     assert!(
-        err.contains("contacts.toml:6: severity.P1: no person or team \"ceo\" in contacts.toml (left out)"),
+        err.contains(
+            "contacts.toml:6: severity.P1: no person or team \"ceo\" in contacts.toml (left out)"
+        ),
         "{err}"
     );
     let (code, out, err) = run(cmd(ws).args(["contacts"]));
@@ -97,7 +109,9 @@ fn oncall_reads_now_and_next_from_the_pagerduty_and_opsgenie_stand_ins() {
         .collect();
     let first = out.lines().next().unwrap_or("");
     assert!(
-        until.iter().any(|u| first == format!("on call: you until {u} · next: Bo Andersen")),
+        until
+            .iter()
+            .any(|u| first == format!("on call: you until {u} · next: Bo Andersen")),
         "{first:?} (until one of {until:?})\n{out}"
     );
     assert!(out.contains("CredGuard team lead (pd-oncall)"), "{out}");
@@ -107,16 +121,34 @@ fn oncall_reads_now_and_next_from_the_pagerduty_and_opsgenie_stand_ins() {
     assert!(out.contains("next  ines@credguard.example"), "{out}");
     // What was asked, as the vendors document it.
     let asked = mocks.requests_detailed();
-    let oncalls = asked.iter().find(|r| r.path == "/pagerduty/oncalls").expect("PagerDuty asked");
-    assert!(oncalls.query.contains("include%5B%5D=users") || oncalls.query.contains("include[]=users"), "{}", oncalls.query);
+    let oncalls = asked
+        .iter()
+        .find(|r| r.path == "/pagerduty/oncalls")
+        .expect("PagerDuty asked");
+    assert!(
+        oncalls.query.contains("include%5B%5D=users") || oncalls.query.contains("include[]=users"),
+        "{}",
+        oncalls.query
+    );
     assert!(oncalls.query.contains("since=") && oncalls.query.contains("until="));
     assert!(asked.iter().any(|r| r.path == "/opsgenie/v2/schedules"));
-    assert!(asked.iter().any(|r| r.path.ends_with("/timeline") && r.query.contains("intervalUnit=days")));
+    assert!(
+        asked
+            .iter()
+            .any(|r| r.path.ends_with("/timeline") && r.query.contains("intervalUnit=days"))
+    );
     // JSON: each schedule's now and next.
-    let (code, out, _) = run(cmd(ws).env("SHIFTDECK_MOCK_BASE", &base).args(["oncall", "--json"]));
+    let (code, out, _) = run(cmd(ws)
+        .env("SHIFTDECK_MOCK_BASE", &base)
+        .args(["oncall", "--json"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let primary = v.as_array().unwrap().iter().find(|s| s["schedule"] == "CredGuard NOC primary").unwrap();
+    let primary = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["schedule"] == "CredGuard NOC primary")
+        .unwrap();
     assert_eq!(primary["now"][0]["email"], "ana.lima@credguard.example");
     assert_eq!(primary["now"][0]["level"], 1);
     assert_eq!(primary["next"]["who"], "Bo Andersen");
@@ -126,7 +158,11 @@ fn oncall_reads_now_and_next_from_the_pagerduty_and_opsgenie_stand_ins() {
 fn oncall_names_the_directory_short_name_and_falls_back_on_the_rota() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
-    write(ws, "shiftdeck.toml", "operator = \"bo\"\ntimezone = \"UTC\"\n");
+    write(
+        ws,
+        "shiftdeck.toml",
+        "operator = \"bo\"\ntimezone = \"UTC\"\n",
+    );
     let start = (Utc::now() - Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ");
     write(
         ws,
@@ -139,7 +175,10 @@ fn oncall_names_the_directory_short_name_and_falls_back_on_the_rota() {
     let (code, out, err) = run(cmd(ws).args(["oncall"]));
     assert_eq!(code, 0, "{err}");
     let until = (Utc::now() + Duration::hours(11)).format("%H:").to_string();
-    assert!(out.starts_with(&format!("on call: ana.lima until {until}")), "{out}");
+    assert!(
+        out.starts_with(&format!("on call: ana.lima until {until}")),
+        "{out}"
+    );
     assert!(out.contains("· next: you"), "{out}");
     assert!(out.contains("noc (rota)"), "{out}");
     // Nothing to say at all: a clear word and exit 3.
@@ -171,8 +210,11 @@ fn slack_on(port: u16) -> Arc<Mutex<Vec<String>>> {
             }
             let mut body = vec![0; len];
             let _ = r.read_exact(&mut body);
-            kept.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
-            let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+            kept.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
         }
     });
     seen
@@ -182,9 +224,20 @@ fn slack_on(port: u16) -> Arc<Mutex<Vec<String>>> {
 fn a_status_update_waits_while_slack_is_down_and_goes_out_once_when_it_answers() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
-    write(ws, "shiftdeck.toml", "operator = \"ana.lima\"\n[slack]\nwebhook_env = \"SLACK_WEBHOOK_URL\"\n");
+    write(
+        ws,
+        "shiftdeck.toml",
+        "operator = \"ana.lima\"\n[slack]\nwebhook_env = \"SLACK_WEBHOOK_URL\"\n",
+    );
     let (code, id, err) = run(cmd(ws).args([
-        "incidents", "new", "--title", "5xx on login", "--service", "credguard-api", "--severity", "P2",
+        "incidents",
+        "new",
+        "--title",
+        "5xx on login",
+        "--service",
+        "credguard-api",
+        "--severity",
+        "P2",
     ]));
     assert_eq!(code, 0, "{err}");
     let id = id.trim().to_string();
@@ -192,26 +245,49 @@ fn a_status_update_waits_while_slack_is_down_and_goes_out_once_when_it_answers()
     let hook = format!("http://127.0.0.1:{port}/services/T0/B0/secret-tail");
     let update = |c: &mut std::process::Command| {
         c.env("SLACK_WEBHOOK_URL", &hook).args([
-            "incidents", "update", &id, "--action", "rolled back the flag", "--eta", "30m",
+            "incidents",
+            "update",
+            &id,
+            "--action",
+            "rolled back the flag",
+            "--eta",
+            "30m",
         ]);
     };
     let mut c = cmd(ws);
     update(&mut c);
     let (code, out, err) = run(&mut c);
     assert_eq!(code, 7, "nothing listens yet: {err}");
-    let line = format!("[P2] credguard-api — 5xx on login · action: rolled back the flag · ETA 30m ({id})");
+    let line = format!(
+        "[P2] credguard-api — 5xx on login · action: rolled back the flag · ETA 30m ({id})"
+    );
     assert_eq!(out.trim(), line);
     assert!(err.contains("not sent by Slack yet"), "{err}");
-    assert!(!err.contains("secret-tail"), "the webhook never shows: {err}");
+    assert!(
+        !err.contains("secret-tail"),
+        "the webhook never shows: {err}"
+    );
     let (code, out, _) = run(cmd(ws).args(["messages"]));
     assert_eq!(code, 7);
-    assert!(out.contains(&format!("WAITING")) && out.contains(&format!("status update {id}")), "{out}");
+    assert!(
+        out.contains(&format!("WAITING")) && out.contains(&format!("status update {id}")),
+        "{out}"
+    );
     // Slack answers: sent once, and only once.
     let seen = slack_on(port);
-    let (code, _, err) = run(cmd(ws).env("SLACK_WEBHOOK_URL", &hook).args(["messages", "--send"]));
+    let (code, _, err) = run(cmd(ws)
+        .env("SLACK_WEBHOOK_URL", &hook)
+        .args(["messages", "--send"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains(&format!("status update {id} posted to Slack (http://127.0.0.1:{port}/…)")), "{err}");
-    let (code, _, err) = run(cmd(ws).env("SLACK_WEBHOOK_URL", &hook).args(["messages", "--send"]));
+    assert!(
+        err.contains(&format!(
+            "status update {id} posted to Slack (http://127.0.0.1:{port}/…)"
+        )),
+        "{err}"
+    );
+    let (code, _, err) = run(cmd(ws)
+        .env("SLACK_WEBHOOK_URL", &hook)
+        .args(["messages", "--send"]));
     assert_eq!(code, 0);
     assert!(err.contains("nothing waits"), "{err}");
     let bodies = seen.lock().unwrap().clone();
@@ -223,13 +299,25 @@ fn a_status_update_waits_while_slack_is_down_and_goes_out_once_when_it_answers()
     assert_eq!(rows[0]["state"], "sent");
     // The journal says it was queued.
     let (_, out, _) = run(cmd(ws).args(["journal", "show"]));
-    assert!(out.contains(&format!("status update {id} queued for Slack")), "{out}");
+    assert!(
+        out.contains(&format!("status update {id} queued for Slack")),
+        "{out}"
+    );
     // A bad ETA is refused before anything is written.
     let (code, _, err) = run(cmd(ws).env("SLACK_WEBHOOK_URL", &hook).args([
-        "incidents", "update", &id, "--action", "x", "--eta", "soon",
+        "incidents",
+        "update",
+        &id,
+        "--action",
+        "x",
+        "--eta",
+        "soon",
     ]));
     assert_eq!(code, 2);
-    assert!(err.contains("write it as 30m, 2h, 1h30m or unknown"), "{err}");
+    assert!(
+        err.contains("write it as 30m, 2h, 1h30m or unknown"),
+        "{err}"
+    );
 }
 
 fn email_workspace(ws: &Path, port: u16) {
@@ -250,18 +338,31 @@ fn the_handover_is_mailed_by_smtp_with_the_password_from_its_variable_and_never_
     let ws = dir.path();
     let smtp = common::smtp::serve(0, Some("s3cret-smtp-pass"));
     email_workspace(ws, smtp.port);
-    assert_eq!(run(cmd(ws).args(["journal", "add", "backup rerun ok #handover"])).0, 0);
-    let (code, out, err) = run(cmd(ws)
-        .env("SMTP_PASSWORD", "s3cret-smtp-pass")
-        .args(["handover", "--publish", "--email", "--summary", "Quiet night."]));
+    assert_eq!(
+        run(cmd(ws).args(["journal", "add", "backup rerun ok #handover"])).0,
+        0
+    );
+    let (code, out, err) = run(cmd(ws).env("SMTP_PASSWORD", "s3cret-smtp-pass").args([
+        "handover",
+        "--publish",
+        "--email",
+        "--summary",
+        "Quiet night.",
+    ]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("mailed to ops@credguard.example, bo@credguard.example via 127.0.0.1:"), "{err}");
+    assert!(
+        err.contains("mailed to ops@credguard.example, bo@credguard.example via 127.0.0.1:"),
+        "{err}"
+    );
     let mails = smtp.mails.lock().unwrap().clone();
     assert_eq!(mails.len(), 1);
     let m = &mails[0];
     assert_eq!(m.from, "noc@credguard.example");
     assert_eq!(m.to, vec!["ops@credguard.example", "bo@credguard.example"]);
-    assert_eq!(m.login, Some(("noc".to_string(), "s3cret-smtp-pass".to_string())));
+    assert_eq!(
+        m.login,
+        Some(("noc".to_string(), "s3cret-smtp-pass".to_string()))
+    );
     assert!(m.data.contains("Subject: Shift handover "), "{}", m.data);
     assert!(m.data.contains("Message-ID: <"), "{}", m.data);
     assert!(m.data.contains("backup rerun ok #handover"), "{}", m.data);
@@ -298,15 +399,28 @@ fn a_mail_server_that_is_down_keeps_the_handover_until_it_answers_then_sends_it_
     let ws = dir.path();
     let port = common::http::free_port();
     email_workspace(ws, port);
-    assert_eq!(run(cmd(ws).args(["journal", "add", "disk at 91% on db-2"])).0, 0);
-    let (code, _, err) = run(cmd(ws).env("SMTP_PASSWORD", "pw").args(["handover", "--publish", "--email"]));
+    assert_eq!(
+        run(cmd(ws).args(["journal", "add", "disk at 91% on db-2"])).0,
+        0
+    );
+    let (code, _, err) =
+        run(cmd(ws)
+            .env("SMTP_PASSWORD", "pw")
+            .args(["handover", "--publish", "--email"]));
     assert_eq!(code, 7, "{err}");
-    assert!(err.contains("not sent by email yet: SMTP 127.0.0.1:"), "{err}");
+    assert!(
+        err.contains("not sent by email yet: SMTP 127.0.0.1:"),
+        "{err}"
+    );
     assert!(err.contains("The handover is saved at"), "{err}");
     let smtp = common::smtp::serve(port, None);
-    let (code, _, err) = run(cmd(ws).env("SMTP_PASSWORD", "pw").args(["messages", "--send"]));
+    let (code, _, err) = run(cmd(ws)
+        .env("SMTP_PASSWORD", "pw")
+        .args(["messages", "--send"]));
     assert_eq!(code, 0, "{err}");
-    let (code, _, _) = run(cmd(ws).env("SMTP_PASSWORD", "pw").args(["messages", "--send"]));
+    let (code, _, _) = run(cmd(ws)
+        .env("SMTP_PASSWORD", "pw")
+        .args(["messages", "--send"]));
     assert_eq!(code, 0);
     let mails = smtp.mails.lock().unwrap().clone();
     assert_eq!(mails.len(), 1, "sent once");
@@ -320,9 +434,16 @@ fn a_refused_smtp_login_names_the_variable_never_its_value() {
     let smtp = common::smtp::serve(0, Some("the-right-one"));
     email_workspace(ws, smtp.port);
     assert_eq!(run(cmd(ws).args(["journal", "add", "note"])).0, 0);
-    let (code, _, err) = run(cmd(ws).env("SMTP_PASSWORD", "wrong-pass-123").args(["handover", "--publish", "--email"]));
+    let (code, _, err) = run(cmd(ws).env("SMTP_PASSWORD", "wrong-pass-123").args([
+        "handover",
+        "--publish",
+        "--email",
+    ]));
     assert_eq!(code, 7, "{err}");
-    assert!(err.contains("check username and the password in SMTP_PASSWORD"), "{err}");
+    assert!(
+        err.contains("check username and the password in SMTP_PASSWORD"),
+        "{err}"
+    );
     assert!(!err.contains("wrong-pass-123"), "{err}");
     assert!(smtp.mails.lock().unwrap().is_empty());
     // No [email] at all: --email says what is missing.
@@ -345,5 +466,10 @@ fn plain_smtp_to_another_host_is_refused_with_its_line() {
     );
     let (code, _, err) = run(cmd(ws).args(["check-config"]));
     assert_eq!(code, 6, "{err}");
-    assert!(err.contains("shiftdeck.toml:4: [email] starttls: false is allowed only for a server on this machine"), "{err}");
+    assert!(
+        err.contains(
+            "shiftdeck.toml:4: [email] starttls: false is allowed only for a server on this machine"
+        ),
+        "{err}"
+    );
 }

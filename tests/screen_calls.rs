@@ -36,8 +36,18 @@ fn app(w: u16, h: u16) -> App {
     };
     app.update(Msg::OnCall(Box::new(Roster {
         entries: vec![
-            entry("Ana Lima", "ana.lima@credguard.example", now - Duration::hours(4), now + Duration::hours(8)),
-            entry("Bo Andersen", "bo@credguard.example", now + Duration::hours(8), now + Duration::hours(20)),
+            entry(
+                "Ana Lima",
+                "ana.lima@credguard.example",
+                now - Duration::hours(4),
+                now + Duration::hours(8),
+            ),
+            entry(
+                "Bo Andersen",
+                "bo@credguard.example",
+                now + Duration::hours(8),
+                now + Duration::hours(20),
+            ),
         ],
         errors: Vec::new(),
         fetched_at: Some(now),
@@ -61,12 +71,18 @@ fn the_status_bar_says_who_is_on_call_and_until_when_at_80_and_200_columns() {
     // 03:00 UTC in the demo is 00:00 in São Paulo; ana's turn ends 8 h later.
     let a = app(80, 24);
     let t = text(&draw(&a, 80, 24));
-    assert!(t.lines().next().unwrap().contains("on call: you → 08:00"), "{t}");
+    assert!(
+        t.lines().next().unwrap().contains("on call: you → 08:00"),
+        "{t}"
+    );
     let a = app(200, 50);
     let buf = draw(&a, 200, 50);
     let t = text(&buf);
     let first = t.lines().next().unwrap();
-    assert!(first.contains("on call: you until 08:00 · next: bo"), "{first}");
+    assert!(
+        first.contains("on call: you until 08:00 · next: bo"),
+        "{first}"
+    );
     // Nobody known: nothing claimed.
     let mut a = app(200, 50);
     a.update(Msg::OnCall(Box::default()));
@@ -80,8 +96,14 @@ fn the_detail_says_who_to_call_for_its_severity_and_who_owns_its_service() {
         a.update(key(KeyCode::Enter));
         let buf = draw(&a, w, h);
         let t = text(&buf);
-        assert!(t.contains("call      Carla Mendes (CTO): +55 11 9999-9999"), "{w}x{h}\n{t}");
-        assert!(t.contains("owner of credguard-backend: CredGuard development"), "{w}x{h}\n{t}");
+        assert!(
+            t.contains("call      Carla Mendes (CTO): +55 11 9999-9999"),
+            "{w}x{h}\n{t}"
+        );
+        assert!(
+            t.contains("owner of credguard-backend: CredGuard development"),
+            "{w}x{h}\n{t}"
+        );
         if w == 200 {
             insta::assert_snapshot!("calls_detail_200x50", t);
         }
@@ -98,8 +120,14 @@ fn escalating_offers_who_the_new_severity_calls() {
     let fx = a.update(ch('e'));
     assert!(fx.is_empty());
     let t = text(&draw(&a, 100, 30));
-    assert!(t.contains("Escalate inc_20260514_0006_4c93ad to P1?"), "{t}");
-    assert!(t.contains("call Carla Mendes (CTO): +55 11 9999-9999 · cto@credguard.example"), "{t}");
+    assert!(
+        t.contains("Escalate inc_20260514_0006_4c93ad to P1?"),
+        "{t}"
+    );
+    assert!(
+        t.contains("call Carla Mendes (CTO): +55 11 9999-9999 · cto@credguard.example"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -112,7 +140,10 @@ fn contacts_opens_the_directory_over_the_panes_and_scrolls_and_closes() {
         let t = text(&draw(&a, w, h));
         assert!(t.contains("Who to call"), "{t}");
         assert!(t.contains("CredGuard NOC primary: ana.lima until"), "{t}");
-        assert!(t.contains("Level 1  Team lead (immediate): Rafael Souza (Team lead)"), "{t}");
+        assert!(
+            t.contains("Level 1  Team lead (immediate): Rafael Souza (Team lead)"),
+            "{t}"
+        );
         assert!(t.contains("down scrolls · esc closes"), "{t}");
         insta::assert_snapshot!(format!("calls_contacts_{w}x{h}"), t);
         a.update(ch('j'));
@@ -137,7 +168,10 @@ fn a_status_update_shows_the_line_it_will_post_and_is_queued_on_enter() {
     typed(&mut a, "restarted the batch worker");
     a.update(key(KeyCode::Tab));
     typed(&mut a, "soon");
-    assert!(a.update(key(KeyCode::Enter)).is_empty(), "a bad ETA is refused");
+    assert!(
+        a.update(key(KeyCode::Enter)).is_empty(),
+        "a bad ETA is refused"
+    );
     let t = text(&draw(&a, 100, 30));
     assert!(t.contains("write it as 30m, 2h, 1h30m or unknown"), "{t}");
     for _ in 0.."soon".len() {
@@ -149,25 +183,43 @@ fn a_status_update_shows_the_line_it_will_post_and_is_queued_on_enter() {
     assert!(t.contains("[P2] credguard-batch — Batch jobs stuck in processing >1h · action: restarted the batch"), "{t}");
     let fx = a.update(key(KeyCode::Enter));
     match fx.as_slice() {
-        [Effect::StatusUpdate { incident, action, eta, .. }] => {
+        [
+            Effect::StatusUpdate {
+                incident,
+                action,
+                eta,
+                ..
+            },
+        ] => {
             assert_eq!(incident.id, "inc_20260514_0006_4c93ad");
-            assert_eq!((action.as_str(), eta.as_str()), ("restarted the batch worker", "45m"));
+            assert_eq!(
+                (action.as_str(), eta.as_str()),
+                ("restarted the batch worker", "45m")
+            );
         }
         other => panic!("{other:?}"),
     }
     // Queued by the store: the sender is woken; what it sent is said.
-    let fx = a.update(Msg::MessagesQueued(vec!["status update inc_20260514_0006_4c93ad".into()]));
+    let fx = a.update(Msg::MessagesQueued(vec![
+        "status update inc_20260514_0006_4c93ad".into(),
+    ]));
     assert_eq!(fx, [Effect::SendMessages]);
     let t = text(&draw(&a, 100, 30));
     assert!(t.lines().next().unwrap().contains("1 to send"), "{t}");
     a.update(Msg::MessagesSent {
-        delivered: vec![("status update inc_20260514_0006_4c93ad by Slack".into(), Ok(()))],
+        delivered: vec![(
+            "status update inc_20260514_0006_4c93ad by Slack".into(),
+            Ok(()),
+        )],
         waiting: 0,
         why: None,
     });
     let t = text(&draw(&a, 100, 30));
     assert!(!t.contains("to send"));
-    assert!(t.contains("sent: status update inc_20260514_0006_4c93ad by Slack"), "{t}");
+    assert!(
+        t.contains("sent: status update inc_20260514_0006_4c93ad by Slack"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -179,7 +231,10 @@ fn without_a_channel_for_updates_u_says_what_to_set_and_opens_nothing() {
     assert!(a.dialog.is_none());
     let buf = draw(&a, 100, 30);
     let t = text(&buf);
-    assert!(t.contains("no Slack channel for updates: set [slack] webhook_env"), "{t}");
+    assert!(
+        t.contains("no Slack channel for updates: set [slack] webhook_env"),
+        "{t}"
+    );
     let (x, y) = find(&buf, "no Slack channel").unwrap();
     assert_eq!(buf[(x, y)].style().fg, a.theme.style(Role::Warning).fg);
 }
@@ -229,20 +284,33 @@ fn rung(fx: &[Effect]) -> Vec<(Event, String)> {
 }
 
 #[test]
-fn a_new_p1_rings_once_what_was_open_at_the_start_never_and_its_countdown_rings_near_and_at_the_target() {
+fn a_new_p1_rings_once_what_was_open_at_the_start_never_and_its_countdown_rings_near_and_at_the_target()
+ {
     let mut a = app(100, 30);
     // The demo's local P1s were there at the start: the baseline.
     let fx = a.update(Msg::Tick(demo_now() + Duration::seconds(1)));
     assert!(rung(&fx).is_empty(), "{fx:?}");
-    assert!(rung(&list(&mut a, vec![p1("4218", 30)])).is_empty(), "the first list is the baseline");
+    assert!(
+        rung(&list(&mut a, vec![p1("4218", 30)])).is_empty(),
+        "the first list is the baseline"
+    );
     let fx = list(&mut a, vec![p1("4218", 30), p1("4301", 0)]);
     assert_eq!(rung(&fx), [(Event::NewIncident, "P1 PD-4301".to_string())]);
-    assert!(rung(&list(&mut a, vec![p1("4218", 30), p1("4301", 0)])).is_empty(), "once");
+    assert!(
+        rung(&list(&mut a, vec![p1("4218", 30), p1("4301", 0)])).is_empty(),
+        "once"
+    );
     // Ten minutes on: under five to acknowledge; fifteen: breached.
     let fx = a.update(Msg::Tick(demo_now() + Duration::minutes(10)));
-    assert!(rung(&fx).contains(&(Event::Countdown, "P1 PD-4301".to_string())), "{fx:?}");
+    assert!(
+        rung(&fx).contains(&(Event::Countdown, "P1 PD-4301".to_string())),
+        "{fx:?}"
+    );
     let fx = a.update(Msg::Tick(demo_now() + Duration::minutes(15)));
-    assert!(rung(&fx).contains(&(Event::Breached, "P1 PD-4301".to_string())), "{fx:?}");
+    assert!(
+        rung(&fx).contains(&(Event::Breached, "P1 PD-4301".to_string())),
+        "{fx:?}"
+    );
     let fx = a.update(Msg::Tick(demo_now() + Duration::minutes(16)));
     assert!(rung(&fx).is_empty(), "{fx:?}");
 }
@@ -266,9 +334,15 @@ fn the_screen_rings_only_when_allowed_and_only_for_the_events_chosen() {
     list(&mut a, vec![]);
     assert!(rung(&list(&mut a, vec![p1("4301", 0)])).is_empty());
     assert!(shiftdeck::app::whocall::ringing(false, false, true));
-    assert!(!shiftdeck::app::whocall::ringing(true, false, true), "the demo rings only when asked");
+    assert!(
+        !shiftdeck::app::whocall::ringing(true, false, true),
+        "the demo rings only when asked"
+    );
     assert!(shiftdeck::app::whocall::ringing(true, true, true));
-    assert!(!shiftdeck::app::whocall::ringing(false, true, false), "never without a terminal");
+    assert!(
+        !shiftdeck::app::whocall::ringing(false, true, false),
+        "never without a terminal"
+    );
 }
 
 #[test]
@@ -276,7 +350,11 @@ fn an_integration_going_down_rings_with_its_owner() {
     let mut a = app(100, 30);
     let at = demo_now();
     let up = shiftdeck::domain::health::ProbeOutcome::up("ok", 12);
-    a.update(Msg::Probed { name: "datadog".into(), outcome: up.clone(), at });
+    a.update(Msg::Probed {
+        name: "datadog".into(),
+        outcome: up.clone(),
+        at,
+    });
     let down = shiftdeck::domain::health::ProbeOutcome::failed(
         shiftdeck::domain::health::HealthStatus::Down,
         shiftdeck::domain::health::FailureClass::Config,
@@ -284,7 +362,11 @@ fn an_integration_going_down_rings_with_its_owner() {
         "the key was revoked",
         Some(30),
     );
-    let fx = a.update(Msg::Probed { name: "datadog".into(), outcome: down, at });
+    let fx = a.update(Msg::Probed {
+        name: "datadog".into(),
+        outcome: down,
+        at,
+    });
     let n: Vec<_> = fx
         .iter()
         .filter_map(|e| match e {
@@ -294,5 +376,9 @@ fn an_integration_going_down_rings_with_its_owner() {
         .collect();
     assert_eq!(n.len(), 1, "{fx:?}");
     assert_eq!(n[0].title, "datadog down");
-    assert!(n[0].body.contains("owner: Platform on-call"), "{}", n[0].body);
+    assert!(
+        n[0].body.contains("owner: Platform on-call"),
+        "{}",
+        n[0].body
+    );
 }

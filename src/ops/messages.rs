@@ -46,7 +46,11 @@ pub fn updates_env(config: &Config) -> Option<&str> {
 }
 
 /// The demo's stand-in of Slack takes what no variable names a webhook for.
-fn webhook_or_stand_in(config: &Config, channel: Channel, stand_in: Option<&str>) -> Result<String, String> {
+fn webhook_or_stand_in(
+    config: &Config,
+    channel: Channel,
+    stand_in: Option<&str>,
+) -> Result<String, String> {
     match (webhook(config, channel), stand_in) {
         (Ok(url), _) => Ok(url),
         (Err(_), Some(base)) => Ok(format!("{base}/slack/services/T0DEMO/B0OPS/updates")),
@@ -233,10 +237,14 @@ pub async fn send_waiting(
             at: now,
         })?;
         let result: Result<(), (String, bool)> = match w.message.channel {
-            Channel::Slack | Channel::SlackUpdates => match webhook_or_stand_in(config, w.message.channel, stand_in) {
-                Err(e) => Err((e, true)),
-                Ok(url) => crate::integrations::slack::post_for_outbox(&url, &w.message.body).await,
-            },
+            Channel::Slack | Channel::SlackUpdates => {
+                match webhook_or_stand_in(config, w.message.channel, stand_in) {
+                    Err(e) => Err((e, true)),
+                    Ok(url) => {
+                        crate::integrations::slack::post_for_outbox(&url, &w.message.body).await
+                    }
+                }
+            }
             Channel::Email => match &config.email {
                 None => Err(("no [email] table in shiftdeck.toml".into(), true)),
                 Some(cfg) => {

@@ -27,9 +27,13 @@ pub fn spawn_sender(
     let woken = wake.clone();
     tokio::spawn(async move {
         loop {
-            let report =
-                crate::ops::messages::send_waiting(&workspace, &config, &redactor, stand_in.as_deref())
-                    .await;
+            let report = crate::ops::messages::send_waiting(
+                &workspace,
+                &config,
+                &redactor,
+                stand_in.as_deref(),
+            )
+            .await;
             let Ok(report) = report else {
                 tokio::time::sleep(RETRY).await;
                 continue;

@@ -75,6 +75,7 @@ impl Session {
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("SHIFTDECK_WORKSPACE");
         cmd.env_remove("NO_COLOR");
+        cmd.env_remove("TMUX");
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();

@@ -28,7 +28,9 @@ fn b64(s: &str) -> String {
     let mut n = 0;
     let mut out = Vec::new();
     for c in s.trim().bytes() {
-        let Some(v) = A.iter().position(|&a| a == c) else { continue };
+        let Some(v) = A.iter().position(|&a| a == c) else {
+            continue;
+        };
         bits = (bits << 6) | v as u32;
         n += 6;
         if n >= 8 {
@@ -93,7 +95,10 @@ fn session(stream: std::net::TcpStream, kept: Arc<Mutex<Vec<Mail>>>, password: O
                 arg
             };
             let parts: Vec<String> = b64(&arg).split('\0').map(str::to_string).collect();
-            let (user, pass) = (parts.get(1).cloned().unwrap_or_default(), parts.get(2).cloned().unwrap_or_default());
+            let (user, pass) = (
+                parts.get(1).cloned().unwrap_or_default(),
+                parts.get(2).cloned().unwrap_or_default(),
+            );
             match check(user, pass) {
                 Some(l) => {
                     login = Some(l);
@@ -120,13 +125,20 @@ fn session(stream: std::net::TcpStream, kept: Arc<Mutex<Vec<Mail>>>, password: O
             }
         } else if upper.starts_with("MAIL FROM:") {
             mail = Mail {
-                from: cmd[10..].trim().trim_matches(['<', '>']).split('>').next().unwrap_or("").to_string(),
+                from: cmd[10..]
+                    .trim()
+                    .trim_matches(['<', '>'])
+                    .split('>')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
                 login: login.clone(),
                 ..Default::default()
             };
             say("250 2.1.0 Ok\r\n");
         } else if upper.starts_with("RCPT TO:") {
-            mail.to.push(cmd[8..].trim().trim_matches(['<', '>']).to_string());
+            mail.to
+                .push(cmd[8..].trim().trim_matches(['<', '>']).to_string());
             say("250 2.1.5 Ok\r\n");
         } else if upper == "DATA" {
             say("354 End data with <CR><LF>.<CR><LF>\r\n");
