@@ -270,7 +270,7 @@ fn a_status_update_waits_while_slack_is_down_and_goes_out_once_when_it_answers()
     let (code, out, _) = run(cmd(ws).args(["messages"]));
     assert_eq!(code, 7);
     assert!(
-        out.contains(&format!("WAITING")) && out.contains(&format!("status update {id}")),
+        out.contains("WAITING") && out.contains(&format!("status update {id}")),
         "{out}"
     );
     // Slack answers: sent once, and only once.

@@ -268,16 +268,19 @@ pub fn same_person(operator: &str, other: &str) -> bool {
     a.eq_ignore_ascii_case(b) || local(a) == local(b)
 }
 
+/// One turn of a rota and who takes the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub who: String,
+    pub began: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub next: String,
+}
+
 impl Rota {
     /// Who is on call at `now` by the rota, and until when; then who is next.
     /// `None` before the rota starts or when it has nobody in it.
-    pub fn at(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Option<(
-        (String, DateTime<Utc>, DateTime<Utc>),
-        (String, DateTime<Utc>),
-    )> {
+    pub fn at(&self, now: DateTime<Utc>) -> Option<Turn> {
         if self.members.is_empty() || self.hours == 0 || now < self.start {
             return None;
         }
@@ -288,7 +291,12 @@ impl Rota {
         let n = self.members.len() as i64;
         let who = self.members[(k % n) as usize].clone();
         let next = self.members[((k + 1) % n) as usize].clone();
-        Some(((who, began, ends), (next, ends)))
+        Some(Turn {
+            who,
+            began,
+            ends,
+            next,
+        })
     }
 }
 

@@ -192,7 +192,13 @@ pub fn rota_entries(dir: &Directory, now: DateTime<Utc>) -> Vec<OnCall> {
     let Some(rota) = &dir.rota else {
         return Vec::new();
     };
-    let Some(((who, began, ends), (next, _))) = rota.at(now) else {
+    let Some(crate::domain::contacts::Turn {
+        who,
+        began,
+        ends,
+        next,
+    }) = rota.at(now)
+    else {
         return Vec::new();
     };
     let turn = ends - began;
