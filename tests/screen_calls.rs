@@ -382,3 +382,49 @@ fn an_integration_going_down_rings_with_its_owner() {
         n[0].body
     );
 }
+
+#[test]
+fn two_integrations_down_at_once_ring_as_a_substrate_problem_for_its_owner() {
+    let mut a = app(100, 30);
+    let at = demo_now();
+    let up = shiftdeck::domain::health::ProbeOutcome::up("ok", 12);
+    let down = || {
+        shiftdeck::domain::health::ProbeOutcome::failed(
+            shiftdeck::domain::health::HealthStatus::Down,
+            shiftdeck::domain::health::FailureClass::Transient,
+            "could not connect",
+            "DNS or firewall",
+            None,
+        )
+    };
+    for name in ["datadog", "sentry"] {
+        a.update(Msg::Probed {
+            name: name.into(),
+            outcome: up.clone(),
+            at,
+        });
+    }
+    a.update(Msg::Probed {
+        name: "datadog".into(),
+        outcome: down(),
+        at,
+    });
+    let fx = a.update(Msg::Probed {
+        name: "sentry".into(),
+        outcome: down(),
+        at,
+    });
+    let body = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Notify(n) => Some(n.body.clone()),
+            _ => None,
+        })
+        .expect("rang");
+    assert!(
+        body.contains(
+            "2 integrations down at once: likely the network, DNS or a proxy; call Platform on-call"
+        ),
+        "{body}"
+    );
+}

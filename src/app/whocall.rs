@@ -97,7 +97,9 @@ impl App {
         }
     }
 
-    /// An integration's status changed.
+    /// An integration's status changed. Several down at once is a
+    /// substrate problem (network, DNS, proxy: seed 002 §6 step 4): the
+    /// notification says so and names the substrate's owner instead.
     pub(super) fn watch_health(
         &mut self,
         name: &str,
@@ -106,12 +108,28 @@ impl App {
         summary: &str,
         fx: &mut Vec<Effect>,
     ) {
-        if let Some(mut n) = self.calls.watch.health(name, from, to, summary) {
-            if let Some(owner) = self.calls.directory.integration_owner(name) {
-                n.body = format!("{} — owner: {}", n.body, owner.label());
-            }
-            self.ring(n, fx);
+        let Some(mut n) = self.calls.watch.health(name, from, to, summary) else {
+            return;
+        };
+        let down = self
+            .health
+            .entries
+            .iter()
+            .filter(|e| e.status == crate::domain::health::HealthStatus::Down)
+            .count();
+        let d = &self.calls.directory;
+        if down >= 2 {
+            n.body = format!(
+                "{} — {down} integrations down at once: likely the network, DNS or a proxy{}",
+                n.body,
+                d.substrate_owner()
+                    .map(|o| format!("; call {}", o.label()))
+                    .unwrap_or_default()
+            );
+        } else if let Some(owner) = d.integration_owner(name) {
+            n.body = format!("{} — owner: {}", n.body, owner.label());
         }
+        self.ring(n, fx);
     }
 
     pub(super) fn on_messages_sent(
