@@ -160,6 +160,7 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
                     | EntryKind::Approval
                     | EntryKind::Checklist
                     | EntryKind::Health
+                    | EntryKind::Message
             )
         })
         .map(line)

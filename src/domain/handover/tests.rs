@@ -236,3 +236,43 @@ fn a_remote_action_not_sent_yet_is_in_the_handover() {
         "{md}"
     );
 }
+
+#[test]
+fn a_status_update_sent_this_shift_is_among_what_changed() {
+    let (mut journal, book) = fixture();
+    journal.push(
+        JournalEntry::new(
+            t(2, 50),
+            "20260513-2300-ana.lima",
+            "ana.lima",
+            EntryKind::Message,
+        )
+        .with(
+            "action",
+            "status update inc_20260514_0238_c5e81b queued for Slack",
+        )
+        .with(
+            "text",
+            "[P1] credguard-backend — restart loop · action: raised memory · ETA 30m",
+        ),
+    );
+    let r = build(&HandoverInput {
+        shift: "20260513-2300-ana.lima",
+        operator: "ana.lima",
+        started: t(23, 0) - chrono::Duration::days(1),
+        now: t(3, 0),
+        timezone: chrono_tz::UTC,
+        summary: "",
+        journal: &journal,
+        book: &book,
+        integrations: None,
+        pending_approvals: None,
+        unfinished_steps: None,
+    });
+    assert!(
+        r.changes.iter().any(|c| c.text
+            == "status update inc_20260514_0238_c5e81b queued for Slack: [P1] credguard-backend — restart loop · action: raised memory · ETA 30m"),
+        "{:?}",
+        r.changes
+    );
+}
