@@ -43,6 +43,23 @@ fn contacts_lists_the_bundled_directory_and_its_json_has_people_teams_and_levels
     assert_eq!(v["levels"][1]["respond"], "24h");
     assert_eq!(v["severity"]["P1"], serde_json::json!(["cto"]));
     assert_eq!(v["people"][4]["email"], "cto@example.com");
+    // An incident says who to call for it.
+    let (_, id, _) = run(cmd(ws).args([
+        "incidents",
+        "new",
+        "--title",
+        "db down",
+        "--service",
+        "api",
+        "--severity",
+        "P1",
+    ]));
+    let (code, out, _) = run(cmd(ws).args(["incidents", "show", id.trim()]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("call     CTO (placeholder): +00 00 0000-0000 · cto@example.com"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -428,3 +428,15 @@ fn two_integrations_down_at_once_ring_as_a_substrate_problem_for_its_owner() {
         "{body}"
     );
 }
+
+#[test]
+fn an_integrations_detail_names_its_owner() {
+    let mut a = app(100, 30);
+    a.update(ch('4'));
+    a.update(key(KeyCode::Enter));
+    let t = text(&draw(&a, 100, 30));
+    assert!(
+        t.contains("owner        Platform on-call: #platform-oncall · PagerDuty PLATFORM-EP"),
+        "{t}"
+    );
+}

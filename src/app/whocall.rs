@@ -160,18 +160,7 @@ impl App {
     /// Who to call for an incident, as lines for its detail: the severity's
     /// targets and the service's owner, each with how to reach them.
     pub fn call_lines(&self, inc: &crate::domain::Incident) -> Vec<String> {
-        let d = &self.calls.directory;
-        let e = d.escalation(inc.severity, &inc.service);
-        let mut out: Vec<String> = e.targets.iter().map(|c| c.line()).collect();
-        if out.is_empty() && d.severity.contains_key(&inc.severity) {
-            out.push("the backlog (nobody is called at this severity)".into());
-        }
-        if let Some(o) = e.owner
-            && !e.targets.iter().any(|t| t.id() == o.id())
-        {
-            out.push(format!("owner of {}: {}", inc.service, o.line()));
-        }
-        out
+        self.calls.directory.call_lines(inc.severity, &inc.service)
     }
 
     /// `:contacts`.

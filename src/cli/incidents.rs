@@ -200,6 +200,14 @@ pub fn run(
                     inc.severity.meaning(),
                     coarse_duration(inc.severity.response_target())
                 );
+                let (directory, _) = crate::store::contacts::load(workspace);
+                for (i, line) in directory
+                    .call_lines(inc.severity, &inc.service)
+                    .iter()
+                    .enumerate()
+                {
+                    outln!("{}{line}", if i == 0 { "call     " } else { "         " });
+                }
                 if let Some(r) = &inc.remote {
                     print_remote(r);
                     return exit::OK;

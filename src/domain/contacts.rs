@@ -227,6 +227,23 @@ impl Directory {
         }
     }
 
+    /// Who to call for an incident, one line each with how to reach them:
+    /// the severity's targets (or the backlog), then the service's owner.
+    /// The detail on screen and `incidents show` both print these.
+    pub fn call_lines(&self, severity: Severity, service: &str) -> Vec<String> {
+        let e = self.escalation(severity, service);
+        let mut out: Vec<String> = e.targets.iter().map(|c| c.line()).collect();
+        if out.is_empty() && self.severity.contains_key(&severity) {
+            out.push("the backlog (nobody is called at this severity)".into());
+        }
+        if let Some(o) = e.owner
+            && !e.targets.iter().any(|t| t.id() == o.id())
+        {
+            out.push(format!("owner of {service}: {}", o.line()));
+        }
+        out
+    }
+
     /// Whether `operator` is this person (by id, email or the email's local part).
     pub fn is_person(&self, operator: &str, name_or_email: &str) -> bool {
         same_person(operator, name_or_email)

@@ -219,6 +219,9 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect) {
         label("last error"),
         Span::raw(e.last_error.clone().unwrap_or_else(|| "—".into())),
     ]));
+    if let Some(owner) = app.calls.directory.integration_owner(&e.name) {
+        lines.push(Line::from(vec![label("owner"), Span::raw(owner.line())]));
+    }
     lines.push(Line::from(vec![
         label("last success"),
         Span::raw(when(e.last_success)),
