@@ -290,6 +290,14 @@ fn a_status_update_waits_while_slack_is_down_and_goes_out_once_when_it_answers()
         out.contains("WAITING") && out.contains(&format!("status update {id}")),
         "{out}"
     );
+    // The next shift hears of it.
+    let (_, out, _) = run(cmd(ws).args(["handover"]));
+    assert!(
+        out.contains(&format!(
+            "## Messages not sent yet\n\n- status update {id} by Slack — Slack: "
+        )),
+        "{out}"
+    );
     // Slack answers: sent once, and only once.
     let seen = slack_on(port);
     let (code, _, err) = run(cmd(ws)

@@ -211,7 +211,7 @@ fn a_status_update_shows_the_line_it_will_post_and_is_queued_on_enter() {
             "status update inc_20260514_0006_4c93ad by Slack".into(),
             Ok(()),
         )],
-        waiting: 0,
+        waiting: Vec::new(),
         why: None,
     });
     let t = text(&draw(&a, 100, 30));

@@ -298,6 +298,7 @@ impl App {
             journal: &self.journal.entries,
             book: &self.book,
             integrations: states.as_deref(),
+            unsent_messages: self.calls.unsent.clone(),
             pending_approvals: self.approvals.loaded.then(|| {
                 let mut open: Vec<&crate::domain::approval::ApprovalRecord> = self
                     .approvals

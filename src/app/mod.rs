@@ -147,7 +147,8 @@ pub enum Msg {
     /// many still wait with the last reason.
     MessagesSent {
         delivered: Vec<(String, Result<(), String>)>,
-        waiting: usize,
+        /// What still waits ("status update PD-4218 by Slack — why").
+        waiting: Vec<String>,
         why: Option<String>,
     },
     /// Who is on call, as the sources (or the rota) said.

@@ -60,6 +60,7 @@ impl App {
                     fx.push(Effect::SendMessages);
                 }
                 self.calls.waiting += what.len();
+                self.calls.unsent.extend(what);
                 self.dirty = true;
             }
             Msg::MessagesSent {

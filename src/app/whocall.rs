@@ -16,6 +16,8 @@ pub struct Calls {
     pub ringing: bool,
     /// Messages queued and not reported sent yet.
     pub waiting: usize,
+    /// What waits, as the handover lists it.
+    pub unsent: Vec<String>,
     /// The `:contacts` popup is open, scrolled this far.
     pub show_contacts: bool,
     pub contacts_scroll: u16,
@@ -135,10 +137,14 @@ impl App {
     pub(super) fn on_messages_sent(
         &mut self,
         delivered: Vec<(String, Result<(), String>)>,
-        waiting: usize,
+        waiting: Vec<String>,
         why: Option<String>,
     ) {
-        self.calls.waiting = waiting;
+        self.calls.waiting = waiting.len();
+        self.calls.unsent = waiting.clone();
+        self.refresh_handover();
+        let why = why.filter(|_| !waiting.is_empty());
+        let waiting = waiting.len();
         self.dirty = true;
         let failed: Vec<String> = delivered
             .iter()

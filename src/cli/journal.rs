@@ -276,6 +276,10 @@ pub fn build_report(
         book: &book,
         integrations: None,
         unfinished_steps: Some(unfinished_checklist_steps(workspace, config)),
+        unsent_messages: crate::store::messages::MessageStore::new(workspace)
+            .read()
+            .map(|(m, _)| m.waiting.iter().map(|w| w.describe()).collect())
+            .unwrap_or_default(),
         pending_approvals: crate::store::approvals::ApprovalStore::new(workspace)
             .load()
             .ok()

@@ -63,6 +63,9 @@ pub struct HandoverReport {
     /// `None`: not tracked by this build.
     pub pending_approvals: Option<Vec<String>>,
     pub unfinished_steps: Option<Vec<String>>,
+    /// Status updates and mails written this shift or before that Slack or
+    /// the mail server has not taken yet.
+    pub unsent_messages: Vec<String>,
     pub notes: Vec<TagGroup>,
 }
 
@@ -84,6 +87,8 @@ pub struct HandoverInput<'a> {
     pub integrations: Option<&'a [IntegrationState]>,
     pub pending_approvals: Option<Vec<String>>,
     pub unfinished_steps: Option<Vec<String>>,
+    /// What waits in the messages outbox ("status update PD-4218 by Slack").
+    pub unsent_messages: Vec<String>,
 }
 
 /// One open approval record as the handover lists it.
@@ -226,6 +231,7 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
         changes,
         pending_approvals: input.pending_approvals.clone(),
         unfinished_steps: input.unfinished_steps.clone(),
+        unsent_messages: input.unsent_messages.clone(),
         notes: groups,
     }
 }
@@ -340,6 +346,14 @@ impl HandoverReport {
                     };
                     push(&mut md, &format!("- **{}**: {}{}", i.name, i.status, hint));
                 }
+            }
+        }
+        if !self.unsent_messages.is_empty() {
+            push(&mut md, "");
+            push(&mut md, "## Messages not sent yet");
+            push(&mut md, "");
+            for m in &self.unsent_messages {
+                push(&mut md, &format!("- {m}"));
             }
         }
         for (title, items) in [

@@ -84,6 +84,17 @@ pub struct Waiting {
     pub last_error: Option<String>,
 }
 
+impl Waiting {
+    /// "status update PD-4218 by Slack — why it has not gone yet".
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} by {}", self.message.what, self.message.channel.label());
+        if let Some(e) = &self.last_error {
+            s.push_str(&format!(" — {e}"));
+        }
+        s
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivered {
     pub message: Message,

@@ -58,7 +58,7 @@ pub fn spawn_sender(
                 if app
                     .send(Msg::MessagesSent {
                         delivered,
-                        waiting: report.waiting.len(),
+                        waiting: report.waiting.iter().map(|w| w.describe()).collect(),
                         why,
                     })
                     .is_err()

@@ -131,6 +131,7 @@ fn report(integrations: Option<&[IntegrationState]>) -> HandoverReport {
         integrations,
         pending_approvals: None,
         unfinished_steps: None,
+        unsent_messages: Vec::new(),
     })
 }
 
@@ -228,6 +229,7 @@ fn a_remote_action_not_sent_yet_is_in_the_handover() {
         integrations: None,
         pending_approvals: None,
         unfinished_steps: None,
+        unsent_messages: Vec::new(),
     })
     .to_markdown();
     assert!(
@@ -268,6 +270,7 @@ fn a_status_update_sent_this_shift_is_among_what_changed() {
         integrations: None,
         pending_approvals: None,
         unfinished_steps: None,
+        unsent_messages: Vec::new(),
     });
     assert!(
         r.changes.iter().any(|c| c.text

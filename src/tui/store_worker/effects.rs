@@ -171,7 +171,11 @@ impl Worker {
                             journaled,
                         )),
                     });
-                    self.say(Msg::MessagesQueued(vec![m.what]));
+                    self.say(Msg::MessagesQueued(vec![format!(
+                        "{} by {}",
+                        m.what,
+                        m.channel.label()
+                    )]));
                 }
                 Err(e) => self.say(Msg::Saved {
                     request,
