@@ -16,13 +16,14 @@ pub fn send_and_report(
     queued: &[Message],
     saved: &str,
 ) -> i32 {
-    let report = match crate::ops::messages::send_waiting_blocking(workspace, config, redactor) {
-        Ok(r) => r,
-        Err(e) => {
-            errln!("error: the messages outbox could not be read: {e}");
-            return exit::NOT_POSTED;
-        }
-    };
+    let report =
+        match crate::ops::messages::send_waiting_blocking(workspace, config, redactor, None) {
+            Ok(r) => r,
+            Err(e) => {
+                errln!("error: the messages outbox could not be read: {e}");
+                return exit::NOT_POSTED;
+            }
+        };
     if report.busy {
         errln!("queued: another shiftdeck is sending messages now; it sends these too");
         return exit::NOT_POSTED;

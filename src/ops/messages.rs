@@ -302,13 +302,16 @@ pub async fn send_waiting(
 }
 
 /// `send_waiting` from synchronous code (the CLI).
+/// (`stand_in` as for [`send_waiting`]; the screen runs this on a blocking
+/// thread too, so the outbox's fsyncs never hold up a runtime worker.)
 pub fn send_waiting_blocking(
     workspace: &Path,
     config: &Config,
     redactor: &Redactor,
+    stand_in: Option<&str>,
 ) -> std::io::Result<SendReport> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(send_waiting(workspace, config, redactor, None))
+        .block_on(send_waiting(workspace, config, redactor, stand_in))
 }

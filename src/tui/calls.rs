@@ -27,13 +27,19 @@ pub fn spawn_sender(
     let woken = wake.clone();
     tokio::spawn(async move {
         loop {
-            let report = crate::ops::messages::send_waiting(
-                &workspace,
-                &config,
-                &redactor,
-                stand_in.as_deref(),
-            )
-            .await;
+            // Reading and appending to the outbox (with fsync) happens off
+            // the runtime's workers, which also read the keys.
+            let (ws, cfg, red, si) = (
+                workspace.clone(),
+                config.clone(),
+                redactor.clone(),
+                stand_in.clone(),
+            );
+            let report = tokio::task::spawn_blocking(move || {
+                crate::ops::messages::send_waiting_blocking(&ws, &cfg, &red, si.as_deref())
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
             let Ok(report) = report else {
                 tokio::time::sleep(RETRY).await;
                 continue;

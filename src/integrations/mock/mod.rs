@@ -277,7 +277,8 @@ impl Mocks {
             // A fault named by a path ("slack/services/T000") covers only
             // that path and below; the longest such match wins over the vendor's.
             let faults = lock(&self.inner.faults);
-            let path = req.path.trim_start_matches('/');
+            // Fault names are kept lower-cased.
+            let path = req.path.trim_start_matches('/').to_ascii_lowercase();
             faults
                 .iter()
                 .filter(|(k, _)| k.contains('/') && path.starts_with(k.as_str()))

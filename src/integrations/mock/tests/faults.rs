@@ -354,3 +354,23 @@ async fn raw_chunked_body_and_malformed_request_line() {
     let out = roundtrip("GARBAGE\r\n\r\n").await;
     assert!(out.starts_with("HTTP/1.1 400 "), "{out}");
 }
+
+#[tokio::test]
+async fn a_fault_named_by_a_path_covers_only_that_path() {
+    // The demo's revoked webhook: the probed one fails, another works.
+    let (_m, base) = start(&[("slack/services/T000", Fault::Status(404))]).await;
+    let c = client();
+    let a = send(
+        c.post(format!("{base}/slack/services/T000/B000/probe"))
+            .body("{}"),
+    )
+    .await;
+    assert_eq!(a.status, 404);
+    let a = send(
+        c.post(format!("{base}/slack/services/T0DEMO/B0OPS/updates"))
+            .header("content-type", "application/json")
+            .body(r#"{"text":"hi"}"#),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+}
