@@ -147,6 +147,20 @@ fn app_with_incidents(n: usize, w: u16, h: u16) -> App {
     app
 }
 
+/// The clock's tick over 10,000 incidents: what the tick costs with the
+/// countdown watch (it looks at every incident, every second).
+fn clock_tick(c: &mut Criterion) {
+    let mut app = app_with_incidents(INCIDENTS, 200, 50);
+    app.calls.ringing = true;
+    let mut now = app_now();
+    c.bench_function("clock_tick_10k", |b| {
+        b.iter(|| {
+            now += chrono::Duration::seconds(1);
+            black_box(app.update(Msg::Tick(black_box(now))));
+        })
+    });
+}
+
 fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(w, h)).expect("test backend terminal")
 }
@@ -510,6 +524,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = render_incidents, fold_events, selection_move, load_settings, incident_store_load, journal_append, journal_search, approvals_load, approvals_render, other_panes_render
+    targets = render_incidents, fold_events, selection_move, clock_tick, load_settings, incident_store_load, journal_append, journal_search, approvals_load, approvals_render, other_panes_render
 }
 criterion_main!(benches);

@@ -7,7 +7,7 @@ use super::Severity;
 use super::incident::{Incident, IncidentStatus};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What can ring, as `[notify] events = [...]` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -79,12 +79,22 @@ pub struct Notice {
 /// How long before the target the countdown rings.
 pub const LAST_MINUTES: i64 = 5;
 
-/// What has been announced (or was so at the start).
+/// What has been announced (or was so at the start). Looked at every
+/// second over every incident, so a look costs no allocation.
 #[derive(Debug, Default)]
 pub struct Watch {
-    known: HashSet<String>,
-    rung: HashSet<String>,
+    /// Every active incident seen, with the countdown stages already rung
+    /// (or already reached when it was first seen).
+    known: HashMap<String, u8>,
+    /// Integrations announced down and not back up since.
+    down: HashSet<String>,
+    /// No countdown reaches a new stage before this; the incidents changing
+    /// clears it.
+    quiet_until: Option<DateTime<Utc>>,
 }
+
+const COUNTDOWN: u8 = 1;
+const BREACHED: u8 = 2;
 
 fn paging(s: Severity) -> bool {
     matches!(s, Severity::P1 | Severity::P2)
@@ -102,23 +112,29 @@ impl Watch {
         operator: &str,
     ) -> Vec<Notice> {
         let mut out = Vec::new();
+        self.quiet_until = None;
         for inc in incidents {
-            if !inc.is_active() {
+            if !inc.is_active() || self.known.contains_key(inc.id.as_str()) {
                 continue;
             }
-            let new = self.known.insert(inc.id.clone());
-            if new && !baseline && paging(inc.severity) && inc.created_by != operator {
+            // Stages already reached when first seen are not rung later:
+            // at the start they are old news, and a new incident's one
+            // notification says so itself.
+            let reached = stages(inc, now);
+            self.known.insert(inc.id.clone(), reached);
+            if !baseline && paging(inc.severity) && inc.created_by != operator {
+                let late = if reached & BREACHED != 0 {
+                    " · not acknowledged in time"
+                } else if reached & COUNTDOWN != 0 {
+                    " · under 5 min to acknowledge"
+                } else {
+                    ""
+                };
                 out.push(Notice {
                     event: Event::NewIncident,
                     title: format!("{} {}", inc.severity, inc.id),
-                    body: format!("{} — {}", inc.title, inc.service),
+                    body: format!("{} — {}{late}", inc.title, inc.service),
                 });
-            }
-            if baseline {
-                // Already late when the screen opened: not rung now.
-                for stage in stages(inc, now) {
-                    self.rung.insert(format!("{stage:?}:{}", inc.id));
-                }
             }
         }
         out
@@ -131,40 +147,57 @@ impl Watch {
         now: DateTime<Utc>,
     ) -> Vec<Notice> {
         let mut out = Vec::new();
+        if self.quiet_until.is_some_and(|t| now < t) {
+            return out;
+        }
+        let mut next = DateTime::<Utc>::MAX_UTC;
         for inc in incidents {
-            if !self.known.contains(&inc.id) {
+            if !paging(inc.severity) || inc.status != IncidentStatus::Open {
                 continue;
             }
-            for stage in stages(inc, now) {
-                if self.rung.insert(format!("{stage:?}:{}", inc.id)) {
-                    let body = match stage {
-                        Event::Breached => format!(
-                            "not acknowledged within {} — {}",
-                            super::format::coarse_duration(inc.severity.response_target()),
-                            inc.title
-                        ),
-                        _ => format!("under {LAST_MINUTES} min to acknowledge — {}", inc.title),
-                    };
-                    out.push(Notice {
-                        event: stage,
-                        title: format!("{} {}", inc.severity, inc.id),
-                        body,
-                    });
+            let Some(rung) = self.known.get_mut(inc.id.as_str()) else {
+                continue;
+            };
+            let reached = stages(inc, now);
+            let fresh = reached & !*rung;
+            *rung |= reached;
+            // When this one reaches its next stage.
+            if *rung & COUNTDOWN == 0 {
+                next = next.min(inc.respond_by - Duration::minutes(LAST_MINUTES));
+            } else if *rung & BREACHED == 0 {
+                next = next.min(inc.respond_by);
+            }
+            for (bit, event) in [(COUNTDOWN, Event::Countdown), (BREACHED, Event::Breached)] {
+                if fresh & bit == 0 {
+                    continue;
                 }
+                let body = match event {
+                    Event::Breached => format!(
+                        "not acknowledged within {} — {}",
+                        super::format::coarse_duration(inc.severity.response_target()),
+                        inc.title
+                    ),
+                    _ => format!("under {LAST_MINUTES} min to acknowledge — {}", inc.title),
+                };
+                out.push(Notice {
+                    event,
+                    title: format!("{} {}", inc.severity, inc.id),
+                    body,
+                });
             }
         }
+        self.quiet_until = Some(next);
         out
     }
 
     /// An integration's status changed. Rings when it went down from
     /// anything but the unknown of the first poll; coming back up re-arms it.
     pub fn health(&mut self, name: &str, from: &str, to: &str, summary: &str) -> Option<Notice> {
-        let key = format!("down:{name}");
         if to != "down" {
-            self.rung.remove(&key);
+            self.down.remove(name);
             return None;
         }
-        if from == "unknown" || !self.rung.insert(key) {
+        if from == "unknown" || !self.down.insert(name.to_string()) {
             return None;
         }
         Some(Notice {
@@ -175,18 +208,19 @@ impl Watch {
     }
 }
 
-/// The countdown stages an incident has reached at `now`.
-fn stages(inc: &Incident, now: DateTime<Utc>) -> Vec<Event> {
+/// The countdown stages an incident has reached at `now`, as bits (none
+/// for anything but an open P1 or P2).
+fn stages(inc: &Incident, now: DateTime<Utc>) -> u8 {
     if !paging(inc.severity) || inc.status != IncidentStatus::Open {
-        return Vec::new();
+        return 0;
     }
     let left = inc.respond_by - now;
-    let mut out = Vec::new();
+    let mut out = 0;
     if left <= Duration::minutes(LAST_MINUTES) {
-        out.push(Event::Countdown);
+        out |= COUNTDOWN;
     }
     if left <= Duration::zero() {
-        out.push(Event::Breached);
+        out |= BREACHED;
     }
     out
 }

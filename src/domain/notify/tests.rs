@@ -120,3 +120,21 @@ fn the_sequences_carry_no_controls_and_pass_through_tmux() {
     assert!(tmux.ends_with("\x07\x1b\\"), "{tmux:?}");
     assert_eq!(escape_sequences(&n, true, false, true), "\x07");
 }
+
+#[test]
+fn an_incident_first_seen_late_rings_once_saying_so() {
+    let mut w = Watch::default();
+    w.incidents(std::iter::empty(), t(3, 0), true, "ana");
+    let book = IncidentBook::fold(&[rec("inc_late", Severity::P1, t(2, 30), "bo")], &[]);
+    let n = w.incidents(book.all(), t(3, 0), false, "ana");
+    assert_eq!(n.len(), 1);
+    assert!(
+        n[0].body.ends_with("· not acknowledged in time"),
+        "{}",
+        n[0].body
+    );
+    assert!(
+        w.countdowns(book.all(), t(3, 1)).is_empty(),
+        "never more than one"
+    );
+}
