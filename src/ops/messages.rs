@@ -310,6 +310,10 @@ pub fn send_waiting_blocking(
     redactor: &Redactor,
     stand_in: Option<&str>,
 ) -> std::io::Result<SendReport> {
+    // Nothing waits (the usual case): no runtime, no lock.
+    if MessageStore::new(workspace).read()?.0.waiting.is_empty() {
+        return Ok(SendReport::default());
+    }
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
