@@ -235,7 +235,7 @@ impl App {
                 }
             }
         }
-        out.extend(crate::cli::contacts::directory_lines(&self.calls.directory));
+        out.extend(self.calls.directory.lines());
         out
     }
 

@@ -244,6 +244,100 @@ impl Directory {
         out
     }
 
+    /// The directory as text: levels, who each severity goes to, people, teams,
+    /// owners. The screen's `:contacts` shows the same lines.
+    pub fn lines(&self) -> Vec<String> {
+        let dir = self;
+        let mut out = Vec::new();
+        let names = |ids: &[String]| -> String {
+            let v: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    dir.find(id)
+                        .map(|c| c.label())
+                        .unwrap_or_else(|| id.clone())
+                })
+                .collect();
+            if v.is_empty() {
+                "—".into()
+            } else {
+                v.join(", ")
+            }
+        };
+        if !dir.levels.is_empty() {
+            out.push("Escalation path".into());
+            for l in &dir.levels {
+                let respond = if l.respond.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", l.respond)
+                };
+                out.push(format!(
+                    "  Level {}  {}{respond}: {}",
+                    l.level,
+                    l.name,
+                    names(&l.who)
+                ));
+            }
+        }
+        if !dir.severity.is_empty() {
+            out.push("By severity".into());
+            for (s, ids) in &dir.severity {
+                let who = if ids.is_empty() {
+                    "backlog".to_string()
+                } else {
+                    names(ids)
+                };
+                out.push(format!(
+                    "  {s}  respond within {} → {who}",
+                    super::format::coarse_duration(s.response_target())
+                ));
+            }
+        }
+        if !dir.people.is_empty() {
+            out.push("People".into());
+            for p in &dir.people {
+                out.push(format!("  {:<12} {}", p.id, Contact::Person(p).line()));
+            }
+        }
+        if !dir.teams.is_empty() {
+            out.push("Teams".into());
+            for t in &dir.teams {
+                let members = if t.members.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", t.members.join(", "))
+                };
+                out.push(format!(
+                    "  {:<12} {}{members}",
+                    t.id,
+                    Contact::Team(t).line()
+                ));
+            }
+        }
+        if !dir.integrations.is_empty() || !dir.services.is_empty() || dir.substrate.is_some() {
+            out.push("Owners".into());
+            for (what, owners) in [
+                ("integration", &dir.integrations),
+                ("service", &dir.services),
+            ] {
+                for (name, id) in owners {
+                    out.push(format!(
+                        "  {what} {name}: {}",
+                        names(std::slice::from_ref(id))
+                    ));
+                }
+            }
+            if let Some(s) = &dir.substrate {
+                out.push(format!(
+                    "  several integrations down at once: {}",
+                    names(std::slice::from_ref(s))
+                ));
+            }
+        }
+        out
+    }
+
     /// Whether `operator` is this person (by id, email or the email's local part).
     pub fn is_person(&self, operator: &str, name_or_email: &str) -> bool {
         same_person(operator, name_or_email)

@@ -205,6 +205,7 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             (Action::Acknowledge, "ack"),
             (Action::Escalate, "escalate"),
             (Action::AddNote, "note"),
+            (Action::StatusUpdate, "update"),
             (Action::Resolve, "resolve"),
             (Action::Help, "keys"),
         ],
