@@ -1,6 +1,7 @@
-//! The real binary in a pseudo-terminal rings for a P1 another process
-//! declares: a desktop notification (OSC 9 and OSC 777) and the bell, once;
-//! nothing for the P1 that was open when it started.
+//! Who to call, through the real binary in a pseudo-terminal: it rings for
+//! a P1 another process declares (a desktop notification by OSC 9 and OSC
+//! 777, and the bell), once, and not for the P1 open when it started; and a
+//! handover published on screen is mailed once.
 
 mod common;
 
@@ -80,5 +81,59 @@ fn a_p1_declared_elsewhere_rings_once_and_the_one_open_at_the_start_does_not() {
     assert!(
         count(&raw, b"\x07\x07") >= 1,
         "the bell after the OSC terminator"
+    );
+}
+
+/// The screen publishes the handover and mails it (`send_handover = true`)
+/// through the messages outbox to a real SMTP server on 127.0.0.1.
+#[test]
+fn publishing_on_screen_mails_the_handover_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    let smtp = common::smtp::serve(0, None);
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"ana.lima\"\ntimezone = \"UTC\"\n[email]\nhost = \"127.0.0.1\"\nport = {}\nstarttls = false\n\
+             from = \"noc@credguard.example\"\nto = [\"ops@credguard.example\"]\nsend_handover = true\n",
+            smtp.port
+        ),
+    )
+    .unwrap();
+    let mut s = Session::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &dir.path().join("cfg"),
+    );
+    s.wait_for("no incidents on record");
+    s.keys("H");
+    s.wait_for("Shift handover");
+    s.keys("\x10"); // ctrl-p: publish
+    s.wait_for("Publish the handover and end the shift?");
+    s.keys("y");
+    s.wait_for("sent: handover");
+    let start = Instant::now();
+    while smtp.mails.lock().unwrap().is_empty() {
+        assert!(start.elapsed() < common::PATIENCE, "no mail");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.keys("q");
+    s.wait_exit();
+    let mails = smtp.mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].data.contains("Subject: Shift handover "),
+        "{}",
+        mails[0].data
+    );
+    assert!(
+        mails[0].data.contains("# Shift handover"),
+        "{}",
+        mails[0].data
+    );
+    let outbox = std::fs::read_to_string(ws.join("messages/outbox.jsonl")).unwrap();
+    assert!(
+        outbox.contains("\"op\":\"done\"") && outbox.contains("\"sent\":true"),
+        "{outbox}"
     );
 }
