@@ -498,3 +498,35 @@ fn plain_smtp_to_another_host_is_refused_with_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_server_that_does_not_offer_starttls_gets_nothing_in_the_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let smtp = common::smtp::serve(0, None);
+    write(
+        ws,
+        "shiftdeck.toml",
+        &format!(
+            "operator = \"ana.lima\"\n[email]\nhost = \"127.0.0.1\"\nport = {}\nfrom = \"noc@credguard.example\"\n\
+             to = [\"ops@credguard.example\"]\nusername = \"noc\"\npassword_env = \"SMTP_PASSWORD\"\ntimeout = 5\n",
+            smtp.port
+        ),
+    );
+    assert_eq!(run(cmd(ws).args(["journal", "add", "note"])).0, 0);
+    let (code, _, err) = run(cmd(ws).env("SMTP_PASSWORD", "pw-never-sent").args([
+        "handover",
+        "--publish",
+        "--email",
+    ]));
+    assert_eq!(code, 7, "{err}");
+    assert!(
+        err.contains("not sent by email yet: SMTP 127.0.0.1:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("STARTTLS is not supported on this server"),
+        "{err}"
+    );
+    assert!(smtp.mails.lock().unwrap().is_empty(), "nothing was sent");
+}
