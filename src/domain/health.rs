@@ -196,12 +196,13 @@ impl IntegrationHealth {
 
 /// Seconds until the next poll after an outcome: the interval when green;
 /// exponential backoff on transport trouble; slow after auth and config
-/// failures; what the vendor asked on 429.
+/// failures; on 429, what the vendor asked when that is longer than the
+/// interval (a `Retry-After` only ever lengthens the wait).
 pub fn next_delay(interval: u64, outcome: &ProbeOutcome, failures: u32) -> u64 {
     const SLOW: u64 = 300;
     match outcome.class {
         FailureClass::None | FailureClass::Partial => interval,
-        FailureClass::RateLimited => outcome.retry_after.unwrap_or(60).max(1),
+        FailureClass::RateLimited => outcome.retry_after.unwrap_or(60).max(interval).max(1),
         FailureClass::Config | FailureClass::NotConfigured => SLOW.max(interval),
         FailureClass::Transient => (interval.saturating_mul(1u64 << failures.min(6)))
             .min(SLOW)
@@ -293,8 +294,17 @@ mod tests {
             "rate limited",
             None,
         );
-        limited.retry_after = Some(7);
-        assert_eq!(next_delay(30, &limited, 1), 7);
+        limited.retry_after = Some(2);
+        assert_eq!(
+            next_delay(30, &limited, 1),
+            30,
+            "Retry-After: 2 on a 30 s interval waits the interval, never less"
+        );
+        limited.retry_after = Some(120);
+        assert_eq!(next_delay(30, &limited, 1), 120);
+        limited.retry_after = None;
+        assert_eq!(next_delay(30, &limited, 1), 60);
+        assert_eq!(next_delay(90, &limited, 1), 90);
         assert_eq!(next_delay(30, &ProbeOutcome::up("ok", 1), 0), 30);
     }
 
