@@ -310,3 +310,28 @@ fn the_selection_stays_on_its_incident_when_a_new_list_reorders_the_book() {
         "the note goes where the pointer is: {t}"
     );
 }
+
+#[test]
+fn narrow_ids_stay_whole_so_two_alerts_never_read_the_same() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    let og = ["20417", "20415"]
+        .iter()
+        .map(|n| {
+            remote(
+                Vendor::Opsgenie,
+                n,
+                "disk almost full on db-2",
+                Severity::P1,
+                IncidentStatus::Open,
+                3,
+            )
+        })
+        .collect();
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        incidents: Some(og),
+        ..report("og-platform")
+    })));
+    let t = text(&draw(&app, 80, 24));
+    assert!(t.contains("OG-20417") && t.contains("OG-20415"), "{t}");
+    assert!(t.contains("e0b7d4"), "local ids keep their tail: {t}");
+}

@@ -58,6 +58,12 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
 
 /// Seconds only in the last minutes, where they matter: a countdown that
 /// shows seconds redraws every second.
+/// The id as the narrow list shows it: a local id's random tail
+/// (`inc_20260514_0148_e0b7d4` → `e0b7d4`), a vendor's id whole (`OG-20417`).
+fn short(id: &str) -> &str {
+    id.rsplit('_').next().unwrap_or(id)
+}
+
 pub fn countdown_text(d: chrono::Duration) -> String {
     if d < crate::domain::incident::SECONDS_SHOWN {
         short_duration(d)
@@ -154,10 +160,22 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     }
     let wide = area.width >= 100;
     let pointer = if t.markers || app.ascii { ">" } else { "▶" };
+    let rows_on_screen = area.height.saturating_sub(1) as usize;
+    let end = (pane.offset + rows_on_screen).min(pane.visible.len());
+    let on_screen = &pane.visible[pane.offset.min(end)..end];
+    // Narrow: the short id, as wide as the longest on screen (OG-20417 and
+    // OG-20415 must not both read OG-2041).
+    let short_id = |id: &str| -> usize { unicode_width::UnicodeWidthStr::width(short(id)) };
+    let narrow_id = on_screen
+        .iter()
+        .map(|&i| short_id(&app.book.by_index(i).id))
+        .max()
+        .unwrap_or(6)
+        .clamp(7, 12) as u16;
     let mut widths = Vec::with_capacity(8);
     widths.push(Constraint::Length(1));
     widths.push(Constraint::Length(3));
-    widths.push(Constraint::Length(if wide { 24 } else { 7 }));
+    widths.push(Constraint::Length(if wide { 24 } else { narrow_id }));
     widths.push(Constraint::Fill(1));
     widths.push(Constraint::Length(if wide { 16 } else { 10 }));
     widths.push(Constraint::Length(if wide { 12 } else { 5 }));
@@ -169,65 +187,60 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         header.push(Cell::from(h));
     }
 
-    let rows_on_screen = area.height.saturating_sub(1) as usize;
-    let end = (pane.offset + rows_on_screen).min(pane.visible.len());
-    let rows = pane.visible[pane.offset.min(end)..end]
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let inc = app.book.by_index(i);
-            let selected = pane.offset + k == pane.selected;
-            let (cd_text, cd_style) = countdown_cell(app, inc);
-            let id = if wide {
-                inc.id.clone()
-            } else {
-                inc.id.rsplit('_').next().unwrap_or(&inc.id).to_string()
-            };
-            let status = if wide {
-                inc.status.as_str()
-            } else {
-                match inc.status {
-                    IncidentStatus::Open => "open",
-                    IncidentStatus::Acknowledged => "ack",
-                    IncidentStatus::Resolved => "done",
-                }
-            };
-            // The selection is a pointer in the gutter and the title in reverse
-            // video: clear at a glance, and a move repaints two short spans
-            // instead of two whole rows (bytes over a slow SSH link).
-            let mut cells = Vec::with_capacity(8);
-            cells.push(Cell::from(if selected {
-                Span::styled(pointer, t.style(Role::FocusBorder))
-            } else {
-                Span::raw(" ")
-            }));
-            cells.push(Cell::from(Span::styled(
-                severity_text(app, inc.severity),
-                t.style(severity_role(inc.severity)),
-            )));
-            cells.push(Cell::from(Span::styled(id, t.style(Role::Muted))));
-            // An action waiting for the vendor marks the title.
-            let waiting = inc.remote.as_ref().is_some_and(|r| !r.pending.is_empty());
-            let title: std::borrow::Cow<str> = if waiting {
-                let mark = if t.markers || app.ascii { "~" } else { "⧗" };
-                format!("{mark} {}", inc.title).into()
-            } else {
-                inc.title.as_str().into()
-            };
-            cells.push(if selected {
-                Cell::from(Span::styled(title, t.style(Role::Selection)))
-            } else {
-                Cell::from(title)
-            });
-            cells.push(Cell::from(inc.service.as_str()));
-            cells.push(Cell::from(Span::styled(
-                status,
-                t.style(status_role(inc.status)),
-            )));
-            cells.push(Cell::from(coarse_duration(inc.age(app.now))));
-            cells.push(Cell::from(Span::styled(cd_text, cd_style)));
-            Row::new(cells)
+    let rows = on_screen.iter().enumerate().map(|(k, &i)| {
+        let inc = app.book.by_index(i);
+        let selected = pane.offset + k == pane.selected;
+        let (cd_text, cd_style) = countdown_cell(app, inc);
+        let id = if wide {
+            inc.id.clone()
+        } else {
+            short(&inc.id).to_string()
+        };
+        let status = if wide {
+            inc.status.as_str()
+        } else {
+            match inc.status {
+                IncidentStatus::Open => "open",
+                IncidentStatus::Acknowledged => "ack",
+                IncidentStatus::Resolved => "done",
+            }
+        };
+        // The selection is a pointer in the gutter and the title in reverse
+        // video: clear at a glance, and a move repaints two short spans
+        // instead of two whole rows (bytes over a slow SSH link).
+        let mut cells = Vec::with_capacity(8);
+        cells.push(Cell::from(if selected {
+            Span::styled(pointer, t.style(Role::FocusBorder))
+        } else {
+            Span::raw(" ")
+        }));
+        cells.push(Cell::from(Span::styled(
+            severity_text(app, inc.severity),
+            t.style(severity_role(inc.severity)),
+        )));
+        cells.push(Cell::from(Span::styled(id, t.style(Role::Muted))));
+        // An action waiting for the vendor marks the title.
+        let waiting = inc.remote.as_ref().is_some_and(|r| !r.pending.is_empty());
+        let title: std::borrow::Cow<str> = if waiting {
+            let mark = if t.markers || app.ascii { "~" } else { "⧗" };
+            format!("{mark} {}", inc.title).into()
+        } else {
+            inc.title.as_str().into()
+        };
+        cells.push(if selected {
+            Cell::from(Span::styled(title, t.style(Role::Selection)))
+        } else {
+            Cell::from(title)
         });
+        cells.push(Cell::from(inc.service.as_str()));
+        cells.push(Cell::from(Span::styled(
+            status,
+            t.style(status_role(inc.status)),
+        )));
+        cells.push(Cell::from(coarse_duration(inc.age(app.now))));
+        cells.push(Cell::from(Span::styled(cd_text, cd_style)));
+        Row::new(cells)
+    });
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.style(Role::Header)))
         .column_spacing(1);
