@@ -156,14 +156,23 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn rate_limits_wait_as_asked_and_auth_failures_slow_down() {
-        let times = schedule(30, vec![limited(7), auth(), up()], Arc::new(Notify::new())).await;
+        let times = schedule(
+            30,
+            vec![limited(7), limited(45), auth(), up()],
+            Arc::new(Notify::new()),
+        )
+        .await;
         let gaps = whole(&times, 30);
         assert!(
-            (7..=10).contains(&gaps[1]),
-            "Retry-After honoured (plus jitter under 3 s): {times:?}"
+            (30..=33).contains(&gaps[1]),
+            "a Retry-After shorter than the interval never shortens it: {times:?}"
         );
         assert!(
-            (300..=303).contains(&gaps[2]),
+            (45..=49).contains(&gaps[2]),
+            "a longer Retry-After is honoured (plus jitter): {times:?}"
+        );
+        assert!(
+            (300..=303).contains(&gaps[3]),
             "after a 403 the next poll is five minutes away: {gaps:?}"
         );
     }
