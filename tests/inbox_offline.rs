@@ -235,8 +235,8 @@ fn an_action_taken_offline_is_sent_once_when_the_vendor_is_back() {
     let (code, out, err) = run(cmd(ws).args(["incidents", "list", "--source", "pagerduty"]));
     assert_eq!(code, 0);
     assert!(
-        out.contains("[ack queued"),
-        "the list shows it waiting: {out}"
+        out.contains("[note queued") && out.contains(", ack queued"),
+        "the list shows both waiting, the words first: {out}"
     );
     assert!(err.contains("showing the list saved"), "{err}");
     let (code, _, _) = run(cmd(ws).args(["incidents", "sync"]));
@@ -270,6 +270,22 @@ fn an_action_taken_offline_is_sent_once_when_the_vendor_is_back() {
         .find(|i| i["id"] == remote_id.as_str())
         .unwrap();
     assert_eq!(live["status"], "acknowledged");
+    // PagerDuty's acknowledge carries no words: `--message` went first, as a
+    // note of its own, once.
+    let notes: Vec<_> = m
+        .requests_detailed()
+        .into_iter()
+        .filter(|r| {
+            r.method == "POST" && r.path == format!("/pagerduty/incidents/{remote_id}/notes")
+        })
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].body.contains("looking"), "{}", notes[0].body);
+    assert!(
+        notes[0].body.contains("ana.lima via shiftdeck (ref "),
+        "{}",
+        notes[0].body
+    );
 
     // The journal has both: queued, then acknowledged at PagerDuty.
     let (_, out, _) = run(cmd(ws).args(["journal", "show"]));

@@ -17,6 +17,36 @@ impl Session<'_> {
     ) -> Result<(Queued, Journaled), QueueError> {
         q.message = self.redactor.redact(&q.message).text;
         q.title = self.redactor.redact(&q.title).text;
+        // PagerDuty's acknowledge and resolve carry no words: the operator's
+        // go first as a note of their own, so they reach the incident too.
+        let mut noted: Journaled = Ok(());
+        if q.vendor == crate::domain::remote::Vendor::Pagerduty
+            && q.action != crate::domain::outbox::RemoteAction::Note
+            && !q.message.trim().is_empty()
+        {
+            let (outbox, _) = OutboxStore::new(self.workspace)
+                .read()
+                .map_err(QueueError::Io)?;
+            if let Some(waiting) = outbox.waiting(&q.incident, q.action) {
+                return Err(QueueError::AlreadyQueued(Box::new(waiting.queued.clone())));
+            }
+            let note = Queued {
+                id: crate::store::remote::new_action_id(),
+                action: crate::domain::outbox::RemoteAction::Note,
+                ..q.clone()
+            };
+            noted = self.queue_one(log, note)?.1;
+            q.message.clear();
+        }
+        let (q, journaled) = self.queue_one(log, q)?;
+        Ok((q, noted.and(journaled)))
+    }
+
+    fn queue_one(
+        &self,
+        log: &mut dyn ShiftLog,
+        q: Queued,
+    ) -> Result<(Queued, Journaled), QueueError> {
         OutboxStore::new(self.workspace).queue(&q)?;
         let queued_as = format!("{} queued for {}", q.action, q.vendor);
         let operator = self.operator();
