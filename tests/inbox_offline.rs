@@ -446,3 +446,28 @@ fn the_cli_lists_shows_and_refuses_like_the_screen() {
         "{body}"
     );
 }
+
+#[test]
+fn a_pagerduty_incident_resolved_from_the_cli_can_still_be_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let port = free_port();
+    pd_workspace(ws, port);
+    let (_rt, m) = serve_on(port);
+    let (_, id) = triggered(&m);
+    let (code, _, err) =
+        run(cmd(ws).args(["incidents", "resolve", &id, "--message", "rolled back"]));
+    assert_eq!(code, 0, "{err}");
+    // No open list has it now; the vendor still does.
+    let (code, out, err) = run(cmd(ws).args(["incidents", "show", &id]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[resolved]"), "{out}");
+    assert!(out.contains(&format!("id       {id}")), "{out}");
+    let (code, out, _) = run(cmd(ws).args(["incidents", "show", &id, "--json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "resolved");
+    // One never acted on here is still not found.
+    let (code, _, _) = run(cmd(ws).args(["incidents", "show", "PD-99999"]));
+    assert_eq!(code, 3);
+}

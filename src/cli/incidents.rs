@@ -169,7 +169,14 @@ pub fn run(
         IncidentsCmd::Show { id, json } => {
             if book.find(&id).is_err() && !config.incident_sources.is_empty() {
                 match Remote::new(config, workspace) {
-                    Ok(r) => r.load_into(&mut book, &Remote::for_key(config, &id), tz),
+                    Ok(r) => {
+                        r.load_into(&mut book, &Remote::for_key(config, &id), tz);
+                        // Resolved at the vendor by this workspace: no open
+                        // list has it, the vendor still does.
+                        if book.find(&id).is_err() {
+                            r.load_one(&mut book, &id);
+                        }
+                    }
                     Err(code) => return code,
                 }
             }

@@ -138,6 +138,38 @@ impl Remote {
         }
     }
 
+    /// An incident no open list has any more (resolved or closed at its
+    /// vendor), that this workspace acted on: read by itself from the
+    /// vendor, by the id the outbox kept. `false` when there is none.
+    pub(super) fn load_one(&self, book: &mut IncidentBook, key: &str) -> bool {
+        let Ok((outbox, _)) = self.store.read() else {
+            return false;
+        };
+        let known = outbox
+            .pending
+            .iter()
+            .map(|p| &p.queued)
+            .chain(outbox.finished.iter().map(|f| &f.queued))
+            .find(|q| q.incident.eq_ignore_ascii_case(key.trim()))
+            .map(|q| (q.source.clone(), q.remote_id.clone()));
+        let Some((source, remote_id)) = known else {
+            return false;
+        };
+        let Some(c) = self.clients.iter().find(|c| c.name() == source) else {
+            return false;
+        };
+        match self.rt.block_on(c.get(&remote_id)) {
+            Ok(r) => {
+                book.put_remote(r.to_incident());
+                true
+            }
+            Err(e) => {
+                errln!("warning: {}: {}", c.name(), e.message());
+                false
+            }
+        }
+    }
+
     /// Queue an action on a remote incident and send what waits for its
     /// source, in order.
     pub(super) fn act(

@@ -173,6 +173,19 @@ impl IncidentBook {
         self.reindex();
     }
 
+    /// One remote incident read by itself (no longer on its source's open
+    /// list: resolved or closed there): added, or put in place of the one
+    /// with its id.
+    pub fn put_remote(&mut self, inc: Incident) {
+        match self.index.get(inc.id.as_str()) {
+            Some(&i) => self.incidents[i] = inc,
+            None => {
+                self.incidents.push(inc);
+                self.reindex();
+            }
+        }
+    }
+
     /// A remote incident this app resolved at its vendor: resolved by
     /// `by`, not gone unexplained.
     pub fn resolved_here(&mut self, id: &str, at: DateTime<Utc>, by: &str) {
