@@ -69,7 +69,7 @@ impl App {
                 why,
             } => self.on_messages_sent(delivered, waiting, why),
             Msg::OnCall(roster) => {
-                self.calls.roster = *roster;
+                self.calls.roster = std::mem::take(&mut self.calls.roster).refreshed(*roster);
                 self.dirty = true;
             }
             Msg::Incidents(delta) => {

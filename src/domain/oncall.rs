@@ -161,6 +161,24 @@ impl Roster {
         Some(s)
     }
 
+    /// A new read, keeping what the last one said for each source that could
+    /// not be read this time (a vendor down for five minutes does not make
+    /// nobody on call). The rota's entries are only a fallback: they go as
+    /// soon as any source answers.
+    pub fn refreshed(self, mut new: Roster) -> Roster {
+        let failed: Vec<&str> = new.errors.iter().map(|(s, _)| s.as_str()).collect();
+        let kept: Vec<OnCall> = self
+            .entries
+            .into_iter()
+            .filter(|e| e.source != "rota" && failed.contains(&e.source.as_str()))
+            .collect();
+        if !kept.is_empty() {
+            new.entries.retain(|e| e.source != "rota");
+            new.entries.extend(kept);
+        }
+        new
+    }
+
     /// Whether the operator is on call at `at`; `None` when nothing is known.
     pub fn operator_on_call(
         &self,
@@ -267,6 +285,34 @@ mod tests {
         let v = r.at(t(10, 0));
         assert_eq!(v[0].now.len(), 2, "both levels are on call");
         assert_eq!(v[0].now[0].who, "ana.lima", "level 1 first");
+    }
+
+    #[test]
+    fn a_source_that_cannot_be_read_keeps_what_it_said_last() {
+        let old = Roster {
+            entries: vec![e("ana.lima", 1, t(7, 0), t(19, 0))],
+            ..Default::default()
+        };
+        let mut rota = e("bo", 1, t(7, 0), t(19, 0));
+        rota.source = "rota".into();
+        let failed = Roster {
+            entries: vec![rota],
+            errors: vec![("pd".into(), "connection refused".into())],
+            fetched_at: Some(t(10, 0)),
+        };
+        let r = old.clone().refreshed(failed);
+        assert_eq!(r.entries.len(), 1);
+        assert_eq!(
+            (r.entries[0].who.as_str(), r.entries[0].source.as_str()),
+            ("ana.lima", "pd")
+        );
+        assert_eq!(r.errors.len(), 1, "the error is still told");
+        // Read again: the new answer stands.
+        let fresh = Roster {
+            entries: vec![e("bo", 1, t(7, 0), t(19, 0))],
+            ..Default::default()
+        };
+        assert_eq!(old.refreshed(fresh).entries[0].who, "bo");
     }
 
     #[test]
