@@ -247,13 +247,12 @@ impl Directory {
     /// The directory as text: levels, who each severity goes to, people, teams,
     /// owners. The screen's `:contacts` shows the same lines.
     pub fn lines(&self) -> Vec<String> {
-        let dir = self;
         let mut out = Vec::new();
         let names = |ids: &[String]| -> String {
             let v: Vec<String> = ids
                 .iter()
                 .map(|id| {
-                    dir.find(id)
+                    self.find(id)
                         .map(|c| c.label())
                         .unwrap_or_else(|| id.clone())
                 })
@@ -264,9 +263,9 @@ impl Directory {
                 v.join(", ")
             }
         };
-        if !dir.levels.is_empty() {
+        if !self.levels.is_empty() {
             out.push("Escalation path".into());
-            for l in &dir.levels {
+            for l in &self.levels {
                 let respond = if l.respond.is_empty() {
                     String::new()
                 } else {
@@ -280,9 +279,9 @@ impl Directory {
                 ));
             }
         }
-        if !dir.severity.is_empty() {
+        if !self.severity.is_empty() {
             out.push("By severity".into());
-            for (s, ids) in &dir.severity {
+            for (s, ids) in &self.severity {
                 let who = if ids.is_empty() {
                     "backlog".to_string()
                 } else {
@@ -294,15 +293,15 @@ impl Directory {
                 ));
             }
         }
-        if !dir.people.is_empty() {
+        if !self.people.is_empty() {
             out.push("People".into());
-            for p in &dir.people {
+            for p in &self.people {
                 out.push(format!("  {:<12} {}", p.id, Contact::Person(p).line()));
             }
         }
-        if !dir.teams.is_empty() {
+        if !self.teams.is_empty() {
             out.push("Teams".into());
-            for t in &dir.teams {
+            for t in &self.teams {
                 let members = if t.members.is_empty() {
                     String::new()
                 } else {
@@ -315,11 +314,11 @@ impl Directory {
                 ));
             }
         }
-        if !dir.integrations.is_empty() || !dir.services.is_empty() || dir.substrate.is_some() {
+        if !self.integrations.is_empty() || !self.services.is_empty() || self.substrate.is_some() {
             out.push("Owners".into());
             for (what, owners) in [
-                ("integration", &dir.integrations),
-                ("service", &dir.services),
+                ("integration", &self.integrations),
+                ("service", &self.services),
             ] {
                 for (name, id) in owners {
                     out.push(format!(
@@ -328,7 +327,7 @@ impl Directory {
                     ));
                 }
             }
-            if let Some(s) = &dir.substrate {
+            if let Some(s) = &self.substrate {
                 out.push(format!(
                     "  several integrations down at once: {}",
                     names(std::slice::from_ref(s))
