@@ -184,7 +184,6 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                         desktop: n.desktop.unwrap_or(d.desktop),
                         on_call_only: n.on_call_only.unwrap_or(d.on_call_only),
                         events: n.events.unwrap_or(d.events),
-                        explicit: true,
                     };
                 }
                 Err(e) => problems.push(FileProblem::new(
@@ -470,7 +469,7 @@ mod tests {
         let src = "[notify]\nbell = false\non_call_only = true\nevents = [\"new_incident\"]\n[email]\nhost = \"127.0.0.1\"\nport = 2525\nstarttls = false\nfrom = \"noc@x.example\"\nto = [\"ops@x.example\"]\npassword_env = \"SMTP_PASSWORD\"\nusername = \"noc\"\n";
         let (c, w) = parse(p(), src).unwrap();
         assert!(w.is_empty(), "{w:?}");
-        assert!(!c.notify.bell && c.notify.on_call_only && c.notify.explicit);
+        assert!(!c.notify.bell && c.notify.on_call_only);
         assert_eq!(c.notify.events, vec![Event::NewIncident]);
         assert_eq!(c.email.as_ref().map(|e| e.port()), Some(2525));
         assert!(

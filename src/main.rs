@@ -196,9 +196,6 @@ fn run_tui(
     app.demo = demo;
     app.ascii = ascii_wanted(ascii);
     app.add_problems(settings.problems.iter().map(|p| p.to_string()));
-    let (directory, problems) = shiftdeck::store::contacts::load(&workspace.root);
-    app.add_problems(problems.iter().map(|p| p.to_string()));
-    app.calls.directory = directory;
     // SAFETY: isatty only reads the descriptor's state.
     let tty = unsafe { libc::isatty(1) } == 1;
     app.calls.ringing = shiftdeck::app::whocall::ringing(demo, notify, tty);

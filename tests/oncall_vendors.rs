@@ -122,7 +122,7 @@ async fn a_refused_source_is_named_and_the_rota_answers() {
     assert_eq!(roster.entries[0].source, "rota");
     assert_eq!(
         roster
-            .summary(now, "ana.lima", &dir, chrono_tz::UTC)
+            .summary(now, "ana.lima", &dir, chrono_tz::UTC, false)
             .map(|s| s.starts_with("on call: you until")),
         Some(true)
     );

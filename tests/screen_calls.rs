@@ -440,3 +440,15 @@ fn an_integrations_detail_names_its_owner() {
         "{t}"
     );
 }
+
+#[test]
+fn the_directory_arrives_with_the_problems_of_its_file() {
+    let mut a = demo_app(Theme::default_theme(), 100, 30);
+    assert!(a.calls.directory.is_empty());
+    a.update(Msg::Directory {
+        directory: Box::default(),
+        problems: vec!["/ws/contacts.toml:6: severity.P1: no person or team \"ceo\" in contacts.toml (left out)".into()],
+    });
+    let t = text(&draw(&a, 100, 30));
+    assert!(t.contains("contacts.toml:6: severity.P1"), "{t}");
+}

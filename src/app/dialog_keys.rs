@@ -345,7 +345,7 @@ impl App {
             }
             "handover" => self.act(Action::Handover, fx),
             "contacts" | "who" => self.open_contacts(),
-            "oncall" => match self.on_call_summary() {
+            "oncall" => match self.on_call_summary(false) {
                 Some(s) => self.flash(Level::Info, s),
                 None => self.flash(
                     Level::Info,

@@ -151,6 +151,11 @@ pub enum Msg {
         waiting: Vec<String>,
         why: Option<String>,
     },
+    /// The escalation directory as read, and the problems in its file.
+    Directory {
+        directory: Box<crate::domain::contacts::Directory>,
+        problems: Vec<String>,
+    },
     /// Who is on call, as the sources (or the rota) said.
     OnCall(Box<crate::domain::oncall::Roster>),
     /// The approval records, read again after a change.

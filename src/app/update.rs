@@ -59,7 +59,6 @@ impl App {
                 if !self.readonly {
                     fx.push(Effect::SendMessages);
                 }
-                self.calls.waiting += what.len();
                 self.calls.unsent.extend(what);
                 self.dirty = true;
             }
@@ -68,6 +67,14 @@ impl App {
                 waiting,
                 why,
             } => self.on_messages_sent(delivered, waiting, why),
+            Msg::Directory {
+                directory,
+                problems,
+            } => {
+                self.calls.directory = *directory;
+                self.add_problems(problems);
+                self.dirty = true;
+            }
             Msg::OnCall(roster) => {
                 self.calls.roster = std::mem::take(&mut self.calls.roster).refreshed(*roster);
                 self.dirty = true;

@@ -3,7 +3,7 @@
 //! bell and desktop notifications, and the messages going out.
 
 use super::{App, Effect, Level};
-use crate::domain::notify::{Event, Notice};
+use crate::domain::notify::Notice;
 
 /// What the app knows about calling and being called.
 #[derive(Debug, Default)]
@@ -14,9 +14,7 @@ pub struct Calls {
     /// Ring at all: `[notify]`, a terminal on stdout, and (under `--demo`)
     /// only when asked.
     pub ringing: bool,
-    /// Messages queued and not reported sent yet.
-    pub waiting: usize,
-    /// What waits, as the handover lists it.
+    /// Messages queued and not reported sent yet, as the handover lists them.
     pub unsent: Vec<String>,
     /// The `:contacts` popup is open, scrolled this far.
     pub show_contacts: bool,
@@ -30,23 +28,15 @@ pub fn ringing(demo: bool, asked: bool, tty: bool) -> bool {
 }
 
 impl App {
-    /// The status bar's on-call words, if anything is known.
-    pub fn on_call_summary(&self) -> Option<String> {
+    /// The status bar's on-call words, if anything is known (`short` for
+    /// a narrow bar).
+    pub fn on_call_summary(&self, short: bool) -> Option<String> {
         self.calls.roster.summary(
             self.now,
             &self.config.operator,
             &self.calls.directory,
             self.config.timezone,
-        )
-    }
-
-    /// As [`App::on_call_summary`], for a narrow status bar.
-    pub fn on_call_short(&self) -> Option<String> {
-        self.calls.roster.summary_short(
-            self.now,
-            &self.config.operator,
-            &self.calls.directory,
-            self.config.timezone,
+            short,
         )
     }
 
@@ -140,7 +130,6 @@ impl App {
         waiting: Vec<String>,
         why: Option<String>,
     ) {
-        self.calls.waiting = waiting.len();
         self.calls.unsent = waiting.clone();
         self.refresh_handover();
         let why = why.filter(|_| !waiting.is_empty());
@@ -237,14 +226,5 @@ impl App {
         }
         out.extend(self.calls.directory.lines());
         out
-    }
-
-    /// Every event a `[notify]` can ring for, for the help and check-config.
-    pub fn notify_events() -> String {
-        Event::ALL
-            .iter()
-            .map(|e| e.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }

@@ -57,7 +57,7 @@ pub fn oncall(workspace: &Path, config: &Config, json: bool) -> i32 {
         }
     };
     let (wiring, mock_base) = super::remote::wiring();
-    let clients = crate::ops::oncall::clients(config, &http, wiring.as_deref(), &mock_base);
+    let clients = crate::ops::source_clients(config, &http, wiring.as_deref(), &mock_base);
     let roster = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -94,7 +94,7 @@ pub fn oncall(workspace: &Path, config: &Config, json: bool) -> i32 {
         t.map(|t| t.with_timezone(&tz).format("%a %H:%M").to_string())
             .unwrap_or_else(|| "—".into())
     };
-    if let Some(s) = roster.summary(now, &config.operator, &dir, tz) {
+    if let Some(s) = roster.summary(now, &config.operator, &dir, tz, false) {
         outln!("{s}");
     }
     for v in &views {

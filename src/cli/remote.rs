@@ -9,7 +9,7 @@ use crate::domain::outbox::{Finished, Outcome, Queued, RemoteAction};
 use crate::domain::{Incident, IncidentBook, IncidentChange};
 use crate::integrations::inbox::SourceClient;
 use crate::integrations::inbox::sync::{Flush, flush, round};
-use crate::integrations::probes::{DEFAULT_MOCK_BASE, ProbeContext};
+use crate::integrations::probes::DEFAULT_MOCK_BASE;
 use crate::store::remote::{OutboxStore, QueueError, Snapshot};
 use chrono::{DateTime, Utc};
 use std::path::Path;
@@ -307,21 +307,11 @@ pub(super) fn wiring() -> (Option<String>, String) {
     )
 }
 
-/// A client for every configured incident source.
+/// A client for every configured incident source, wired as the
+/// environment says.
 pub(super) fn source_clients(config: &Config, http: &reqwest::Client) -> Vec<SourceClient> {
     let (wiring, mock_base) = wiring();
-    config
-        .incident_sources
-        .iter()
-        .cloned()
-        .map(|cfg| {
-            let ctx = ProbeContext {
-                mode: cfg.effective_mode(wiring.as_deref()),
-                mock_base: mock_base.clone(),
-            };
-            SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
-        })
-        .collect()
+    crate::ops::source_clients(config, http, wiring.as_deref(), &mock_base)
 }
 
 fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {

@@ -72,22 +72,7 @@ pub(super) fn field_of(message: &str) -> Option<&str> {
 
 /// For an unknown field inside `[table]`, the line that sets it.
 pub(super) fn inner_line(source: &str, table: &str, e: &toml::de::Error) -> Option<usize> {
-    let field = e.message().split('`').nth(1)?;
-    let mut inside = false;
-    for (i, l) in source.lines().enumerate() {
-        let t = l.trim();
-        if t.starts_with('[') {
-            inside = t == format!("[{table}]");
-            continue;
-        }
-        if inside
-            && t.strip_prefix(field)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        {
-            return Some(i + 1);
-        }
-    }
-    None
+    table_field_line(source, table, e.message().split('`').nth(1)?)
 }
 
 pub(super) fn line_of(source: &str, offset: usize) -> usize {

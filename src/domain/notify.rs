@@ -30,15 +30,6 @@ impl Event {
         Event::Breached,
         Event::IntegrationDown,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::NewIncident => "new_incident",
-            Event::Countdown => "countdown",
-            Event::Breached => "breached",
-            Event::IntegrationDown => "integration_down",
-        }
-    }
 }
 
 /// `[notify]`.
@@ -51,8 +42,6 @@ pub struct NotifyConfig {
     /// Only while the operator is on call (when that is known).
     pub on_call_only: bool,
     pub events: Vec<Event>,
-    /// The file set `[notify]` (the demo rings only when asked).
-    pub explicit: bool,
 }
 
 impl Default for NotifyConfig {
@@ -62,7 +51,6 @@ impl Default for NotifyConfig {
             desktop: true,
             on_call_only: false,
             events: Event::ALL.to_vec(),
-            explicit: false,
         }
     }
 }

@@ -95,30 +95,10 @@ impl Roster {
             .collect()
     }
 
-    /// The status bar's words: "on call: you until 19:00 · next: bo". The
-    /// schedule shown is the one the operator is on, else the first.
+    /// The status bar's words: "on call: you until 19:00 · next: bo", or
+    /// `short` for a narrow bar: "on call: you → 19:00". The schedule shown
+    /// is the one the operator is on, else the first.
     pub fn summary(
-        &self,
-        at: DateTime<Utc>,
-        operator: &str,
-        dir: &Directory,
-        tz: chrono_tz::Tz,
-    ) -> Option<String> {
-        self.words(at, operator, dir, tz, false)
-    }
-
-    /// As [`Roster::summary`], for a narrow bar: "on call: you → 19:00".
-    pub fn summary_short(
-        &self,
-        at: DateTime<Utc>,
-        operator: &str,
-        dir: &Directory,
-        tz: chrono_tz::Tz,
-    ) -> Option<String> {
-        self.words(at, operator, dir, tz, true)
-    }
-
-    fn words(
         &self,
         at: DateTime<Utc>,
         operator: &str,
@@ -267,16 +247,16 @@ mod tests {
         let dir = Directory::default();
         let tz = chrono_tz::UTC;
         assert_eq!(
-            r.summary(t(10, 0), "ana.lima", &dir, tz).as_deref(),
+            r.summary(t(10, 0), "ana.lima", &dir, tz, false).as_deref(),
             Some("on call: you until 19:00 · next: bo")
         );
         assert_eq!(
-            r.summary(t(19, 30), "ana.lima", &dir, tz).as_deref(),
+            r.summary(t(19, 30), "ana.lima", &dir, tz, false).as_deref(),
             Some("on call: bo until 23:00"),
             "ana's turn is over; level 2 does not count as next"
         );
         assert_eq!(
-            r.summary_short(t(10, 0), "ana.lima", &dir, tz).as_deref(),
+            r.summary(t(10, 0), "ana.lima", &dir, tz, true).as_deref(),
             Some("on call: you → 19:00")
         );
         assert_eq!(r.operator_on_call(t(10, 0), "ana.lima", &dir), Some(true));
@@ -332,7 +312,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            r.summary(t(10, 0), "bo", &dir, chrono_tz::UTC).as_deref(),
+            r.summary(t(10, 0), "bo", &dir, chrono_tz::UTC, false)
+                .as_deref(),
             Some("on call: rafael until 19:00 · next: ana.lima")
         );
         assert!(

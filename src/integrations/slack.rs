@@ -48,15 +48,6 @@ pub async fn post_for_outbox(url: &str, text: &str) -> Result<(), (String, bool)
     answer.map_err(|e| (e, retry))
 }
 
-/// Post from synchronous code (the CLI).
-pub fn post_blocking(url: &str, text: &str) -> Result<(), String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(post(url, text))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -31,6 +31,8 @@ use crate::domain::IncidentBook;
 use crate::domain::approval::pausing_p1;
 use crate::domain::journal::JournalEntry;
 use crate::domain::redact::{DEFAULT_SECRET_VARS, Redactor};
+use crate::integrations::inbox::SourceClient;
+use crate::integrations::probes::ProbeContext;
 use crate::store::intents::{Intent, IntentStore, Proof};
 use crate::store::journal::{JournalStore, Shift};
 use crate::store::remote::OutboxStore;
@@ -82,14 +84,25 @@ pub fn redactor(config: &Config) -> Redactor {
     Redactor::from_env(&refs)
 }
 
-/// The Slack webhook handovers are posted to: `None` when Slack is not
-/// configured, `Err` naming the variable to set when it is empty.
-pub fn slack_url(config: &Config) -> Option<Result<String, String>> {
-    let var = config.slack_webhook_env.as_ref()?;
-    Some(match std::env::var(var) {
-        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-        _ => Err(format!("not configured: set {var}")),
-    })
+/// A client for every configured incident source, pointed where its mode says.
+pub fn source_clients(
+    config: &Config,
+    http: &reqwest::Client,
+    wiring: Option<&str>,
+    mock_base: &str,
+) -> Vec<SourceClient> {
+    config
+        .incident_sources
+        .iter()
+        .cloned()
+        .map(|cfg| {
+            let ctx = ProbeContext {
+                mode: cfg.effective_mode(wiring),
+                mock_base: mock_base.to_string(),
+            };
+            SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
+        })
+        .collect()
 }
 
 /// The open P1 that pauses approvals, counting every source: the local

@@ -2,11 +2,9 @@
 //! Opsgenie), else the directory's rota. The CLI's `oncall` and the screen's
 //! status bar both ask here.
 
-use crate::config::Config;
 use crate::domain::contacts::Directory;
 use crate::domain::oncall::{Roster, rota_entries};
 use crate::integrations::inbox::SourceClient;
-use crate::integrations::probes::ProbeContext;
 use chrono::{DateTime, Utc};
 
 /// How far ahead on-call is read: enough for "next" at any hour.
@@ -15,27 +13,6 @@ pub const WINDOW_HOURS: i64 = 36;
 /// How often the screen asks again (on-call changes at shift boundaries;
 /// the entries already read carry "now" across them).
 pub const REFRESH_SECS: u64 = 300;
-
-/// A client for every configured incident source, pointed where its mode says.
-pub fn clients(
-    config: &Config,
-    http: &reqwest::Client,
-    wiring: Option<&str>,
-    mock_base: &str,
-) -> Vec<SourceClient> {
-    config
-        .incident_sources
-        .iter()
-        .cloned()
-        .map(|cfg| {
-            let ctx = ProbeContext {
-                mode: cfg.effective_mode(wiring),
-                mock_base: mock_base.to_string(),
-            };
-            SourceClient::new(cfg, http.clone(), &ctx, &config.operator)
-        })
-        .collect()
-}
 
 /// Ask every source that reads on-call, concurrently; fall back on the rota
 /// when none answered with anyone.

@@ -91,6 +91,15 @@ pub fn append_line<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
     LockedAppend::open(path)?.append(value)
 }
 
+/// Every complete line of a whole JSONL file (a missing file is none): a
+/// tail read from the start. A torn last line — what a crash mid-write
+/// leaves, never reported as written — is not read; a bad line is reported
+/// with its number and left in place.
+pub fn read_all<T: DeserializeOwned + Send>(path: &Path) -> io::Result<(Vec<T>, Vec<LineIssue>)> {
+    let r = JsonlTail::new(path.to_path_buf()).read_new::<T>()?;
+    Ok((r.items, r.issues))
+}
+
 /// What one read of a file's new lines produced.
 #[derive(Debug)]
 pub struct TailRead<T> {

@@ -41,29 +41,7 @@ impl MessageStore {
     /// Every line, folded; unreadable lines reported and left alone (a torn
     /// last line is what a crash mid-write leaves, and is skipped).
     pub fn read(&self) -> io::Result<(Messages, Vec<LineIssue>)> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Default::default()),
-            Err(e) => return Err(e),
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        let count = text.lines().count();
-        let mut lines = Vec::new();
-        let mut issues = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<MessageLine>(line) {
-                Ok(l) => lines.push(l),
-                Err(_) if n + 1 == count && !text.ends_with('\n') => {}
-                Err(e) => issues.push(LineIssue {
-                    path: self.path.clone(),
-                    line: n + 1,
-                    message: e.to_string(),
-                }),
-            }
-        }
+        let (lines, issues) = super::jsonl::read_all::<MessageLine>(&self.path)?;
         Ok((Messages::fold(&lines), issues))
     }
 

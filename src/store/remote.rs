@@ -117,33 +117,7 @@ impl OutboxStore {
     }
 
     fn read_file(&self) -> io::Result<(Outbox, Vec<LineIssue>)> {
-        let text = match std::fs::read(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok((Outbox::default(), Vec::new()));
-            }
-            Err(e) => return Err(e),
-        };
-        let mut lines = Vec::new();
-        let mut issues = Vec::new();
-        let text = String::from_utf8_lossy(&text);
-        let count = text.lines().count();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<OutboxLine>(line) {
-                Ok(l) => lines.push(l),
-                // A torn last line is what a crash mid-write leaves: the
-                // action it held was never reported as queued.
-                Err(_) if n + 1 == count && !text.ends_with('\n') => {}
-                Err(e) => issues.push(LineIssue {
-                    path: self.path.clone(),
-                    line: n + 1,
-                    message: e.to_string(),
-                }),
-            }
-        }
+        let (lines, issues) = super::jsonl::read_all::<OutboxLine>(&self.path)?;
         Ok((Outbox::fold(&lines), issues))
     }
 

@@ -5,7 +5,6 @@
 
 use crate::app::Msg;
 use crate::config::Config;
-use crate::domain::contacts::Directory;
 use crate::domain::redact::Redactor;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -86,23 +85,34 @@ pub fn spawn_sender(
     wake
 }
 
-/// Ask who is on call now and every few minutes, when anything can say.
+/// Read the escalation directory (off the runtime's workers, after the
+/// first frame is up), hand it to the app, then ask who is on call now and
+/// every few minutes, when anything can say.
 pub fn spawn_oncall(
     config: &Config,
-    directory: Directory,
+    workspace: PathBuf,
     wiring: Option<&str>,
     mock_base: &str,
     app: mpsc::UnboundedSender<Msg>,
 ) {
     let asks = config.incident_sources.iter().any(|s| s.oncall);
-    if !asks && directory.rota.is_none() {
-        return;
-    }
-    let Ok(http) = crate::integrations::http_client(Duration::from_secs(15)) else {
-        return;
+    let clients = match crate::integrations::http_client(Duration::from_secs(15)) {
+        Ok(http) if asks => crate::ops::source_clients(config, &http, wiring, mock_base),
+        _ => Vec::new(),
     };
-    let clients = crate::ops::oncall::clients(config, &http, wiring, mock_base);
     tokio::spawn(async move {
+        let read = tokio::task::spawn_blocking(move || crate::store::contacts::load(&workspace));
+        let Ok((directory, problems)) = read.await else {
+            return;
+        };
+        let rota = directory.rota.is_some();
+        let sent = app.send(Msg::Directory {
+            directory: Box::new(directory.clone()),
+            problems: problems.iter().map(|p| p.to_string()).collect(),
+        });
+        if sent.is_err() || (clients.is_empty() && !rota) {
+            return;
+        }
         loop {
             let roster = crate::ops::oncall::roster(&clients, &directory, chrono::Utc::now()).await;
             if app.send(Msg::OnCall(Box::new(roster))).is_err() {

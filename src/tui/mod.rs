@@ -118,7 +118,7 @@ async fn event_loop(
     );
     calls::spawn_oncall(
         &app.config,
-        app.calls.directory.clone(),
+        workspace.root.clone(),
         wiring_mode.as_deref(),
         &mock_base,
         tx.clone(),

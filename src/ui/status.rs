@@ -45,11 +45,7 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("P2 {p2}"), p2_style),
             Span::styled(" open", bar),
         ],
-        match if area.width >= 130 {
-            app.on_call_summary()
-        } else {
-            app.on_call_short()
-        } {
+        match app.on_call_summary(area.width < 130) {
             Some(text) => vec![Span::styled(text, bar)],
             None => vec![],
         },
@@ -83,9 +79,9 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     if app.saving() > 0 {
         right.push(Span::styled(" saving… ", t.style(Role::Warning)));
     }
-    if app.calls.waiting > 0 {
+    if !app.calls.unsent.is_empty() {
         right.push(Span::styled(
-            format!(" {} to send ", app.calls.waiting),
+            format!(" {} to send ", app.calls.unsent.len()),
             t.style(Role::Warning),
         ));
         right.push(Span::styled(" ", bar));

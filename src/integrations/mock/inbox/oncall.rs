@@ -102,27 +102,18 @@ impl Mocks {
             None => Utc::now(),
             Some(Some(t)) => t,
             Some(None) => {
-                return json_resp(
-                    400,
-                    json!({"error": {"message": "Invalid Input Provided", "code": 2001, "errors": ["Since is not a valid date"]}}),
-                );
+                return super::pagerduty::invalid("Since is not a valid date");
             }
         };
         let until = match bound("until") {
             None => since,
             Some(Some(t)) => t,
             Some(None) => {
-                return json_resp(
-                    400,
-                    json!({"error": {"message": "Invalid Input Provided", "code": 2001, "errors": ["Until is not a valid date"]}}),
-                );
+                return super::pagerduty::invalid("Until is not a valid date");
             }
         };
         if until < since || until - since > TimeDelta::days(90) {
-            return json_resp(
-                400,
-                json!({"error": {"message": "Invalid Input Provided", "code": 2001, "errors": ["The date range must be at most 90 days"]}}),
-            );
+            return super::pagerduty::invalid("The date range must be at most 90 days");
         }
         let schedules = req.query_values("schedule_ids[]");
         let users = req.query_values("include[]").iter().any(|i| i == "users");

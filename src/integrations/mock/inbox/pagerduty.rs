@@ -19,7 +19,7 @@ fn pd_error(status: u16, message: &str, code: u32, errors: &[&str]) -> Response 
     json_resp(status, json!({"error": e}))
 }
 
-fn invalid(why: &str) -> Response {
+pub(super) fn invalid(why: &str) -> Response {
     pd_error(400, "Invalid Input Provided", 2001, &[why])
 }
 
