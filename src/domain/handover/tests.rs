@@ -135,6 +135,25 @@ fn report(integrations: Option<&[IntegrationState]>) -> HandoverReport {
     })
 }
 
+/// The fixture's shift in UTC with no summary, from these journal lines and
+/// incidents, with these messages waiting.
+fn plain(journal: &[JournalEntry], book: &IncidentBook, unsent: Vec<String>) -> HandoverReport {
+    build(&HandoverInput {
+        shift: "20260513-2300-ana.lima",
+        operator: "ana.lima",
+        started: t(23, 0) - chrono::Duration::days(1),
+        now: t(3, 0),
+        timezone: chrono_tz::UTC,
+        summary: "",
+        journal,
+        book,
+        integrations: None,
+        pending_approvals: None,
+        unfinished_steps: None,
+        unsent_messages: unsent,
+    })
+}
+
 #[test]
 fn the_markdown_report_in_full() {
     insta::assert_snapshot!(report(None).to_markdown());
@@ -217,21 +236,7 @@ fn a_remote_action_not_sent_yet_is_in_the_handover() {
         "pd-oncall",
         &[("PD-4218".into(), "ack queued 02:55".into())],
     );
-    let md = build(&HandoverInput {
-        shift: "20260513-2300-ana.lima",
-        operator: "ana.lima",
-        started: t(23, 0) - chrono::Duration::days(1),
-        now: t(3, 0),
-        timezone: chrono_tz::UTC,
-        summary: "",
-        journal: &journal,
-        book: &book,
-        integrations: None,
-        pending_approvals: None,
-        unfinished_steps: None,
-        unsent_messages: Vec::new(),
-    })
-    .to_markdown();
+    let md = plain(&journal, &book, Vec::new()).to_markdown();
     assert!(
         md.contains("`PD-4218`")
             && md.contains("open (ack queued 02:55 at PagerDuty: not sent yet)"),
@@ -258,20 +263,16 @@ fn a_status_update_sent_this_shift_is_among_what_changed() {
             "[P1] credguard-backend — restart loop · action: raised memory · ETA 30m",
         ),
     );
-    let r = build(&HandoverInput {
-        shift: "20260513-2300-ana.lima",
-        operator: "ana.lima",
-        started: t(23, 0) - chrono::Duration::days(1),
-        now: t(3, 0),
-        timezone: chrono_tz::UTC,
-        summary: "",
-        journal: &journal,
-        book: &book,
-        integrations: None,
-        pending_approvals: None,
-        unfinished_steps: None,
-        unsent_messages: Vec::new(),
-    });
+    let r = plain(
+        &journal,
+        &book,
+        vec!["status update inc_20260514_0238_c5e81b by Slack — Slack: could not connect".into()],
+    );
+    let md = r.to_markdown();
+    assert!(
+        md.contains("## Messages not sent yet\n\n- status update inc_20260514_0238_c5e81b by Slack — Slack: could not connect"),
+        "{md}"
+    );
     assert!(
         r.changes.iter().any(|c| c.text
             == "status update inc_20260514_0238_c5e81b queued for Slack: [P1] credguard-backend — restart loop · action: raised memory · ETA 30m"),
