@@ -93,6 +93,9 @@ impl EmailConfig {
 pub struct MailError {
     pub message: String,
     pub retry: bool,
+    /// The server refused the login: trying again cannot help until the
+    /// password changes (and could lock the account).
+    pub login_refused: bool,
 }
 
 /// Send one mail. `id` becomes its Message-ID, so a mail sent again after a
@@ -105,6 +108,7 @@ pub async fn send(cfg: &EmailConfig, id: &str, subject: &str, body: &str) -> Res
     let refused = |m: String| MailError {
         message: m,
         retry: false,
+        login_refused: false,
     };
     let from: Mailbox = cfg
         .from
@@ -141,6 +145,7 @@ pub async fn send(cfg: &EmailConfig, id: &str, subject: &str, body: &str) -> Res
             .ok_or_else(|| MailError {
                 message: format!("{var} is not set: the SMTP password for {user} comes from it"),
                 retry: true,
+                login_refused: false,
             })?;
         transport = transport.credentials(Credentials::new(user.clone(), password));
     }
@@ -156,6 +161,7 @@ pub async fn send(cfg: &EmailConfig, id: &str, subject: &str, body: &str) -> Res
                 timeout.as_secs()
             ),
             retry: true,
+            login_refused: false,
         }),
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(describe(cfg, &e)),
@@ -191,6 +197,7 @@ fn describe(cfg: &EmailConfig, e: &lettre::transport::smtp::Error) -> MailError 
         return MailError {
             message: format!("{server} refused the mail ({said}){hint}"),
             retry: auth,
+            login_refused: auth,
         };
     }
     let hint = if e.is_tls() {
@@ -203,6 +210,7 @@ fn describe(cfg: &EmailConfig, e: &lettre::transport::smtp::Error) -> MailError 
     MailError {
         message: format!("{server}: {said}{hint}"),
         retry: true,
+        login_refused: false,
     }
 }
 

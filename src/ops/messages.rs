@@ -206,6 +206,9 @@ pub struct SendReport {
     pub waiting: Vec<Waiting>,
     /// Another process holds the sender lock.
     pub busy: bool,
+    /// How many of `waiting` the mail server refused the login for: trying
+    /// them again soon cannot help (and could lock the account).
+    pub login_refused: usize,
 }
 
 /// Send every waiting message once (one process at a time). A refusal for
@@ -236,6 +239,7 @@ pub async fn send_waiting(
             id: id.clone(),
             at: now,
         })?;
+        let mut login_refused = false;
         let result: Result<(), (String, bool)> = match w.message.channel {
             Channel::Slack | Channel::SlackUpdates => {
                 match webhook_or_stand_in(config, w.message.channel, stand_in) {
@@ -250,7 +254,10 @@ pub async fn send_waiting(
                 Some(cfg) => {
                     crate::integrations::mail::send(cfg, &id, &w.message.subject, &w.message.body)
                         .await
-                        .map_err(|e| (e.message, e.retry))
+                        .map_err(|e| {
+                            login_refused = e.login_refused;
+                            (e.message, e.retry)
+                        })
                 }
             },
         };
@@ -279,6 +286,7 @@ pub async fn send_waiting(
                 })?;
                 w.last_error = Some(why);
                 w.attempts += 1;
+                report.login_refused += usize::from(login_refused);
                 report.waiting.push(w);
             }
             Err((why, false)) => {

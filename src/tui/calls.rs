@@ -14,6 +14,20 @@ use tokio::sync::{Notify, mpsc};
 /// How often waiting messages are tried again.
 const RETRY: Duration = Duration::from_secs(60);
 
+/// How long the sender waits before its next round (a message queued
+/// wakes it at once): a minute while anything waits that may go through,
+/// an hour when nothing waits or all that waits is a refused login (the
+/// password cannot change under a running screen, and each try could count
+/// against the account).
+fn patience(report: &crate::ops::messages::SendReport) -> Duration {
+    let hopeful = report.waiting.len() - report.login_refused.min(report.waiting.len());
+    if report.busy || hopeful > 0 {
+        RETRY
+    } else {
+        Duration::from_secs(3600)
+    }
+}
+
 /// Start the sender; notify the handle to send now.
 pub fn spawn_sender(
     workspace: PathBuf,
@@ -71,11 +85,7 @@ pub fn spawn_sender(
                     return;
                 }
             }
-            let patience = if report.waiting.is_empty() && !report.busy {
-                Duration::from_secs(3600)
-            } else {
-                RETRY
-            };
+            let patience = patience(&report);
             tokio::select! {
                 _ = woken.notified() => {}
                 _ = tokio::time::sleep(patience) => {}
@@ -121,4 +131,45 @@ pub fn spawn_oncall(
             tokio::time::sleep(Duration::from_secs(crate::ops::oncall::REFRESH_SECS)).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::message::{Channel, Message, Waiting};
+    use crate::ops::messages::SendReport;
+
+    fn waiting() -> Waiting {
+        Waiting {
+            message: Message {
+                id: "m1".into(),
+                at: chrono::Utc::now(),
+                channel: Channel::Email,
+                what: "handover".into(),
+                subject: String::new(),
+                body: String::new(),
+                by: "ana".into(),
+            },
+            attempts: 1,
+            last_error: Some("refused".into()),
+        }
+    }
+
+    #[test]
+    fn a_refused_login_is_not_tried_every_minute() {
+        assert_eq!(patience(&SendReport::default()), Duration::from_secs(3600));
+        let mut r = SendReport {
+            waiting: vec![waiting()],
+            ..Default::default()
+        };
+        assert_eq!(patience(&r), RETRY, "a server that may answer later");
+        r.login_refused = 1;
+        assert_eq!(
+            patience(&r),
+            Duration::from_secs(3600),
+            "only a refused login waits"
+        );
+        r.waiting.push(waiting());
+        assert_eq!(patience(&r), RETRY);
+    }
 }
