@@ -63,6 +63,14 @@ actions! {
     StatusUpdate => "status_update", "post a one-line status update to the operations channel (action, ETA)";
     Resolve => "resolve", "resolve the selected incident";
     Reopen => "reopen", "reopen a resolved incident";
+    Snooze => "snooze", "snooze the incident at its vendor for a while";
+    Reassign => "reassign", "give the incident to someone else at its vendor";
+    AddResponder => "add_responder", "ask someone to join the incident at its vendor";
+    Unacknowledge => "unacknowledge", "undo an acknowledgement at the vendor (it notifies again)";
+    Silence => "silence", "silence an Alertmanager alert for a while";
+    ExpireSilence => "expire_silence", "end the silence that holds an Alertmanager alert";
+    Mark => "mark", "mark the row for a bulk action (again to unmark)";
+    MarkAll => "mark_all", "mark every active row, or clear the marks";
     Approve => "approve", "approve the selected record (approver role, with a reason)";
     Reject => "reject", "reject the selected record (approver role, with a reason)";
     MarkApplied => "mark_applied", "record that an approved change was applied";

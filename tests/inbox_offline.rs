@@ -111,6 +111,9 @@ async fn opsgenie_actions_are_followed_up_until_processed() {
         action,
         message: "on it".into(),
         by: "ana.lima".into(),
+        until: None,
+        target: String::new(),
+        labels: Default::default(),
     };
     store
         .queue(&q("a1111111aaaa", RemoteAction::Acknowledge))

@@ -53,6 +53,10 @@ fn pd_incident(number: &str, severity: Severity, status: IncidentStatus) -> Remo
         resolved: None,
         assignees: vec![],
         url: None,
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        snoozed_until: None,
     }
 }
 

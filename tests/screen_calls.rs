@@ -258,6 +258,10 @@ fn p1(number: &str, minutes_ago: i64) -> RemoteIncident {
         resolved: None,
         assignees: Vec::new(),
         url: None,
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        snoozed_until: None,
     }
 }
 

@@ -24,6 +24,8 @@ fn remote(
     let (source, prefix) = match vendor {
         Vendor::Pagerduty => ("pd-oncall", "PD"),
         Vendor::Opsgenie => ("og-platform", "OG"),
+        Vendor::Jsm => ("jsm-ops", "JSM"),
+        Vendor::Alertmanager => ("am-export", "AM"),
     };
     RemoteIncident {
         source: source.into(),
@@ -45,6 +47,10 @@ fn remote(
         url: Some(format!(
             "https://credguard.pagerduty.com/incidents/R{number}"
         )),
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        snoozed_until: None,
     }
 }
 
@@ -94,6 +100,9 @@ fn with_inbox(w: u16, h: u16) -> App {
             action: RemoteAction::Acknowledge,
             message: String::new(),
             by: "ana.lima".into(),
+            until: None,
+            target: String::new(),
+            labels: Default::default(),
         },
         attempts: 1,
         request_id: None,
@@ -243,6 +252,9 @@ fn resolved_here_reads_as_ours_and_closed_elsewhere_says_so() {
             action: RemoteAction::Resolve,
             message: "replica caught up".into(),
             by: "ana.lima".into(),
+            until: None,
+            target: String::new(),
+            labels: Default::default(),
         },
         outcome: Outcome::Sent,
         detail: "resolved PD-4215 at PagerDuty".into(),

@@ -8,6 +8,7 @@ impl App {
     /// pane shares (moving, focus, the overlays, quitting).
     pub(super) fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
         if self.incident_action(action, fx)
+            || (self.focus == Pane::Incidents && self.hand_on_action(action, fx))
             || self.approval_action(action)
             || self.checklist_action(action, fx)
             || self.health_action(action, fx)
@@ -82,6 +83,9 @@ impl App {
             }
             Action::Back => {
                 if self.incidents.detail.take().is_some() {
+                } else if self.focus == Pane::Incidents && !self.incidents.marked.is_empty() {
+                    self.incidents.marked.clear();
+                    self.flash(Level::Info, "marks cleared");
                 } else if !self.incidents.filter.is_empty() {
                     self.clear_filter();
                 } else if self.zoomed {
@@ -111,6 +115,14 @@ impl App {
             | Action::StatusUpdate
             | Action::Resolve
             | Action::Reopen
+            | Action::Snooze
+            | Action::Reassign
+            | Action::AddResponder
+            | Action::Unacknowledge
+            | Action::Silence
+            | Action::ExpireSilence
+            | Action::Mark
+            | Action::MarkAll
             | Action::Approve
             | Action::Reject
             | Action::MarkApplied

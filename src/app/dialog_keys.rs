@@ -46,6 +46,14 @@ impl App {
                 }
                 _ => true,
             },
+            Dialog::ConfirmBulk { queued, local, .. } => match () {
+                _ if yes => {
+                    self.send_bulk(std::mem::take(queued), std::mem::take(local), fx);
+                    false
+                }
+                _ => true,
+            },
+            Dialog::Ask(form) => self.ask_key(form, action, key, fx),
             Dialog::NewIncident(form) => self.form_key(form, action, key, fx),
             Dialog::StatusUpdate(form) => self.update_key(form, action, key, fx),
             Dialog::PublishHandover { markdown, .. } => match () {

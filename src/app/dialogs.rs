@@ -110,6 +110,15 @@ pub enum Dialog {
     Command(TextArea<'static>),
     /// A one-line status update for the operations channel.
     StatusUpdate(Box<UpdateForm>),
+    /// How long, or to whom, for an action at a vendor.
+    Ask(Box<super::hand_on::AskForm>),
+    /// Several actions at once, each listed; y sends them all.
+    ConfirmBulk {
+        title: String,
+        lines: Vec<String>,
+        queued: Vec<crate::domain::outbox::Queued>,
+        local: Vec<String>,
+    },
 }
 
 /// The status update form: what was done and when it should be fixed.

@@ -5,6 +5,7 @@
 use super::{App, Dialog, Effect, Level};
 use crate::domain::IncidentChange;
 use crate::domain::outbox::{Finished, Outcome, Pending, Queued, RemoteAction};
+use crate::domain::remote::ask::{Ask, prepare};
 use crate::domain::remote::{RemoteIncident, Vendor};
 use chrono::{DateTime, Utc};
 
@@ -160,15 +161,22 @@ impl App {
     /// A change to a remote incident: build the action and ask for a yes.
     /// Returns false when the incident is local.
     pub(super) fn confirm_remote(&mut self, incident_id: &str, change: &IncidentChange) -> bool {
-        let Some(inc) = self.book.get(incident_id) else {
-            return false;
-        };
-        let Some(remote) = inc.remote.as_ref() else {
+        let Some(vendor) = self
+            .book
+            .get(incident_id)
+            .and_then(|i| i.remote.as_ref())
+            .map(|r| r.vendor)
+        else {
             return false;
         };
         let action = match change {
             IncidentChange::Acknowledged { .. } => RemoteAction::Acknowledge,
             IncidentChange::Note { .. } => RemoteAction::Note,
+            // An alert resolves when its condition does: silence it until then.
+            IncidentChange::Resolved { .. } if vendor == Vendor::Alertmanager => {
+                self.open_ask(incident_id, RemoteAction::Silence);
+                return true;
+            }
             IncidentChange::Resolved { .. } => RemoteAction::Resolve,
             _ => {
                 // Refused by the incident's own check before it gets here.
@@ -176,56 +184,120 @@ impl App {
                 return true;
             }
         };
-        let src = self
+        self.confirm_ask(incident_id, Ask::new(action).with_message(change.message()));
+        true
+    }
+
+    /// Who an action is sent as, in the confirmation's words.
+    fn sent_as(&self, source: &str, vendor: Vendor) -> String {
+        let from = self
             .config
             .incident_sources
             .iter()
-            .find(|s| s.name == remote.source);
-        let vendor = remote.vendor;
-        let queued = Queued {
-            id: crate::store::remote::new_action_id(),
-            at: self.now,
-            source: remote.source.clone(),
-            vendor,
-            incident: inc.id.clone(),
-            remote_id: remote.remote_id.clone(),
-            title: inc.title.clone(),
-            action,
-            message: change.message().trim().to_string(),
-            by: self.config.operator.clone(),
-        };
-        let verb = match action {
-            RemoteAction::Acknowledge => "Acknowledge",
-            RemoteAction::Note => "Add a note to",
-            RemoteAction::Resolve if vendor == Vendor::Opsgenie => "Close",
-            RemoteAction::Resolve => "Resolve",
-        };
-        let who = match (vendor, src.and_then(|s| s.from.clone())) {
+            .find(|s| s.name == source)
+            .and_then(|s| s.from.clone());
+        match (vendor, from) {
             (_, Some(f)) if !f.trim().is_empty() => f,
-            (Vendor::Opsgenie, _) => self.config.operator.clone(),
             (Vendor::Pagerduty, _) => {
                 "(no From email: set from = \"…\" in [[incident_sources]])".into()
             }
-        };
-        let mut lines = vec![inc.title.clone(), format!("sent to {vendor} as {who}")];
-        if !queued.message.is_empty() {
-            let text: String = queued.message.chars().take(200).collect();
-            lines.push(format!("with: {text}"));
+            _ => self.config.operator.clone(),
         }
+    }
+
+    /// Check an ask against the incident (the one rule, `ask::prepare`) and
+    /// show exactly what will be sent; a refusal is a flash.
+    pub(super) fn confirm_ask(&mut self, incident_id: &str, ask: Ask) {
+        let Some(inc) = self.book.get(incident_id).cloned() else {
+            return;
+        };
+        let queued = match prepare(
+            &inc,
+            &ask,
+            crate::store::remote::new_action_id(),
+            &self.config.operator,
+            self.now,
+        ) {
+            Ok(q) => q,
+            Err(why) => {
+                self.flash(Level::Warning, why);
+                return;
+            }
+        };
+        let vendor = queued.vendor;
+        let mut lines = vec![
+            inc.title.clone(),
+            format!(
+                "sent to {vendor} as {}",
+                self.sent_as(&queued.source, vendor)
+            ),
+        ];
+        lines.extend(self.ask_lines(&queued));
         lines.push(format!(
             "kept on disk until {vendor} has it (sent when it answers)"
         ));
         lines.push(format!(
             "journal: {} by {}",
-            action.done_verb(vendor),
+            queued.action.done_verb(vendor),
             self.config.operator
         ));
         self.dialog = Some(Dialog::ConfirmRemote {
-            title: format!("{verb} {incident_id} at {vendor}?"),
+            title: format!("{} {incident_id} at {vendor}?", verb(queued.action, vendor)),
             lines,
             queued: Box::new(queued),
         });
         self.dirty = true;
-        true
+    }
+
+    /// The lines that say what an action carries.
+    pub(super) fn ask_lines(&self, q: &Queued) -> Vec<String> {
+        let tz = self.config.timezone;
+        let mut lines = Vec::new();
+        if let Some(until) = q.until {
+            lines.push(format!(
+                "until {} ({} from now)",
+                until.with_timezone(&tz).format("%a %H:%M"),
+                crate::domain::format::coarse_duration(until - self.now)
+            ));
+        }
+        if !q.target.is_empty() {
+            let what = match q.action {
+                RemoteAction::Expire => "silence",
+                RemoteAction::Escalate => "to",
+                _ => "to",
+            };
+            lines.push(format!("{what}: {}", q.target));
+        }
+        if !q.labels.is_empty() {
+            let m: Vec<String> = q
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}=\"{v}\""))
+                .collect();
+            let text: String = m.join(", ").chars().take(200).collect();
+            lines.push(format!("matching: {text}"));
+        }
+        if !q.message.is_empty() {
+            let text: String = q.message.chars().take(200).collect();
+            lines.push(format!("with: {text}"));
+        }
+        lines
+    }
+}
+
+/// The confirmation's verb.
+pub fn verb(action: RemoteAction, vendor: Vendor) -> &'static str {
+    match action {
+        RemoteAction::Acknowledge => "Acknowledge",
+        RemoteAction::Note => "Add a note to",
+        RemoteAction::Resolve if vendor == Vendor::Pagerduty => "Resolve",
+        RemoteAction::Resolve => "Close",
+        RemoteAction::Snooze => "Snooze",
+        RemoteAction::Reassign => "Reassign",
+        RemoteAction::AddResponder => "Add a responder to",
+        RemoteAction::Unacknowledge => "Unacknowledge",
+        RemoteAction::Escalate => "Escalate",
+        RemoteAction::Silence => "Silence",
+        RemoteAction::Expire => "Expire the silence on",
     }
 }

@@ -27,6 +27,17 @@ impl App {
                     self.dialog = Some(Dialog::NewIncident(Box::default()));
                 }
             }
+            Action::Acknowledge if self.incidents.marked.len() > 1 => {
+                let ids: Vec<String> = self.incidents.marked.iter().cloned().collect();
+                self.open_bulk(ids, crate::domain::outbox::RemoteAction::Acknowledge, fx);
+            }
+            Action::Escalate if self.target_incident().is_some_and(|i| i.remote.is_some()) => {
+                if self.readonly {
+                    self.flash(Level::Error, READONLY);
+                } else if let Some(id) = self.target_incident().map(|i| i.id.clone()) {
+                    self.open_ask(&id, crate::domain::outbox::RemoteAction::Escalate);
+                }
+            }
             Action::Acknowledge => {
                 let change = IncidentChange::Acknowledged {
                     message: String::new(),

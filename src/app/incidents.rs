@@ -17,6 +17,8 @@ pub struct IncidentsPane {
     pub detail_scroll: u16,
     /// Rows the list has on screen, known from the layout.
     pub viewport: usize,
+    /// Rows marked for a bulk action, by incident id.
+    pub marked: std::collections::BTreeSet<String>,
 }
 
 impl IncidentsPane {

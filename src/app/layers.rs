@@ -63,6 +63,7 @@ impl Dialog {
             self,
             Dialog::Confirm(_)
                 | Dialog::ConfirmRemote { .. }
+                | Dialog::ConfirmBulk { .. }
                 | Dialog::PublishHandover { .. }
                 | Dialog::EndShift
                 | Dialog::ConfirmQuit { .. }

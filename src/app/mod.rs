@@ -11,6 +11,7 @@ mod approvals;
 pub mod checklists;
 mod dialog_keys;
 mod dialogs;
+mod hand_on;
 pub mod health;
 mod inbox;
 mod incident_actions;
@@ -24,8 +25,9 @@ pub use crate::action::Action;
 pub use approvals::ApprovalsPane;
 pub use checklists::{ChecklistRow, ChecklistsPane};
 pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange, UpdateForm};
+pub use hand_on::AskForm;
 pub use health::HealthPane;
-pub use inbox::{Inbox, InboxReport, SourceView};
+pub use inbox::{Inbox, InboxReport, SourceView, verb as inbox_verb};
 pub use incidents::IncidentsPane;
 pub use journal::{JournalPane, PreviousHandover, ShiftInfo, ShiftOpened, Unsaved};
 

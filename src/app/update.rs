@@ -243,6 +243,11 @@ impl App {
         let input = match dialog {
             Dialog::NewIncident(form) => form.focused_input(),
             Dialog::StatusUpdate(form) => Some(form.focused_input()),
+            Dialog::Ask(form) => Some(if form.field == 0 {
+                &mut form.value
+            } else {
+                &mut form.words
+            }),
             Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
                 Some(editor)
             }
@@ -250,6 +255,7 @@ impl App {
             Dialog::Verify { .. }
             | Dialog::Confirm(_)
             | Dialog::ConfirmRemote { .. }
+            | Dialog::ConfirmBulk { .. }
             | Dialog::PublishHandover { .. }
             | Dialog::EndShift
             | Dialog::ConfirmQuit { .. }

@@ -2,7 +2,10 @@
 
 use super::remote::{Remote, SOURCE_CHOICES};
 use super::{IncidentsCmd, exit};
+use crate::config::Config;
 use crate::domain::format::coarse_duration;
+use crate::domain::outbox::RemoteAction;
+use crate::domain::remote::ask::{Ask, MAX_SPAN};
 use crate::domain::{Countdown, Incident, IncidentBook, IncidentChange};
 use crate::ops::incidents::{DeclareError, NewIncident};
 use crate::ops::{OpenShift, Session};
@@ -305,7 +308,13 @@ pub fn run(
             };
         }
         IncidentsCmd::Ack { id, message } => (id, IncidentChange::Acknowledged { message }),
-        IncidentsCmd::Escalate { id, to, message } => {
+        IncidentsCmd::Escalate {
+            id,
+            to,
+            escalation,
+            level,
+            message,
+        } => {
             if book.find(&id).is_err() && !config.incident_sources.is_empty() {
                 match Remote::new(config, workspace) {
                     Ok(r) => r.load_into(&mut book, &Remote::for_key(config, &id), tz),
@@ -313,14 +322,19 @@ pub fn run(
                 }
             }
             if let Ok(inc) = book.find(&id)
-                && let Some(r) = &inc.remote
+                && inc.remote.is_some()
             {
-                errln!(
-                    "error: refused: {}: this incident lives in {}: escalate it there",
-                    inc.id,
-                    r.vendor
-                );
-                return exit::REFUSED;
+                let target = escalation
+                    .or(level.map(|l| l.to_string()))
+                    .unwrap_or_default();
+                let ask = Ask::new(RemoteAction::Escalate)
+                    .with_target(&target)
+                    .with_message(&message);
+                let inc = inc.clone();
+                return match Remote::new(config, workspace) {
+                    Ok(r) => r.act(workspace, config, &inc, ask),
+                    Err(code) => code,
+                };
             }
             let Ok(inc) = book.find(&id) else {
                 return resolve_id(&book, &id).err().unwrap_or(exit::NOT_FOUND);
@@ -334,6 +348,52 @@ pub fn run(
             };
             (id, IncidentChange::Escalated { to, message })
         }
+        IncidentsCmd::Snooze { id, span, message } => {
+            let span = match crate::domain::format::parse_span(&span, MAX_SPAN) {
+                Ok(s) => s,
+                Err(e) => {
+                    errln!("error: --for {e}");
+                    return exit::USAGE;
+                }
+            };
+            let ask = Ask::new(RemoteAction::Snooze)
+                .with_span(span)
+                .with_message(&message);
+            return act_remote(workspace, config, &mut book, &[id], ask, tz);
+        }
+        IncidentsCmd::Reassign { id, to, message } => {
+            let ask = Ask::new(RemoteAction::Reassign)
+                .with_target(&to)
+                .with_message(&message);
+            return act_remote(workspace, config, &mut book, &[id], ask, tz);
+        }
+        IncidentsCmd::Responder { id, add, message } => {
+            let ask = Ask::new(RemoteAction::AddResponder)
+                .with_target(&add)
+                .with_message(&message);
+            return act_remote(workspace, config, &mut book, &[id], ask, tz);
+        }
+        IncidentsCmd::Unack { id, message } => {
+            let ask = Ask::new(RemoteAction::Unacknowledge).with_message(&message);
+            return act_remote(workspace, config, &mut book, &[id], ask, tz);
+        }
+        IncidentsCmd::Silence { ids, span, comment } => {
+            let span = match crate::domain::format::parse_span(&span, MAX_SPAN) {
+                Ok(s) => s,
+                Err(e) => {
+                    errln!("error: --for {e}");
+                    return exit::USAGE;
+                }
+            };
+            let ask = Ask::new(RemoteAction::Silence)
+                .with_span(span)
+                .with_message(&comment);
+            return act_remote(workspace, config, &mut book, &ids, ask, tz);
+        }
+        IncidentsCmd::Expire { id, silence } => {
+            let ask = Ask::new(RemoteAction::Expire).with_target(silence.as_deref().unwrap_or(""));
+            return act_remote(workspace, config, &mut book, &[id], ask, tz);
+        }
         IncidentsCmd::Note { id, text } => (id, IncidentChange::Note { message: text }),
         IncidentsCmd::Resolve { id, message } => (id, IncidentChange::Resolved { message }),
     };
@@ -346,13 +406,10 @@ pub fn run(
         remote.load_into(&mut book, &Remote::for_key(config, &key), tz);
         if let Ok(inc) = book.find(&key)
             && inc.remote.is_some()
+            && let Some(ask) = super::remote::ask_for(&change)
         {
-            if let Err(r) = inc.check(&change) {
-                errln!("error: refused: {}: {r}", inc.id);
-                return exit::REFUSED;
-            }
             let inc = inc.clone();
-            return remote.act(workspace, config, &inc, change);
+            return remote.act(workspace, config, &inc, ask);
         }
     }
     let id = match resolve_id(&book, &key) {
@@ -383,4 +440,45 @@ pub fn run(
             exit::FAILURE
         }
     }
+}
+
+/// An action that only a remote incident has, on one or several ids: each
+/// is looked up (in the sources its prefix names), checked and sent; the
+/// exit code is the worst of them.
+fn act_remote(
+    workspace: &Path,
+    config: &Config,
+    book: &mut IncidentBook,
+    ids: &[String],
+    ask: Ask,
+    tz: chrono_tz::Tz,
+) -> i32 {
+    if config.incident_sources.is_empty() {
+        errln!(
+            "error: refused: no incident sources configured: {} is for incidents at a vendor",
+            ask.action.map(|a| a.label()).unwrap_or_default()
+        );
+        return exit::REFUSED;
+    }
+    let remote = match Remote::new(config, workspace) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut worst = exit::OK;
+    for id in ids {
+        if book.find(id).is_err() {
+            remote.load_into(book, &Remote::for_key(config, id), tz);
+        }
+        let code = match book.find(id) {
+            Ok(inc) => {
+                let inc = inc.clone();
+                remote.act(workspace, config, &inc, ask.clone())
+            }
+            Err(_) => resolve_id(book, id).err().unwrap_or(exit::NOT_FOUND),
+        };
+        if code != exit::OK && (worst == exit::OK || code != exit::QUEUED) {
+            worst = code;
+        }
+    }
+    worst
 }

@@ -301,13 +301,64 @@ pub enum IncidentsCmd {
         #[arg(long, default_value = "")]
         message: String,
     },
-    /// Raise severity (one level, or to --to).
+    /// Raise severity (one level, or to --to); at PagerDuty, to the next level of its escalation policy (or --level); at Opsgenie or JSM, to --escalation.
     Escalate {
         id: String,
         #[arg(long, value_parser = parse_severity)]
         to: Option<Severity>,
+        /// Opsgenie: the escalation's name; JSM: its id.
+        #[arg(long)]
+        escalation: Option<String>,
+        /// PagerDuty: this level of the escalation policy.
+        #[arg(long)]
+        level: Option<u32>,
         #[arg(long, default_value = "")]
         message: String,
+    },
+    /// Snooze an incident at its vendor (PagerDuty: acknowledged ones): --for 30m, 2h, 1d (at most 7d).
+    Snooze {
+        id: String,
+        #[arg(long = "for")]
+        span: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// Give an incident to someone else at its vendor (PagerDuty: a user's email or name, or an escalation policy).
+    Reassign {
+        id: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// Ask someone to join an incident at its vendor (Opsgenie: team:NAME for a team).
+    Responder {
+        id: String,
+        #[arg(long)]
+        add: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// Undo an acknowledgement (Opsgenie, JSM): the incident notifies again.
+    Unack {
+        id: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// Silence Alertmanager alerts (each by its exact labels) for a while.
+    Silence {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long = "for")]
+        span: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// End the silence that holds an Alertmanager alert (--silence names one of several).
+    Expire {
+        id: String,
+        #[arg(long)]
+        silence: Option<String>,
     },
     /// Add a note to the timeline.
     Note { id: String, text: String },

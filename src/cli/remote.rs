@@ -1,4 +1,4 @@
-//! PagerDuty and Opsgenie in the CLI: live lists (the saved list when the
+//! PagerDuty, Opsgenie, JSM and Alertmanager in the CLI: live lists (the saved list when the
 //! vendor cannot be reached), actions queued on disk and sent at once when
 //! the vendor answers, and `incidents sync` for what waits.
 
@@ -6,6 +6,7 @@ use super::exit;
 use crate::config::Config;
 use crate::domain::journal::JournalEntry;
 use crate::domain::outbox::{Finished, Outcome, Queued, RemoteAction};
+use crate::domain::remote::ask::{Ask, prepare};
 use crate::domain::{Incident, IncidentBook, IncidentChange};
 use crate::integrations::inbox::SourceClient;
 use crate::integrations::inbox::sync::{Flush, flush, round};
@@ -22,7 +23,8 @@ pub(super) struct Remote {
 }
 
 /// What `--source` may name.
-pub(super) const SOURCE_CHOICES: &str = "all, local, pagerduty, opsgenie or a source's name";
+pub(super) const SOURCE_CHOICES: &str =
+    "all, local, pagerduty, opsgenie, jsm, alertmanager or a source's name";
 
 impl Remote {
     pub(super) fn new(config: &Config, workspace: &Path) -> Result<Remote, i32> {
@@ -48,7 +50,7 @@ impl Remote {
         let picks: Vec<usize> = match which {
             "all" => all.collect(),
             "local" => Vec::new(),
-            "pagerduty" | "opsgenie" => all
+            "pagerduty" | "opsgenie" | "jsm" | "alertmanager" => all
                 .filter(|&i| config.incident_sources[i].kind.as_str() == which)
                 .collect(),
             name => {
@@ -170,39 +172,25 @@ impl Remote {
         }
     }
 
-    /// Queue an action on a remote incident and send what waits for its
-    /// source, in order.
-    pub(super) fn act(
-        &self,
-        workspace: &Path,
-        config: &Config,
-        inc: &Incident,
-        change: IncidentChange,
-    ) -> i32 {
-        let Some(remote) = inc.remote.as_ref() else {
-            return exit::FAILURE;
-        };
-        let action = match change {
-            IncidentChange::Acknowledged { .. } => RemoteAction::Acknowledge,
-            IncidentChange::Note { .. } => RemoteAction::Note,
-            IncidentChange::Resolved { .. } => RemoteAction::Resolve,
-            _ => return exit::REFUSED,
-        };
-        let Some(client) = self.clients.iter().find(|c| c.name() == remote.source) else {
-            return exit::FAILURE;
-        };
+    /// Queue an action on a remote incident (checked by the one rule,
+    /// `ask::prepare`) and send what waits for its source, in order.
+    pub(super) fn act(&self, workspace: &Path, config: &Config, inc: &Incident, ask: Ask) -> i32 {
         let operator = config.operator.as_str();
-        let q = Queued {
-            id: crate::store::remote::new_action_id(),
-            at: Utc::now(),
-            source: remote.source.clone(),
-            vendor: remote.vendor,
-            incident: inc.id.clone(),
-            remote_id: remote.remote_id.clone(),
-            title: inc.title.clone(),
-            action,
-            message: change.message().trim().to_string(),
-            by: operator.to_string(),
+        let q = match prepare(
+            inc,
+            &ask,
+            crate::store::remote::new_action_id(),
+            operator,
+            Utc::now(),
+        ) {
+            Ok(q) => q,
+            Err(why) => {
+                errln!("error: refused: {why}");
+                return exit::REFUSED;
+            }
+        };
+        let Some(client) = self.clients.iter().find(|c| c.name() == q.source) else {
+            return exit::FAILURE;
         };
         let redactor = crate::ops::redactor(config);
         // `--readonly` is refused before any action gets here.
@@ -363,4 +351,15 @@ fn report(f: &Flush, mine: Option<&Finished>, q: &Queued) -> i32 {
             exit::QUEUED
         }
     }
+}
+
+/// The ask for one of the three actions a local incident has too.
+pub(super) fn ask_for(change: &IncidentChange) -> Option<Ask> {
+    let action = match change {
+        IncidentChange::Acknowledged { .. } => RemoteAction::Acknowledge,
+        IncidentChange::Note { .. } => RemoteAction::Note,
+        IncidentChange::Resolved { .. } => RemoteAction::Resolve,
+        _ => return None,
+    };
+    Some(Ask::new(action).with_message(change.message()))
 }

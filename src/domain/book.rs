@@ -266,6 +266,10 @@ mod tests {
             resolved: None,
             assignees: Vec::new(),
             url: None,
+            labels: Default::default(),
+            annotations: Default::default(),
+            silences: Vec::new(),
+            snoozed_until: None,
         }
         .to_incident()
     }

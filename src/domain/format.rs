@@ -32,9 +32,73 @@ pub fn coarse_duration(d: Duration) -> String {
     }
 }
 
+/// A span as typed: "30m", "2h", "1h30m", "1d", "90s". At least a minute,
+/// at most `max`.
+pub fn parse_span(text: &str, max: Duration) -> Result<Duration, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let bad = || format!("{text:?}: write a span as 30m, 2h, 1h30m or 1d");
+    if t.is_empty() {
+        return Err(bad());
+    }
+    let mut total = Duration::zero();
+    let mut digits = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        digits.clear();
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        // Past the maximum is refused below; no overflow on the way there.
+        let secs = n
+            .saturating_mul(unit)
+            .min(max.num_seconds().saturating_add(1));
+        total += Duration::seconds(secs);
+        if total > max {
+            break;
+        }
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    if total < Duration::minutes(1) {
+        return Err(format!("{text:?}: at least a minute"));
+    }
+    if total > max {
+        return Err(format!("{text:?}: at most {}", coarse_duration(max)));
+    }
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_parse_as_typed() {
+        let week = Duration::days(7);
+        assert_eq!(parse_span("30m", week), Ok(Duration::minutes(30)));
+        assert_eq!(parse_span("1h30m", week), Ok(Duration::minutes(90)));
+        assert_eq!(parse_span(" 2H ", week), Ok(Duration::hours(2)));
+        assert_eq!(parse_span("1d", week), Ok(Duration::days(1)));
+        for bad in ["", "30", "m", "1x", "-5m", "1.5h"] {
+            assert!(parse_span(bad, week).is_err(), "{bad}");
+        }
+        assert!(
+            parse_span("30s", week)
+                .unwrap_err()
+                .contains("at least a minute")
+        );
+        assert!(parse_span("8d", week).unwrap_err().contains("at most 7d"));
+        assert!(parse_span("99999999999999d", week).is_err());
+    }
 
     #[test]
     fn short_durations_read_naturally() {

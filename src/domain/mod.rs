@@ -19,6 +19,7 @@ pub mod remote;
 pub mod sanitize;
 pub mod severity;
 pub mod time;
+pub mod vendor;
 
 pub use incident::{
     Countdown, Incident, IncidentBook, IncidentChange, IncidentEvent, IncidentRecord,

@@ -17,7 +17,7 @@ use super::incident::IncidentStatus;
 use super::remote::Vendor;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,26 +26,76 @@ pub enum RemoteAction {
     Acknowledge,
     Note,
     Resolve,
+    /// Quiet the incident until `until` (PagerDuty, Opsgenie, JSM).
+    Snooze,
+    /// Give the incident to `target`: a user, or an escalation policy.
+    Reassign,
+    /// Ask `target` (a user, team or escalation policy) to join.
+    AddResponder,
+    /// Back to open, so it notifies again (Opsgenie, JSM).
+    Unacknowledge,
+    /// PagerDuty: to the next level of its escalation policy; Opsgenie and
+    /// JSM: to the escalation named by `target`.
+    Escalate,
+    /// Alertmanager: a silence matching the alert's labels until `until`.
+    Silence,
+    /// Alertmanager: end the silence whose id is `target` now.
+    Expire,
 }
 
 impl RemoteAction {
+    pub const ALL: [RemoteAction; 10] = [
+        RemoteAction::Acknowledge,
+        RemoteAction::Note,
+        RemoteAction::Resolve,
+        RemoteAction::Snooze,
+        RemoteAction::Reassign,
+        RemoteAction::AddResponder,
+        RemoteAction::Unacknowledge,
+        RemoteAction::Escalate,
+        RemoteAction::Silence,
+        RemoteAction::Expire,
+    ];
+
     /// The short verb for lists and flashes.
     pub fn label(self) -> &'static str {
         match self {
             RemoteAction::Acknowledge => "ack",
             RemoteAction::Note => "note",
             RemoteAction::Resolve => "resolve",
+            RemoteAction::Snooze => "snooze",
+            RemoteAction::Reassign => "reassign",
+            RemoteAction::AddResponder => "add responder",
+            RemoteAction::Unacknowledge => "unack",
+            RemoteAction::Escalate => "escalate",
+            RemoteAction::Silence => "silence",
+            RemoteAction::Expire => "expire silence",
         }
     }
 
-    /// The verb in the vendor's words, past tense, for the journal.
+    /// The verb in the vendor's words, past tense, for the journal:
+    /// "{verb} {incident} at {vendor}".
     pub fn done_verb(self, vendor: Vendor) -> &'static str {
         match (self, vendor) {
             (RemoteAction::Acknowledge, _) => "acknowledged",
             (RemoteAction::Note, _) => "noted",
             (RemoteAction::Resolve, Vendor::Pagerduty) => "resolved",
-            (RemoteAction::Resolve, Vendor::Opsgenie) => "closed",
+            (RemoteAction::Resolve, _) => "closed",
+            (RemoteAction::Snooze, _) => "snoozed",
+            (RemoteAction::Reassign, _) => "reassigned",
+            (RemoteAction::AddResponder, _) => "asked a responder to join",
+            (RemoteAction::Unacknowledge, _) => "unacknowledged",
+            (RemoteAction::Escalate, _) => "escalated",
+            (RemoteAction::Silence, _) => "silenced",
+            (RemoteAction::Expire, _) => "expired the silence on",
         }
+    }
+
+    /// Whether sending it twice would do something twice (page a second
+    /// responder, skip a second escalation level): after an attempt that
+    /// may have got through, it is not sent again blindly.
+    pub fn repeats_harm(self) -> bool {
+        matches!(self, RemoteAction::AddResponder | RemoteAction::Escalate)
     }
 }
 
@@ -99,6 +149,19 @@ pub struct Queued {
     #[serde(default)]
     pub message: String,
     pub by: String,
+    /// Snooze and silence: until when.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::deserialize_opt"
+    )]
+    pub until: Option<DateTime<Utc>>,
+    /// Reassign, add responder, escalate: to whom; expire: the silence id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub target: String,
+    /// Silence: the alert's labels, which the silence matches exactly.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Queued {
@@ -119,7 +182,31 @@ impl Queued {
     }
 
     pub fn describe(&self) -> String {
-        format!("{} {}", self.action, self.incident)
+        match self.action {
+            RemoteAction::Reassign | RemoteAction::AddResponder if !self.target.is_empty() => {
+                format!("{} {} → {}", self.action, self.incident, self.target)
+            }
+            RemoteAction::Escalate if !self.target.is_empty() => {
+                format!("{} {} → {}", self.action, self.incident, self.target)
+            }
+            _ => format!("{} {}", self.action, self.incident),
+        }
+    }
+
+    /// The words a vendor records with a snooze, silence or escalation:
+    /// the operator's, who and the reference (so a second attempt can find
+    /// a silence it already made).
+    pub fn comment(&self) -> String {
+        let words = self.message.trim();
+        if words.is_empty() {
+            format!("{} via shiftdeck (ref {})", self.by, self.reference())
+        } else {
+            format!(
+                "{words} — {} via shiftdeck (ref {})",
+                self.by,
+                self.reference()
+            )
+        }
     }
 }
 
@@ -299,8 +386,8 @@ pub struct VendorState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
     Send,
-    /// An earlier attempt may have got through: look for the note's
-    /// reference first.
+    /// An earlier attempt may have got through: look for its reference
+    /// first (in the incident's notes; in Alertmanager's silences).
     LookForNote,
     /// Finish without sending.
     Finish(Outcome, String),
@@ -355,16 +442,24 @@ pub fn plan(p: &Pending, state: &VendorState, resolved_here: bool) -> Plan {
             };
             Plan::Finish(Outcome::AlreadyDone, detail)
         }
-        RemoteAction::Note if p.attempts > 0 => Plan::LookForNote,
+        RemoteAction::Unacknowledge if state.status == IncidentStatus::Open => Plan::Finish(
+            Outcome::AlreadyDone,
+            format!("{} is not acknowledged at {vendor}", p.queued.incident),
+        ),
+        RemoteAction::Note | RemoteAction::Silence if p.attempts > 0 => Plan::LookForNote,
+        action if action.repeats_harm() && p.attempts > 0 => Plan::Finish(
+            Outcome::Failed,
+            format!(
+                "{} {}: may have reached {vendor} before shiftdeck stopped, so it was not sent again: look at the incident at {vendor}",
+                action, p.queued.incident
+            ),
+        ),
         _ => Plan::Send,
     }
 }
 
 fn vendor_resolved(vendor: Vendor) -> &'static str {
-    match vendor {
-        Vendor::Pagerduty => "resolved",
-        Vendor::Opsgenie => "closed",
-    }
+    vendor.resolved_word()
 }
 
 #[cfg(test)]

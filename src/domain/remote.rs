@@ -20,54 +20,11 @@ use super::incident::{Incident, IncidentStatus};
 use super::severity::Severity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Vendor {
-    Pagerduty,
-    Opsgenie,
-}
+pub mod ask;
 
-impl Vendor {
-    /// The vendor's own name, for messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Vendor::Pagerduty => "PagerDuty",
-            Vendor::Opsgenie => "Opsgenie",
-        }
-    }
-
-    /// The config and CLI spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vendor::Pagerduty => "pagerduty",
-            Vendor::Opsgenie => "opsgenie",
-        }
-    }
-
-    /// The default prefix of incident ids from this vendor ("PD-4211").
-    pub fn default_prefix(self) -> &'static str {
-        match self {
-            Vendor::Pagerduty => "PD",
-            Vendor::Opsgenie => "OG",
-        }
-    }
-
-    /// What the vendor calls resolving.
-    pub fn resolve_verb(self) -> &'static str {
-        match self {
-            Vendor::Pagerduty => "resolve",
-            Vendor::Opsgenie => "close",
-        }
-    }
-}
-
-impl fmt::Display for Vendor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
+pub use super::vendor::Vendor;
 
 /// The level in a priority name: "P2", "p2", "SEV-2", "Sev 2", "sev2", "2".
 fn priority_level(name: &str) -> Option<u8> {
@@ -106,6 +63,38 @@ pub fn opsgenie_severity(priority: Option<&str>) -> Severity {
     priority
         .and_then(priority_level)
         .map(from_level)
+        .unwrap_or(Severity::P3)
+}
+
+/// The label values Alertmanager alerts carry, and the severity each means
+/// unless `[[incident_sources]] severities` says otherwise.
+pub const ALERTMANAGER_SEVERITIES: [(&str, Severity); 6] = [
+    ("critical", Severity::P1),
+    ("page", Severity::P1),
+    ("error", Severity::P2),
+    ("high", Severity::P2),
+    ("warning", Severity::P3),
+    ("info", Severity::P4),
+];
+
+/// Alertmanager: the severity label's value through the table (the
+/// configured one first, then the defaults; case does not matter); a
+/// missing or unknown value is P3, like Opsgenie's default.
+pub fn alertmanager_severity(value: Option<&str>, table: &BTreeMap<String, Severity>) -> Severity {
+    let Some(v) = value.map(|v| v.trim().to_ascii_lowercase()) else {
+        return Severity::P3;
+    };
+    table
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(&v))
+        .map(|(_, s)| *s)
+        .or_else(|| {
+            ALERTMANAGER_SEVERITIES
+                .iter()
+                .find(|(k, _)| *k == v)
+                .map(|(_, s)| *s)
+        })
+        .or_else(|| priority_level(&v).map(from_level))
         .unwrap_or(Severity::P3)
 }
 
@@ -152,6 +141,29 @@ pub struct RemoteIncident {
     #[serde(default)]
     pub assignees: Vec<String>,
     pub url: Option<String>,
+    /// Alertmanager: the alert's labels (a silence matches them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Alertmanager: `summary`, `description`, `runbook_url` and the rest.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Alertmanager: the silences that hold the alert quiet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silences: Vec<Silence>,
+    /// Snoozed (PagerDuty, Opsgenie, JSM) until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<DateTime<Utc>>,
+}
+
+/// A silence at Alertmanager that matches an alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Silence {
+    pub id: String,
+    pub ends_at: DateTime<Utc>,
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default)]
+    pub comment: String,
 }
 
 /// What the Incidents pane knows about a remote incident beyond the
@@ -165,6 +177,14 @@ pub struct RemoteInfo {
     pub vendor_priority: String,
     pub assignees: Vec<String>,
     pub url: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub silences: Vec<Silence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<DateTime<Utc>>,
     /// Actions taken here and not yet confirmed by the vendor, in order
     /// ("ack queued 03:12").
     pub pending: Vec<String>,
@@ -199,6 +219,10 @@ impl RemoteIncident {
                 vendor_priority: self.vendor_priority.clone(),
                 assignees: self.assignees.clone(),
                 url: self.url.clone(),
+                labels: self.labels.clone(),
+                annotations: self.annotations.clone(),
+                silences: self.silences.clone(),
+                snoozed_until: self.snoozed_until,
                 pending: Vec::new(),
                 gone: false,
             })),
@@ -252,6 +276,28 @@ mod tests {
         for (priority, want) in cases {
             assert_eq!(opsgenie_severity(priority), want, "{priority:?}");
         }
+    }
+
+    #[test]
+    fn alertmanager_severity_label() {
+        let none = BTreeMap::new();
+        let cases = [
+            (Some("critical"), Severity::P1),
+            (Some("CRITICAL"), Severity::P1),
+            (Some("error"), Severity::P2),
+            (Some("high"), Severity::P2),
+            (Some("warning"), Severity::P3),
+            (Some("info"), Severity::P4),
+            (Some("P2"), Severity::P2),
+            (Some("whatever"), Severity::P3),
+            (None, Severity::P3),
+        ];
+        for (v, want) in cases {
+            assert_eq!(alertmanager_severity(v, &none), want, "{v:?}");
+        }
+        let mine = BTreeMap::from([("warning".to_string(), Severity::P2)]);
+        assert_eq!(alertmanager_severity(Some("warning"), &mine), Severity::P2);
+        assert_eq!(alertmanager_severity(Some("critical"), &mine), Severity::P1);
     }
 
     #[test]

@@ -73,6 +73,17 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::
     d.deserialize_str(TimeVisitor)
 }
 
+/// The same for an `Option<DateTime<Utc>>` field (null or absent is `None`).
+pub fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    struct Wrap(DateTime<Utc>);
+    impl<'de> serde::Deserialize<'de> for Wrap {
+        fn deserialize<D2: Deserializer<'de>>(d: D2) -> Result<Self, D2::Error> {
+            d.deserialize_str(TimeVisitor).map(Wrap)
+        }
+    }
+    Ok(<Option<Wrap> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 use crate::domain::contacts::Directory;
 use crate::domain::oncall::{Roster, rota_entries};
+use crate::domain::remote::Vendor;
 use crate::integrations::inbox::SourceClient;
 use chrono::{DateTime, Utc};
 
@@ -19,7 +20,7 @@ pub const REFRESH_SECS: u64 = 300;
 pub async fn roster(clients: &[SourceClient], dir: &Directory, now: DateTime<Utc>) -> Roster {
     let asked = clients
         .iter()
-        .filter(|c| c.cfg.oncall)
+        .filter(|c| c.cfg.oncall && matches!(c.vendor(), Vendor::Pagerduty | Vendor::Opsgenie))
         .map(|c| async move { (c.name().to_string(), c.on_call(now, WINDOW_HOURS).await) });
     let answers = futures_util::future::join_all(asked).await;
     let mut roster = Roster {

@@ -17,11 +17,14 @@ impl Session<'_> {
     ) -> Result<(Queued, Journaled), QueueError> {
         q.message = self.redactor.redact(&q.message).text;
         q.title = self.redactor.redact(&q.title).text;
-        // PagerDuty's acknowledge and resolve carry no words: the operator's
-        // go first as a note of their own, so they reach the incident too.
+        // Where the action carries no words (PagerDuty's and JSM's
+        // acknowledge, resolve, snooze…) the operator's go first as a note
+        // of their own, so they reach the incident too.
         let mut noted: Journaled = Ok(());
-        if q.vendor == crate::domain::remote::Vendor::Pagerduty
-            && q.action != crate::domain::outbox::RemoteAction::Note
+        if !q.vendor.carries_words(q.action)
+            && q.vendor
+                .offers(crate::domain::outbox::RemoteAction::Note)
+                .is_ok()
             && !q.message.trim().is_empty()
         {
             let (outbox, _) = OutboxStore::new(self.workspace)

@@ -130,6 +130,10 @@ fn the_p1_pause_counts_the_last_list_of_every_source() {
         resolved: None,
         assignees: vec![],
         url: None,
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        snoozed_until: None,
     };
     OutboxStore::new(ws.path())
         .save_snapshot(

@@ -227,6 +227,9 @@ mod tests {
             action,
             message: String::new(),
             by: "ana".into(),
+            until: None,
+            target: String::new(),
+            labels: Default::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 use super::dialogs::{field, popup, row};
 use super::{hint, muted_line};
 use crate::action::Action;
-use crate::app::{App, UpdateForm};
+use crate::app::{App, AskForm, UpdateForm};
 use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
@@ -122,5 +122,62 @@ pub(super) fn update_form(app: &App, form: &UpdateForm, frame: &mut Frame, area:
     frame.render_widget(
         Paragraph::new(Line::styled(keys, t.style(Role::Key))),
         row(inner, 7),
+    );
+}
+
+/// The form an action at a vendor needs: how long (or to whom) and the
+/// words that go with it.
+pub(super) fn ask_form(app: &App, form: &AskForm, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let what = if form.ids.len() == 1 {
+        form.ids[0].clone()
+    } else {
+        format!("{} marked incidents", form.ids.len())
+    };
+    let verb = crate::app::inbox_verb(form.action, form.vendor);
+    let inner = popup(app, frame, area, 76, 9, format!("{verb} {what}"));
+    let label = |text: &str, focused: bool| {
+        let style = if focused {
+            t.style(Role::Key)
+        } else {
+            t.style(Role::Muted)
+        };
+        Paragraph::new(Span::styled(format!("{text:<9}"), style))
+    };
+    let input = |y: u16| Rect {
+        x: inner.x + 9,
+        width: inner.width.saturating_sub(9),
+        ..row(inner, y)
+    };
+    frame.render_widget(label(form.value_label(), form.field == 0), row(inner, 0));
+    field(app, frame, input(0), &form.value, form.field == 0);
+    frame.render_widget(
+        Paragraph::new(muted_line(app, format!("         {}", form.value_hint()))),
+        row(inner, 1),
+    );
+    frame.render_widget(label(form.words_label(), form.field == 1), row(inner, 2));
+    field(app, frame, input(2), &form.words, form.field == 1);
+    if let Some(err) = &form.error {
+        frame.render_widget(
+            Paragraph::new(Line::styled(err.clone(), t.style(Role::Error)))
+                .wrap(Wrap { trim: true }),
+            Rect {
+                height: 2,
+                ..row(inner, 4)
+            },
+        );
+    }
+    let keys = hint(
+        app,
+        Context::Prompt,
+        &[
+            (Action::NextField, "next field"),
+            (Action::Save, "asks to confirm"),
+            (Action::Cancel, "cancels"),
+        ],
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(keys, t.style(Role::Key))),
+        row(inner, inner.height.saturating_sub(1)),
     );
 }

@@ -124,6 +124,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
     match d {
         Dialog::NewIncident(form) => new_incident(app, form, frame, area),
         Dialog::StatusUpdate(form) => super::calls::update_form(app, form, frame, area),
+        Dialog::Ask(form) => super::calls::ask_form(app, form, frame, area),
         Dialog::Text {
             heading,
             editor,
@@ -154,7 +155,8 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             );
         }
         Dialog::Confirm(Confirm { title, lines, .. })
-        | Dialog::ConfirmRemote { title, lines, .. } => {
+        | Dialog::ConfirmRemote { title, lines, .. }
+        | Dialog::ConfirmBulk { title, lines, .. } => {
             let lines = lines.iter().map(|l| Line::raw(l.clone())).collect();
             question(
                 app,

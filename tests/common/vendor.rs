@@ -68,6 +68,8 @@ pub fn queued(id: &str, vendor: Vendor, action: RemoteAction, message: &str) -> 
             "OG-1042",
             "70413a06-38d6-4c85-92b8-5ebc900d42e2",
         ),
+        Vendor::Jsm => ("jsm-ops", "JSM-77", "3f9d0c2e-1b7a-4a55-9a61-0c1d2e3f4a5b"),
+        Vendor::Alertmanager => ("am-export", "AM-3f2a91c0", "3f2a91c0d4e5f607"),
     };
     Queued {
         id: id.into(),
@@ -80,6 +82,9 @@ pub fn queued(id: &str, vendor: Vendor, action: RemoteAction, message: &str) -> 
         action,
         message: message.into(),
         by: "ana.lima".into(),
+        until: None,
+        target: String::new(),
+        labels: Default::default(),
     }
 }
 

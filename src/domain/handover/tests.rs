@@ -230,6 +230,10 @@ fn a_remote_action_not_sent_yet_is_in_the_handover() {
         resolved: None,
         assignees: Vec::new(),
         url: None,
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        snoozed_until: None,
     };
     book.set_remote("pd-oncall", vec![pd.to_incident()], t(3, 0));
     book.set_pending(

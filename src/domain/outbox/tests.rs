@@ -17,6 +17,9 @@ fn queued(id: &str, action: RemoteAction) -> Queued {
         action,
         message: "looking".into(),
         by: "ana".into(),
+        until: None,
+        target: String::new(),
+        labels: Default::default(),
     }
 }
 

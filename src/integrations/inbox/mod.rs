@@ -5,6 +5,8 @@
 //! `[[incident_sources]]` names only the variables holding credentials.
 //! Every request has a timeout; no error message carries a URL or a key.
 
+mod alertmanager;
+mod jsm;
 mod oncall;
 mod opsgenie;
 mod pagerduty;
@@ -74,6 +76,33 @@ pub struct SourceConfig {
     /// schedule names). Empty: every schedule the credential can see.
     #[serde(default)]
     pub schedules: Vec<String>,
+    /// Alertmanager: its address ("http://alertmanager:9093").
+    pub url: Option<String>,
+    /// Alertmanager behind a proxy: the basic-auth user (the password
+    /// comes from `password_env`); without it `token_env` is a bearer token.
+    pub username: Option<String>,
+    pub password_env: Option<String>,
+    /// Alertmanager: matchers every listed alert must meet
+    /// (`team="export"`, `severity=~"critical|error"`).
+    #[serde(default)]
+    pub filter: Vec<String>,
+    /// Alertmanager: only alerts routed to this receiver.
+    pub receiver: Option<String>,
+    /// Alertmanager: list inhibited alerts too (off: another alert covers them).
+    #[serde(default)]
+    pub inhibited: bool,
+    /// Alertmanager: the label that carries the severity (`severity`).
+    pub severity_label: Option<String>,
+    /// Alertmanager: label value → P1–P4, over the defaults
+    /// (critical P1, error/high P2, warning P3, info P4).
+    #[serde(default)]
+    pub severities: std::collections::BTreeMap<String, crate::domain::Severity>,
+    /// Alertmanager: the label naming the service (`service`, else `job`).
+    pub service_label: Option<String>,
+    /// JSM: the site's cloud id (`https://<site>.atlassian.net/_edge/tenant_info`).
+    pub cloud_id: Option<String>,
+    /// JSM: the Atlassian account email the API token belongs to.
+    pub email: Option<String>,
 }
 
 fn yes() -> bool {
@@ -119,6 +148,35 @@ impl SourceConfig {
         if p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric()) {
             out.push(format!("prefix: {p:?} must be letters and digits"));
         }
+        let am_only: [(&str, bool); 8] = [
+            ("url", self.url.is_some()),
+            ("username", self.username.is_some()),
+            ("password_env", self.password_env.is_some()),
+            ("filter", !self.filter.is_empty()),
+            ("receiver", self.receiver.is_some()),
+            ("severity_label", self.severity_label.is_some()),
+            ("severities", !self.severities.is_empty()),
+            ("service_label", self.service_label.is_some()),
+        ];
+        if self.kind != Vendor::Alertmanager {
+            for (field, set) in am_only {
+                if set {
+                    out.push(format!("{field}: only for Alertmanager"));
+                }
+            }
+        }
+        if self.kind != Vendor::Jsm {
+            for (field, set) in [
+                ("cloud_id", self.cloud_id.is_some()),
+                ("email", self.email.is_some()),
+            ] {
+                if set {
+                    out.push(format!("{field}: only for JSM"));
+                }
+            }
+        }
+        let pd_filters =
+            !self.service_ids.is_empty() || !self.team_ids.is_empty() || !self.urgencies.is_empty();
         match self.kind {
             Vendor::Pagerduty => {
                 if self.api_key_env.is_some() {
@@ -126,7 +184,7 @@ impl SourceConfig {
                 }
                 if self.query.is_some() {
                     out.push(
-                        "query: only for Opsgenie (PagerDuty filters with service_ids, team_ids, urgencies)"
+                        "query: only for Opsgenie and JSM (PagerDuty filters with service_ids, team_ids, urgencies)"
                             .into(),
                     );
                 }
@@ -142,19 +200,103 @@ impl SourceConfig {
                         "token_env: Opsgenie takes api_key_env (an API-integration key)".into(),
                     );
                 }
-                if !self.service_ids.is_empty()
-                    || !self.team_ids.is_empty()
-                    || !self.urgencies.is_empty()
-                {
+                if pd_filters {
                     out.push(
                         "service_ids/team_ids/urgencies: only for PagerDuty (Opsgenie filters with query)"
                             .into(),
                     );
                 }
             }
+            Vendor::Jsm => {
+                if self.api_key_env.is_some() {
+                    out.push(
+                        "api_key_env: JSM takes token_env (an Atlassian API token) and email"
+                            .into(),
+                    );
+                }
+                if pd_filters {
+                    out.push("service_ids/team_ids/urgencies: only for PagerDuty (JSM filters with query)".into());
+                }
+                if self.mode != Mode::Mock {
+                    match self.cloud_id.as_deref().map(str::trim) {
+                        None | Some("") => out.push(
+                            "cloud_id: required: https://<site>.atlassian.net/_edge/tenant_info shows it".into(),
+                        ),
+                        Some(id) if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+                            out.push(format!("cloud_id: {id:?} is not a cloud id (letters, digits and -)"))
+                        }
+                        _ => {}
+                    }
+                    if !self.email.as_deref().is_some_and(|e| e.contains('@')) {
+                        out.push(
+                            "email: required: the Atlassian account the API token belongs to"
+                                .into(),
+                        );
+                    }
+                }
+            }
+            Vendor::Alertmanager => {
+                if self.api_key_env.is_some() {
+                    out.push("api_key_env: Alertmanager takes token_env (a bearer token) or username and password_env".into());
+                }
+                if self.query.is_some() {
+                    out.push("query: only for Opsgenie and JSM (Alertmanager filters with filter and receiver)".into());
+                }
+                if pd_filters {
+                    out.push("service_ids/team_ids/urgencies: only for PagerDuty (Alertmanager filters with filter and receiver)".into());
+                }
+                if self.region.is_some() {
+                    out.push("region: Alertmanager has no region: set url".into());
+                }
+                if self.username.is_some() != self.password_env.is_some() {
+                    out.push("username/password_env: basic auth needs both".into());
+                }
+                if self.username.is_some() && self.token_env.is_some() {
+                    out.push(
+                        "token_env: either a bearer token or username and password_env, not both"
+                            .into(),
+                    );
+                }
+                if self.mode != Mode::Mock && self.url.is_none() && self.base_url.is_none() {
+                    out.push(
+                        "url: required: Alertmanager's address (http://alertmanager:9093)".into(),
+                    );
+                }
+                if let Some(u) = &self.url
+                    && let Err(e) = crate::integrations::setup::http_url(u)
+                {
+                    out.push(format!("url: {e}"));
+                }
+                for m in &self.filter {
+                    if let Err(e) = check_matcher(m) {
+                        out.push(format!("filter: {m:?}: {e}"));
+                    }
+                }
+            }
         }
         out
     }
+}
+
+/// One Alertmanager matcher: `name="value"`, with `=`, `!=`, `=~` or `!~`.
+fn check_matcher(m: &str) -> Result<(), &'static str> {
+    let m = m.trim();
+    let name_end = m
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .ok_or("a matcher is name=\"value\"")?;
+    if name_end == 0 {
+        return Err("a matcher starts with a label name");
+    }
+    let rest = &m[name_end..];
+    let value = ["=~", "!~", "!=", "="]
+        .iter()
+        .find_map(|op| rest.strip_prefix(op))
+        .ok_or("the operator is =, !=, =~ or !~")?;
+    let v = value.trim();
+    if v.len() < 2 || !v.starts_with('"') || !v.ends_with('"') {
+        return Err("the value goes in double quotes");
+    }
+    Ok(())
 }
 
 /// Why a vendor call did not do what was asked.
@@ -241,18 +383,42 @@ impl SourceClient {
         let (var, default_var) = match cfg.kind {
             Vendor::Pagerduty => (cfg.token_env.as_ref(), "PAGERDUTY_TOKEN"),
             Vendor::Opsgenie => (cfg.api_key_env.as_ref(), "OPSGENIE_API_KEY"),
+            Vendor::Jsm => (cfg.token_env.as_ref(), "JSM_API_TOKEN"),
+            Vendor::Alertmanager if cfg.username.is_some() => {
+                (cfg.password_env.as_ref(), "ALERTMANAGER_PASSWORD")
+            }
+            Vendor::Alertmanager => (cfg.token_env.as_ref(), "ALERTMANAGER_TOKEN"),
         };
-        let key = credential(var, default_var, ctx);
+        // Alertmanager without a configured credential is asked without one.
+        let key = if cfg.kind == Vendor::Alertmanager && var.is_none() {
+            Ok(String::new())
+        } else {
+            credential(var, default_var, ctx)
+        };
+        let cloud = cfg.cloud_id.as_deref().map(seg).unwrap_or_default();
         let real = match (cfg.kind, cfg.eu()) {
-            (Vendor::Pagerduty, false) => "https://api.pagerduty.com",
-            (Vendor::Pagerduty, true) => "https://api.eu.pagerduty.com",
-            (Vendor::Opsgenie, false) => "https://api.opsgenie.com",
-            (Vendor::Opsgenie, true) => "https://api.eu.opsgenie.com",
+            (Vendor::Pagerduty, false) => "https://api.pagerduty.com".to_string(),
+            (Vendor::Pagerduty, true) => "https://api.eu.pagerduty.com".to_string(),
+            (Vendor::Opsgenie, false) => "https://api.opsgenie.com".to_string(),
+            (Vendor::Opsgenie, true) => "https://api.eu.opsgenie.com".to_string(),
+            (Vendor::Jsm, _) => format!("https://api.atlassian.com/jsm/ops/api/{cloud}"),
+            (Vendor::Alertmanager, _) => cfg.url.clone().unwrap_or_default(),
         };
         let base = match (&cfg.base_url, ctx.mode) {
             (Some(b), _) => b.clone(),
+            (None, Mode::Mock) if cfg.kind == Vendor::Jsm => {
+                format!(
+                    "{}/jsm/ops/api/{}",
+                    ctx.mock_base,
+                    if cloud.is_empty() {
+                        "mock-cloud"
+                    } else {
+                        &cloud
+                    }
+                )
+            }
             (None, Mode::Mock) => format!("{}/{}", ctx.mock_base, cfg.kind.as_str()),
-            (None, Mode::Real) => real.to_string(),
+            (None, Mode::Real) => real,
         };
         let timeout = Duration::from_secs(cfg.timeout.clamp(1, 120));
         SourceClient {
@@ -295,6 +461,8 @@ impl SourceClient {
         match self.vendor() {
             Vendor::Pagerduty => pagerduty::list(self).await,
             Vendor::Opsgenie => opsgenie::list(self).await,
+            Vendor::Jsm => jsm::list(self).await,
+            Vendor::Alertmanager => alertmanager::list(self).await,
         }
     }
 
@@ -303,14 +471,21 @@ impl SourceClient {
         match self.vendor() {
             Vendor::Pagerduty => pagerduty::get(self, remote_id).await,
             Vendor::Opsgenie => opsgenie::get(self, remote_id).await,
+            Vendor::Jsm => jsm::get(self, remote_id).await,
+            Vendor::Alertmanager => alertmanager::get(self, remote_id).await,
         }
     }
 
-    /// Send an action. Opsgenie answers with a request to follow up.
+    /// Send an action. Opsgenie and JSM answer with a request to follow up.
     pub async fn send(&self, q: &Queued) -> Result<Sent, VendorError> {
+        if let Err(why) = self.vendor().offers(q.action) {
+            return Err(refused(self, &why));
+        }
         match self.vendor() {
             Vendor::Pagerduty => pagerduty::send(self, q).await,
             Vendor::Opsgenie => opsgenie::send(self, q).await,
+            Vendor::Jsm => jsm::send(self, q).await,
+            Vendor::Alertmanager => alertmanager::send(self, q).await,
         }
     }
 
@@ -319,6 +494,9 @@ impl SourceClient {
         let notes = match self.vendor() {
             Vendor::Pagerduty => pagerduty::notes(self, remote_id).await?,
             Vendor::Opsgenie => opsgenie::notes(self, remote_id).await?,
+            Vendor::Jsm => jsm::notes(self, remote_id).await?,
+            // A silence's comment carries the reference instead.
+            Vendor::Alertmanager => alertmanager::notes(self).await?,
         };
         let needle = format!("(ref {reference})");
         Ok(notes.iter().any(|n| n.contains(&needle)))
@@ -331,8 +509,9 @@ impl SourceClient {
         request_id: &str,
     ) -> Result<Option<Result<String, String>>, VendorError> {
         match self.vendor() {
-            Vendor::Pagerduty => Ok(Some(Ok(String::new()))),
+            Vendor::Pagerduty | Vendor::Alertmanager => Ok(Some(Ok(String::new()))),
             Vendor::Opsgenie => opsgenie::request_status(self, request_id).await,
+            Vendor::Jsm => jsm::request_status(self, request_id).await,
         }
     }
 
@@ -365,6 +544,24 @@ impl SourceClient {
             (Vendor::Opsgenie, 401) => {
                 "the key is invalid, its integration is disabled, or an EU account is queried on api.opsgenie.com (set region = \"eu\")"
             }
+            (Vendor::Jsm, 401) => {
+                "the email and API token do not match an Atlassian account, or the token is a scoped one (use a classic API token)"
+            }
+            (Vendor::Jsm, 403) => {
+                "the account lacks access to Operations on this site: check cloud_id and the user's JSM role"
+            }
+            (Vendor::Jsm, 422) => {
+                "JSM refused the request: check query in [[incident_sources]], and that ids (account, escalation) are JSM's"
+            }
+            (Vendor::Alertmanager, 401 | 403) => {
+                "the proxy in front of Alertmanager refused the credential: check username/password_env or token_env"
+            }
+            (Vendor::Alertmanager, 400) => {
+                "Alertmanager refused it: check the filter matchers in [[incident_sources]] (name=\"value\")"
+            }
+            (Vendor::Alertmanager, 404) => {
+                "no Alertmanager API v2 at this address: check url (and a --web.route-prefix)"
+            }
             (_, 402) => "the account's plan lacks this ability",
             (Vendor::Pagerduty, 403) => {
                 "the token lacks permission: a scoped token needs incidents.read (and incidents.write to act)"
@@ -381,7 +578,7 @@ impl SourceClient {
             (Vendor::Pagerduty, 400) => {
                 "PagerDuty refused the request: check service_ids, team_ids and urgencies in [[incident_sources]]"
             }
-            (_, 404) => {
+            (_, 404) if self.vendor() != Vendor::Alertmanager => {
                 "not found at the vendor: it was deleted, or base_url/region point elsewhere"
             }
             _ => "",
@@ -402,6 +599,22 @@ impl SourceClient {
             code,
             outcome,
         }
+    }
+}
+
+/// A refusal made here, before anything is sent (the vendor lacks the
+/// action, or it lacks what the vendor needs).
+fn refused(c: &SourceClient, why: &str) -> VendorError {
+    VendorError {
+        kind: ErrorKind::Refused,
+        code: None,
+        outcome: ProbeOutcome::failed(
+            crate::domain::health::HealthStatus::Up,
+            FailureClass::Config,
+            format!("{}: {why}", c.what()),
+            "",
+            None,
+        ),
     }
 }
 

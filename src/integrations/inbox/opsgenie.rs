@@ -99,12 +99,19 @@ pub(super) async fn get(c: &SourceClient, id: &str) -> Result<RemoteIncident, Ve
     alert(c, &a.json()["data"]).ok_or_else(|| c.error_unexpected(&a, "no alert"))
 }
 
+/// A responder or owner as typed: `team:NAME`, `escalation:NAME`,
+/// `schedule:NAME`, `user:NAME` or a bare username (a user).
+fn recipient(target: &str) -> Value {
+    match target.split_once(':') {
+        Some((k @ ("team" | "escalation" | "schedule"), name)) => {
+            json!({"type": k, "name": name.trim()})
+        }
+        Some(("user", name)) => json!({"type": "user", "username": name.trim()}),
+        _ => json!({"type": "user", "username": target.trim()}),
+    }
+}
+
 pub(super) async fn send(c: &SourceClient, q: &Queued) -> Result<super::Sent, VendorError> {
-    let what = match q.action {
-        RemoteAction::Acknowledge => "acknowledge",
-        RemoteAction::Resolve => "close",
-        RemoteAction::Note => "notes",
-    };
     let user = c
         .cfg
         .from
@@ -116,10 +123,46 @@ pub(super) async fn send(c: &SourceClient, q: &Queued) -> Result<super::Sent, Ve
         _ if q.message.trim().is_empty() => format!("{} via shiftdeck", q.by),
         _ => format!("{} — {} via shiftdeck", q.message.trim(), q.by),
     };
+    let mut body = json!({"user": user, "source": "shiftdeck", "note": note});
+    let what = match q.action {
+        RemoteAction::Acknowledge => "acknowledge",
+        RemoteAction::Unacknowledge => "unacknowledge",
+        RemoteAction::Resolve => "close",
+        RemoteAction::Note => "notes",
+        RemoteAction::Snooze => {
+            let until = q.until.unwrap_or_else(Utc::now);
+            body["endTime"] = json!(until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            "snooze"
+        }
+        RemoteAction::Reassign => {
+            let name = q.target.strip_prefix("user:").unwrap_or(&q.target).trim();
+            body["owner"] = json!({"username": name});
+            "assign"
+        }
+        RemoteAction::Escalate => {
+            let name = q
+                .target
+                .strip_prefix("escalation:")
+                .unwrap_or(&q.target)
+                .trim();
+            body["escalation"] = json!({"name": name});
+            "escalate"
+        }
+        RemoteAction::AddResponder => {
+            body["responder"] = recipient(&q.target);
+            "responders"
+        }
+        RemoteAction::Silence | RemoteAction::Expire => {
+            return Err(super::refused(
+                c,
+                &Vendor::Opsgenie.offers(q.action).err().unwrap_or_default(),
+            ));
+        }
+    };
     let url = format!("{}/v2/alerts/{}/{what}", c.base, seg(&q.remote_id));
     let rb = authorised(c, c.http.post(url))?
         .query(&[("identifierType", "id")])
-        .json(&json!({"user": user, "source": "shiftdeck", "note": note}));
+        .json(&body);
     let a = c.call(rb).await?;
     if !(200..300).contains(&a.status) {
         return Err(c.error(&a));
@@ -239,6 +282,13 @@ pub(super) fn alert(c: &SourceClient, v: &Value) -> Option<RemoteIncident> {
                 seg(v["id"].as_str().unwrap_or_default())
             )
         }),
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        snoozed_until: v["snoozed"]
+            .as_bool()
+            .filter(|s| *s)
+            .and_then(|_| time(&v["snoozedUntil"])),
     })
 }
 

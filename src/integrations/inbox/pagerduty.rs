@@ -112,24 +112,91 @@ pub(super) async fn get(c: &SourceClient, id: &str) -> Result<RemoteIncident, Ve
 pub(super) async fn send(c: &SourceClient, q: &Queued) -> Result<super::Sent, VendorError> {
     let from = from(c)?;
     let id = seg(&q.remote_id);
-    let (method, path, body) = match q.action {
-        RemoteAction::Acknowledge | RemoteAction::Resolve => {
-            let status = if q.action == RemoteAction::Resolve {
-                "resolved"
-            } else {
-                "acknowledged"
-            };
-            (
-                reqwest::Method::PUT,
-                format!("/incidents/{id}"),
-                json!({"incident": {"type": "incident_reference", "status": status}}),
-            )
+    let put = |incident: Value| {
+        let mut body = json!({"type": "incident_reference"});
+        if let (Some(b), Some(more)) = (body.as_object_mut(), incident.as_object()) {
+            b.extend(more.clone());
         }
+        (
+            reqwest::Method::PUT,
+            format!("/incidents/{id}"),
+            json!({"incident": body}),
+        )
+    };
+    let (method, path, body) = match q.action {
+        RemoteAction::Acknowledge => put(json!({"status": "acknowledged"})),
+        RemoteAction::Resolve => put(json!({"status": "resolved"})),
         RemoteAction::Note => (
             reqwest::Method::POST,
             format!("/incidents/{id}/notes"),
             json!({"note": {"content": q.note_text()}}),
         ),
+        RemoteAction::Snooze => {
+            let secs = q
+                .until
+                .map(|u| (u - chrono::Utc::now()).num_seconds())
+                .unwrap_or(0)
+                .clamp(60, 604_800);
+            (
+                reqwest::Method::POST,
+                format!("/incidents/{id}/snooze"),
+                json!({"duration": secs}),
+            )
+        }
+        RemoteAction::Reassign => match find_target(c, &q.target).await? {
+            (tid, "user_reference") => put(json!({
+                "assignments": [{"assignee": {"id": tid, "type": "user_reference"}}]
+            })),
+            (tid, kind) => put(json!({"escalation_policy": {"id": tid, "type": kind}})),
+        },
+        RemoteAction::Escalate => {
+            let level = match q.target.trim().parse::<u64>() {
+                Ok(l) if l >= 1 => l,
+                _ => {
+                    let a = c
+                        .call(request(
+                            c,
+                            reqwest::Method::GET,
+                            &format!("/incidents/{id}"),
+                        )?)
+                        .await?;
+                    if a.status != 200 {
+                        return Err(c.error(&a));
+                    }
+                    a.json()["incident"]["escalation_level"]
+                        .as_u64()
+                        .unwrap_or(1)
+                        + 1
+                }
+            };
+            put(json!({"escalation_level": level}))
+        }
+        RemoteAction::AddResponder => {
+            let (requester, _) = find_target(c, from).await?;
+            let (tid, kind) = find_target(c, &q.target).await?;
+            let message = if q.message.trim().is_empty() {
+                format!("{} asks you to join: {}", q.by, q.title)
+            } else {
+                q.message.trim().to_string()
+            };
+            (
+                reqwest::Method::POST,
+                format!("/incidents/{id}/responder_requests"),
+                json!({
+                    "requester_id": requester,
+                    "message": message,
+                    "responder_request_targets": [
+                        {"responder_request_target": {"id": tid, "type": kind}}
+                    ],
+                }),
+            )
+        }
+        RemoteAction::Unacknowledge | RemoteAction::Silence | RemoteAction::Expire => {
+            return Err(super::refused(
+                c,
+                &Vendor::Pagerduty.offers(q.action).err().unwrap_or_default(),
+            ));
+        }
     };
     let a = c
         .call(request(c, method, &path)?.header("From", from).json(&body))
@@ -139,6 +206,48 @@ pub(super) async fn send(c: &SourceClient, q: &Queued) -> Result<super::Sent, Ve
     } else {
         Err(c.error(&a))
     }
+}
+
+/// A user (by email, name or id) or else an escalation policy (by name or
+/// id) on the account: its id and reference type.
+async fn find_target(c: &SourceClient, who: &str) -> Result<(String, &'static str), VendorError> {
+    let who = who.trim();
+    for (path, list, kind) in [
+        ("/users", "users", "user_reference"),
+        (
+            "/escalation_policies",
+            "escalation_policies",
+            "escalation_policy_reference",
+        ),
+    ] {
+        let a = c
+            .call(
+                request(c, reqwest::Method::GET, path)?.query(&[("query", who), ("limit", "100")]),
+            )
+            .await?;
+        if a.status != 200 {
+            return Err(c.error(&a));
+        }
+        let body = a.json();
+        let hit = body[list].as_array().and_then(|items| {
+            items.iter().find(|v| {
+                v["id"].as_str() == Some(who)
+                    || v["email"]
+                        .as_str()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(who))
+                    || v["name"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(who))
+            })
+        });
+        if let Some(id) = hit.and_then(|v| v["id"].as_str()) {
+            return Ok((id.to_string(), kind));
+        }
+    }
+    Err(super::refused(
+        c,
+        &format!("PagerDuty has no user or escalation policy {who:?} (an email, a name or an id)"),
+    ))
 }
 
 pub(super) async fn notes(c: &SourceClient, id: &str) -> Result<Vec<String>, VendorError> {
@@ -226,5 +335,11 @@ pub(super) fn incident(c: &SourceClient, v: &Value) -> Option<RemoteIncident> {
             .map(|a| a.iter().map(|x| summary(&x["assignee"])).collect())
             .unwrap_or_default(),
         url: v["html_url"].as_str().map(str::to_string),
+        labels: Default::default(),
+        annotations: Default::default(),
+        silences: Vec::new(),
+        // PagerDuty's pending "unacknowledge" is a snooze's end or the
+        // acknowledgement timeout alike: not shown as a snooze.
+        snoozed_until: None,
     })
 }

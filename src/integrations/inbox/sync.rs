@@ -154,6 +154,10 @@ async fn step(c: &SourceClient, store: &OutboxStore, p: &Pending) -> Step {
     if let Some(request_id) = &p.request_id {
         return follow_up(c, store, p, request_id).await;
     }
+    // Expiring a silence does not depend on the alert: it may have cleared.
+    if q.action == crate::domain::outbox::RemoteAction::Expire {
+        return send_now(c, store, p).await;
+    }
     let state = match c.get(&q.remote_id).await {
         Ok(inc) => VendorState {
             status: inc.status,
@@ -163,12 +167,17 @@ async fn step(c: &SourceClient, store: &OutboxStore, p: &Pending) -> Step {
         // Only the vendor's own "no such incident" drops an action: a 404
         // from a wrong base_url or a proxy keeps it queued.
         Err(e) if e.incident_gone() => {
+            let gone = if q.vendor == crate::domain::remote::Vendor::Alertmanager {
+                "has cleared at"
+            } else {
+                "no longer exists at"
+            };
             return finish(
                 store,
                 p,
                 Outcome::Dropped,
                 format!(
-                    "{} no longer exists at {}: your {} was not sent",
+                    "{} {gone} {}: your {} was not sent",
                     q.incident, q.vendor, q.action
                 ),
             );
@@ -251,6 +260,15 @@ async fn send_now(c: &SourceClient, store: &OutboxStore, p: &Pending) -> Step {
             format!("{} was already acknowledged", q.incident),
         ),
         Err(e) if e.retry_later() => blocked(e),
+        Err(e) if e.incident_gone() => finish(
+            store,
+            p,
+            Outcome::Dropped,
+            format!(
+                "{} {}: no longer at {}: not sent",
+                q.action, q.incident, q.vendor
+            ),
+        ),
         Err(e) => finish(
             store,
             p,

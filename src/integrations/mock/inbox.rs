@@ -11,9 +11,12 @@
 use super::*;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
+mod alertmanager;
+mod jsm;
 mod oncall;
 mod opsgenie;
 mod pagerduty;
+mod pd_hand_on;
 mod seed;
 
 /// Most alerts, remembered Opsgenie requests and notes per incident or alert
@@ -25,6 +28,10 @@ pub(super) struct Inbox {
     epoch: DateTime<Utc>,
     incidents: Vec<Incident>,
     alerts: Vec<Alert>,
+    /// JSM's alerts (same shape, their own list).
+    jsm_alerts: Vec<Alert>,
+    am_alerts: Vec<alertmanager::AmAlert>,
+    silences: Vec<alertmanager::AmSilence>,
     /// Opsgenie request id → the `data` its request status answers.
     requests: HashMap<String, OgRequest>,
     /// Request ids, oldest first (to forget the oldest past `MAX_ITEMS`).
@@ -58,6 +65,9 @@ impl Inbox {
             epoch,
             incidents: seed::pd_default_seed(epoch),
             alerts: seed::og_default_seed(epoch),
+            jsm_alerts: jsm::jsm_default_seed(epoch),
+            am_alerts: alertmanager::am_default_seed(epoch),
+            silences: Vec::new(),
             requests: HashMap::new(),
             request_order: VecDeque::new(),
             pending_polls: 0,

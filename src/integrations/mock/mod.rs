@@ -23,11 +23,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The vendor prefixes the mock serves (and faults can name).
-pub const VENDORS: [&str; 7] = [
+pub const VENDORS: [&str; 9] = [
     "datadog",
     "sentry",
     "pagerduty",
     "opsgenie",
+    "jsm",
+    "alertmanager",
     "slack",
     "splunk",
     "http",
@@ -316,6 +318,8 @@ impl Mocks {
             "sentry" => sentry(req, rest),
             "pagerduty" => self.pagerduty(req, rest),
             "opsgenie" => self.opsgenie(req, rest),
+            "jsm" => self.jsm(req, rest),
+            "alertmanager" => self.alertmanager(req, rest),
             "slack" => slack(req, rest),
             "splunk" => splunk(req, rest),
             "http" => match (req.method.as_str(), rest) {

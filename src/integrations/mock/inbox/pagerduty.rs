@@ -23,13 +23,29 @@ pub(super) fn invalid(why: &str) -> Response {
     pd_error(400, "Invalid Input Provided", 2001, &[why])
 }
 
-fn missing_from() -> Response {
+pub(super) fn missing_from() -> Response {
     pd_error(
         400,
         "You must specify a user's email address in the \"From\" header to perform this action",
         2011,
         &[],
     )
+}
+
+pub(super) fn not_found() -> Response {
+    pd_not_found()
+}
+
+pub(super) fn error(status: u16, message: &str, code: u32) -> Response {
+    pd_error(status, message, code, &[message])
+}
+
+pub(super) fn from_header(req: &Request) -> Option<&str> {
+    requester(req)
+}
+
+pub(super) fn user_for(email: &str) -> Value {
+    requester_ref(email)
 }
 
 fn pd_not_found() -> Response {
@@ -64,7 +80,8 @@ impl Mocks {
             ("GET", ["incidents"])
                 | ("GET" | "PUT", ["incidents", _])
                 | ("GET" | "POST", ["incidents", _, "notes"])
-                | ("GET", ["oncalls"])
+                | ("POST", ["incidents", _, "snooze" | "responder_requests"])
+                | ("GET", ["oncalls" | "users" | "escalation_policies"])
         );
         if !incidents {
             return pagerduty(req, rest);
@@ -82,6 +99,9 @@ impl Mocks {
                 }
             }
             ("PUT", ["incidents", id]) => self.pd_update(req, id),
+            ("GET", [what @ ("users" | "escalation_policies")]) => self.pd_directory(req, what),
+            ("POST", ["incidents", id, "snooze"]) => self.pd_snooze(req, id),
+            ("POST", ["incidents", id, "responder_requests"]) => self.pd_responders(req, id),
             ("GET", ["incidents", id, "notes"]) => {
                 match self.inbox().incidents.iter().find(|i| i.v["id"] == *id) {
                     Some(i) => json_resp(200, json!({"notes": i.notes})),
@@ -225,6 +245,14 @@ impl Mocks {
         }
         let to = match change.get("status").and_then(Value::as_str) {
             Some(s @ ("acknowledged" | "resolved")) => s,
+            None if ["assignments", "escalation_policy", "escalation_level"]
+                .iter()
+                .any(|k| change.contains_key(*k)) =>
+            {
+                let change = change.clone();
+                drop(inbox);
+                return self.pd_hand_on(from, id, &change);
+            }
             _ => return invalid("Status must be acknowledged or resolved"),
         };
         match (incident.v["status"].as_str().unwrap_or(""), to) {
