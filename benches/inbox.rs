@@ -54,6 +54,10 @@ fn remote_list(n: usize) -> Vec<RemoteIncident> {
             resolved: None,
             assignees: vec!["Bruno Costa".into()],
             url: Some(format!("https://acme.pagerduty.com/incidents/Q{i:013}")),
+            labels: Default::default(),
+            annotations: Default::default(),
+            silences: Vec::new(),
+            snoozed_until: None,
         })
         .collect()
 }
@@ -99,6 +103,9 @@ fn fold_outbox(c: &mut Criterion) {
             action: RemoteAction::Acknowledge,
             message: String::new(),
             by: "ana.lima".into(),
+            until: None,
+            target: String::new(),
+            labels: Default::default(),
         }));
         lines.push(OutboxLine::Attempt {
             id: id.clone(),

@@ -405,12 +405,18 @@ fn the_cli_lists_shows_and_refuses_like_the_screen() {
         "{out}"
     );
 
-    let (code, _, err) = run(cmd(ws).args(["incidents", "escalate", "PD-4218"]));
-    assert_eq!(code, 4);
-    assert!(
-        err.contains("lives in PagerDuty: escalate it there"),
-        "{err}"
-    );
+    // Escalating a PagerDuty incident moves it to the next level of its
+    // escalation policy there.
+    let (code, out, err) = run(cmd(ws).args(["incidents", "escalate", "PD-4218"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("escalated PD-4218 at PagerDuty"), "{out}");
+    let pd = m
+        .pagerduty_incidents()
+        .into_iter()
+        .find(|i| i["incident_number"] == 4218)
+        .unwrap();
+    assert_eq!(pd["escalation_level"], 2, "{pd}");
+    assert_eq!(pd["status"], "triggered");
     let acked = m
         .pagerduty_incidents()
         .into_iter()
@@ -420,9 +426,16 @@ fn the_cli_lists_shows_and_refuses_like_the_screen() {
     let (code, _, err) = run(cmd(ws).args(["incidents", "ack", &id]));
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("already acknowledged by"), "{err}");
-    assert!(
-        !m.requests_detailed().iter().any(|r| r.method == "PUT"),
-        "refused before anything was queued or sent"
+    let puts = |m: &shiftdeck::integrations::mock::Mocks| {
+        m.requests_detailed()
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .count()
+    };
+    assert_eq!(
+        puts(&m),
+        1,
+        "only the escalation: the ack was refused before anything was queued or sent"
     );
     assert!(
         !ws.join("incidents/outbox.jsonl").exists()

@@ -554,7 +554,12 @@ fn outbox_bad_line_is_named_and_the_good_one_kept() {
     let before = std::fs::read(&path).unwrap();
     let out = sb.run(["incidents", "sync"]);
     assert_eq!(out.code, 10, "the good action still waits:\n{}", out.stderr);
-    assert_problem(&out.stderr, &path, 2, &["unknown variant `escalate`"]);
+    assert_problem(
+        &out.stderr,
+        &path,
+        2,
+        &["unknown variant `launch_missiles`"],
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing rewritten");
 }
 

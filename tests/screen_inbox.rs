@@ -219,11 +219,134 @@ fn acting_on_a_remote_incident_asks_first_and_queues_it() {
     });
     assert_eq!(fx, [Effect::PollNow(Some("og-platform".into()))]);
 
-    // Things shiftdeck does not do to a vendor's incident are refused with why.
+    // Escalating a vendor's incident escalates it there: Opsgenie asks to
+    // which escalation.
     let fx = app.update(key(KeyCode::Char('e')));
     assert!(fx.is_empty());
     let t = text(&draw(&app, 100, 30));
-    assert!(t.contains("lives in Opsgenie: escalate it there"), "{t}");
+    assert!(t.contains("Escalate OG-1044"), "{t}");
+    assert!(t.contains("an escalation's name"), "{t}");
+}
+
+/// An Alertmanager alert firing for the Export Center.
+fn am_alert() -> RemoteIncident {
+    let mut r = remote(
+        Vendor::Alertmanager,
+        "3f2a91c0",
+        "Export run failures above 5% for 10 minutes",
+        Severity::P1,
+        IncidentStatus::Open,
+        12,
+    );
+    r.assignees = vec!["export-oncall".into()];
+    r.vendor_priority = "severity=critical".into();
+    r.labels = [
+        ("alertname", "ExportCenterRunFailureSpike"),
+        ("severity", "critical"),
+        ("team", "export"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    r.annotations = [
+        ("summary", "Export run failures above 5% for 10 minutes"),
+        ("runbook_url", "https://runbooks.example/export#runs"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    r
+}
+
+#[test]
+fn an_alertmanager_alert_is_silenced_not_acknowledged() {
+    let mut app = with_inbox(100, 30);
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        incidents: Some(vec![am_alert()]),
+        ..report("am-export")
+    })));
+    select(&mut app, "AM-3f2a91c0");
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 100, 30));
+    insta::assert_snapshot!("inbox_alertmanager_detail_100x30", t);
+    assert!(
+        t.contains("runbook   https://runbooks.example/export#runs"),
+        "{t}"
+    );
+    assert!(
+        t.contains("labels    alertname=ExportCenterRunFailureSpike"),
+        "{t}"
+    );
+    assert!(
+        t.contains("S: silence"),
+        "only what Alertmanager offers: {t}"
+    );
+    assert!(!t.contains("a: acknowledge"), "{t}");
+    // a is refused naming Alertmanager; nothing is queued.
+    let fx = app.update(key(KeyCode::Char('a')));
+    assert!(fx.is_empty());
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("Alertmanager has no acknowledgement"), "{t}");
+    // r (resolve) becomes "silence until it clears": the silence form.
+    app.update(key(KeyCode::Char('r')));
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("Silence AM-3f2a91c0"), "{t}");
+    assert!(t.contains("2h"), "a default span: {t}");
+    for c in "deploy rollback".chars() {
+        if c == 'd' {
+            app.update(key(KeyCode::Tab));
+        }
+        app.update(key(KeyCode::Char(c)));
+    }
+    app.update(key(KeyCode::Enter));
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains("Silence AM-3f2a91c0 at Alertmanager?"), "{t}");
+    assert!(
+        t.contains("matching: alertname=\"ExportCenterRunFailureSpike\""),
+        "{t}"
+    );
+    assert!(t.contains("with: deploy rollback"), "{t}");
+    let fx = app.update(key(KeyCode::Char('y')));
+    match fx.as_slice() {
+        [Effect::Remote { queued: q, .. }] => {
+            assert_eq!(q.action, RemoteAction::Silence);
+            assert_eq!(q.until, Some(demo_now() + chrono::Duration::hours(2)));
+            assert_eq!(q.labels["team"], "export");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn marked_rows_are_acknowledged_at_once_after_one_confirmation() {
+    let mut app = with_inbox(100, 30);
+    app.update(Msg::Inbox(Box::new(InboxReport {
+        incidents: Some(vec![am_alert()]),
+        ..report("am-export")
+    })));
+    for id in ["OG-1044", "AM-3f2a91c0", "PD-4215"] {
+        select(&mut app, id);
+        app.update(key(KeyCode::Char(' ')));
+        app.update(key(KeyCode::Esc));
+    }
+    // Esc with a filter set clears the filter first; the marks stay.
+    assert_eq!(app.incidents.marked.len(), 3, "{:?}", app.incidents.marked);
+    let t = text(&draw(&app, 100, 30));
+    assert!(t.contains('●'), "marked rows show it: {t}");
+    let fx = app.update(key(KeyCode::Char('a')));
+    assert!(fx.is_empty(), "nothing before the yes");
+    let t = text(&draw(&app, 100, 30));
+    insta::assert_snapshot!("inbox_bulk_confirm_100x30", t);
+    assert!(t.contains("Acknowledge 1 incident?"), "{t}");
+    assert!(t.contains("OG-1044"), "{t}");
+    assert!(
+        t.contains("not AM-3f2a91c0: Alertmanager has no acknowledgement"),
+        "{t}"
+    );
+    assert!(t.contains("not PD-4215: already acknowledged"), "{t}");
+    let fx = app.update(key(KeyCode::Char('y')));
+    assert_eq!(fx.len(), 1, "{fx:?}");
+    assert!(app.incidents.marked.is_empty(), "sent: the marks go");
 }
 
 #[test]

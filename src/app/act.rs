@@ -83,11 +83,11 @@ impl App {
             }
             Action::Back => {
                 if self.incidents.detail.take().is_some() {
+                } else if !self.incidents.filter.is_empty() {
+                    self.clear_filter();
                 } else if self.focus == Pane::Incidents && !self.incidents.marked.is_empty() {
                     self.incidents.marked.clear();
                     self.flash(Level::Info, "marks cleared");
-                } else if !self.incidents.filter.is_empty() {
-                    self.clear_filter();
                 } else if self.zoomed {
                     self.zoomed = false;
                     self.relayout();

@@ -124,6 +124,20 @@ impl App {
                     });
                 }
             }
+            // An alert resolves when its condition does: silence it until then.
+            Action::Resolve
+                if self.target_incident().is_some_and(|i| {
+                    i.remote
+                        .as_ref()
+                        .is_some_and(|r| r.vendor == crate::domain::remote::Vendor::Alertmanager)
+                }) =>
+            {
+                if self.readonly {
+                    self.flash(Level::Error, READONLY);
+                } else if let Some(id) = self.target_incident().map(|i| i.id.clone()) {
+                    self.open_ask(&id, crate::domain::outbox::RemoteAction::Silence);
+                }
+            }
             Action::Resolve => {
                 let change = IncidentChange::Resolved {
                     message: String::new(),

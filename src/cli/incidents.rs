@@ -13,7 +13,7 @@ use crate::store::{CommitError, IncidentStore};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 
-fn print_remote(r: &crate::domain::remote::RemoteInfo) {
+fn print_remote(r: &crate::domain::remote::RemoteInfo, tz: chrono_tz::Tz) {
     outln!(
         "at       {} #{} (source {}, id {})",
         r.vendor,
@@ -27,6 +27,9 @@ fn print_remote(r: &crate::domain::remote::RemoteInfo) {
     outln!("priority {} at {}", r.vendor_priority, r.vendor);
     if !r.assignees.is_empty() {
         outln!("assigned {}", r.assignees.join(", "));
+    }
+    for (label, text) in r.detail_rows(tz) {
+        outln!("{label:<8} {text}");
     }
     for p in &r.pending {
         outln!("waiting  {p}");
@@ -219,7 +222,7 @@ pub fn run(
                     outln!("{}{line}", if i == 0 { "call     " } else { "         " });
                 }
                 if let Some(r) = &inc.remote {
-                    print_remote(r);
+                    print_remote(r, tz);
                     return exit::OK;
                 }
                 outln!("timeline");

@@ -157,8 +157,14 @@ pub fn mock_endpoints(addr: &str, faults: &[String]) -> i32 {
                 return exit::FAILURE;
             }
         };
-        let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| addr.to_string());
-        errln!("mock endpoints on http://{local}/<vendor> (datadog, sentry, pagerduty, opsgenie, slack, splunk, http); ctrl-c stops");
+        let local = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| addr.to_string());
+        errln!(
+            "mock endpoints on http://{local}/<vendor> ({}); ctrl-c stops",
+            crate::integrations::mock::VENDORS.join(", ")
+        );
         for (v, f) in &map {
             errln!("  fault: {v} → {f:?}");
         }

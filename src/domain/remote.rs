@@ -193,6 +193,57 @@ pub struct RemoteInfo {
     pub gone: bool,
 }
 
+impl RemoteInfo {
+    /// What the vendor says beyond the common fields, as (label, text)
+    /// rows for the detail and `incidents show`: the snooze, the silences
+    /// that hold an alert, its annotations (summary, description,
+    /// runbook_url first) and its labels.
+    pub fn detail_rows(&self, tz: chrono_tz::Tz) -> Vec<(&'static str, String)> {
+        let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %H:%M").to_string();
+        let mut rows = Vec::new();
+        if let Some(u) = self.snoozed_until {
+            rows.push(("snoozed", format!("until {}", at(u))));
+        }
+        for s in &self.silences {
+            let short: String = s.id.chars().take(8).collect();
+            let mut text = format!(
+                "until {} by {} (silence {short})",
+                at(s.ends_at),
+                s.created_by
+            );
+            if !s.comment.is_empty() {
+                text.push_str(&format!(": {}", s.comment));
+            }
+            rows.push(("silenced", text));
+        }
+        let first = ["summary", "description", "runbook_url"];
+        for k in first {
+            if let Some(v) = self.annotations.get(k) {
+                let label = match k {
+                    "summary" => "summary",
+                    "description" => "about",
+                    _ => "runbook",
+                };
+                rows.push((label, v.clone()));
+            }
+        }
+        for (k, v) in &self.annotations {
+            if !first.contains(&k.as_str()) {
+                rows.push(("annotation", format!("{k}: {v}")));
+            }
+        }
+        if !self.labels.is_empty() {
+            let l: Vec<String> = self
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            rows.push(("labels", l.join(" ")));
+        }
+        rows
+    }
+}
+
 impl RemoteIncident {
     /// The incident as the pane shows it. Its response target runs from
     /// the vendor's creation time, like a local one.

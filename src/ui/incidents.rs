@@ -209,10 +209,12 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         // video: clear at a glance, and a move repaints two short spans
         // instead of two whole rows (bytes over a slow SSH link).
         let mut cells = Vec::with_capacity(8);
-        cells.push(Cell::from(if selected {
-            Span::styled(pointer, t.style(Role::FocusBorder))
-        } else {
-            Span::raw(" ")
+        let marked = pane.marked.contains(&inc.id);
+        let mark = if t.markers || app.ascii { "*" } else { "●" };
+        cells.push(Cell::from(match (selected, marked) {
+            (true, _) => Span::styled(pointer, t.style(Role::FocusBorder)),
+            (false, true) => Span::styled(mark, t.style(Role::Key)),
+            (false, false) => Span::raw(" "),
         }));
         cells.push(Cell::from(Span::styled(
             severity_text(app, inc.severity),
@@ -386,6 +388,14 @@ fn remote_lines(
             Span::styled(url.clone(), t.style(Role::Key)),
         ]));
     }
+    for (name, text) in r.detail_rows(app.config.timezone) {
+        let style = if name == "silenced" || name == "snoozed" {
+            t.style(Role::Warning)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![label(name), Span::styled(text, style)]));
+    }
     if r.gone {
         lines.push(Line::from(vec![
             label("gone"),
@@ -420,13 +430,30 @@ fn remote_lines(
             .key_for(crate::keymap::Context::Incidents, a)
             .unwrap_or_else(|| "?".into())
     };
+    use crate::app::Action as A;
+    use crate::domain::outbox::RemoteAction as R;
+    let offered = [
+        (A::Acknowledge, R::Acknowledge, "acknowledge"),
+        (A::AddNote, R::Note, "note"),
+        (A::Resolve, R::Resolve, r.vendor.resolve_verb()),
+        (A::Snooze, R::Snooze, "snooze"),
+        (A::Reassign, R::Reassign, "reassign"),
+        (A::AddResponder, R::AddResponder, "responder"),
+        (A::Unacknowledge, R::Unacknowledge, "unack"),
+        (A::Escalate, R::Escalate, "escalate"),
+        (A::Silence, R::Silence, "silence"),
+        (A::ExpireSilence, R::Expire, "expire silence"),
+    ];
+    let keys: Vec<String> = offered
+        .iter()
+        .filter(|(_, ra, _)| r.vendor.offers(*ra).is_ok())
+        .filter(|(_, ra, _)| *ra != R::Expire || !r.silences.is_empty())
+        .map(|(a, _, what)| format!("{}: {what}", key(*a)))
+        .collect();
     lines.push(Line::styled(
         format!(
-            "{}: acknowledge · {}: note · {}: {} — sent to {}, kept on disk until it has them",
-            key(crate::app::Action::Acknowledge),
-            key(crate::app::Action::AddNote),
-            key(crate::app::Action::Resolve),
-            r.vendor.resolve_verb(),
+            "{} — sent to {}, kept on disk until it has them",
+            keys.join(" · "),
             r.vendor
         ),
         t.style(Role::Muted),

@@ -99,7 +99,7 @@ pub(super) async fn list(c: &SourceClient) -> Result<Listing, VendorError> {
     let mut seen = std::collections::HashSet::new();
     out.incidents.retain(|i| seen.insert(i.remote_id.clone()));
     out.incidents
-        .sort_by(|x, y| y.created_at.cmp(&x.created_at));
+        .sort_by_key(|x| std::cmp::Reverse(x.created_at));
     out.latency_ms = started.elapsed().as_millis() as u64;
     Ok(out)
 }

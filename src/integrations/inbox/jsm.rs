@@ -232,7 +232,11 @@ pub(super) fn alert(c: &SourceClient, v: &Value) -> Option<RemoteIncident> {
         acknowledged: (status != IncidentStatus::Open).then(|| (updated_at, owner.clone())),
         resolved: (status == IncidentStatus::Resolved)
             .then(|| (time(&v["closeTime"]).unwrap_or(updated_at), String::new())),
-        assignees: (!owner.is_empty()).then(|| vec![owner]).unwrap_or_default(),
+        assignees: if owner.is_empty() {
+            Vec::new()
+        } else {
+            vec![owner]
+        },
         url: c.cfg.web_url.as_deref().map(|w| {
             format!(
                 "{}/jira/ops/alerts/{}",

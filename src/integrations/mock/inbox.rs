@@ -117,6 +117,15 @@ impl Mocks {
         self.inbox().alerts.iter().map(|a| a.v.clone()).collect()
     }
 
+    /// JSM's alerts as `GET /v1/alerts/{id}` shows them.
+    pub fn jsm_alerts(&self) -> Vec<Value> {
+        self.inbox()
+            .jsm_alerts
+            .iter()
+            .map(|a| a.v.clone())
+            .collect()
+    }
+
     /// Make the first `n` `GET /v2/alerts/requests/{id}` queries of every
     /// request answer 404 "Request not found. It might not be processed,
     /// yet." before the status shows (default 0). The change itself is

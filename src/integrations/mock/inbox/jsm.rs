@@ -114,7 +114,7 @@ impl Mocks {
             .iter()
             .filter(|a| !open_only || a.v["status"] != "closed")
             .collect();
-        hits.sort_by(|a, b| b.created.cmp(&a.created));
+        hits.sort_by_key(|a| std::cmp::Reverse(a.created));
         let count = hits.len();
         let page: Vec<Value> = hits
             .iter()
