@@ -352,7 +352,7 @@ fn health_pane_shows_status_history_and_hints() {
     let t = text(&buf);
     insta::assert_snapshot!("health_120x30", t);
     assert!(
-        t.contains("8 not green: HOLD"),
+        t.contains("10 not green: HOLD"),
         "unknown is not green either"
     );
     let (x, y) = find(&buf, "✗ down").unwrap();
