@@ -8,7 +8,7 @@ impl App {
     /// pane shares (moving, focus, the overlays, quitting).
     pub(super) fn act(&mut self, action: Action, fx: &mut Vec<Effect>) {
         if self.incident_action(action, fx)
-            || (self.focus == Pane::Incidents && self.hand_on_action(action, fx))
+            || (self.focus == Pane::Incidents && self.hand_on_action(action))
             || self.approval_action(action)
             || self.checklist_action(action, fx)
             || self.health_action(action, fx)

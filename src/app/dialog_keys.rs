@@ -53,7 +53,7 @@ impl App {
                 }
                 _ => true,
             },
-            Dialog::Ask(form) => self.ask_key(form, action, key, fx),
+            Dialog::Ask(form) => self.ask_key(form, action, key),
             Dialog::NewIncident(form) => self.form_key(form, action, key, fx),
             Dialog::StatusUpdate(form) => self.update_key(form, action, key, fx),
             Dialog::PublishHandover { markdown, .. } => match () {

@@ -89,7 +89,7 @@ impl AskForm {
 impl App {
     /// The new actions on the selected (or marked) remote incidents;
     /// `false` when `action` is not one of them.
-    pub(super) fn hand_on_action(&mut self, action: Action, fx: &mut Vec<Effect>) -> bool {
+    pub(super) fn hand_on_action(&mut self, action: Action) -> bool {
         let remote = match action {
             Action::Snooze => RemoteAction::Snooze,
             Action::Reassign => RemoteAction::Reassign,
@@ -113,7 +113,7 @@ impl App {
         }
         if self.incidents.marked.len() > 1 {
             let ids: Vec<String> = self.incidents.marked.iter().cloned().collect();
-            self.open_bulk(ids, remote, fx);
+            self.open_bulk(ids, remote);
             return true;
         }
         let Some(id) = self.target_incident().map(|i| i.id.clone()) else {
@@ -171,7 +171,6 @@ impl App {
         form: &mut AskForm,
         action: Option<Action>,
         key: KeyEvent,
-        fx: &mut Vec<Effect>,
     ) -> bool {
         match action {
             Some(Action::NextField | Action::PrevField) => {
@@ -199,7 +198,7 @@ impl App {
                     false
                 }
                 Ok(ask) => {
-                    self.confirm_bulk(form.ids.clone(), ask, fx);
+                    self.confirm_bulk(form.ids.clone(), ask);
                     false
                 }
             },
@@ -260,15 +259,14 @@ impl App {
     }
 
     /// A bulk action: a form first where it needs one, else the list.
-    pub(super) fn open_bulk(
-        &mut self,
-        ids: Vec<String>,
-        action: RemoteAction,
-        fx: &mut Vec<Effect>,
-    ) {
+    pub(super) fn open_bulk(&mut self, ids: Vec<String>, action: RemoteAction) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
         match action {
             RemoteAction::Acknowledge | RemoteAction::Unacknowledge => {
-                self.confirm_bulk(ids, Ask::new(action), fx)
+                self.confirm_bulk(ids, Ask::new(action))
             }
             RemoteAction::Snooze | RemoteAction::Silence => {
                 let vendor = ids
@@ -291,7 +289,7 @@ impl App {
 
     /// Check every marked incident and list what will be sent and what
     /// cannot be, in one confirmation.
-    fn confirm_bulk(&mut self, ids: Vec<String>, ask: Ask, _fx: &mut Vec<Effect>) {
+    fn confirm_bulk(&mut self, ids: Vec<String>, ask: Ask) {
         let Some(action) = ask.action else {
             return;
         };

@@ -261,10 +261,10 @@ impl App {
             ));
         }
         if !q.target.is_empty() {
-            let what = match q.action {
-                RemoteAction::Expire => "silence",
-                RemoteAction::Escalate => "to",
-                _ => "to",
+            let what = if q.action == RemoteAction::Expire {
+                "silence"
+            } else {
+                "to"
             };
             lines.push(format!("{what}: {}", q.target));
         }

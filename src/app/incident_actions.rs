@@ -29,7 +29,7 @@ impl App {
             }
             Action::Acknowledge if self.incidents.marked.len() > 1 => {
                 let ids: Vec<String> = self.incidents.marked.iter().cloned().collect();
-                self.open_bulk(ids, crate::domain::outbox::RemoteAction::Acknowledge, fx);
+                self.open_bulk(ids, crate::domain::outbox::RemoteAction::Acknowledge);
             }
             Action::Escalate if self.target_incident().is_some_and(|i| i.remote.is_some()) => {
                 if self.readonly {

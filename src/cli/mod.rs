@@ -272,7 +272,7 @@ pub enum IncidentsCmd {
         #[arg(long, default_value = "all")]
         source: String,
     },
-    /// Send the actions queued for PagerDuty and Opsgenie, then list each source; exit 10 while any still wait.
+    /// Send the actions queued for the incident sources (PagerDuty, Opsgenie, JSM, Alertmanager), then list each source; exit 10 while any still wait.
     Sync {
         #[arg(long)]
         json: bool,

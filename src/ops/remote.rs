@@ -15,6 +15,9 @@ impl Session<'_> {
         log: &mut dyn ShiftLog,
         mut q: Queued,
     ) -> Result<(Queued, Journaled), QueueError> {
+        if self.readonly {
+            return Err(QueueError::ReadOnly);
+        }
         q.message = self.redactor.redact(&q.message).text;
         q.title = self.redactor.redact(&q.title).text;
         // Where the action carries no words (PagerDuty's and JSM's

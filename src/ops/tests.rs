@@ -416,3 +416,35 @@ fn a_table_left_out_for_a_typo_still_has_its_credential_kept_out() {
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
     }
 }
+
+#[test]
+fn a_readonly_session_queues_nothing_for_a_vendor() {
+    use crate::domain::outbox::{Queued, RemoteAction};
+    use crate::domain::remote::Vendor;
+    let ws = tempfile::tempdir().unwrap();
+    let c = Config::defaults();
+    let redactor = redactor(&c);
+    let session = Session::new(ws.path(), &c, true, &redactor);
+    let q = Queued {
+        id: "ro0000000001".into(),
+        at: Utc::now(),
+        source: "am-export".into(),
+        vendor: Vendor::Alertmanager,
+        incident: "AM-1".into(),
+        remote_id: "f1".into(),
+        title: String::new(),
+        action: RemoteAction::Silence,
+        message: String::new(),
+        by: "ana.lima".into(),
+        until: Some(Utc::now() + chrono::Duration::hours(1)),
+        target: String::new(),
+        labels: Default::default(),
+    };
+    let mut log = crate::ops::OpenShift::new(ws.path(), "ana.lima");
+    let e = session.queue_remote(&mut log, q).unwrap_err();
+    assert!(e.to_string().contains("read-only"), "{e}");
+    assert!(
+        !ws.path().join("incidents/outbox.jsonl").exists(),
+        "nothing on disk"
+    );
+}

@@ -39,6 +39,8 @@ struct Cached {
 pub enum QueueError {
     /// The same action for the same incident is already waiting.
     AlreadyQueued(Box<Queued>),
+    /// Started with --readonly: nothing is queued or sent.
+    ReadOnly,
     Io(io::Error),
 }
 
@@ -52,6 +54,9 @@ impl std::fmt::Display for QueueError {
                 q.incident,
                 q.at.format("%H:%M")
             ),
+            QueueError::ReadOnly => {
+                f.write_str("read-only: started with --readonly, nothing was queued or sent")
+            }
             QueueError::Io(e) => write!(f, "the outbox could not be written: {e}"),
         }
     }

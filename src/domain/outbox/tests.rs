@@ -204,3 +204,40 @@ fn a_note_carries_who_and_its_reference() {
         "looking\n\n— ana via shiftdeck (ref a1b2c3d4)"
     );
 }
+
+#[test]
+fn a_responder_or_escalation_that_may_have_got_through_is_not_sent_again() {
+    let open = state(IncidentStatus::Open);
+    for action in [RemoteAction::AddResponder, RemoteAction::Escalate] {
+        assert_eq!(plan(&pending(action, 0), &open, false), Plan::Send);
+        match plan(&pending(action, 1), &open, false) {
+            Plan::Finish(Outcome::Failed, why) => {
+                assert!(why.contains("may have reached PagerDuty"), "{why}")
+            }
+            other => panic!("{action:?}: {other:?}"),
+        }
+    }
+    // A snooze or a reassignment twice does the same thing: sent again.
+    assert_eq!(
+        plan(&pending(RemoteAction::Snooze, 1), &open, false),
+        Plan::Send
+    );
+    // A silence attempted before a crash is looked for by its reference.
+    assert_eq!(
+        plan(&pending(RemoteAction::Silence, 1), &open, false),
+        Plan::LookForNote
+    );
+    // Unacknowledging an open incident is already done; nothing goes to a
+    // resolved one.
+    let mut p = pending(RemoteAction::Unacknowledge, 0);
+    p.queued.vendor = Vendor::Opsgenie;
+    assert!(matches!(
+        plan(&p, &open, false),
+        Plan::Finish(Outcome::AlreadyDone, _)
+    ));
+    let gone = state(IncidentStatus::Resolved);
+    assert!(matches!(
+        plan(&pending(RemoteAction::Snooze, 0), &gone, false),
+        Plan::Finish(Outcome::Dropped, _)
+    ));
+}

@@ -12,6 +12,7 @@ use super::*;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 mod alertmanager;
+mod hand_on;
 mod jsm;
 mod oncall;
 mod opsgenie;

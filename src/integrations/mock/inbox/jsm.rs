@@ -6,7 +6,8 @@
 //! `id`/`type`) answered 202 with a request id, and notes (200 at once).
 //! Basic auth is required; the request status answers unwrapped.
 
-use super::opsgenie::{accepted, hand_on, hand_on_names, note};
+use super::hand_on::{apply as hand_on, names as hand_on_names};
+use super::opsgenie::{accepted, note};
 use super::*;
 
 /// The demo's JSM alerts: the service desk's own, after the move off
