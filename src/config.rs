@@ -53,6 +53,8 @@ pub struct Config {
     pub notify: crate::domain::notify::NotifyConfig,
     /// `[email]`: where the handover is mailed.
     pub email: Option<crate::integrations::mail::EmailConfig>,
+    /// `[store]`: the local files, or the team's PostgreSQL.
+    pub store: crate::store::team::StoreConfig,
 }
 
 impl Config {
@@ -71,6 +73,7 @@ impl Config {
             slack_updates_env: None,
             notify: Default::default(),
             email: None,
+            store: Default::default(),
         }
     }
 }
@@ -197,6 +200,32 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                     ),
                 )),
             },
+            "store" => {
+                config.named_env.extend(env_names(&value));
+                match crate::store::team::StoreConfig::deserialize(value) {
+                    Ok(c) => {
+                        let wrong = c.problems();
+                        if wrong.is_empty() {
+                            config.store = c;
+                        }
+                        for w in wrong {
+                            let line = field_of(&w)
+                                .and_then(|f| table_field_line(source, "store", f))
+                                .or(Some(line_of(source, at)));
+                            problems.push(FileProblem::new(
+                                path,
+                                line,
+                                format!("[store] {w} (the local files are used)"),
+                            ));
+                        }
+                    }
+                    Err(e) => problems.push(FileProblem::new(
+                        path,
+                        inner_line(source, "store", &e).or(Some(line_of(source, at))),
+                        format!("[store] {} (the local files are used)", e.message().trim()),
+                    )),
+                }
+            }
             "email" => {
                 config.named_env.extend(env_names(&value));
                 match crate::integrations::mail::EmailConfig::deserialize(value) {

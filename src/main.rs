@@ -41,6 +41,7 @@ fn run(cli: Cli) -> i32 {
         }
     };
     let settings = settings::load(&workspace.config_path(), &overrides);
+    let config_for_close = settings.config.clone();
     let acts = matches!(
         cli.command,
         Some(
@@ -51,6 +52,27 @@ fn run(cli: Cli) -> i32 {
                 | Command::Handover { .. }
         )
     );
+    // The team store, for every command that reads or writes the records
+    // (not under --demo, which is a throw-away copy of its own).
+    let uses_store = acts || matches!(cli.command, Some(Command::Messages { .. }) | None);
+    let team = if !uses_store || cli.demo {
+        None
+    } else if cli.command.is_none() {
+        // The screen never waits for it: the status bar says how it goes.
+        match shiftdeck::store::team::start_for(&workspace.root, &settings.config, Box::new(|_| {}))
+        {
+            Ok(t) => t,
+            Err(e) => {
+                errln!("error: {e}");
+                return exit::USAGE;
+            }
+        }
+    } else {
+        match shiftdeck::cli::db::open_team(&workspace.root, &settings.config) {
+            Ok(t) => t,
+            Err(code) => return code,
+        }
+    };
     if acts && !cli.readonly {
         // Finish what a crash left half done (an action without its journal line).
         let operator = settings.config.operator.clone();
@@ -103,6 +125,9 @@ fn run(cli: Cli) -> i32 {
         Some(Command::Oncall { json }) => {
             shiftdeck::cli::contacts::oncall(&workspace.root, &settings.config, json)
         }
+        Some(Command::Db { cmd }) => {
+            shiftdeck::cli::db::run(&workspace.root, &settings.config, cmd)
+        }
         Some(Command::Messages { send, json }) => shiftdeck::cli::messages::run(
             &workspace.root,
             &settings.config,
@@ -117,8 +142,12 @@ fn run(cli: Cli) -> i32 {
             cli.demo,
             cli.ascii,
             cli.notify,
+            team.as_ref(),
         ),
     };
+    if let Some(t) = team {
+        shiftdeck::cli::db::close_team(Some(t), &config_for_close);
+    }
     if let Some(d) = demo_dir {
         let _ = std::fs::remove_dir_all(d);
     }
@@ -179,6 +208,7 @@ fn run_tui(
     demo: bool,
     ascii: bool,
     notify: bool,
+    team: Option<&shiftdeck::store::team::Team>,
 ) -> i32 {
     if let Some(why) = shiftdeck::tui::terminal::unsuitable() {
         errln!("{why}");
@@ -219,7 +249,7 @@ fn run_tui(
                 .collect(),
         )
     });
-    match shiftdeck::tui::run(app, workspace, mocks) {
+    match shiftdeck::tui::run(app, workspace, mocks, team) {
         Ok(()) => exit::OK,
         Err(e) => {
             shiftdeck::tui::terminal::restore();

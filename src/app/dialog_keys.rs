@@ -388,6 +388,17 @@ impl App {
                 self.flash(Level::Info, what);
             }
             "zoom" => self.act(Action::Zoom, fx),
+            "reconnect" => {
+                fx.push(Effect::Reconnect);
+                self.flash(
+                    Level::Info,
+                    match &self.team {
+                        Some(b) => format!("trying the team store again ({})", b.text),
+                        None => "copying to and from the team store now (if one is configured)"
+                            .to_string(),
+                    },
+                );
+            }
             "new" | "declare" => self.act(Action::NewIncident, fx),
             "resolved" => self.act(Action::ToggleResolved, fx),
             "problems" => {

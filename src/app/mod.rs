@@ -126,6 +126,9 @@ pub enum Msg {
     /// it cannot read, a journal line it could not add): shown, and no
     /// answer to any write the operator is waiting for.
     Notice(Result<String, String>),
+    /// The team store's state, when it is worth a word in the status bar
+    /// (`LOCAL — team store unreachable since 03:12`); `None` when all is well.
+    Team(Option<TeamBadge>),
     /// An incident this app declared is on file: select it.
     Declared(String),
     ThemeLoaded(Theme, Vec<FileProblem>),
@@ -203,9 +206,19 @@ pub enum Msg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RequestId(pub u64);
 
+/// The status bar's word on the team store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamBadge {
+    pub text: String,
+    /// Nothing can be written (`backend = "postgres"` and the store away).
+    pub alarm: bool,
+}
+
 /// Work for the runtime; `update` never does I/O itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Try the team store again now (`:reconnect`).
+    Reconnect,
     /// Declare a new incident (the store assigns the id and the time).
     Declare {
         request: RequestId,
@@ -324,6 +337,8 @@ pub struct App {
     pub theme: Theme,
     pub readonly: bool,
     pub demo: bool,
+    /// The team store's word for the status bar, when it has one.
+    pub team: Option<TeamBadge>,
     /// Draw with ASCII borders and glyphs only.
     pub ascii: bool,
     pub now: DateTime<Utc>,
@@ -377,6 +392,7 @@ impl App {
             theme,
             readonly: false,
             demo: false,
+            team: None,
             ascii: false,
             now,
             shift_started: now,

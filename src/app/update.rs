@@ -108,6 +108,10 @@ impl App {
                 Ok(text) => self.flash(Level::Info, text),
                 Err(text) => self.flash(Level::Error, text),
             },
+            Msg::Team(badge) => {
+                self.team = badge;
+                self.dirty = true;
+            }
             Msg::Declared(id) => {
                 self.incidents.detail = None;
                 if self

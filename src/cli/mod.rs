@@ -6,6 +6,7 @@ pub mod out;
 pub mod approvals;
 pub mod checklists;
 pub mod contacts;
+pub mod db;
 mod incidents;
 pub mod journal;
 pub mod messages;
@@ -44,6 +45,9 @@ pub mod exit {
     /// An action on a PagerDuty or Opsgenie incident is queued on disk but
     /// not sent yet (the vendor could not be reached, or is rate limiting).
     pub const QUEUED: i32 = 10;
+    /// The team store (`[store] backend = "postgres"`) cannot be reached,
+    /// or its schema is not this build's: nothing was written.
+    pub const TEAM_DOWN: i32 = 11;
 }
 
 #[derive(Parser, Debug)]
@@ -150,6 +154,32 @@ pub enum Command {
     Messages {
         #[arg(long)]
         send: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The team store (PostgreSQL): migrate its schema, show its status, import a workspace into it.
+    Db {
+        #[command(subcommand)]
+        cmd: DbCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCmd {
+    /// Bring the schema to this build's level (versioned, idempotent); --dry-run prints the DDL and changes nothing.
+    Migrate {
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Backend in force, server version, migration level, local entries waiting to be copied up.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a JSONL workspace (this one, or --from DIR) into the team store, exactly once.
+    Import {
+        #[arg(long, value_name = "DIR")]
+        from: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },

@@ -277,13 +277,19 @@ impl Incident {
         self.timeline.push(event);
     }
 
-    pub(super) fn apply_state(&mut self, event: &IncidentEvent) {
+    pub fn apply_state(&mut self, event: &IncidentEvent) {
         match &event.change {
             IncidentChange::Acknowledged { .. } => {
                 if self.status == IncidentStatus::Open {
                     self.status = IncidentStatus::Acknowledged;
                 }
-                if self.acknowledged.is_none() {
+                // The first acknowledgement by time, whatever order the
+                // lines arrived in (two hosts' copies merge in any order).
+                if self
+                    .acknowledged
+                    .as_ref()
+                    .is_none_or(|(at, _)| event.at < *at)
+                {
                     self.acknowledged = Some((event.at, event.by.clone()));
                 }
             }
@@ -301,8 +307,12 @@ impl Incident {
             }
             IncidentChange::Note { .. } | IncidentChange::Followup { .. } => {}
             IncidentChange::Resolved { .. } => {
+                // Resolved twice (two hosts apart): the first by time stands.
+                let earlier = matches!(&self.resolved, Some((at, _)) if *at <= event.at);
+                if self.status != IncidentStatus::Resolved || !earlier {
+                    self.resolved = Some((event.at, event.by.clone()));
+                }
                 self.status = IncidentStatus::Resolved;
-                self.resolved = Some((event.at, event.by.clone()));
             }
             IncidentChange::Reopened { .. } => {
                 self.status = if self.acknowledged.is_some() {

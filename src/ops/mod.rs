@@ -47,6 +47,7 @@ pub fn credential_vars(config: &Config) -> Vec<String> {
     names.extend(config.redact_env.iter().cloned());
     names.extend(config.named_env.iter().cloned());
     names.extend(config.slack_webhook_env.iter().cloned());
+    names.push(config.store.url_env.clone());
     for i in &config.integrations {
         names.extend(
             [

@@ -230,6 +230,21 @@ impl ApprovalStore {
         ctx: &DecisionContext,
         now: DateTime<Utc>,
     ) -> Result<ApprovalRecord, DecideError> {
+        let root = self.dir.parent().unwrap_or(&self.dir).to_path_buf();
+        let team = super::team::before_write(&root).map_err(DecideError::Io)?;
+        if let Some(t) = &team {
+            // The team store decides first, under its row lock: two hosts
+            // at once get one decision and one "already … by … at …".
+            let current = self.find(id)?;
+            match t
+                .decide(&current.id, decision, by, reason, ctx, now)
+                .map_err(DecideError::Io)?
+            {
+                super::team::Claimed::Done(next) => return Ok(next),
+                super::team::Claimed::Refused(r) => return Err(DecideError::Refused(r)),
+                super::team::Claimed::Unknown => {}
+            }
+        }
         let _lock = self.lock().map_err(DecideError::Io)?;
         let current = self.find(id)?;
         current
@@ -238,7 +253,44 @@ impl ApprovalStore {
         let next = current.decided(decision, by, now, reason);
         self.stage(&next).map_err(DecideError::Io)?;
         self.finish(&current).map_err(DecideError::Io)?;
+        super::team::after_write(team);
         Ok(next)
+    }
+
+    /// Put the team store's copy of a record in place (under the lock):
+    /// written into its state's directory, any other state's copy removed.
+    /// Returns whether anything changed; a row that is not a valid record
+    /// for its id and state is refused.
+    pub fn put_copy(&self, id: &str, state: &str, text: &str) -> io::Result<bool> {
+        let state = ApprovalState::parse(state)
+            .ok_or_else(|| io::Error::other(format!("unknown approval state {state:?}")))?;
+        let safe = !id.is_empty()
+            && !id.starts_with('.')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !safe {
+            return Err(io::Error::other(format!(
+                "approval id {id:?} is not a file name"
+            )));
+        }
+        let record: ApprovalRecord = serde_json::from_str(text).map_err(io::Error::other)?;
+        record.validate(state, id).map_err(io::Error::other)?;
+        let _lock = self.lock()?;
+        let mut changed = false;
+        let target = self.state_dir(state).join(format!("{id}.json"));
+        if std::fs::read_to_string(&target).ok().as_deref() != Some(text) {
+            atomic_write(&target, text.as_bytes())?;
+            changed = true;
+        }
+        for other in ApprovalState::ALL.into_iter().filter(|s| *s != state) {
+            let old = self.state_dir(other).join(format!("{id}.json"));
+            if old.exists() {
+                std::fs::remove_file(&old)?;
+                changed = true;
+            }
+        }
+        Ok(changed)
     }
 
     /// Step one: the record in its new state, durably.

@@ -148,8 +148,21 @@ impl IncidentStore {
 
     /// Declare a new incident: one durable line in `incidents.jsonl`.
     pub fn declare(&self, record: &IncidentRecord) -> io::Result<()> {
+        let team = self.team();
+        if let Some(t) = &team {
+            t.gate()?;
+        }
         self.ensure_dir()?;
-        append_line(self.records.path(), record)
+        append_line(self.records.path(), record)?;
+        if let Some(t) = team {
+            t.touched();
+        }
+        Ok(())
+    }
+
+    /// The team store behind this workspace, when one is in force.
+    fn team(&self) -> Option<std::sync::Arc<super::team::Shared>> {
+        self.dir.parent().and_then(super::team::active)
     }
 
     /// Declare a new incident now: a fresh id (`inc_YYYYMMDD_HHMM_<rand>`),
@@ -203,6 +216,33 @@ impl IncidentStore {
         if let Err(e) = self.ensure_dir() {
             return (seen, Err(CommitError::Io(e)));
         }
+        if let Some(team) = self.team() {
+            // The team store checks it against every host's changes and
+            // writes it (here too); the local rule decides only when the
+            // store cannot (away under `auto`, or the incident not in it yet).
+            let claimed = match book.get(&event.incident_id) {
+                None => Ok(super::team::Claimed::Unknown),
+                Some(_) => team.change(event),
+            };
+            match claimed {
+                Err(e) => return (seen, Err(CommitError::Io(e))),
+                Ok(super::team::Claimed::Refused(r)) => {
+                    if let Ok(d) = self.read_new() {
+                        d.apply_to(book);
+                        seen.absorb(d);
+                    }
+                    return (seen, Err(CommitError::Refused(r)));
+                }
+                Ok(super::team::Claimed::Done(())) => {
+                    if let Ok(d) = self.read_new() {
+                        d.apply_to(book);
+                        seen.absorb(d);
+                    }
+                    return (seen, Ok(()));
+                }
+                Ok(super::team::Claimed::Unknown) => {}
+            }
+        }
         let mut lock = match LockedAppend::open(self.events.path()) {
             Ok(l) => l,
             Err(e) => return (seen, Err(CommitError::Io(e))),
@@ -228,6 +268,9 @@ impl IncidentStore {
             return (seen, Err(CommitError::Io(e)));
         }
         drop(lock);
+        if let Some(team) = self.team() {
+            team.touched();
+        }
         match self.read_new() {
             Ok(d) => {
                 d.apply_to(book);

@@ -46,6 +46,11 @@ impl fmt::Display for AppendFailure {
                 self.error,
                 p.display()
             ),
+            // Refused before anything was written (the team store is away
+            // under `backend = "postgres"`): the words say why.
+            None if self.error.to_string().starts_with("the team store") => {
+                write!(f, "NOT SAVED: {}", self.error)
+            }
             None => write!(
                 f,
                 "NOT SAVED anywhere ({}): the entry is only on screen",
@@ -201,8 +206,16 @@ impl JournalStore {
     /// entry goes to a fallback file (never retried into the same file: a
     /// failed fsync is not trusted).
     pub fn append(&self, shift: &Shift, entry: &JournalEntry) -> Result<(), AppendFailure> {
+        let root = self.dir.parent().unwrap_or(&self.dir);
+        let team = super::team::before_write(root).map_err(|error| AppendFailure {
+            error,
+            fallback: None,
+        })?;
         match append_line(&shift.path, entry) {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                super::team::after_write(team);
+                Ok(())
+            }
             Err(error) => {
                 let name = format!("unsaved-{}.jsonl", shift.id);
                 let candidates = [
@@ -352,8 +365,10 @@ impl JournalStore {
 
     /// Write a shift's handover report (atomically).
     pub fn write_handover(&self, shift: &str, markdown: &str) -> io::Result<PathBuf> {
+        let team = super::team::before_write(self.dir.parent().unwrap_or(&self.dir))?;
         let path = self.handover_dir().join(format!("{shift}.md"));
         atomic_write(&path, markdown.as_bytes())?;
+        super::team::after_write(team);
         Ok(path)
     }
 

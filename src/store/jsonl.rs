@@ -67,6 +67,36 @@ impl LockedAppend {
     /// the entry as unsaved.
     pub fn append<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
         let mut buf = Vec::with_capacity(256);
+        serde_json::to_writer(&mut buf, value).map_err(io::Error::other)?;
+        debug_assert!(
+            !buf.contains(&b'\n'),
+            "compact JSON never holds a raw newline"
+        );
+        self.write_line(buf)
+    }
+
+    /// Append one line already serialised (a copy of another host's line,
+    /// byte for byte), durably. A line holding a newline is refused.
+    /// Several lines go in one write and one sync.
+    pub fn append_raw(&mut self, lines: &[&str]) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut joined = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        for (i, line) in lines.iter().enumerate() {
+            if line.is_empty() || line.contains('\n') || line.contains('\r') {
+                return Err(io::Error::other("a line must be one non-empty line"));
+            }
+            if i > 0 {
+                joined.push(b'\n');
+            }
+            joined.extend_from_slice(line.as_bytes());
+        }
+        self.write_line(joined)
+    }
+
+    fn write_line(&mut self, line: Vec<u8>) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(line.len() + 2);
         let len = self.file.metadata()?.len();
         if len > 0 {
             let mut last = [0u8; 1];
@@ -75,11 +105,7 @@ impl LockedAppend {
                 buf.push(b'\n');
             }
         }
-        serde_json::to_writer(&mut buf, value).map_err(io::Error::other)?;
-        debug_assert!(
-            !buf[1..].contains(&b'\n'),
-            "compact JSON never holds a raw newline"
-        );
+        buf.extend_from_slice(&line);
         buf.push(b'\n');
         self.file.write_all(&buf)?;
         self.file.sync_data()

@@ -17,6 +17,8 @@ pub struct MessageStore {
 /// Held while sending.
 pub struct SendLock {
     _file: File,
+    /// The same right across the team, while its store is reachable.
+    _team: Option<super::team::TeamSender>,
 }
 
 impl MessageStore {
@@ -34,8 +36,15 @@ impl MessageStore {
 
     /// Append a line; returns once it is on disk.
     pub fn record(&self, line: &MessageLine) -> io::Result<()> {
+        let team = super::team::before_write(self.root())?;
         std::fs::create_dir_all(&self.dir)?;
-        LockedAppend::open(&self.path)?.append(line)
+        LockedAppend::open(&self.path)?.append(line)?;
+        super::team::after_write(team);
+        Ok(())
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
     }
 
     /// Every line, folded; unreadable lines reported and left alone (a torn
@@ -54,7 +63,17 @@ impl MessageStore {
             .write(true)
             .open(self.dir.join(".send.lock"))?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(SendLock { _file: file })),
+            Ok(()) => match super::team::active(self.root()).map(|t| t.sender("messages")) {
+                Some(super::team::SenderRight::Busy) => Ok(None),
+                Some(super::team::SenderRight::Held(team)) => Ok(Some(SendLock {
+                    _file: file,
+                    _team: Some(team),
+                })),
+                _ => Ok(Some(SendLock {
+                    _file: file,
+                    _team: None,
+                })),
+            },
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(e),
         }

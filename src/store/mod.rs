@@ -10,6 +10,7 @@ pub mod journal;
 pub mod jsonl;
 pub mod messages;
 pub mod remote;
+pub mod team;
 pub mod workspace;
 
 pub use incidents::{CommitError, IncidentDelta, IncidentStore};

@@ -129,6 +129,7 @@ impl OutboxStore {
     /// Queue an action durably, unless the same one already waits. Returns
     /// once it is on disk.
     pub fn queue(&self, q: &Queued) -> Result<(), QueueError> {
+        let team = self.team_write().map_err(QueueError::Io)?;
         std::fs::create_dir_all(&self.dir).map_err(QueueError::Io)?;
         let mut file = LockedAppend::open(&self.path).map_err(QueueError::Io)?;
         if q.action != RemoteAction::Note {
@@ -138,13 +139,26 @@ impl OutboxStore {
             }
         }
         file.append(&OutboxLine::Queued(q.clone()))
-            .map_err(QueueError::Io)
+            .map_err(QueueError::Io)?;
+        super::team::after_write(team);
+        Ok(())
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
+    }
+
+    fn team_write(&self) -> io::Result<Option<std::sync::Arc<super::team::Shared>>> {
+        super::team::before_write(self.root())
     }
 
     /// Record what happened to an action, durably.
     pub fn record(&self, line: &OutboxLine) -> io::Result<()> {
+        let team = self.team_write()?;
         std::fs::create_dir_all(&self.dir)?;
-        LockedAppend::open(&self.path)?.append(line)
+        LockedAppend::open(&self.path)?.append(line)?;
+        super::team::after_write(team);
+        Ok(())
     }
 
     /// The right to send a source's actions: one process at a time. `None`
@@ -158,7 +172,19 @@ impl OutboxStore {
             .write(true)
             .open(path)?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(SenderLock { _file: file })),
+            Ok(()) => match super::team::active(self.root())
+                .map(|t| t.sender(&format!("outbox {source}")))
+            {
+                Some(super::team::SenderRight::Busy) => Ok(None),
+                Some(super::team::SenderRight::Held(team)) => Ok(Some(SenderLock {
+                    _file: file,
+                    _team: Some(team),
+                })),
+                _ => Ok(Some(SenderLock {
+                    _file: file,
+                    _team: None,
+                })),
+            },
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(e),
         }
@@ -198,6 +224,8 @@ impl OutboxStore {
 /// Held while sending a source's actions.
 pub struct SenderLock {
     _file: File,
+    /// The same right across the team, while its store is reachable.
+    _team: Option<super::team::TeamSender>,
 }
 
 /// A name (a source's, an operator's) as a file name.

@@ -31,6 +31,7 @@ struct Runtime {
     stop_steps: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Wakes the messages sender.
     send_messages: std::sync::Arc<tokio::sync::Notify>,
+    team: Option<std::sync::Arc<crate::store::team::Shared>>,
 }
 
 /// How long quitting waits for stopped commands to report (their grace
@@ -43,12 +44,13 @@ pub fn run(
     app: App,
     workspace: Workspace,
     mocks: Option<crate::integrations::mock::Mocks>,
+    team: Option<&crate::store::team::Team>,
 ) -> color_eyre::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let result = rt.block_on(event_loop(app, workspace, mocks));
+    let result = rt.block_on(event_loop(app, workspace, mocks, team));
     terminal::restore();
     // Input reader tasks may be blocked in a read; do not wait for them.
     rt.shutdown_timeout(Duration::from_millis(50));
@@ -59,6 +61,7 @@ async fn event_loop(
     mut app: App,
     workspace: Workspace,
     mocks: Option<crate::integrations::mock::Mocks>,
+    team: Option<&crate::store::team::Team>,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let redactor = std::sync::Arc::new(crate::ops::redactor(&app.config));
@@ -71,6 +74,9 @@ async fn event_loop(
         },
         tx.clone(),
     );
+    if let Some(team) = team {
+        hook_team(team, &store, &tx);
+    }
 
     terminal::enter()?;
     let writer = terminal::FrameWriter::new();
@@ -142,6 +148,7 @@ async fn event_loop(
         redactor,
         stop_steps: Default::default(),
         send_messages,
+        team: team.map(|t| t.shared()),
     };
 
     let mut effects = RuntimeEffects {
@@ -161,6 +168,33 @@ async fn event_loop(
     .await;
     effects.rt.store.shutdown();
     result
+}
+
+/// The team thread's news into the loop: its state to the status bar, its
+/// notices as notices, and lines from other hosts to the store thread at once.
+fn hook_team(
+    team: &crate::store::team::Team,
+    store: &store_worker::StoreHandle,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    use crate::store::team::{Event, Status};
+    let badge = |s: &Status| {
+        s.badge().map(|text| crate::app::TeamBadge {
+            text,
+            alarm: s.alarm(),
+        })
+    };
+    let (tx, wake) = (tx.clone(), store.waker());
+    let _ = tx.send(Msg::Team(badge(&team.status())));
+    team.hook(Box::new(move |e| match e {
+        Event::Status(s) => {
+            let _ = tx.send(Msg::Team(badge(&s)));
+        }
+        Event::Pulled => wake(),
+        Event::Notice(n) => {
+            let _ = tx.send(Msg::Notice(Ok(n)));
+        }
+    }));
 }
 
 /// The runtime's side of the loop: effects to the store thread, tasks and
@@ -238,6 +272,11 @@ fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSe
                 });
             }
             Effect::Quit => app.quit = true,
+            Effect::Reconnect => {
+                if let Some(t) = &rt.team {
+                    t.reconnect();
+                }
+            }
             Effect::StopSteps => {
                 rt.stop_steps
                     .store(true, std::sync::atomic::Ordering::Relaxed);

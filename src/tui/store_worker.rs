@@ -29,6 +29,8 @@ pub enum Command {
     Do(crate::app::Effect),
     /// The first frame is drawn: read the rest (approvals, the shift, checklists).
     Release,
+    /// The team store brought lines from other hosts: look at the files now.
+    Wake,
     Stop,
 }
 
@@ -45,6 +47,14 @@ impl StoreHandle {
 
     pub fn release(&self) {
         let _ = self.tx.send(Command::Release);
+    }
+
+    /// Something that tells the thread to look at the files now (from any thread).
+    pub fn waker(&self) -> impl Fn() + Send + 'static {
+        let tx = self.tx.clone();
+        move || {
+            let _ = tx.send(Command::Wake);
+        }
     }
 
     pub fn send(&self, effect: crate::app::Effect) {
@@ -150,7 +160,7 @@ impl Worker {
             match cmd {
                 Command::Do(effect) => self.handle(effect),
                 Command::Stop => return,
-                Command::Release => {}
+                Command::Release | Command::Wake => {}
             }
         }
         loop {
@@ -167,6 +177,7 @@ impl Worker {
             match cmd {
                 Command::Do(effect) => self.handle(effect),
                 Command::Release => continue,
+                Command::Wake => {}
                 Command::Stop => return,
             }
             // The screen learns of every change from the files, like any other.

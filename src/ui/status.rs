@@ -86,6 +86,30 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
         ));
         right.push(Span::styled(" ", bar));
     }
+    if let Some(b) = &app.team {
+        let text = if area.width >= 100 {
+            b.text.clone()
+        } else {
+            // "LOCAL — team store unreachable since 03:12" → "LOCAL since 03:12"
+            match (
+                b.text.split_whitespace().next(),
+                b.text.rsplit_once(" since "),
+            ) {
+                (Some(first), Some((_, at))) => format!(
+                    "{first} since {}",
+                    at.split_whitespace().next().unwrap_or(at)
+                ),
+                _ => b.text.clone(),
+            }
+        };
+        let role = if b.alarm {
+            Role::ReadOnly
+        } else {
+            Role::Warning
+        };
+        right.push(Span::styled(format!(" {text} "), t.style(role)));
+        right.push(Span::styled(" ", bar));
+    }
     if app.readonly {
         right.push(Span::styled(" READ-ONLY ", t.style(Role::ReadOnly)));
         right.push(Span::styled(" ", bar));

@@ -5,6 +5,7 @@
 
 pub mod alertmanager;
 pub mod http;
+pub mod postgres;
 pub mod records;
 pub mod screen;
 pub mod smtp;
@@ -27,6 +28,8 @@ pub fn cli(ws: &Path) -> std::process::Command {
     c.env("USER", "ana.lima");
     c.env_remove("SHIFTDECK_WORKSPACE");
     c.env_remove("OPERATOR_WIRING_MODE");
+    c.env_remove("SHIFTDECK_BACKEND");
+    c.env_remove("SHIFTDECK_DATABASE_URL");
     for v in shiftdeck::domain::redact::DEFAULT_SECRET_VARS {
         c.env_remove(v);
     }
@@ -60,6 +63,17 @@ impl Session {
     }
 
     pub fn start_sized(args: &[&str], cfg: &Path, cols: u16, rows: u16) -> Session {
+        Session::start_env(args, cfg, cols, rows, &[])
+    }
+
+    /// With variables of its own (a team store's connection string, say).
+    pub fn start_env(
+        args: &[&str],
+        cfg: &Path,
+        cols: u16,
+        rows: u16,
+        vars: &[(&str, &str)],
+    ) -> Session {
         let started = Instant::now();
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -77,6 +91,11 @@ impl Session {
         cmd.env_remove("SHIFTDECK_WORKSPACE");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("TMUX");
+        cmd.env_remove("SHIFTDECK_BACKEND");
+        cmd.env_remove("SHIFTDECK_DATABASE_URL");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();

@@ -16,6 +16,8 @@ impl Worker {
         let session = crate::ops::Session::new(&workspace, &config, self.setup.readonly, &redactor);
         let operator = self.operator().to_string();
         match effect {
+            // The runtime's, never sent here.
+            Effect::Reconnect => {}
             Effect::Declare {
                 request,
                 title,

@@ -1,0 +1,472 @@
+//! The team store on a real PostgreSQL server: two workspaces on one
+//! database stand for two hosts. Every test starts its own throwaway
+//! cluster (tests/common/postgres.rs) and says SKIPPED without one.
+
+mod common;
+
+use common::postgres::{PASSWORD, Postgres};
+use common::{cli, run};
+use std::path::{Path, PathBuf};
+
+const APPROVAL: &str = include_str!("../data/demo/approvals/pending/approval-0142.json");
+
+/// A host: a workspace of its own with `[store]` pointing at the team store.
+fn host(root: &Path, name: &str, operator: &str, backend: &str) -> PathBuf {
+    let ws = root.join(name);
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"{operator}\"\nrole = \"approver\"\n\n[store]\nbackend = \"{backend}\"\ntimeout_secs = 3\n"
+        ),
+    )
+    .unwrap();
+    ws
+}
+
+fn sd(ws: &Path, url: &str) -> std::process::Command {
+    let mut c = cli(ws);
+    c.env("SHIFTDECK_DATABASE_URL", url);
+    c
+}
+
+fn ok(c: &mut std::process::Command) -> String {
+    let (code, out, err) = run(c);
+    assert_eq!(code, 0, "exit {code}\nstdout: {out}\nstderr: {err}");
+    out
+}
+
+fn migrated(test: &str) -> Option<Postgres> {
+    let pg = Postgres::start(test)?;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = host(dir.path(), "admin", "admin", "postgres");
+    ok(sd(&ws, &pg.url()).args(["db", "migrate"]));
+    Some(pg)
+}
+
+fn declare(ws: &Path, url: &str, title: &str) -> String {
+    ok(sd(ws, url).args([
+        "incidents",
+        "new",
+        "--title",
+        title,
+        "--service",
+        "gateway",
+        "--severity",
+        "P2",
+    ]))
+    .trim()
+    .to_string()
+}
+
+#[test]
+fn migrate_is_versioned_idempotent_and_dry_run_changes_nothing() {
+    let Some(pg) = Postgres::start("migrate_is_versioned_idempotent_and_dry_run_changes_nothing")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = host(dir.path(), "a", "ana", "postgres");
+    let url = pg.url();
+    let dry = ok(sd(&ws, &url).args(["db", "migrate", "--dry-run"]));
+    assert!(dry.contains("CREATE TABLE entries"), "{dry}");
+    assert_eq!(
+        pg.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+        "0",
+        "a dry run creates nothing"
+    );
+    let (code, out, _) = run(sd(&ws, &url).args(["db", "status"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("schema   none (run `shiftdeck db migrate`"),
+        "{out}"
+    );
+
+    let first = ok(sd(&ws, &url).args(["db", "migrate"]));
+    assert!(
+        first.contains("applied migration 1: the team store"),
+        "{first}"
+    );
+    let again = ok(sd(&ws, &url).args(["db", "migrate"]));
+    assert!(again.contains("nothing to do"), "{again}");
+    assert_eq!(pg.sql("SELECT count(*) FROM shiftdeck_migrations"), "1");
+
+    let json = ok(sd(&ws, &url).args(["db", "status", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["backend"], "postgres");
+    assert_eq!(v["level"], 1);
+    assert_eq!(v["reachable"], true);
+    assert!(v["server"].as_str().unwrap().starts_with("PostgreSQL "));
+    assert!(
+        !json.contains(PASSWORD),
+        "the connection string never shows"
+    );
+
+    // The audit trail holds on the server: lines are insert-only.
+    ok(sd(&ws, &url).args(["journal", "add", "one line"]));
+    let out = std::process::Command::new("psql")
+        .arg(format!(
+            "postgres://postgres:{PASSWORD}@127.0.0.1:{}/team",
+            pg.port
+        ))
+        .args(["-c", "UPDATE entries SET line = 'x'"])
+        .output();
+    if let Ok(out) = out {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("insert-only"),
+            "{err}"
+        );
+    }
+    assert_eq!(pg.sql("SELECT count(*) FROM entries WHERE line = 'x'"), "0");
+}
+
+#[test]
+fn two_hosts_share_incidents_notes_approvals_and_the_handover() {
+    let Some(pg) = migrated("two_hosts_share_incidents_notes_approvals_and_the_handover") else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "sao-paulo", "ana", "postgres");
+    let b = host(dir.path(), "lisbon", "bo", "postgres");
+
+    let id = declare(&a, &url, "Gateway 5xx above 5%");
+    ok(sd(&a, &url).args(["journal", "add", "rolled back fa_12 on gateway-2"]));
+    std::fs::create_dir_all(a.join("approvals/pending")).unwrap();
+    std::fs::write(a.join("approvals/pending/approval-0142.json"), APPROVAL).unwrap();
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    ok(sd(&a, &url).args(["handover", "--publish"]));
+
+    let list = ok(sd(&b, &url).args(["incidents", "list"]));
+    assert!(
+        list.contains(&id) && list.contains("Gateway 5xx above 5%"),
+        "{list}"
+    );
+    let found = ok(sd(&b, &url).args(["journal", "search", "fa_12"]));
+    assert!(found.contains("rolled back fa_12 on gateway-2"), "{found}");
+    let approvals = ok(sd(&b, &url).args(["approvals", "list"]));
+    assert!(approvals.contains("approval-0142"), "{approvals}");
+    let handovers: Vec<_> = std::fs::read_dir(b.join("journal/handover"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        handovers.iter().any(|n| n.ends_with("-ana.md")),
+        "A's handover reached B: {handovers:?}"
+    );
+
+    // B acknowledges; A, a moment later, is told who was first.
+    ok(sd(&b, &url).args(["incidents", "ack", &id]));
+    let (code, _, err) = run(sd(&a, &url).args(["incidents", "ack", &id]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("already acknowledged by bo"), "{err}");
+
+    // Each line is in the team store once, however often it was copied.
+    ok(sd(&a, &url).args(["incidents", "list"]));
+    ok(sd(&b, &url).args(["incidents", "list"]));
+    assert_eq!(
+        pg.sql("SELECT count(*) - count(DISTINCT line) FROM entries"),
+        "0"
+    );
+    let events = std::fs::read_to_string(a.join("incidents/events.jsonl")).unwrap();
+    assert_eq!(events.lines().count(), 1, "one acknowledgement: {events}");
+}
+
+#[test]
+fn an_approval_decided_on_two_hosts_at_once_gets_one_decision() {
+    let Some(pg) = migrated("an_approval_decided_on_two_hosts_at_once_gets_one_decision") else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "postgres");
+    let b = host(dir.path(), "b", "bo", "postgres");
+    std::fs::create_dir_all(a.join("approvals/pending")).unwrap();
+    std::fs::write(a.join("approvals/pending/approval-0142.json"), APPROVAL).unwrap();
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    ok(sd(&b, &url).args(["approvals", "list"]));
+
+    let spawn = |ws: &Path, decision: &str| {
+        sd(ws, &url)
+            .args(["approvals", decision, "0142", "--reason", "window agreed"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (pa, pb) = (spawn(&a, "approve"), spawn(&b, "reject"));
+    let (oa, ob) = (
+        pa.wait_with_output().unwrap(),
+        pb.wait_with_output().unwrap(),
+    );
+    let codes = [oa.status.code(), ob.status.code()];
+    assert!(
+        codes.contains(&Some(0)) && codes.contains(&Some(4)),
+        "one decision and one refusal: {codes:?}\n{}\n{}",
+        String::from_utf8_lossy(&oa.stderr),
+        String::from_utf8_lossy(&ob.stderr)
+    );
+    let refused = if oa.status.code() == Some(4) {
+        &oa
+    } else {
+        &ob
+    };
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("already approved by ana at") || err.contains("already rejected by bo at"),
+        "{err}"
+    );
+    let state = pg.sql("SELECT state FROM approvals WHERE id = 'approval-0142'");
+    assert!(state == "approved" || state == "rejected", "{state}");
+    // Both hosts' copies say the same.
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    ok(sd(&b, &url).args(["approvals", "list"]));
+    for ws in [&a, &b] {
+        assert!(
+            ws.join(format!("approvals/{state}/approval-0142.json"))
+                .is_file(),
+            "{} holds the team's decision",
+            ws.display()
+        );
+        assert!(!ws.join("approvals/pending/approval-0142.json").exists());
+    }
+}
+
+#[test]
+fn auto_writes_locally_while_the_server_is_down_and_copies_once_on_return() {
+    let Some(mut pg) =
+        migrated("auto_writes_locally_while_the_server_is_down_and_copies_once_on_return")
+    else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "auto");
+    let b = host(dir.path(), "b", "bo", "auto");
+    ok(sd(&a, &url).args(["journal", "add", "before the outage"]));
+
+    pg.stop();
+    let (code, out, err) = run(sd(&a, &url).args(["journal", "add", "during the outage"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("LOCAL — team store unreachable"), "{err}");
+    let (code, out, _) = run(sd(&a, &url).args(["db", "status"]));
+    assert_eq!(code, 11);
+    assert!(out.contains("waiting  1 local line(s)"), "{out}");
+
+    pg.restart();
+    // The next command on A copies what waited; B then sees it, once.
+    let (_, _, a_err) = run(sd(&a, &url).args(["journal", "show"]));
+    let (_, found, b_err) = run(sd(&b, &url).args(["journal", "search", "outage"]));
+    assert!(
+        found.contains("during the outage") && found.contains("before the outage"),
+        "{found}\nA: {a_err}\nB: {b_err}"
+    );
+    ok(sd(&a, &url).args(["journal", "show"]));
+    assert_eq!(
+        pg.sql("SELECT count(*) FROM entries WHERE line LIKE '%during the outage%'"),
+        "1"
+    );
+    let (_, out, _) = run(sd(&a, &url).args(["db", "status"]));
+    assert!(out.contains("waiting  0 local line(s)"), "{out}");
+}
+
+#[test]
+fn postgres_writes_nothing_while_the_server_is_down() {
+    let Some(mut pg) = migrated("postgres_writes_nothing_while_the_server_is_down") else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "postgres");
+    ok(sd(&a, &url).args(["journal", "add", "first"]));
+    let before = std::fs::read_dir(a.join("journal"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<Vec<_>>();
+    pg.stop();
+    let (code, _, err) = run(sd(&a, &url).args(["journal", "add", "second"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("nothing was written"), "{err}");
+    let after = std::fs::read_dir(a.join("journal"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(before, after, "no line went anywhere");
+    // Reading still shows this host's copy.
+    let (code, out, _) = run(sd(&a, &url).args(["journal", "show"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("first"));
+}
+
+#[test]
+fn a_wrong_password_names_the_variable_and_never_the_value() {
+    let Some(pg) = migrated("a_wrong_password_names_the_variable_and_never_the_value") else {
+        return;
+    };
+    let bad = pg.url().replace(PASSWORD, "not-the-password-77");
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "postgres");
+    let (code, out, err) = run(sd(&a, &bad).args(["db", "status"]));
+    assert_eq!(code, 11);
+    let all = format!("{out}{err}");
+    assert!(all.contains("password authentication failed"), "{all}");
+    assert!(all.contains("SHIFTDECK_DATABASE_URL"), "{all}");
+    assert!(
+        !all.contains("not-the-password-77") && !all.contains(&bad),
+        "{all}"
+    );
+    let (_, out, err) = run(sd(&a, &bad).args(["journal", "add", "x"]));
+    assert!(!format!("{out}{err}").contains("not-the-password-77"));
+}
+
+#[test]
+fn a_server_that_never_answers_costs_a_timeout_not_a_hang() {
+    // Accepts the connection and never says a word.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut keep = Vec::new();
+        for s in listener.incoming().take(8) {
+            keep.push(s);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    });
+    let url = format!("postgres://ana:x@127.0.0.1:{port}/team?sslmode=disable");
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "auto");
+    let (code, _, err) = run(sd(&a, &url).args(["journal", "add", "still written"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("did not answer within 3s"), "{err}");
+    let journal = std::fs::read_dir(a.join("journal"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<String>();
+    assert!(journal.contains("still written"));
+    drop(held);
+}
+
+#[test]
+fn import_copies_a_workspace_exactly_once() {
+    let Some(pg) = migrated("import_copies_a_workspace_exactly_once") else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    // An existing JSONL workspace, written with no team store at all.
+    let old = host(dir.path(), "old", "ana", "jsonl");
+    declare(&old, &url, "Export Center bundle failed");
+    ok(cli(&old).args(["journal", "add", "replayed run 88"]));
+    std::fs::create_dir_all(old.join("approvals/pending")).unwrap();
+    std::fs::write(old.join("approvals/pending/approval-0142.json"), APPROVAL).unwrap();
+    let before = std::fs::read_dir(&old).unwrap().count();
+
+    let admin = host(dir.path(), "admin", "admin", "postgres");
+    let first =
+        ok(sd(&admin, &url).args(["db", "import", "--from", old.to_str().unwrap(), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert!(v["lines_new"].as_u64().unwrap() >= 4, "{first}");
+    assert_eq!(v["records_new"], 1);
+    let again =
+        ok(sd(&admin, &url).args(["db", "import", "--from", old.to_str().unwrap(), "--json"]));
+    let w: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(
+        (w["lines_new"].as_u64(), w["records_new"].as_u64()),
+        (Some(0), Some(0)),
+        "{again}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&old).unwrap().count(),
+        before,
+        "the workspace read is not written to"
+    );
+    let b = host(dir.path(), "b", "bo", "postgres");
+    let list = ok(sd(&b, &url).args(["incidents", "list"]));
+    assert!(list.contains("Export Center bundle failed"), "{list}");
+}
+
+#[test]
+fn tls_required_is_met_with_a_verified_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(certs) = make_certs(dir.path()) else {
+        eprintln!(
+            "\n*** SKIPPED tls_required_is_met_with_a_verified_certificate: needs openssl ***\n"
+        );
+        return;
+    };
+    let hba = "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n";
+    let Some(pg) = Postgres::start_with(
+        "tls_required_is_met_with_a_verified_certificate",
+        &[
+            "ssl=on".to_string(),
+            format!("ssl_cert_file={}", certs.0.display()),
+            format!("ssl_key_file={}", certs.1.display()),
+        ],
+        Some(hba),
+    ) else {
+        return;
+    };
+    let ws = host(dir.path(), "a", "ana", "postgres");
+    let plain = pg.url();
+    let (code, out, err) = run(sd(&ws, &plain).args(["db", "status"]));
+    assert_eq!(code, 11);
+    assert!(
+        format!("{out}{err}").contains("no encryption"),
+        "{out}{err}"
+    );
+
+    let toml = std::fs::read_to_string(ws.join("shiftdeck.toml")).unwrap();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!("{toml}ca_file = \"{}\"\n", certs.2.display()),
+    )
+    .unwrap();
+    let tls = plain.replace("sslmode=disable", "sslmode=verify-full");
+    ok(sd(&ws, &tls).args(["db", "migrate"]));
+    let out = ok(sd(&ws, &tls).args(["db", "status"]));
+    assert!(out.contains("schema   level 1 (latest)"), "{out}");
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it: (cert, key, ca).
+fn make_certs(dir: &Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
+    let sh = |args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(args)
+            .current_dir(dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    sh(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout ca.key -out ca.crt 2>/dev/null",
+    )?;
+    sh(
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null",
+    )?;
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .ok()?;
+    sh(
+        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out server.crt 2>/dev/null",
+    )?;
+    let key = dir.join("server.key");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).ok()?;
+    // SAFETY: geteuid only reads the process's credentials.
+    if unsafe { libc::geteuid() } == 0 {
+        // The server runs as nobody and must own its key.
+        std::os::unix::fs::chown(&key, Some(65534), Some(65534)).ok()?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).ok()?;
+    }
+    Some((dir.join("server.crt"), key, dir.join("ca.crt")))
+}
