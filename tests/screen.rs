@@ -368,3 +368,60 @@ fn health_pane_shows_status_history_and_hints() {
         "the hint is in the detail:\n{t}"
     );
 }
+
+#[test]
+fn the_team_store_badge_says_local_and_since_when_at_every_width() {
+    use shiftdeck::app::TeamBadge;
+    use shiftdeck::theme::Role;
+    for (w, h, words) in [
+        (80, 24, "LOCAL since 03:12"),
+        (200, 50, "LOCAL — team store unreachable since 03:12"),
+    ] {
+        let mut app = demo_app(Theme::default_theme(), w, h);
+        app.update(Msg::Team(Some(TeamBadge {
+            text: "LOCAL — team store unreachable since 03:12".into(),
+            alarm: false,
+        })));
+        let buf = draw(&app, w, h);
+        let (x, y) = find(&buf, words).unwrap_or_else(|| panic!("{w}x{h}:\n{}", text(&buf)));
+        assert_eq!(y, 0, "in the status bar");
+        assert_eq!(
+            buf[(x, y)].style().fg,
+            app.theme.style(Role::Warning).fg,
+            "a warning, not an alarm"
+        );
+        app.update(Msg::Team(Some(TeamBadge {
+            text: "TEAM STORE DOWN since 03:12 — nothing is written".into(),
+            alarm: true,
+        })));
+        let buf = draw(&app, w, h);
+        let shown = if w < 100 {
+            "TEAM since 03:12"
+        } else {
+            "TEAM STORE DOWN since 03:12 — nothing is written"
+        };
+        let (x, y) = find(&buf, shown).unwrap_or_else(|| panic!("{w}x{h}:\n{}", text(&buf)));
+        assert_eq!(
+            buf[(x, y)].style().fg,
+            app.theme.style(Role::HealthDown).fg,
+            "nothing can be written: red, as for anything down"
+        );
+        app.update(Msg::Team(None));
+        assert!(
+            !text(&draw(&app, w, h)).contains("since 03:12"),
+            "gone when all is well"
+        );
+    }
+}
+
+#[test]
+fn reconnect_asks_the_runtime_to_try_the_team_store_now() {
+    let mut app = demo_app(Theme::default_theme(), 120, 32);
+    app.update(key(KeyCode::Char(':')));
+    let mut fx = Vec::new();
+    for c in "reconnect".chars() {
+        fx.extend(app.update(key(KeyCode::Char(c))));
+    }
+    fx.extend(app.update(key(KeyCode::Enter)));
+    assert!(fx.contains(&shiftdeck::app::Effect::Reconnect), "{fx:?}");
+}

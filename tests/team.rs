@@ -470,3 +470,194 @@ fn make_certs(dir: &Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
     }
     Some((dir.join("server.crt"), key, dir.join("ca.crt")))
 }
+
+/// Wait until a journal file under `dir` holds `text`.
+fn wait_file(dir: &Path, text: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let all: String = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        if all.contains(text) {
+            return;
+        }
+        assert!(
+            start.elapsed() < common::PATIENCE,
+            "{text:?} never reached the journal"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Wait until `needle` is gone from the screen.
+fn wait_gone(s: &common::Session, needle: &str) {
+    let start = std::time::Instant::now();
+    while s.screen().contains(needle) {
+        assert!(
+            start.elapsed() < common::PATIENCE,
+            "{needle:?} stayed on screen:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_next_shift_opens_on_the_handover_and_sees_the_other_host_live() {
+    let Some(pg) = migrated("the_next_shift_opens_on_the_handover_and_sees_the_other_host_live")
+    else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "sao-paulo", "ana", "postgres");
+    let b = host(dir.path(), "lisbon", "bo", "postgres");
+    ok(sd(&a, &url).args(["journal", "add", "watch the HEC queue after 04:00"]));
+    ok(sd(&a, &url).args(["handover", "--publish"]));
+
+    let cfg = dir.path().join("cfg");
+    let mut s = common::Session::start_env(
+        &["--workspace", b.to_str().unwrap()],
+        &cfg,
+        100,
+        30,
+        &[("SHIFTDECK_DATABASE_URL", url.as_str()), ("USER", "bo")],
+    );
+    // The handover published on the other host greets the next shift.
+    s.wait_for("Handover from ana");
+    s.wait_for("Shift handover — ana");
+    s.keys("a");
+    wait_gone(&s, "Handover from ana");
+
+    // A change on A shows on B's screen, pushed, with no key pressed.
+    declare(&a, &url, "Splunk HEC 503 on every forwarder");
+    s.wait_for("Splunk HEC 503 on every forwarder");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn the_screen_says_local_while_the_store_is_away_and_reconnects_on_demand() {
+    let Some(mut pg) =
+        migrated("the_screen_says_local_while_the_store_is_away_and_reconnects_on_demand")
+    else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "auto");
+    let b = host(dir.path(), "b", "bo", "auto");
+    ok(sd(&b, &url).args(["journal", "add", "b was here"]));
+    pg.stop();
+    let cfg = dir.path().join("cfg");
+    let mut s = common::Session::start_env(
+        &["--workspace", b.to_str().unwrap()],
+        &cfg,
+        120,
+        30,
+        &[("SHIFTDECK_DATABASE_URL", url.as_str()), ("USER", "bo")],
+    );
+    s.wait_for("LOCAL — team store unreachable since");
+    // Work goes on: a note written while the store is away.
+    s.keys(":note written offline on b\r");
+    wait_file(&b.join("journal"), "written offline on b");
+
+    pg.restart();
+    s.keys(":reconnect\r");
+    wait_gone(&s, "LOCAL — team store unreachable");
+    let found = ok(sd(&a, &url).args(["journal", "search", "offline"]));
+    assert!(found.contains("written offline on b"), "{found}");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn an_approval_decided_on_both_sides_of_an_outage_keeps_the_first_to_reach_the_team() {
+    let Some(mut pg) = migrated(
+        "an_approval_decided_on_both_sides_of_an_outage_keeps_the_first_to_reach_the_team",
+    ) else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "auto");
+    let b = host(dir.path(), "b", "bo", "auto");
+    std::fs::create_dir_all(a.join("approvals/pending")).unwrap();
+    std::fs::write(a.join("approvals/pending/approval-0142.json"), APPROVAL).unwrap();
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    ok(sd(&b, &url).args(["approvals", "list"]));
+
+    pg.stop();
+    ok(sd(&a, &url).args(["approvals", "approve", "0142", "--reason", "fine by me"]));
+    ok(sd(&b, &url).args(["approvals", "reject", "0142", "--reason", "owners not told"]));
+    pg.restart();
+
+    // B's reject reaches the team store first; A's approve is refused on copy.
+    ok(sd(&b, &url).args(["approvals", "list"]));
+    let (code, _, err) = run(sd(&a, &url).args(["approvals", "list"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("refused on copy: approval-0142: your approved at")
+            && err.contains("already rejected by bo at"),
+        "{err}"
+    );
+    assert_eq!(
+        pg.sql("SELECT state FROM approvals WHERE id = 'approval-0142'"),
+        "rejected"
+    );
+    assert!(a.join("approvals/rejected/approval-0142.json").is_file());
+    assert!(!a.join("approvals/approved/approval-0142.json").exists());
+    let journal = ok(sd(&a, &url).args(["journal", "show"]));
+    assert!(journal.contains("already rejected by bo"), "{journal}");
+    // Told once: the next command says nothing more.
+    let (_, _, err) = run(sd(&a, &url).args(["approvals", "list"]));
+    assert!(!err.contains("refused on copy"), "{err}");
+}
+
+#[test]
+fn an_incident_resolved_on_both_sides_of_an_outage_keeps_the_earliest() {
+    let Some(mut pg) =
+        migrated("an_incident_resolved_on_both_sides_of_an_outage_keeps_the_earliest")
+    else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "auto");
+    let b = host(dir.path(), "b", "bo", "auto");
+    let id = declare(&a, &url, "Export bundle stuck");
+    ok(sd(&b, &url).args(["incidents", "list"]));
+
+    pg.stop();
+    ok(sd(&b, &url).args([
+        "incidents",
+        "resolve",
+        &id,
+        "--message",
+        "restarted the worker",
+    ]));
+    ok(sd(&a, &url).args(["incidents", "resolve", &id, "--message", "replayed the run"]));
+    pg.restart();
+
+    ok(sd(&b, &url).args(["incidents", "list"]));
+    let (code, _, err) = run(sd(&a, &url).args(["incidents", "list"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("refused on copy: {id}: your resolved at"))
+            && err.contains("already resolved by bo at"),
+        "{err}"
+    );
+    ok(sd(&b, &url).args(["incidents", "list"]));
+    for ws in [&a, &b] {
+        let show = ok(sd(ws, &url).args(["incidents", "show", &id, "--json"]));
+        let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+        assert_eq!(v["status"], "resolved");
+        assert_eq!(v["resolved"][1], "bo", "both copies agree: {show}");
+    }
+    let journal = ok(sd(&a, &url).args(["journal", "show"]));
+    assert!(journal.contains("refused on copy"), "{journal}");
+}

@@ -131,7 +131,14 @@ pub fn run(root: &Path, config: &Config, cmd: super::DbCmd) -> i32 {
 /// waited for (at most its time limit), and what to say about it.
 /// `Err` is the exit code when the command must not run.
 pub fn open_team(root: &Path, config: &Config) -> Result<Option<team::Team>, i32> {
-    let t = match team::start_for(root, config, Box::new(|_| {})) {
+    // What the team thread notices (a decision refused on copy) is said at once.
+    let redact = crate::ops::redactor(config);
+    let notices = Box::new(move |e: team::Event| {
+        if let team::Event::Notice(n) = e {
+            out::stderr(&format!("note: {}\n", redact.redact(&n).text));
+        }
+    });
+    let t = match team::start_for(root, config, notices) {
         Ok(t) => t,
         Err(e) => {
             out::stderr(&format!("error: {e}\n"));

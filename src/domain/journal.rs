@@ -220,6 +220,12 @@ impl JournalEntry {
                 }
                 s.split_whitespace().collect::<Vec<_>>().join(" ")
             }
+            EntryKind::Approval if f("action") == "refused" => format!(
+                "refused on copy {} — {}: {}",
+                f("id"),
+                f("title"),
+                f("text")
+            ),
             EntryKind::Approval => format!(
                 "{} → {} {} — {}: {}",
                 f("from"),

@@ -71,6 +71,7 @@ async fn event_loop(
             config: std::sync::Arc::new(app.config.clone()),
             readonly: app.readonly,
             redactor: redactor.clone(),
+            team: team.map(|t| t.shared()),
         },
         tx.clone(),
     );

@@ -75,6 +75,10 @@ pub struct Setup {
     pub config: std::sync::Arc<Config>,
     pub readonly: bool,
     pub redactor: std::sync::Arc<Redactor>,
+    /// The team store, when one is in force: the shift opens once its
+    /// first copy down is in (or its time limit passed), so the previous
+    /// handover is there wherever it was published.
+    pub team: Option<std::sync::Arc<crate::store::team::Shared>>,
 }
 
 pub fn spawn(setup: Setup, app: mpsc::UnboundedSender<Msg>) -> StoreHandle {
@@ -145,6 +149,10 @@ impl Worker {
                 Ok(Command::Release) | Err(_) => break,
                 Ok(other) => early.push(other),
             }
+        }
+        if let Some(team) = &self.setup.team {
+            let limit = Duration::from_secs(self.setup.config.store.timeout_secs.max(1) * 2 + 1);
+            team.settled(limit);
         }
         self.forward_approvals();
         self.open_shift(true);

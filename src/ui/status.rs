@@ -103,7 +103,7 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             }
         };
         let role = if b.alarm {
-            Role::ReadOnly
+            Role::HealthDown
         } else {
             Role::Warning
         };

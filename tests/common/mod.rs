@@ -5,6 +5,7 @@
 
 pub mod alertmanager;
 pub mod http;
+pub mod perf;
 pub mod postgres;
 pub mod records;
 pub mod screen;

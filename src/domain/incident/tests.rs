@@ -345,3 +345,44 @@ fn a_lowering_line_written_by_another_tool_does_not_lower_the_incident() {
     assert_eq!(inc.severity, Severity::P1);
     assert_eq!(inc.respond_by, t(0, 15));
 }
+
+/// Two hosts' copies hold the same events in different orders (each wrote
+/// its own first while the team store was away): both fold to the same
+/// incident, the first acknowledgement and resolution by time standing.
+#[test]
+fn copies_merged_in_any_order_fold_alike_and_the_first_by_time_stands() {
+    let recs = [record("inc_m", Severity::P2, t(3, 0))];
+    let by = |who: &str, at, change| IncidentEvent {
+        by: who.into(),
+        ..ev("inc_m", at, change)
+    };
+    let ack = || IncidentChange::Acknowledged {
+        message: String::new(),
+    };
+    let resolve = || IncidentChange::Resolved {
+        message: String::new(),
+    };
+    let on_a = [
+        by("ana", t(3, 12), ack()),
+        by("ana", t(3, 20), resolve()),
+        by("bo", t(3, 10), ack()),
+        by("bo", t(3, 14), resolve()),
+    ];
+    let on_b = [
+        by("bo", t(3, 10), ack()),
+        by("bo", t(3, 14), resolve()),
+        by("ana", t(3, 12), ack()),
+        by("ana", t(3, 20), resolve()),
+    ];
+    let (a, b) = (
+        IncidentBook::fold(&recs, &on_a),
+        IncidentBook::fold(&recs, &on_b),
+    );
+    let (a, b) = (a.get("inc_m").unwrap(), b.get("inc_m").unwrap());
+    assert_eq!(a.acknowledged, Some((t(3, 10), "bo".into())));
+    assert_eq!(a.resolved, Some((t(3, 14), "bo".into())));
+    assert_eq!(
+        (&a.status, &a.acknowledged, &a.resolved),
+        (&b.status, &b.acknowledged, &b.resolved)
+    );
+}

@@ -33,7 +33,18 @@ pub struct Up {
     pub records: usize,
     /// Approval decisions made here while the store was away that another
     /// host had already decided: the team's record stands.
-    pub conflicts: Vec<String>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A decision made here that the team store had already made otherwise.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    /// An incident's (else an approval record's).
+    pub incident: bool,
+    pub id: String,
+    pub title: String,
+    /// "your approved at … came second — already rejected by bo at …; …"
+    pub words: String,
 }
 
 /// What a copy down brought.
@@ -81,7 +92,15 @@ pub async fn up_lines(
             continue;
         };
         for chunk in lines.chunks(CHUNK) {
-            out.lines += insert_lines(client, &f, chunk, origin).await?;
+            let new = insert_lines(client, &f, chunk, origin).await?;
+            out.lines += new.len();
+            if f.stream == "events" {
+                for line in chunk.iter().filter(|l| new.contains(&f.id(l).to_string())) {
+                    if let Some(c) = came_second(client, line).await? {
+                        out.conflicts.push(c);
+                    }
+                }
+            }
         }
         if end != off {
             state.pushed.insert(f.rel.clone(), end);
@@ -142,38 +161,97 @@ async fn up_records(
     Ok(())
 }
 
-/// Insert lines of one file; returns how many were new to the store.
+/// An acknowledgement or resolution written here while the team store was
+/// away that another host had made earlier: the earliest stands (the fold
+/// on every host keeps it), this one is refused and its operator told.
+async fn came_second(client: &mut Client, line: &str) -> PgResult<Option<Conflict>> {
+    use crate::domain::{Incident, IncidentChange, IncidentEvent, IncidentRecord};
+    let Ok(mine) = serde_json::from_str::<IncidentEvent>(line) else {
+        return Ok(None);
+    };
+    let word = match mine.change {
+        IncidentChange::Acknowledged { .. } => "acknowledged",
+        IncidentChange::Resolved { .. } => "resolved",
+        _ => return Ok(None),
+    };
+    let Some(rec) = client
+        .query_opt(
+            "SELECT line FROM entries WHERE stream = 'incidents' AND key = $1 ORDER BY seq LIMIT 1",
+            &[&mine.incident_id],
+        )
+        .await?
+        .and_then(|r| serde_json::from_str::<IncidentRecord>(&r.get::<_, String>(0)).ok())
+    else {
+        return Ok(None);
+    };
+    let mut inc = Incident::from_record(&rec);
+    for row in client
+        .query(
+            "SELECT line FROM entries WHERE stream = 'events' AND key = $1 ORDER BY seq",
+            &[&mine.incident_id],
+        )
+        .await?
+    {
+        if let Ok(e) = serde_json::from_str::<IncidentEvent>(&row.get::<_, String>(0)) {
+            inc.apply_state(&e);
+        }
+    }
+    let stands = if word == "resolved" {
+        inc.resolved
+    } else {
+        inc.acknowledged
+    };
+    Ok(match stands {
+        Some((at, by)) if (at, by.as_str()) != (mine.at, mine.by.as_str()) => {
+            let t = |x: chrono::DateTime<chrono::Utc>| x.format("%Y-%m-%d %H:%M UTC").to_string();
+            Some(Conflict {
+                incident: true,
+                id: rec.id.clone(),
+                title: rec.title.clone(),
+                words: format!(
+                    "your {word} at {} came second — already {word} by {by} at {}; the earliest stands, yours is recorded as refused",
+                    t(mine.at),
+                    t(at)
+                ),
+            })
+        }
+        _ => None,
+    })
+}
+
+/// Insert lines of one file; returns the ids of those new to the store.
 pub async fn insert_lines(
     client: &mut Client,
     f: &StreamFile,
     lines: &[String],
     origin: &str,
-) -> PgResult<usize> {
+) -> PgResult<Vec<String>> {
     if lines.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let ids: Vec<String> = lines.iter().map(|l| f.id(l).to_string()).collect();
     let keys: Vec<String> = lines.iter().map(|l| f.row_key(l)).collect();
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
         .await?;
-    let n = tx
-        .execute(
+    let rows = tx
+        .query(
             "INSERT INTO entries (id, stream, key, line, origin)
              SELECT i::uuid, $2, k, l, $5 FROM unnest($1::text[], $3::text[], $4::text[]) AS u(i, k, l)
-             ON CONFLICT (id) DO NOTHING",
+             ON CONFLICT (id) DO NOTHING
+             RETURNING id::text",
             &[&ids, &f.stream, &keys, &lines, &origin],
         )
         .await?;
     tx.commit().await?;
-    Ok(n as usize)
+    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
 }
 
 enum RecordUp {
     Written,
     Same,
     Behind,
-    Conflict(String),
+    Conflict(Conflict),
 }
 
 /// One approval record up: new, or a later state of the team's record.
@@ -240,9 +318,9 @@ async fn up_record(
     Ok(outcome)
 }
 
-/// "approval-0142: your approve at 03:14 came second — already rejected by
-/// bo at 03:12; the team's decision stands, yours is recorded as refused".
-fn conflict_words(mine: &ApprovalRecord, theirs: &ApprovalRecord) -> String {
+/// "approval-0142: your approved at 03:14 came second — already rejected
+/// by bo at 03:12; the team's decision stands, yours is recorded as refused".
+fn conflict_words(mine: &ApprovalRecord, theirs: &ApprovalRecord) -> Conflict {
     let common = mine
         .history
         .iter()
@@ -253,20 +331,22 @@ fn conflict_words(mine: &ApprovalRecord, theirs: &ApprovalRecord) -> String {
     let their = theirs.history.get(common).or(theirs.history.last());
     let at =
         |t: &crate::domain::approval::Transition| t.at.format("%Y-%m-%d %H:%M UTC").to_string();
-    match (my, their) {
+    let words = match (my, their) {
         (Some(m), Some(t)) => format!(
-            "{}: your {} at {} came second — already {} by {} at {}; the team's decision stands, yours is recorded as refused",
-            mine.id,
+            "your {} at {} came second — already {} by {} at {}; the team's decision stands, yours is recorded as refused",
             m.to.as_str(),
             at(m),
             t.to.as_str(),
             t.by,
             at(t)
         ),
-        _ => format!(
-            "{}: decided differently on another host; the team's record stands",
-            mine.id
-        ),
+        _ => "decided differently on another host; the team's record stands".to_string(),
+    };
+    Conflict {
+        incident: false,
+        id: mine.id.clone(),
+        title: mine.title.clone(),
+        words,
     }
 }
 

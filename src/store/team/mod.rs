@@ -197,13 +197,7 @@ impl Team {
 
     /// Wait (at most `limit`) for the first connection attempt to end.
     pub fn settled(&self, limit: Duration) -> Status {
-        let guard = self.shared.status.lock().expect("status");
-        let (s, _) = self
-            .shared
-            .changed
-            .wait_timeout_while(guard, limit, |s| s.link == LinkState::Connecting)
-            .expect("status");
-        s.clone()
+        self.shared.settled(limit)
     }
 
     /// Copy everything up and down now; waits at most `limit`.
@@ -286,6 +280,17 @@ impl Shared {
     /// Try the team store again now (`:reconnect`).
     pub fn reconnect(&self) {
         let _ = self.tx.send(Req::Reconnect);
+    }
+
+    /// Wait (at most `limit`) for the first connection attempt, and the
+    /// first copy down with it, to end.
+    pub fn settled(&self, limit: Duration) -> Status {
+        let guard = self.status.lock().expect("status");
+        let (s, _) = self
+            .changed
+            .wait_timeout_while(guard, limit, |s| s.link == LinkState::Connecting)
+            .expect("status");
+        s.clone()
     }
 
     pub(super) fn emit(&self, e: Event) {

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 /// How often the files are looked at for lines written by other processes
 /// on this host (a few `stat`s); this process's own writes nudge at once.
-const LOOK: Duration = Duration::from_secs(2);
+const LOOK: Duration = Duration::from_secs(5);
 
 pub(super) struct Worker {
     root: PathBuf,
@@ -273,8 +273,8 @@ impl Worker {
         if records {
             self.dirs_seen = now_dirs;
         }
-        for why in done.conflicts {
-            self.refused(&why);
+        for c in done.conflicts {
+            self.refused(&c);
         }
         Ok(())
     }
@@ -297,16 +297,28 @@ impl Worker {
     }
 
     /// A decision refused on copy: the operator is told, and it is in the journal.
-    fn refused(&mut self, why: &str) {
+    fn refused(&mut self, c: &copy::Conflict) {
         let journal = crate::store::journal::JournalStore::new(&self.root);
         if let Ok(Some((shift, _, _))) = journal.open_shift(&self.operator) {
-            let entry =
+            let entry = if c.incident {
+                JournalEntry::new(Utc::now(), &shift.id, &self.operator, EntryKind::Incident)
+                    .with("action", "refused on copy")
+                    .with("incident_id", c.id.as_str())
+                    .with("title", c.title.as_str())
+                    .with("message", c.words.as_str())
+            } else {
                 JournalEntry::new(Utc::now(), &shift.id, &self.operator, EntryKind::Approval)
                     .with("action", "refused")
-                    .with("text", why.to_string());
+                    .with("id", c.id.as_str())
+                    .with("title", c.title.as_str())
+                    .with("text", c.words.as_str())
+            };
             let _ = journal.append(&shift, &entry);
         }
-        self.say(Event::Notice(format!("refused on copy: {why}")));
+        self.say(Event::Notice(format!(
+            "refused on copy: {}: {}",
+            c.id, c.words
+        )));
     }
 
     async fn handle(&mut self, req: Req) {
