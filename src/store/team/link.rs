@@ -31,9 +31,12 @@ pub struct Link {
 /// Read the connection string. Errors name the variable, never its value.
 pub fn target(store: &StoreConfig) -> Result<Target, String> {
     let var = store.url_env.clone();
-    let url = std::env::var(&var).map_err(|_| {
-        format!("{var} is not set: it must hold the team store's connection string (postgres://USER@HOST/DB)")
-    })?;
+    let url = std::env::var(&var)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| {
+            format!("{var} is not set: it must hold the team store's connection string (postgres://USER@HOST/DB)")
+        })?;
     // rustls always verifies the server's certificate, so verify-ca and
     // verify-full ask for what require already does here.
     let url = url
@@ -42,6 +45,11 @@ pub fn target(store: &StoreConfig) -> Result<Target, String> {
     let mut config: Config = url.parse().map_err(|_| {
         format!("{var} does not hold a PostgreSQL connection string (postgres://USER@HOST/DB)")
     })?;
+    if config.get_hosts().is_empty() {
+        return Err(format!(
+            "{var} names no host: it must hold the team store's connection string (postgres://USER@HOST/DB)"
+        ));
+    }
     let timeout = Duration::from_secs(store.timeout_secs.max(1));
     config.connect_timeout(timeout);
     config.application_name("shiftdeck");

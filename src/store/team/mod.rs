@@ -327,11 +327,17 @@ impl Shared {
         let _ = self.tx.send(Req::Nudge);
     }
 
+    /// Ask the team thread and wait for its answer, a little longer than
+    /// it gives any statement (so an answer never comes after the asker
+    /// has given up on it).
     fn ask<T>(&self, req: impl FnOnce(Reply<T>) -> Req) -> Option<T> {
+        self.ask_within(req, self.timeout * 2 + Duration::from_secs(2))
+    }
+
+    fn ask_within<T>(&self, req: impl FnOnce(Reply<T>) -> Req, limit: Duration) -> Option<T> {
         let (reply, rx) = std::sync::mpsc::sync_channel(1);
         self.tx.send(req(reply)).ok()?;
-        rx.recv_timeout(self.timeout * 2 + Duration::from_secs(1))
-            .ok()
+        rx.recv_timeout(limit).ok()
     }
 
     /// A change to an incident, checked and written in the team store
@@ -404,10 +410,21 @@ impl Shared {
         if !self.is_up() {
             return SenderRight::Local;
         }
-        match self.ask(|reply| Req::Sender {
-            name: name.to_string(),
-            reply,
-        }) {
+        // Asked from the pollers' tasks: never long. A late answer is
+        // undone by the release queued behind it.
+        let answer = self.ask_within(
+            |reply| Req::Sender {
+                name: name.to_string(),
+                reply,
+            },
+            Duration::from_millis(300),
+        );
+        if answer.is_none() {
+            let _ = self.tx.send(Req::Unsender {
+                name: name.to_string(),
+            });
+        }
+        match answer {
             Some(Some(true)) => SenderRight::Held(TeamSender {
                 shared: Arc::clone(self),
                 name: name.to_string(),

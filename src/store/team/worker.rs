@@ -231,7 +231,7 @@ impl Worker {
             .target
             .as_ref()
             .map_or(Duration::from_secs(5), |t| t.timeout)
-            * 4;
+            * 2;
         match tokio::time::timeout(limit, f(self)).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
