@@ -661,3 +661,103 @@ fn an_incident_resolved_on_both_sides_of_an_outage_keeps_the_earliest() {
     let journal = ok(sd(&a, &url).args(["journal", "show"]));
     assert!(journal.contains("refused on copy"), "{journal}");
 }
+
+#[test]
+fn a_row_no_host_could_have_written_is_passed_over_never_followed() {
+    let Some(pg) = migrated("a_row_no_host_could_have_written_is_passed_over_never_followed")
+    else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "postgres");
+    let b = host(dir.path(), "b", "bo", "postgres");
+    // Rows another tool put in the team store by hand.
+    pg.sql("INSERT INTO approvals (id, state, record, updated_by) VALUES ('../../escape', 'pending', 'not json', 'x')");
+    pg.sql("INSERT INTO approvals (id, state, record, updated_by) VALUES ('approval-9', 'pending', '{}', 'x')");
+    pg.sql("INSERT INTO entries (id, stream, key, line, origin) VALUES (gen_random_uuid(), 'journal', '../../escape', '{}', 'x')");
+    pg.sql("INSERT INTO documents (name, body, origin) VALUES ('../../escape', 'x', 'x')");
+    ok(sd(&a, &url).args(["journal", "add", "after the odd rows"]));
+    let found = ok(sd(&b, &url).args(["journal", "search", "odd"]));
+    assert!(
+        found.contains("after the odd rows"),
+        "the copy went on: {found}"
+    );
+    assert!(!dir.path().join("escape").exists() && !dir.path().join("escape.jsonl").exists());
+    assert!(!b.join("approvals/pending/approval-9.json").exists());
+    // B's copy moved past them: it does not read them again and again.
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(b.join("team/copy.json")).unwrap()).unwrap();
+    let top = pg.sql("SELECT greatest((SELECT max(seq) FROM entries), (SELECT max(seq) FROM approvals), (SELECT max(seq) FROM documents))");
+    assert_eq!(state["pulled"].to_string(), top);
+    let escaped: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("escape"))
+        .collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The SQL block of README.md's "A team on PostgreSQL" that grants a role
+/// what the app needs.
+fn readme_grants() -> String {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("CREATE ROLE shiftdeck")
+        .expect("the grants are in the README");
+    let end = start + readme[start..].find("```").unwrap();
+    readme[start..end].to_string()
+}
+
+#[test]
+fn the_readme_grants_are_all_the_app_needs_and_keep_the_journal_insert_only() {
+    let Some(pg) =
+        migrated("the_readme_grants_are_all_the_app_needs_and_keep_the_journal_insert_only")
+    else {
+        return;
+    };
+    let sql = readme_grants()
+        .replace("PASSWORD '…'", "PASSWORD 'role-pw-5e1'")
+        .replace("DATABASE shiftdeck", "DATABASE team");
+    for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        pg.sql(stmt);
+    }
+    let url = format!(
+        "postgres://shiftdeck:role-pw-5e1@127.0.0.1:{}/team?sslmode=disable",
+        pg.port
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "postgres");
+    let b = host(dir.path(), "b", "bo", "postgres");
+    let id = declare(&a, &url, "Gateway 5xx");
+    ok(sd(&b, &url).args(["incidents", "ack", &id]));
+    std::fs::create_dir_all(a.join("approvals/pending")).unwrap();
+    std::fs::write(a.join("approvals/pending/approval-0142.json"), APPROVAL).unwrap();
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    ok(sd(&b, &url).args(["approvals", "approve", "0142", "--reason", "window agreed"]));
+    ok(sd(&a, &url).args(["handover", "--publish"]));
+    let status = ok(sd(&b, &url).args(["db", "status"]));
+    assert!(status.contains("schema   level 1 (latest)"), "{status}");
+    // The role cannot rewrite history, nor migrate.
+    let (code, _, err) = run(sd(&a, &url).args(["db", "migrate"]));
+    assert_eq!(code, 0, "nothing to migrate needs no rights: {err}");
+    let out = std::process::Command::new("psql")
+        .arg(&url)
+        .args(["-c", "DELETE FROM entries"])
+        .output();
+    if let Ok(out) = out {
+        assert!(!out.status.success(), "a DELETE is refused");
+    }
+    assert_ne!(pg.sql("SELECT count(*) FROM entries"), "0");
+}

@@ -264,12 +264,7 @@ impl ApprovalStore {
     pub fn put_copy(&self, id: &str, state: &str, text: &str) -> io::Result<bool> {
         let state = ApprovalState::parse(state)
             .ok_or_else(|| io::Error::other(format!("unknown approval state {state:?}")))?;
-        let safe = !id.is_empty()
-            && !id.starts_with('.')
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !safe {
+        if !is_file_name(id) {
             return Err(io::Error::other(format!(
                 "approval id {id:?} is not a file name"
             )));
@@ -312,6 +307,15 @@ impl ApprovalStore {
         }
         File::open(&dir)?.sync_all()
     }
+}
+
+/// An id that can name a record's file: no path, no hidden file.
+pub fn is_file_name(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn read_record(path: &Path, state: ApprovalState, stem: &str) -> Result<ApprovalRecord, BadRecord> {

@@ -81,7 +81,9 @@ pub async fn migrate(target: &Target, dry_run: bool) -> Result<String, String> {
             )
         });
     }
-    client.batch_execute(schema::LEDGER).await.map_err(ex)?;
+    if at.is_none() {
+        client.batch_execute(schema::LEDGER).await.map_err(ex)?;
+    }
     let mut done = Vec::new();
     // One migrator at a time, each step in its own transaction.
     client

@@ -415,6 +415,16 @@ pub async fn down(
             top = top.max(r.get::<_, i64>(0));
             let (id, st, text): (String, String, String) = (r.get(1), r.get(2), r.get(3));
             let digest = files::digest(&text);
+            // A row no host could have written (not a record for its id and
+            // state) is passed over, not allowed to hold the copy up.
+            let valid = crate::store::approvals::is_file_name(&id)
+                && crate::domain::approval::ApprovalState::parse(&st).is_some_and(|s| {
+                    serde_json::from_str::<ApprovalRecord>(&text)
+                        .is_ok_and(|rec| rec.validate(s, &id).is_ok())
+                });
+            if !valid {
+                continue;
+            }
             let store = crate::store::approvals::ApprovalStore::new(root);
             match store.put_copy(&id, &st, &text) {
                 Ok(true) => out.records += 1,

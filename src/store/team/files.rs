@@ -187,9 +187,17 @@ impl Known {
             .filter(|row| ids.insert(file.id(row)))
             .map(String::as_str)
             .collect();
-        lock.append_raw(&new)?;
-        *offset = std::fs::metadata(&path)?.len();
-        Ok(new.len())
+        match lock.append_raw(&new) {
+            Ok(()) => {
+                *offset = std::fs::metadata(&path)?.len();
+                Ok(new.len())
+            }
+            Err(e) => {
+                // Not written: read the file afresh next time.
+                self.files.remove(&file.rel);
+                Err(e)
+            }
+        }
     }
 }
 

@@ -117,20 +117,6 @@ pub fn plan_text(level: Option<i32>) -> String {
     out
 }
 
-/// The grants a role needs to run shiftdeck on a migrated database (the
-/// README prints them): read everything, insert lines, update only the
-/// approval and handover rows. Never UPDATE or DELETE on `entries`.
-pub fn grants(database: &str, role: &str) -> String {
-    format!(
-        "GRANT CONNECT ON DATABASE {database} TO {role};\n\
-         GRANT USAGE ON SCHEMA public TO {role};\n\
-         GRANT SELECT ON shiftdeck_migrations, shiftdeck_meta TO {role};\n\
-         GRANT SELECT, INSERT ON entries TO {role};\n\
-         GRANT SELECT, INSERT, UPDATE ON approvals, documents TO {role};\n\
-         GRANT USAGE ON SEQUENCE shiftdeck_seq TO {role};\n"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
