@@ -140,7 +140,22 @@ fn report() {
     );
     drop(team_a);
 
-    // Idle CPU on a quiet database: one screen, then twenty.
+    // Idle CPU on a quiet database: one screen (beside one on its own
+    // files), then twenty.
+    {
+        let mut j = Session::start_env(
+            &["--workspace", local.to_str().unwrap()],
+            &cfg,
+            120,
+            40,
+            &[],
+        );
+        j.wait_for("approvals");
+        idle(&j, Duration::from_millis(500));
+        let (cpu, _) = cpu_over(&j, Duration::from_secs(30));
+        println!("idle CPU, one screen on JSONL (no team store):  {cpu:.3} % of a core (30 s)");
+        quit(&mut j);
+    }
     idle(&s, Duration::from_millis(500));
     let (cpu, _) = cpu_over(&s, Duration::from_secs(30));
     println!("idle CPU, one screen on a quiet database:       {cpu:.3} % of a core (30 s)");
