@@ -219,3 +219,114 @@ fn the_bundled_checklists_all_load() {
         assert!(ids.contains(&want), "{want} in {ids:?}");
     }
 }
+
+/// The bundled command of a step, as `sh -c` runs it for the step.
+fn bundled(list: &str, step: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/checklists")
+        .join(format!("{list}.toml"));
+    let src = std::fs::read_to_string(&path).unwrap();
+    let l = shiftdeck::store::checklists::parse(&path, &src).unwrap();
+    l.steps
+        .into_iter()
+        .find(|s| s.id == step)
+        .and_then(|s| s.command)
+        .unwrap()
+}
+
+fn sh(command: &str, vars: &[(&str, &std::ffi::OsStr)]) -> (i32, String) {
+    let mut c = Command::new("sh");
+    c.arg("-c").arg(command);
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn the_backup_check_fails_on_a_size_off_by_more_than_a_fifth_or_an_old_backup() {
+    let cmd = bundled("morning-operations", "backup");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = |name: &str, bytes: usize, age_min: u64| {
+        let p = d.join(name);
+        std::fs::write(&p, vec![b'x'; bytes]).unwrap();
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(age_min * 60);
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    };
+    for (i, age) in [
+        (1, 5 * 1440),
+        (2, 4 * 1440),
+        (3, 3 * 1440),
+        (4, 2 * 1440),
+        (5, 1440 + 60),
+    ] {
+        write(&format!("credguard-2026110{i}.sql.gz"), 10_000, age);
+    }
+    let vars = [("BACKUP_DIR", d.as_os_str())];
+    write("credguard-20261106.sql.gz", 10_500, 30);
+    let (code, out) = sh(&cmd, &vars);
+    assert_eq!(code, 0, "5 % bigger and fresh passes: {out}");
+    assert!(out.contains("(+5%)"), "{out}");
+    write("credguard-20261106.sql.gz", 6_000, 30);
+    let (code, out) = sh(&cmd, &vars);
+    assert_eq!(code, 1, "40 % smaller fails: {out}");
+    assert!(out.contains("(-40%)"), "{out}");
+    write("credguard-20261106.sql.gz", 10_000, 26 * 60);
+    let (code, out) = sh(&cmd, &vars);
+    assert_eq!(code, 1, "older than 24 h fails: {out}");
+    assert!(out.contains("older than 24 h"), "{out}");
+    let empty = tempfile::tempdir().unwrap();
+    let (code, out) = sh(&cmd, &[("BACKUP_DIR", empty.path().as_os_str())]);
+    assert_eq!(code, 1, "no backup fails: {out}");
+}
+
+#[test]
+fn the_certificate_check_fails_within_thirty_days_of_expiry() {
+    let cmd = bundled("morning-operations", "ssl-certificate");
+    let dir = tempfile::tempdir().unwrap();
+    let make = |name: &str, days: u32| -> Option<std::path::PathBuf> {
+        let p = dir.path().join(name);
+        let ok = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=credguard.test",
+            ])
+            .args(["-days", &days.to_string(), "-keyout"])
+            .arg(dir.path().join(format!("{name}.key")))
+            .arg("-out")
+            .arg(&p)
+            .output()
+            .ok()?
+            .status
+            .success();
+        ok.then_some(p)
+    };
+    let Some(soon) = make("soon.pem", 2) else {
+        eprintln!(
+            "\n*** SKIPPED the_certificate_check_fails_within_thirty_days_of_expiry: needs openssl ***\n"
+        );
+        return;
+    };
+    let later = make("later.pem", 90).unwrap();
+    let (code, out) = sh(&cmd, &[("CERT_FILE", soon.as_os_str())]);
+    assert_eq!(code, 1, "expires in 2 days: {out}");
+    assert!(out.contains("will expire"), "{out}");
+    let (code, out) = sh(&cmd, &[("CERT_FILE", later.as_os_str())]);
+    assert_eq!(code, 0, "90 days left: {out}");
+    assert!(out.contains("will not expire"), "{out}");
+}

@@ -425,3 +425,27 @@ fn reconnect_asks_the_runtime_to_try_the_team_store_now() {
     fx.extend(app.update(key(KeyCode::Enter)));
     assert!(fx.contains(&shiftdeck::app::Effect::Reconnect), "{fx:?}");
 }
+
+#[test]
+fn steps_past_their_window_are_overdue_in_red_and_counted_in_the_status_bar() {
+    use shiftdeck::theme::Role;
+    let mut app = demo_app(Theme::default_theme(), 120, 60);
+    app.update(key(KeyCode::Char('1')));
+    app.update(key(KeyCode::Char('z')));
+    // The demo's 00:00 (local) plus 12 h 45 min: the morning check's windows have
+    // passed, the 14:00 cache cleanup is still to come.
+    app.now += chrono::Duration::minutes(12 * 60 + 45);
+    let tz = app.config.timezone;
+    let local = app.now.with_timezone(&tz).format("%H:%M").to_string();
+    let buf = draw(&app, 120, 60);
+    let t = text(&buf);
+    let overdue = app.checklists.overdue(app.now, tz);
+    assert!(overdue >= 9, "{overdue} at {local}:\n{t}");
+    let (x, y) = find(&buf, &format!("{overdue} steps OVERDUE")).unwrap_or_else(|| panic!("{t}"));
+    assert_eq!(y, 0, "in the status bar");
+    assert_eq!(buf[(x, y)].fg, app.theme.style(Role::Error).fg.unwrap());
+    let (x, y) = find(&buf, "OVERDUE since 09:30").unwrap_or_else(|| panic!("{t}"));
+    assert!(y > 0);
+    assert_eq!(buf[(x, y)].fg, app.theme.style(Role::Error).fg.unwrap());
+    assert!(t.contains("due from 14:00"), "{t}");
+}

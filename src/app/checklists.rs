@@ -25,6 +25,9 @@ pub struct ChecklistsPane {
     pub progress: Progress,
     /// Period starts the progress was folded for (a new day refolds).
     pub periods: Vec<Option<DateTime<Utc>>>,
+    /// The local day of the last fold: a new day changes today's work
+    /// (a Wednesday step, a rollout's next day) even within a period.
+    pub day: Option<chrono::NaiveDate>,
     pub rows: Vec<ChecklistRow>,
     pub selected: usize,
     pub offset: usize,
@@ -43,10 +46,12 @@ pub struct ChecklistsPane {
 fn cadence_rank(c: Cadence) -> u8 {
     match c {
         Cadence::Shift => 0,
-        Cadence::Daily => 1,
-        Cadence::Weekly { .. } => 2,
-        Cadence::Monthly { .. } => 3,
-        Cadence::Once => 4,
+        Cadence::Daily | Cadence::DailyFor { .. } => 1,
+        Cadence::After { .. } => 2,
+        Cadence::Weekly { .. } => 3,
+        Cadence::Monthly { .. } => 4,
+        Cadence::Quarterly { .. } => 5,
+        Cadence::Once => 6,
     }
 }
 
@@ -113,8 +118,22 @@ impl ChecklistsPane {
     pub fn due_open(&self) -> usize {
         self.lists
             .iter()
-            .map(|l| l.steps.len() - self.progress.counts(l).0)
+            .map(|l| {
+                let (done, total) = self.progress.counts(l);
+                total - done
+            })
             .sum()
+    }
+
+    /// Open steps past their window now.
+    pub fn overdue(&self, now: DateTime<Utc>, tz: chrono_tz::Tz) -> usize {
+        self.lists
+            .iter()
+            .flat_map(|l| l.steps.iter().map(move |s| (l, s)))
+            .filter(|(l, s)| {
+                !self.progress.state(&l.id, &s.id).is_settled() && l.timing(s, now, tz).is_overdue()
+            })
+            .count()
     }
 }
 
@@ -128,6 +147,7 @@ impl App {
             .iter()
             .map(|l| l.cadence.period_start(self.now, self.config.timezone))
             .collect();
+        c.day = Some(self.now.with_timezone(&self.config.timezone).date_naive());
         c.refresh();
         self.refresh_handover();
         self.dirty = true;
@@ -173,7 +193,8 @@ impl App {
             .iter()
             .map(|l| l.cadence.period_start(self.now, tz))
             .collect();
-        if now != self.checklists.periods {
+        let today = self.now.with_timezone(&tz).date_naive();
+        if now != self.checklists.periods || self.checklists.day != Some(today) {
             self.refold_checklists();
         }
     }
@@ -435,6 +456,9 @@ pub fn period_word(c: Cadence) -> &'static str {
         Cadence::Daily => "day",
         Cadence::Weekly { .. } => "week",
         Cadence::Monthly { .. } => "month",
+        Cadence::Quarterly { .. } => "quarter",
+        Cadence::After { .. } => "rollout day",
+        Cadence::DailyFor { .. } => "day",
         Cadence::Once => "workspace",
     }
 }

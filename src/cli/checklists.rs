@@ -121,9 +121,10 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 Ok(l) => l,
                 Err(c) => return c,
             };
+            let (now, tz) = (Utc::now(), config.timezone);
             if json {
                 let steps: Vec<serde_json::Value> =
-                    list.steps.iter().map(|s| serde_json::json!({ "step": s, "state": progress.state(&list.id, &s.id) })).collect();
+                    list.steps.iter().map(|s| serde_json::json!({ "step": s, "state": progress.state(&list.id, &s.id), "timing": list.timing(s, now, tz).words(tz) })).collect();
                 outln!(
                     "{}",
                     serde_json::to_string_pretty(
@@ -150,7 +151,12 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                         n + 1,
                         s.id,
                         s.title,
-                        state_word(progress.state(&list.id, &s.id))
+                        match progress.state(&list.id, &s.id) {
+                            crate::domain::checklist::StepState::Open => {
+                                format!("open · {}", list.timing(s, now, tz).words(tz))
+                            }
+                            other => state_word(other),
+                        }
                     );
                 }
             }

@@ -3,6 +3,10 @@
 //! not stored here: it is folded from the shift journal's checklist entries
 //! for the current period.
 
+pub mod timing;
+
+pub use timing::{Clock, DayList, Timing};
+
 use super::journal::{EntryKind, JournalEntry};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
@@ -23,6 +27,23 @@ pub enum Cadence {
     Monthly {
         day: u32,
     },
+    /// Every quarter, on a day (1–28) of one of its months (1–3).
+    Quarterly {
+        month: u32,
+        day: u32,
+    },
+    /// On listed days counted from a start, Day 1 being the start
+    /// (seed 002 §5: Day 1, Day 7 canary, Day 14 full rollout, Day 30 audit).
+    After {
+        start: NaiveDate,
+        days: DayList,
+    },
+    /// Every day for a number of days from a start (verify-all daily for
+    /// the first 14 days).
+    DailyFor {
+        start: NaiveDate,
+        days: u32,
+    },
     /// Once, ever (the Day-1 walkthrough).
     Once,
 }
@@ -34,6 +55,14 @@ impl fmt::Display for Cadence {
             Cadence::Daily => f.write_str("daily"),
             Cadence::Weekly { weekday } => write!(f, "weekly ({weekday})"),
             Cadence::Monthly { day } => write!(f, "monthly (day {day})"),
+            Cadence::Quarterly { month, day } => {
+                write!(f, "quarterly (month {month} of each quarter, day {day})")
+            }
+            Cadence::After { start, days } => {
+                let list: Vec<String> = days.days().iter().map(|d| d.to_string()).collect();
+                write!(f, "days {} from {start}", list.join(", "))
+            }
+            Cadence::DailyFor { start, days } => write!(f, "daily for {days} days from {start}"),
             Cadence::Once => f.write_str("once"),
         }
     }
@@ -49,6 +78,13 @@ pub struct Step {
     /// Seconds a command may run before it is killed.
     pub timeout: u64,
     pub requires: Vec<String>,
+    /// Its time of day, weekday or rollout day, when it has one.
+    #[serde(skip_serializing_if = "is_default")]
+    pub clock: Clock,
+}
+
+fn is_default(c: &Clock) -> bool {
+    *c == Clock::default()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,11 +95,14 @@ pub struct Checklist {
     pub ordered: bool,
     pub source: String,
     pub steps: Vec<Step>,
+    /// The time of day (and window) of every step without one of its own.
+    #[serde(skip_serializing_if = "is_default")]
+    pub clock: Clock,
 }
 
 /// Local midnight of a date in `tz`, as UTC; when a DST jump skips
 /// midnight, the first hour that exists that day.
-fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     for hour in 0..4 {
         let naive = date.and_hms_opt(hour, 0, 0).unwrap_or_default();
         match tz.from_local_datetime(&naive) {
@@ -106,6 +145,40 @@ impl Cadence {
                 };
                 Some(local_midnight(tz, start))
             }
+            Cadence::Quarterly { month, day } => {
+                let first = (today.month() - 1) / 3 * 3 + 1;
+                let this = NaiveDate::from_ymd_opt(today.year(), first + month - 1, day);
+                let start = match this {
+                    Some(d) if d <= today => d,
+                    _ => {
+                        let (y, m) = if first + month - 1 > 3 {
+                            (today.year(), first + month - 1 - 3)
+                        } else {
+                            (today.year() - 1, first + month - 1 + 9)
+                        };
+                        NaiveDate::from_ymd_opt(y, m, day).unwrap_or(today)
+                    }
+                };
+                Some(local_midnight(tz, start))
+            }
+            // Before its first day the period is that day: nothing done
+            // earlier counts for it.
+            Cadence::After { start, .. } => Some(local_midnight(
+                tz,
+                self.due_day(now, tz)
+                    .unwrap_or(start + Duration::days(i64::from(self.first_day()) - 1)),
+            )),
+            Cadence::DailyFor { start, days } => {
+                let end = start + Duration::days(i64::from(days) - 1);
+                Some(local_midnight(tz, today.clamp(start, end)))
+            }
+        }
+    }
+
+    fn first_day(&self) -> u16 {
+        match self {
+            Cadence::After { days, .. } => days.days()[0],
+            _ => 1,
         }
     }
 }
@@ -143,6 +216,8 @@ impl StepState {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     states: HashMap<(String, String), StepState>,
+    /// The moment and zone of the fold: what counts as today's work.
+    at: Option<(DateTime<Utc>, Tz)>,
 }
 
 impl Progress {
@@ -156,7 +231,10 @@ impl Progress {
         tz: Tz,
         shift: Option<&str>,
     ) -> Progress {
-        let mut p = Progress::default();
+        let mut p = Progress {
+            at: Some((now, tz)),
+            ..Progress::default()
+        };
         let starts: HashMap<&str, (Cadence, Option<DateTime<Utc>>)> = lists
             .iter()
             .map(|c| (c.id.as_str(), (c.cadence, c.cadence.period_start(now, tz))))
@@ -227,14 +305,23 @@ impl Progress {
             .unwrap_or(&OPEN)
     }
 
-    /// Settled steps and the total, for the gauge.
+    /// The steps that are part of the work at the fold's moment (every
+    /// step when it has none): a Wednesday step is not Monday's work.
+    pub fn steps_due<'a>(&self, list: &'a Checklist) -> Vec<&'a Step> {
+        match self.at {
+            Some((now, tz)) => list.steps_now(now, tz).collect(),
+            None => list.steps.iter().collect(),
+        }
+    }
+
+    /// Settled steps and the total of today's work, for the gauge.
     pub fn counts(&self, list: &Checklist) -> (usize, usize) {
-        let done = list
-            .steps
+        let due = self.steps_due(list);
+        let done = due
             .iter()
             .filter(|s| self.state(&list.id, &s.id).is_settled())
             .count();
-        (done, list.steps.len())
+        (done, due.len())
     }
 
     pub fn is_complete(&self, list: &Checklist) -> bool {
@@ -293,21 +380,28 @@ pub fn step_entry(
         .with("result", result)
 }
 
-/// Unfinished steps of what is due, for the handover.
+/// Unfinished steps of what is due, for the handover: only today's work
+/// (not the Day-30 audit on Day 1), an overdue step saying since when.
 pub fn unfinished(lists: &[Checklist], progress: &Progress) -> Vec<String> {
     let mut out = Vec::new();
     for list in lists {
-        let open: Vec<&str> = list
-            .steps
-            .iter()
+        let open: Vec<String> = progress
+            .steps_due(list)
+            .into_iter()
             .filter(|s| !progress.state(&list.id, &s.id).is_settled())
-            .map(|s| s.title.as_str())
+            .map(|s| match progress.at {
+                Some((now, tz)) => match list.timing(s, now, tz) {
+                    t @ Timing::Overdue { .. } => format!("{} ({})", s.title, t.words(tz)),
+                    _ => s.title.clone(),
+                },
+                None => s.title.clone(),
+            })
             .collect();
         if open.is_empty() {
             continue;
         }
         let (done, total) = progress.counts(list);
-        let mut shown: Vec<&str> = open.iter().take(4).copied().collect();
+        let mut shown: Vec<&str> = open.iter().take(4).map(String::as_str).collect();
         if open.len() > 4 {
             shown.push("…");
         }

@@ -2,7 +2,7 @@
 //! reported with its file, line and field; the others still load.
 
 use crate::diagnostic::FileProblem;
-use crate::domain::checklist::{Cadence, Checklist, Step};
+use crate::domain::checklist::{Cadence, Checklist, Clock, DayList, Step};
 use chrono::Weekday;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -17,6 +17,16 @@ struct RawChecklist {
     cadence: Spanned<String>,
     weekday: Option<Spanned<String>>,
     day: Option<Spanned<i64>>,
+    /// Quarterly: which month of the quarter (1–3).
+    month: Option<Spanned<i64>>,
+    /// `after` and `daily_for`: Day 1.
+    start: Option<Spanned<String>>,
+    /// `after`: the days, counted from `start` (Day 1).
+    days: Option<Spanned<Vec<i64>>>,
+    /// A daily list that runs this many days from `start`.
+    daily_for: Option<Spanned<i64>>,
+    at: Option<Spanned<String>>,
+    window: Option<Spanned<String>>,
     #[serde(default)]
     ordered: bool,
     #[serde(default)]
@@ -37,6 +47,67 @@ struct RawStep {
     timeout: Option<Spanned<i64>>,
     #[serde(default)]
     requires: Vec<Spanned<String>>,
+    at: Option<Spanned<String>>,
+    window: Option<Spanned<String>>,
+    weekday: Option<Spanned<String>>,
+    day: Option<Spanned<i64>>,
+}
+
+/// `at = "09:00"` and `window = "30m"`, read where they were written.
+fn clock_of(
+    at: &Option<Spanned<String>>,
+    window: &Option<Spanned<String>>,
+    problem: &dyn Fn(usize, String) -> FileProblem,
+    field: &str,
+) -> Result<Clock, FileProblem> {
+    let mut clock = Clock::default();
+    if let Some(a) = at {
+        clock.at = Some(
+            chrono::NaiveTime::parse_from_str(a.get_ref().trim(), "%H:%M").map_err(|_| {
+                problem(
+                    a.span().start,
+                    format!(
+                        "{field}at: {:?} is not a time of day (write \"09:00\")",
+                        a.get_ref()
+                    ),
+                )
+            })?,
+        );
+    }
+    if let Some(w) = window {
+        if clock.at.is_none() {
+            return Err(problem(
+                w.span().start,
+                format!("{field}window: a window needs an at = \"HH:MM\" to start from"),
+            ));
+        }
+        let d = crate::domain::format::parse_span(w.get_ref(), chrono::Duration::hours(24))
+            .map_err(|e| problem(w.span().start, format!("{field}window: {e}")))?;
+        clock.window = Some(d);
+    }
+    Ok(clock)
+}
+
+fn start_date(
+    raw: &RawChecklist,
+    problem: &dyn Fn(usize, String) -> FileProblem,
+    what: &str,
+) -> Result<chrono::NaiveDate, FileProblem> {
+    let s = raw.start.as_ref().ok_or_else(|| {
+        problem(
+            raw.cadence.span().start,
+            format!("start: {what} needs start = \"YYYY-MM-DD\" (Day 1)"),
+        )
+    })?;
+    chrono::NaiveDate::parse_from_str(s.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
+        problem(
+            s.span().start,
+            format!(
+                "start: {:?} is not a date (write \"2026-12-01\")",
+                s.get_ref()
+            ),
+        )
+    })
 }
 
 /// Default time a step's command may run.
@@ -81,7 +152,66 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
     }
     let cadence = match raw.cadence.get_ref().trim() {
         "shift" => Cadence::Shift,
+        "daily" if raw.daily_for.is_some() => {
+            let n = raw.daily_for.as_ref().expect("checked");
+            if !(1..=366).contains(n.get_ref()) {
+                return Err(at(
+                    n.span().start,
+                    format!("daily_for: {} is not in 1..366 days", n.get_ref()),
+                ));
+            }
+            Cadence::DailyFor {
+                start: start_date(&raw, &at, "daily_for")?,
+                days: *n.get_ref() as u32,
+            }
+        }
         "daily" => Cadence::Daily,
+        "quarterly" => {
+            let month = raw.month.as_ref().map_or(1, |m| *m.get_ref());
+            let day = raw.day.as_ref().map_or(1, |d| *d.get_ref());
+            if !(1..=3).contains(&month) {
+                return Err(at(
+                    raw.month.as_ref().map_or(0, |m| m.span().start),
+                    format!("month: {month} is not in 1..3 (the month of each quarter)"),
+                ));
+            }
+            if !(1..=28).contains(&day) {
+                return Err(at(
+                    raw.day.as_ref().map_or(0, |d| d.span().start),
+                    format!("day: {day} is not in 1..28 (every month has those days)"),
+                ));
+            }
+            Cadence::Quarterly {
+                month: month as u32,
+                day: day as u32,
+            }
+        }
+        "after" => {
+            let start = start_date(&raw, &at, "an after cadence")?;
+            let days = raw.days.as_ref().ok_or_else(|| {
+                at(
+                    raw.cadence.span().start,
+                    "days: an after cadence needs days = [1, 7, 14, 30] (Day 1 is the start)"
+                        .into(),
+                )
+            })?;
+            let list: Vec<u16> = days
+                .get_ref()
+                .iter()
+                .filter_map(|d| u16::try_from(*d).ok())
+                .collect();
+            let ok =
+                list.len() == days.get_ref().len() && list.iter().all(|d| (1..=3660).contains(d));
+            Cadence::After {
+                start,
+                days: DayList::new(&list).filter(|_| ok).ok_or_else(|| {
+                    at(
+                        days.span().start,
+                        "days: 1 to 16 day numbers, each 1 or more (Day 1 is the start)".into(),
+                    )
+                })?,
+            }
+        }
         "once" => Cadence::Once,
         "weekly" => {
             let w = raw.weekday.as_ref().ok_or_else(|| {
@@ -124,7 +254,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
             return Err(at(
                 raw.cadence.span().start,
                 format!(
-                    "cadence: unknown {other:?} (expected shift, daily, weekly, monthly or once)"
+                    "cadence: unknown {other:?} (expected shift, daily, weekly, monthly, quarterly, after or once)"
                 ),
             ));
         }
@@ -180,6 +310,32 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
             Some(t) => *t.get_ref() as u64,
             None => DEFAULT_TIMEOUT_SECS,
         };
+        let mut clock = clock_of(&s.at, &s.window, &at, "steps.")?;
+        if let Some(w) = &s.weekday {
+            clock.weekday = Some(weekday(w.get_ref()).ok_or_else(|| {
+                at(
+                    w.span().start,
+                    format!("steps.weekday: {:?} is not a day of the week", w.get_ref()),
+                )
+            })?);
+        }
+        if let Some(d) = &s.day {
+            let listed = match cadence {
+                Cadence::After { days, .. } => u16::try_from(*d.get_ref())
+                    .ok()
+                    .filter(|n| days.days().contains(n)),
+                _ => None,
+            };
+            clock.day = Some(listed.ok_or_else(|| {
+                at(
+                    d.span().start,
+                    format!(
+                        "steps.day: step {sid:?} is for Day {}, which is not one of the list's days",
+                        d.get_ref()
+                    ),
+                )
+            })?);
+        }
         steps.push((
             s,
             Step {
@@ -194,6 +350,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
                     .iter()
                     .map(|r| r.get_ref().trim().to_string())
                     .collect(),
+                clock,
             },
         ));
     }
@@ -227,7 +384,9 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
             ),
         ));
     }
+    let clock = clock_of(&raw.at, &raw.window, &at, "")?;
     Ok(Checklist {
+        clock,
         id,
         name: raw.name.get_ref().trim().to_string(),
         cadence,

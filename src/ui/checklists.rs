@@ -5,7 +5,7 @@ use super::dialogs::large_popup;
 use super::hint;
 use crate::action::Action;
 use crate::app::{App, ChecklistRow};
-use crate::domain::checklist::{Checklist, Step, StepState};
+use crate::domain::checklist::{Checklist, Step, StepState, Timing};
 use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
@@ -75,7 +75,28 @@ fn step_status(app: &App, list: &Checklist, step: &Step) -> (Span<'static>, Span
         );
     }
     match app.checklists.progress.state(&list.id, &step.id) {
-        StepState::Open => (Span::raw("[ ]"), Span::raw("")),
+        StepState::Open => {
+            let tz = app.config.timezone;
+            let timing = list.timing(step, app.now, tz);
+            let role = match timing {
+                Timing::Overdue { .. } => Role::Error,
+                Timing::Due { until: Some(_) } => Role::Warning,
+                _ => Role::Muted,
+            };
+            let words = match &timing {
+                Timing::Due { until: None } => String::new(),
+                t => t.words(tz),
+            };
+            let mark = match (timing.applies(), app.ascii) {
+                (true, _) => "[ ]",
+                (false, true) => "[.]",
+                (false, false) => "[·]",
+            };
+            (
+                Span::styled(mark, t.style(role)),
+                Span::styled(words, t.style(role)),
+            )
+        }
         StepState::Done { by, at } => (
             Span::styled("[x]", t.style(Role::Ok)),
             Span::styled(format!("{by} {}", when(app, *at)), t.style(Role::Muted)),

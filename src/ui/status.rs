@@ -45,6 +45,14 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("P2 {p2}"), p2_style),
             Span::styled(" open", bar),
         ],
+        match app.checklists.overdue(app.now, app.config.timezone) {
+            0 => vec![],
+            1 => vec![Span::styled("1 step OVERDUE", t.style(Role::Error))],
+            n => vec![Span::styled(
+                format!("{n} steps OVERDUE"),
+                t.style(Role::Error),
+            )],
+        },
         match app.on_call_summary(area.width < 130) {
             Some(text) => vec![Span::styled(text, bar)],
             None => vec![],

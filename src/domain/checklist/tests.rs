@@ -9,6 +9,7 @@ fn step(id: &str) -> Step {
         command: None,
         timeout: 60,
         requires: vec![],
+        clock: Clock::default(),
     }
 }
 
@@ -20,6 +21,7 @@ fn list(id: &str, cadence: Cadence, ordered: bool) -> Checklist {
         ordered,
         source: String::new(),
         steps: vec![step("a"), step("b"), step("c")],
+        clock: Clock::default(),
     }
 }
 

@@ -48,7 +48,7 @@ fn broken_files_name_file_line_and_field() {
     let bad_cadence = GOOD.replace("cadence = \"weekly\"", "cadence = \"fortnightly\"");
     assert_eq!(
         problem(&bad_cadence),
-        "/ws/checklists/morning.toml:3: cadence: unknown \"fortnightly\" (expected shift, daily, weekly, monthly or once)"
+        "/ws/checklists/morning.toml:3: cadence: unknown \"fortnightly\" (expected shift, daily, weekly, monthly, quarterly, after or once)"
     );
     let bad_day = GOOD.replace("weekday = \"monday\"", "weekday = \"someday\"");
     assert!(
@@ -118,4 +118,107 @@ fn one_broken_file_does_not_stop_the_others() {
         "{}",
         problems[0]
     );
+}
+
+const ROLLOUT: &str = r#"
+name = "Rollout days"
+cadence = "after"
+start = "2026-12-01"
+days = [1, 7, 14, 30]
+at = "09:00"
+window = "1h"
+
+[[steps]]
+id = "canary"
+title = "Canary at 10%"
+day = 7
+
+[[steps]]
+id = "verify"
+title = "verify-all"
+at = "10:00"
+window = "30m"
+"#;
+
+#[test]
+fn clock_keys_parse_and_a_wrong_one_names_its_line() {
+    use crate::domain::checklist::DayList;
+    let l = parse(p(), ROLLOUT).unwrap();
+    assert_eq!(
+        l.cadence,
+        Cadence::After {
+            start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            days: DayList::new(&[1, 7, 14, 30]).unwrap()
+        }
+    );
+    assert_eq!(l.clock.at.unwrap().to_string(), "09:00:00");
+    assert_eq!(l.steps[0].clock.day, Some(7));
+    assert_eq!(l.steps[1].clock.window, Some(chrono::Duration::minutes(30)));
+
+    let cases = [
+        (
+            ROLLOUT.replace("day = 7", "day = 8"),
+            ":12: steps.day: step \"canary\" is for Day 8, which is not one of the list's days",
+        ),
+        (
+            ROLLOUT.replace("at = \"10:00\"", "at = \"ten\""),
+            ":17: steps.at: \"ten\" is not a time of day",
+        ),
+        (
+            ROLLOUT.replace("start = \"2026-12-01\"", "start = \"Dec 1\""),
+            ":4: start: \"Dec 1\" is not a date",
+        ),
+        (
+            ROLLOUT.replace("start = \"2026-12-01\"\n", ""),
+            ":3: start: an after cadence needs start",
+        ),
+        (
+            ROLLOUT.replace("days = [1, 7, 14, 30]", "days = [0]"),
+            ":5: days: 1 to 16 day numbers",
+        ),
+        (
+            ROLLOUT.replace("window = \"30m\"", "window = \"soon\""),
+            ":18: steps.window:",
+        ),
+        (
+            GOOD.replace(
+                "cadence = \"weekly\"\nweekday = \"monday\"",
+                "cadence = \"quarterly\"\nmonth = 4",
+            ),
+            ":4: month: 4 is not in 1..3",
+        ),
+        (
+            GOOD.replace(
+                "cadence = \"weekly\"\nweekday = \"monday\"",
+                "cadence = \"daily\"\ndaily_for = 14",
+            ),
+            ":3: start: daily_for needs start",
+        ),
+        (
+            GOOD.replace("timeout = 30\n", "timeout = 30\nweekday = \"wodnesday\"\n"),
+            ":13: steps.weekday: \"wodnesday\" is not a day of the week",
+        ),
+    ];
+    for (src, want) in cases {
+        let got = problem(&src);
+        assert!(got.contains(want), "{got}\nwanted {want}");
+    }
+    let q = parse(
+        p(),
+        &GOOD.replace(
+            "cadence = \"weekly\"\nweekday = \"monday\"",
+            "cadence = \"quarterly\"\nmonth = 2\nday = 15",
+        ),
+    )
+    .unwrap();
+    assert_eq!(q.cadence, Cadence::Quarterly { month: 2, day: 15 });
+    let d = parse(
+        p(),
+        &GOOD.replace(
+            "cadence = \"weekly\"\nweekday = \"monday\"",
+            "cadence = \"daily\"\ndaily_for = 14\nstart = \"2026-12-01\"",
+        ),
+    )
+    .unwrap();
+    assert!(matches!(d.cadence, Cadence::DailyFor { days: 14, .. }));
 }
