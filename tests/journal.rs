@@ -416,3 +416,75 @@ fn sigkill_between_an_action_and_its_journal_line_is_finished_by_the_next_run() 
         "nothing is left half done"
     );
 }
+
+#[test]
+fn a_change_record_is_checked_journaled_and_handed_over_in_the_runbooks_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let (code, _, err) = run(cmd(ws).args([
+        "journal",
+        "change",
+        "Raised",
+        "the",
+        "HEC",
+        "queue",
+        "--type",
+        "tweak",
+        "--impact",
+        "low",
+        "--rollback",
+        "set it back",
+    ]));
+    assert_eq!(code, 2, "an unknown type is refused");
+    assert!(
+        err.contains(
+            "type: \"tweak\" is not one of configuration, deployment, hotfix, maintenance"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run(cmd(ws).args([
+        "journal",
+        "change",
+        "Raised the HEC queue",
+        "--type",
+        "configuration",
+        "--impact",
+        "low",
+    ]));
+    assert_eq!(code, 2, "no rollback plan: {err}");
+
+    let (code, out, err) = run(cmd(ws).args([
+        "journal",
+        "change",
+        "Raised the HEC queue to 20000",
+        "--type",
+        "configuration",
+        "--impact",
+        "low",
+        "--downtime",
+        "none",
+        "--description",
+        "queue 5000 to 20000 on every forwarder",
+        "--rollback",
+        "set it back to 5000 and restart the forwarders",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("change recorded in the journal of shift "),
+        "{out}"
+    );
+    let (_, shown, _) = run(cmd(ws).args(["journal", "show"]));
+    assert!(
+        shown.contains("change")
+            && shown
+                .contains("configuration, impact low, no downtime: Raised the HEC queue to 20000"),
+        "{shown}"
+    );
+    let (_, md, _) = run(cmd(ws).args(["handover", "--markdown"]));
+    assert!(md.contains("## Change records (1)"), "{md}");
+    assert!(md.contains("– Raised the HEC queue to 20000\n\n**Responsible:** ana.lima  \n**Type:** Configuration  \n**Impact:** Low  \n**Downtime:** No\n"), "{md}");
+    assert!(
+        md.contains("#### Rollback plan\n\nset it back to 5000 and restart the forwarders"),
+        "{md}"
+    );
+}

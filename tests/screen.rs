@@ -449,3 +449,39 @@ fn steps_past_their_window_are_overdue_in_red_and_counted_in_the_status_bar() {
     assert_eq!(buf[(x, y)].fg, app.theme.style(Role::Error).fg.unwrap());
     assert!(t.contains("due from 14:00"), "{t}");
 }
+
+#[test]
+fn change_on_the_command_line_is_checked_before_it_is_written() {
+    let mut app = demo_app(Theme::default_theme(), 120, 32);
+    let type_line = |app: &mut App, line: &str| {
+        let mut fx = app.update(key(KeyCode::Char(':')));
+        for c in line.chars() {
+            fx.extend(app.update(key(KeyCode::Char(c))));
+        }
+        fx.extend(app.update(key(KeyCode::Enter)));
+        fx
+    };
+    let fx = type_line(
+        &mut app,
+        "change hotfix low none Restarted the HEC forwarder",
+    );
+    assert!(fx.is_empty());
+    assert!(
+        text(&draw(&app, 120, 32)).contains("rollback: every change needs a rollback plan"),
+        "{}",
+        text(&draw(&app, 120, 32))
+    );
+    let fx = type_line(
+        &mut app,
+        "change hotfix low 10m Restarted the HEC forwarder -- start the old unit",
+    );
+    match fx.as_slice() {
+        [shiftdeck::app::Effect::RecordChange { record, .. }] => {
+            assert_eq!(record.kind, "hotfix");
+            assert_eq!(record.title, "Restarted the HEC forwarder");
+            assert_eq!(record.rollback, "start the old unit");
+            assert_eq!(record.downtime, Some(chrono::Duration::minutes(10)));
+        }
+        other => panic!("{other:?}"),
+    }
+}

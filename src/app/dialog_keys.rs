@@ -352,6 +352,7 @@ impl App {
                 }
             }
             "handover" => self.act(Action::Handover, fx),
+            "change" => self.change_command(arg, fx),
             "contacts" | "who" => self.open_contacts(),
             "oncall" => match self.on_call_summary(false) {
                 Some(s) => self.flash(Level::Info, s),

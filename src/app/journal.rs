@@ -403,3 +403,36 @@ fn scrolled(at: u16, action: Action) -> u16 {
         _ => at,
     }
 }
+
+/// How `:change` is written.
+pub const CHANGE_USAGE: &str = "usage: :change TYPE IMPACT DOWNTIME TITLE -- ROLLBACK (e.g. :change hotfix low none Restarted the HEC forwarder -- restart the old unit)";
+
+impl App {
+    /// `:change TYPE IMPACT DOWNTIME TITLE -- ROLLBACK`: a change record,
+    /// checked here by the record's own rule, written by the store.
+    pub(super) fn change_command(&mut self, arg: &str, fx: &mut Vec<Effect>) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        let (head, rollback) = match arg.split_once(" -- ") {
+            Some((h, r)) => (h, r),
+            None => (arg, ""),
+        };
+        let mut words = head.split_whitespace();
+        let (Some(kind), Some(impact), Some(downtime)) = (words.next(), words.next(), words.next())
+        else {
+            self.flash(Level::Error, CHANGE_USAGE);
+            return;
+        };
+        let title = words.collect::<Vec<_>>().join(" ");
+        match crate::domain::change::ChangeRecord::new(&title, kind, impact, downtime, "", rollback)
+        {
+            Ok(record) => {
+                let request = self.request();
+                fx.push(Effect::RecordChange { request, record });
+            }
+            Err(e) => self.flash(Level::Error, format!("{e} — {CHANGE_USAGE}")),
+        }
+    }
+}

@@ -237,6 +237,11 @@ pub enum Effect {
         request: RequestId,
         text: String,
     },
+    /// Record a change record (`:change`), checked already.
+    RecordChange {
+        request: RequestId,
+        record: crate::domain::change::ChangeRecord,
+    },
     /// Keep the draft note on disk (empty text removes it).
     SaveDraft {
         text: String,

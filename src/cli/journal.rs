@@ -91,6 +91,49 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
     let now = Utc::now();
     let operator = config.operator.as_str();
     match cmd {
+        JournalCmd::Change {
+            title,
+            kind,
+            impact,
+            downtime,
+            description,
+            rollback,
+        } => {
+            let record = match crate::domain::change::ChangeRecord::new(
+                &title.join(" "),
+                &kind,
+                &impact,
+                &downtime,
+                &description,
+                &rollback,
+            ) {
+                Ok(r) => r,
+                Err(e) => {
+                    errln!("error: {e}");
+                    return exit::USAGE;
+                }
+            };
+            let redactor = crate::ops::redactor(config);
+            let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
+            let mut log = crate::ops::OpenShift::new(workspace, operator);
+            match session.record_change(&mut log, &record, now) {
+                Ok(()) => {
+                    outln!(
+                        "change recorded in the journal of shift {}",
+                        log.shift.as_deref().unwrap_or("?")
+                    );
+                    exit::OK
+                }
+                Err(e @ NoteError::ReadOnly) => {
+                    errln!("error: {e}");
+                    exit::READ_ONLY
+                }
+                Err(e) => {
+                    errln!("error: {e}");
+                    exit::FAILURE
+                }
+            }
+        }
         JournalCmd::Add { text, tag } => {
             let redactor = crate::ops::redactor(config);
             let session = crate::ops::Session::new(workspace, config, readonly, &redactor);

@@ -274,6 +274,26 @@ pub enum JournalCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Record an operational change (runbook §7): type, impact, downtime and a rollback plan.
+    Change {
+        /// What changed, in a few words.
+        #[arg(required = true)]
+        title: Vec<String>,
+        /// configuration, deployment, hotfix or maintenance.
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// high, medium or low.
+        #[arg(long)]
+        impact: String,
+        /// none, or how long: 30m, 2h.
+        #[arg(long, default_value = "none")]
+        downtime: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// How to undo it.
+        #[arg(long)]
+        rollback: String,
+    },
     /// Find entries mentioning all the words, across every shift.
     Search {
         #[arg(required = true)]

@@ -67,6 +67,9 @@ pub struct HandoverReport {
     /// the mail server has not taken yet.
     pub unsent_messages: Vec<String>,
     pub notes: Vec<TagGroup>,
+    /// This shift's change records, each in the runbook's layout (seed 001 §7).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub change_records: Vec<String>,
 }
 
 fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -233,6 +236,12 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
         unfinished_steps: input.unfinished_steps.clone(),
         unsent_messages: input.unsent_messages.clone(),
         notes: groups,
+        change_records: input
+            .journal
+            .iter()
+            .filter(|e| e.kind == EntryKind::Change)
+            .map(|e| super::change::markdown(e, input.timezone))
+            .collect(),
     }
 }
 
@@ -387,6 +396,18 @@ impl HandoverReport {
                 &mut md,
                 &format!("- {} {} ({})", self.local(c.at, false), c.text, c.operator),
             );
+        }
+        if !self.change_records.is_empty() {
+            push(&mut md, "");
+            push(
+                &mut md,
+                &format!("## Change records ({})", self.change_records.len()),
+            );
+            for c in &self.change_records {
+                push(&mut md, "");
+                md.push_str(c.trim_end());
+                md.push('\n');
+            }
         }
         push(&mut md, "");
         push(&mut md, "## Notes");

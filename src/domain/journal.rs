@@ -22,6 +22,8 @@ pub enum EntryKind {
     Health,
     /// A status update or handover queued for Slack or mail, and whether it went.
     Message,
+    /// A change record (seed 001 §7): type, impact, downtime, rollback.
+    Change,
     #[serde(other)]
     Other,
 }
@@ -39,6 +41,7 @@ impl EntryKind {
             EntryKind::Checklist => "checklist",
             EntryKind::Health => "health",
             EntryKind::Message => "message",
+            EntryKind::Change => "change",
             EntryKind::Other => "other",
         }
     }
@@ -220,6 +223,7 @@ impl JournalEntry {
                 }
                 s.split_whitespace().collect::<Vec<_>>().join(" ")
             }
+            EntryKind::Change => super::change::summary(self),
             EntryKind::Approval if f("action") == "refused" => format!(
                 "refused on copy {} — {}: {}",
                 f("id"),

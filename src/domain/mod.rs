@@ -3,6 +3,7 @@
 
 pub mod approval;
 pub mod book;
+pub mod change;
 pub mod checklist;
 pub mod contacts;
 pub mod format;

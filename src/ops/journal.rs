@@ -33,6 +33,33 @@ impl fmt::Display for NoteError {
 }
 
 impl Session<'_> {
+    /// Record a change (seed 001 §7) in the operator's shift, each of its
+    /// words redacted first.
+    pub fn record_change(
+        &self,
+        log: &mut dyn ShiftLog,
+        record: &crate::domain::change::ChangeRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), NoteError> {
+        if self.readonly {
+            return Err(NoteError::ReadOnly);
+        }
+        let r = |t: &str| self.redactor.redact(t).text;
+        let clean = crate::domain::change::ChangeRecord {
+            title: r(&record.title),
+            description: r(&record.description),
+            rollback: r(&record.rollback),
+            ..record.clone()
+        };
+        let operator = self.operator();
+        log.record_kept(&|s| clean.entry(now, &s.id, operator))
+            .map_err(|(why, kept_in)| NoteError::NotSaved {
+                text: clean.title.clone(),
+                why,
+                kept_in,
+            })
+    }
+
     /// Add a note to the operator's shift. Returns the names of what was
     /// redacted from it, for the operator to be told.
     pub fn add_note(

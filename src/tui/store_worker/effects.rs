@@ -126,6 +126,13 @@ impl Worker {
                     }),
                 }),
             },
+            Effect::RecordChange { request, record } => {
+                let result = session
+                    .record_change(self, &record, now)
+                    .map(|()| format!("change recorded: {}", record.title))
+                    .map_err(|e| e.to_string());
+                self.say(Msg::Saved { request, result });
+            }
             Effect::SaveDraft { text } => {
                 // The draft is what the operator typed: redact it too before it touches disk.
                 let clean = self.setup.redactor.redact(&text);
