@@ -215,6 +215,10 @@ fn the_bundled_checklists_all_load() {
         "export-center-daily",
         "noc-weekly",
         "noc-monthly",
+        "wiring-rollout",
+        "wiring-verify-daily",
+        "wiring-monthly",
+        "wiring-quarterly",
     ] {
         assert!(ids.contains(&want), "{want} in {ids:?}");
     }

@@ -104,10 +104,16 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                     .collect();
                 outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
+                let width = lists
+                    .iter()
+                    .map(|l| l.cadence.to_string().chars().count())
+                    .max()
+                    .unwrap_or(20)
+                    .max(20);
                 for l in &lists {
                     let (done, total) = progress.counts(l);
                     outln!(
-                        "{:<28} {:<20} {done:>2}/{total:<2} {}",
+                        "{:<28} {:<width$} {done:>2}/{total:<2} {}",
                         l.id,
                         l.cadence.to_string(),
                         l.name

@@ -53,6 +53,22 @@ const DEFAULTS: &[(&str, &str)] = &[
         "checklists/shift-handover.toml",
         include_str!("../../data/checklists/shift-handover.toml"),
     ),
+    (
+        "checklists/wiring-rollout.toml",
+        include_str!("../../data/checklists/wiring-rollout.toml"),
+    ),
+    (
+        "checklists/wiring-verify-daily.toml",
+        include_str!("../../data/checklists/wiring-verify-daily.toml"),
+    ),
+    (
+        "checklists/wiring-monthly.toml",
+        include_str!("../../data/checklists/wiring-monthly.toml"),
+    ),
+    (
+        "checklists/wiring-quarterly.toml",
+        include_str!("../../data/checklists/wiring-quarterly.toml"),
+    ),
 ];
 
 /// The demo's files. Their timestamps are shifted so that [`DEMO_NOW`]
@@ -152,6 +168,12 @@ impl Workspace {
     /// Open a workspace, creating it from the bundled defaults when it does
     /// not exist. Existing files are never touched.
     pub fn open_or_create(root: &Path) -> io::Result<Workspace> {
+        Workspace::open_or_create_at(root, Utc::now())
+    }
+
+    /// As `open_or_create`, a new workspace's Day 1 (`{{created}}` in the
+    /// bundled rollout checklists) being `now`'s date.
+    pub fn open_or_create_at(root: &Path, now: DateTime<Utc>) -> io::Result<Workspace> {
         // Only a new workspace gets the defaults: a checklist the team
         // deleted must not come back on the next start.
         let fresh = !root.join("shiftdeck.toml").exists();
@@ -163,7 +185,9 @@ impl Workspace {
         }
         if fresh {
             // The config last: it marks the workspace as set up.
+            let created = now.format("%Y-%m-%d").to_string();
             for (rel, text) in DEFAULTS.iter().rev() {
+                let text = text.replace("{{created}}", &created);
                 write_new(&root.join(rel), text.as_bytes())?;
             }
         }
@@ -190,7 +214,7 @@ impl Workspace {
     pub fn create_demo(root: &Path, now: DateTime<Utc>) -> io::Result<Workspace> {
         let base: DateTime<Utc> = DEMO_NOW.parse().map_err(io::Error::other)?;
         let shift = now - base;
-        Workspace::open_or_create(root)?;
+        Workspace::open_or_create_at(root, now)?;
         // The previous shift (its journal and its handover) ended just now.
         let prev_start = now - chrono::Duration::hours(12);
         let prev = crate::domain::journal::shift_id(prev_start, "bruno.costa");
