@@ -334,3 +334,20 @@ fn the_certificate_check_fails_within_thirty_days_of_expiry() {
     assert_eq!(code, 0, "90 days left: {out}");
     assert!(out.contains("will not expire"), "{out}");
 }
+
+#[test]
+fn shiftdeck_in_a_steps_command_is_the_shiftdeck_running_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    run(cmd(ws, "ana").args(["checklists", "list"]));
+    std::fs::write(
+        ws.join("checklists/self.toml"),
+        "name = \"Self\"\ncadence = \"daily\"\n[[steps]]\nid = \"v\"\ntitle = \"Version\"\ncommand = \"shiftdeck --version\"\n",
+    )
+    .unwrap();
+    // A PATH without the build directory: the step still finds this binary.
+    let (code, out, err) =
+        run(cmd(ws, "ana").env("PATH", "/usr/bin:/bin").args(["checklists", "run", "self", "v"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(format!("{out}{err}").contains("shiftdeck "), "{out}{err}");
+}

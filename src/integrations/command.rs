@@ -72,6 +72,20 @@ fn signal_group(pid: u32, sig: i32) {
     }
 }
 
+/// `PATH` with this binary's directory first, so `shiftdeck` in a step's
+/// command (`shiftdeck probe --once`) is the shiftdeck running it.
+fn path_with_self() -> std::ffi::OsString {
+    let mut dirs: Vec<std::path::PathBuf> = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+        .into_iter()
+        .collect();
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_else(|_| std::env::var_os("PATH").unwrap_or_default())
+}
+
 /// Run `sh -c command` in `cwd`; blocks until it ends, times out, or
 /// `stop` is set (then its whole group is stopped the same way).
 pub fn run(
@@ -85,6 +99,7 @@ pub fn run(
         .arg("-c")
         .arg(command)
         .current_dir(cwd)
+        .env("PATH", path_with_self())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
