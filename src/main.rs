@@ -109,15 +109,19 @@ fn run(cli: Cli) -> i32 {
             publish,
             email,
             summary,
+            no_probe,
             ..
         }) => shiftdeck::cli::journal::handover(
             &workspace.root,
             &settings.config,
             cli.readonly,
-            json,
-            publish,
-            email,
-            &summary,
+            shiftdeck::cli::journal::HandoverArgs {
+                json,
+                publish,
+                email,
+                summary: &summary,
+                probe: !no_probe,
+            },
         ),
         Some(Command::Contacts { json }) => {
             shiftdeck::cli::contacts::contacts(&workspace.root, json)

@@ -347,7 +347,9 @@ fn shiftdeck_in_a_steps_command_is_the_shiftdeck_running_it() {
     .unwrap();
     // A PATH without the build directory: the step still finds this binary.
     let (code, out, err) =
-        run(cmd(ws, "ana").env("PATH", "/usr/bin:/bin").args(["checklists", "run", "self", "v"]));
+        run(cmd(ws, "ana")
+            .env("PATH", "/usr/bin:/bin")
+            .args(["checklists", "run", "self", "v"]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(format!("{out}{err}").contains("shiftdeck "), "{out}{err}");
 }

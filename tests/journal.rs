@@ -488,3 +488,36 @@ fn a_change_record_is_checked_journaled_and_handed_over_in_the_runbooks_layout()
         "{md}"
     );
 }
+
+#[test]
+fn the_cli_handover_polls_the_integrations_first_so_its_hold_is_real() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    run(cmd(ws).args(["journal", "add", "start"]));
+    let cfg = std::fs::read_to_string(ws.join("shiftdeck.toml")).unwrap();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!("{cfg}\n[[integrations]]\nname = \"gateway-health\"\nkind = \"http\"\nmode = \"mock\"\ntimeout = 2\n"),
+    )
+    .unwrap();
+    // Nothing answers there: the integration is down.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (code, md, err) = run(cmd(ws)
+        .env("SHIFTDECK_MOCK_BASE", &base)
+        .args(["handover", "--markdown"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains("**HOLD**"), "{md}");
+    assert!(md.contains("gateway-health"), "{md}");
+    assert!(
+        !md.contains("not verified by this shiftdeck"),
+        "polled, so verified: {md}"
+    );
+    let (_, md, _) = run(cmd(ws).env("SHIFTDECK_MOCK_BASE", &base).args([
+        "handover",
+        "--markdown",
+        "--no-probe",
+    ]));
+    assert!(md.contains("not verified"), "{md}");
+}

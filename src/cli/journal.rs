@@ -278,11 +278,42 @@ fn unfinished_checklist_steps(workspace: &Path, config: &Config) -> Vec<String> 
 }
 
 /// Build this operator's handover from the open shift and the incidents.
+/// Every integration's state now, for the handover: polled once, as
+/// `probe --once` does. `None` when nothing is configured to watch.
+pub fn integration_states(config: &Config) -> Option<Vec<handover::IntegrationState>> {
+    if config.integrations.is_empty() && config.incident_sources.is_empty() {
+        return None;
+    }
+    match super::probe::poll_all(config) {
+        Ok(results) => Some(
+            results
+                .into_iter()
+                .map(|(name, _, o)| handover::IntegrationState {
+                    name,
+                    status: o.status.as_str().to_string(),
+                    hint: if o.hint.is_empty() {
+                        o.summary
+                    } else {
+                        format!("{} — {}", o.summary, o.hint)
+                    },
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            errln!(
+                "warning: integrations not polled ({e}): the handover says health is not verified"
+            );
+            None
+        }
+    }
+}
+
 pub fn build_report(
     workspace: &Path,
     config: &Config,
     summary: &str,
     now: DateTime<Utc>,
+    integrations: Option<&[handover::IntegrationState]>,
 ) -> Result<(Shift, handover::HandoverReport), String> {
     let journal = JournalStore::new(workspace);
     let (shift, entries, issues) = journal
@@ -317,7 +348,7 @@ pub fn build_report(
         summary,
         journal: &entries,
         book: &book,
-        integrations: None,
+        integrations,
         unfinished_steps: Some(unfinished_checklist_steps(workspace, config)),
         unsent_messages: crate::store::messages::MessageStore::new(workspace)
             .read()
@@ -341,18 +372,34 @@ pub fn build_report(
     Ok((shift, report))
 }
 
-pub fn handover(
-    workspace: &Path,
-    config: &Config,
-    readonly: bool,
-    json: bool,
-    publish: bool,
-    email: bool,
-    summary: &str,
-) -> i32 {
+/// What `shiftdeck handover` was asked for.
+pub struct HandoverArgs<'a> {
+    pub json: bool,
+    pub publish: bool,
+    pub email: bool,
+    pub summary: &'a str,
+    /// Poll the integrations first (unless `--no-probe`).
+    pub probe: bool,
+}
+
+pub fn handover(workspace: &Path, config: &Config, readonly: bool, args: HandoverArgs<'_>) -> i32 {
+    let HandoverArgs {
+        json,
+        publish,
+        email,
+        summary,
+        probe,
+    } = args;
+    // Polled first, so a HOLD for a red integration is real (seed 002 §7).
+    let states = if probe {
+        integration_states(config)
+    } else {
+        None
+    };
     let now = Utc::now();
     let clean = crate::ops::redactor(config).redact(summary);
-    let (shift, report) = match build_report(workspace, config, &clean.text, now) {
+    let (shift, report) = match build_report(workspace, config, &clean.text, now, states.as_deref())
+    {
         Ok(x) => x,
         Err(e) => {
             errln!("error: {e}");

@@ -121,6 +121,9 @@ pub enum Command {
         /// The summary at the top of the report.
         #[arg(long, default_value = "")]
         summary: String,
+        /// Do not poll the integrations first (the report then says health is not verified).
+        #[arg(long)]
+        no_probe: bool,
     },
     /// Poll every integration once, concurrently, print a table; exit 0 only when all are green (9 otherwise).
     Probe {

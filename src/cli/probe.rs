@@ -20,15 +20,13 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, i32> {
         })
 }
 
-pub fn probe_once(config: &Config, json: bool) -> i32 {
-    if config.integrations.is_empty() && config.incident_sources.is_empty() {
-        errln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
-        return exit::NOT_GREEN;
-    }
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
+/// Poll every integration and list every incident source once, all at
+/// once (a hung one costs its own timeout): name, kind and what it said,
+/// redacted.
+pub fn poll_all(
+    config: &Config,
+) -> Result<Vec<(String, String, crate::domain::health::ProbeOutcome)>, String> {
+    let rt = runtime().map_err(|_| "cannot start the runtime".to_string())?;
     let (wiring, mock_base) = super::remote::wiring();
     let results = rt.block_on(async {
         let client = match crate::integrations::http_client(Duration::from_secs(30)) {
@@ -75,11 +73,22 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
         Ok(out)
     });
     let redactor = crate::ops::redactor(config);
-    let results = match results {
-        Ok(r) => r
-            .into_iter()
-            .map(|(n, k, o)| (n, k, crate::ops::health::redact_outcome(&redactor, o)))
-            .collect::<Vec<_>>(),
+    results
+        .map(|r| {
+            r.into_iter()
+                .map(|(n, k, o)| (n, k, crate::ops::health::redact_outcome(&redactor, o)))
+                .collect()
+        })
+        .map_err(|e| e.to_string())
+}
+
+pub fn probe_once(config: &Config, json: bool) -> i32 {
+    if config.integrations.is_empty() && config.incident_sources.is_empty() {
+        errln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
+        return exit::NOT_GREEN;
+    }
+    let results = match poll_all(config) {
+        Ok(r) => r,
         Err(e) => {
             errln!("error: {e}");
             return exit::FAILURE;
