@@ -485,3 +485,54 @@ fn change_on_the_command_line_is_checked_before_it_is_written() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn integrations_down_together_are_offered_as_one_substrate_incident() {
+    use shiftdeck::domain::health::{FailureClass, HealthStatus, ProbeOutcome};
+    let mut app = demo_app(Theme::default_theme(), 120, 30);
+    let t0 = demo_now();
+    for (name, after) in [("datadog", 0), ("sentry", 2)] {
+        app.update(Msg::Probed {
+            name: name.into(),
+            outcome: ProbeOutcome::failed(
+                HealthStatus::Down,
+                FailureClass::Config,
+                "403 no body",
+                "",
+                Some(20),
+            ),
+            at: t0 + chrono::Duration::minutes(after),
+        });
+    }
+    app.now = t0 + chrono::Duration::minutes(15);
+    app.update(key(KeyCode::Char('4')));
+    app.update(key(KeyCode::Char('z')));
+    let t = text(&draw(&app, 120, 30));
+    assert!(
+        t.contains("2 down together: i declares one incident"),
+        "{t}"
+    );
+    app.update(key(KeyCode::Char('i')));
+    let t = text(&draw(&app, 120, 30));
+    assert!(
+        t.contains("Declare an incident") && t.contains("platform"),
+        "{t}"
+    );
+    match &app.dialog {
+        Some(shiftdeck::app::Dialog::NewIncident(form)) => {
+            assert_eq!(
+                form.title.lines()[0],
+                "2 integrations down at once (datadog, sentry): network, DNS or proxy?"
+            );
+            assert_eq!(form.severity, shiftdeck::domain::Severity::P2)
+        }
+        _ => panic!("the declare form is open"),
+    }
+    // An integration that is up has nothing to declare.
+    app.update(key(KeyCode::Esc));
+    let mut fresh = demo_app(Theme::default_theme(), 120, 30);
+    fresh.update(key(KeyCode::Char('4')));
+    fresh.update(key(KeyCode::Char('i')));
+    assert!(fresh.dialog.is_none());
+    assert!(text(&draw(&fresh, 120, 30)).contains("is not down: nothing to declare for it"));
+}

@@ -134,6 +134,7 @@ impl App {
             | Action::PollNow
             | Action::PollAll
             | Action::Verify
+            | Action::DeclareFromHealth
             | Action::Confirm
             | Action::Cancel
             | Action::Accept

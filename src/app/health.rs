@@ -124,6 +124,58 @@ impl App {
         }
     }
 
+    /// Open the declare form filled from the selected integration that is
+    /// down: its own incident, or one substrate incident when several went
+    /// down together (seed 002 §6 step 4). The operator checks and sends it.
+    fn declare_from_health(&mut self) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        let Some(name) = self.health.selected_name().map(str::to_string) else {
+            return;
+        };
+        // Offered at once on a key: the pane's hint waits for the threshold.
+        let Some(p) = crate::domain::health_incident::proposal(
+            &self.health.entries,
+            &name,
+            self.now,
+            chrono::Duration::zero(),
+        ) else {
+            self.flash(
+                Level::Info,
+                format!("{name} is not down: nothing to declare for it"),
+            );
+            return;
+        };
+        let form = super::dialogs::IncidentForm {
+            title: super::dialogs::line_input(&p.title),
+            service: super::dialogs::line_input(&p.service),
+            severity: p.severity,
+            ..Default::default()
+        };
+        self.set_focus(Pane::Incidents);
+        self.dialog = Some(Dialog::NewIncident(Box::new(form)));
+        if p.substrate {
+            self.flash(
+                Level::Warning,
+                "several integrations went down together: a substrate problem for platform on-call, one incident",
+            );
+        }
+    }
+
+    /// The integration down long enough to be offered as an incident, and
+    /// what would be declared, for the pane's hint.
+    pub fn health_offer(&self) -> Option<crate::domain::health_incident::Proposal> {
+        let name = self.health.selected_name()?;
+        crate::domain::health_incident::proposal(
+            &self.health.entries,
+            name,
+            self.now,
+            crate::domain::health_incident::OFFER_AFTER,
+        )
+    }
+
     pub(super) fn poll_now(&mut self, all: bool, fx: &mut Vec<Effect>) {
         if self.health.entries.is_empty() {
             self.flash(
@@ -217,6 +269,7 @@ impl App {
             Action::PollNow => self.poll_now(false, fx),
             Action::PollAll => self.poll_now(true, fx),
             Action::Verify => self.start_verify(fx),
+            Action::DeclareFromHealth => self.declare_from_health(),
             _ => return false,
         }
         true

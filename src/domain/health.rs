@@ -114,6 +114,8 @@ pub struct IntegrationHealth {
     pub checks: u64,
     /// Seconds between polls, for freshness.
     pub interval_secs: u64,
+    /// When the status last changed (the first answer counts).
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// A change worth a journal entry.
@@ -140,6 +142,7 @@ impl IntegrationHealth {
             consecutive_failures: 0,
             checks: 0,
             interval_secs,
+            since: None,
         }
     }
 
@@ -169,6 +172,9 @@ impl IntegrationHealth {
             if outcome.class == FailureClass::Transient && self.consecutive_failures >= DOWN_AFTER {
                 status = HealthStatus::Down;
             }
+        }
+        if before != status || self.since.is_none() {
+            self.since = Some(at);
         }
         self.status = status;
         self.summary = outcome.summary.clone();

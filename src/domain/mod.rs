@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod format;
 pub mod handover;
 pub mod health;
+pub mod health_incident;
 pub mod incident;
 pub mod journal;
 pub mod message;

@@ -25,14 +25,28 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     } else {
         app.theme.style(Role::HealthDown)
     };
-    vec![Span::styled(
+    let mut out = vec![Span::styled(
         if n == 0 {
             " · all green".to_string()
         } else {
             format!(" · {n} not green: HOLD")
         },
         style,
-    )]
+    )];
+    // Down long enough to be work, not noise (seed 002 §7).
+    if let Some(p) = app.health_offer() {
+        let key = app.key_name(Context::Health, Action::DeclareFromHealth);
+        let what = if p.substrate {
+            format!(
+                " · {} down together: {key} declares one incident",
+                p.integrations.len()
+            )
+        } else {
+            format!(" · down 10m+: {key} declares an incident")
+        };
+        out.push(Span::styled(what, app.theme.style(Role::Warning)));
+    }
+    out
 }
 
 pub fn status_role(s: HealthStatus) -> Role {

@@ -251,6 +251,7 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             (Action::PollNow, "poll now"),
             (Action::PollAll, "poll all"),
             (Action::Verify, "verify"),
+            (Action::DeclareFromHealth, "declare"),
             (Action::Open, "detail"),
             (Action::NextPane, "pane"),
             (Action::Help, "keys"),
