@@ -536,3 +536,51 @@ fn integrations_down_together_are_offered_as_one_substrate_incident() {
     assert!(fresh.dialog.is_none());
     assert!(text(&draw(&fresh, 120, 30)).contains("is not down: nothing to declare for it"));
 }
+
+#[test]
+fn a_failed_step_can_become_an_incident_filled_from_its_output() {
+    let mut app = demo_app(Theme::default_theme(), 120, 30);
+    let list = app
+        .checklists
+        .lists
+        .iter()
+        .find(|l| l.id == "morning-operations")
+        .cloned()
+        .expect("the demo has the morning check");
+    let step = list.steps.iter().find(|s| s.id == "backup").unwrap();
+    let failed = shiftdeck::domain::checklist::step_entry(
+        demo_now(),
+        "20260513-2300-ana.lima",
+        "ana.lima",
+        &list,
+        step,
+        "failed",
+    )
+    .with("exit_code", 1)
+    .with(
+        "output",
+        "\nnewest backup /backups/mysql/credguard-20260514.sql.gz is older than 24 h\n",
+    );
+    app.update(Msg::Journal(vec![failed]));
+    app.update(key(KeyCode::Char('1')));
+    // Walk to the failed step and ask for an incident.
+    for _ in 0..200 {
+        if matches!(app.checklists.selected_row(), Some(shiftdeck::app::ChecklistRow::Step(l, s))
+            if app.checklists.lists[l].id == "morning-operations" && app.checklists.lists[l].steps[s].id == "backup")
+        {
+            break;
+        }
+        app.update(key(KeyCode::Down));
+    }
+    app.update(key(KeyCode::Char('i')));
+    match &app.dialog {
+        Some(shiftdeck::app::Dialog::NewIncident(form)) => {
+            assert_eq!(
+                form.title.lines()[0],
+                "Check the database backup FAILED (exit 1): newest backup /backups/mysql/credguard-20260514.sql.gz is older than 24 h"
+            );
+            assert_eq!(form.service.lines()[0], "morning-operations");
+        }
+        _ => panic!("the declare form opens:\n{}", text(&draw(&app, 120, 30))),
+    }
+}

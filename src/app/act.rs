@@ -135,6 +135,7 @@ impl App {
             | Action::PollAll
             | Action::Verify
             | Action::DeclareFromHealth
+            | Action::DeclareFromStep
             | Action::Confirm
             | Action::Cancel
             | Action::Accept

@@ -2,7 +2,7 @@
 //! journal, steps being run.
 
 use super::{Action, App, Dialog, Effect, Level, Pane};
-use crate::domain::checklist::{Cadence, Checklist, Progress};
+use crate::domain::checklist::{Cadence, Checklist, Progress, StepState};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::integrations::command::CommandOutcome;
 use chrono::{DateTime, Utc};
@@ -470,8 +470,56 @@ impl App {
             Action::CheckStep => self.check_step(fx),
             Action::SkipStep => self.skip_step(),
             Action::RunStep => self.run_step(fx),
+            Action::DeclareFromStep => self.declare_from_step(),
             _ => return false,
         }
         true
+    }
+
+    /// A FAILED step is work: the declare form, filled from it (its
+    /// checklist, its exit, the first line of its output), to check and send.
+    fn declare_from_step(&mut self) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        let Some((l, s)) = self.selected_step() else {
+            self.flash(
+                Level::Info,
+                "select a step that FAILED to declare an incident for it",
+            );
+            return;
+        };
+        let list = &self.checklists.lists[l];
+        let step = &list.steps[s];
+        let StepState::Failed { exit, output, .. } =
+            self.checklists.progress.state(&list.id, &step.id)
+        else {
+            self.flash(
+                Level::Info,
+                format!(
+                    "\"{}\" has not failed: nothing to declare for it",
+                    step.title
+                ),
+            );
+            return;
+        };
+        let code = exit.map_or("stopped".to_string(), |c| format!("exit {c}"));
+        let first = output
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        let mut title = format!("{} FAILED ({code})", step.title);
+        if !first.is_empty() {
+            title.push_str(&format!(": {first}"));
+        }
+        let form = super::dialogs::IncidentForm {
+            title: super::dialogs::line_input(&title.chars().take(160).collect::<String>()),
+            service: super::dialogs::line_input(&list.id),
+            ..Default::default()
+        };
+        self.set_focus(Pane::Incidents);
+        self.dialog = Some(super::Dialog::NewIncident(Box::new(form)));
     }
 }
