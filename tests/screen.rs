@@ -584,3 +584,36 @@ fn a_failed_step_can_become_an_incident_filled_from_its_output() {
         _ => panic!("the declare form opens:\n{}", text(&draw(&app, 120, 30))),
     }
 }
+
+#[test]
+fn a_verify_and_its_clean_up_go_to_the_journal() {
+    let mut app = demo_app(Theme::default_theme(), 120, 30);
+    let steps = vec![
+        (
+            "send".to_string(),
+            Ok("test event accepted (202)".to_string()),
+        ),
+        (
+            "clean up".to_string(),
+            Err("delete refused (403)".to_string()),
+        ),
+    ];
+    let fx = app.update(Msg::Verified {
+        name: "pagerduty".into(),
+        steps: steps.clone(),
+    });
+    assert!(
+        fx.contains(&shiftdeck::app::Effect::RecordVerify {
+            name: "pagerduty".into(),
+            steps
+        }),
+        "{fx:?}"
+    );
+    let mut ro = demo_app(Theme::default_theme(), 120, 30);
+    ro.readonly = true;
+    let fx = ro.update(Msg::Verified {
+        name: "pagerduty".into(),
+        steps: vec![],
+    });
+    assert!(fx.is_empty(), "read-only writes nothing");
+}

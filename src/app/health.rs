@@ -245,8 +245,15 @@ impl App {
         &mut self,
         name: String,
         steps: Vec<(String, Result<String, String>)>,
+        fx: &mut Vec<Effect>,
     ) {
         let ok = steps.iter().all(|(_, r)| r.is_ok());
+        if !self.readonly {
+            fx.push(Effect::RecordVerify {
+                name: name.clone(),
+                steps: steps.clone(),
+            });
+        }
         let last = steps.last().map(|(s, r)| match r {
             Ok(m) => format!("{s}: {m}"),
             Err(e) => format!("{s}: {e}"),

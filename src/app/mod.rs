@@ -297,6 +297,12 @@ pub enum Effect {
         summary: String,
         hint: String,
     },
+    /// Journal a verify's steps (the test event sent, what answered, the
+    /// clean-up), each as the vendor answered, redacted already.
+    RecordVerify {
+        name: String,
+        steps: Vec<(String, Result<String, String>)>,
+    },
     /// Queue an action on a remote incident (then the source's poller sends it).
     Remote {
         request: RequestId,

@@ -136,7 +136,7 @@ impl App {
             }
             Msg::Approvals(loaded) => self.on_approvals(loaded),
             Msg::Probed { name, outcome, at } => self.on_probed(name, outcome, at, &mut fx),
-            Msg::Verified { name, steps } => self.on_verified(name, steps),
+            Msg::Verified { name, steps } => self.on_verified(name, steps, &mut fx),
             Msg::Checklists {
                 lists,
                 problems,

@@ -253,6 +253,9 @@ impl JournalEntry {
                 }
                 s
             }
+            EntryKind::Health if f("action") == "verify" => {
+                format!("verify {}: {}", f("integration"), f("summary"))
+            }
             EntryKind::Health => {
                 let mut s = format!(
                     "{} went {} (was {}): {}",

@@ -259,6 +259,38 @@ impl Worker {
                 });
             }
             // Effects the runtime carries out itself.
+            Effect::RecordVerify { name, steps } => {
+                let ok = steps.iter().all(|(_, r)| r.is_ok());
+                let summary = steps
+                    .iter()
+                    .map(|(s, r)| match r {
+                        Ok(m) => format!("{s}: {m}"),
+                        Err(e) => format!("{s}: FAILED {e}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let listed: Vec<serde_json::Value> = steps
+                    .iter()
+                    .map(|(s, r)| match r {
+                        Ok(m) => serde_json::json!({"step": s, "ok": true, "answer": m}),
+                        Err(e) => serde_json::json!({"step": s, "ok": false, "answer": e}),
+                    })
+                    .collect();
+                let r = self.record(|s| {
+                    JournalEntry::new(now, &s.id, &operator, EntryKind::Health)
+                        .with("integration", name.as_str())
+                        .with("action", "verify")
+                        .with("result", if ok { "pass" } else { "failed" })
+                        .with(
+                            "summary",
+                            format!("{} — {summary}", if ok { "PASS" } else { "FAILED" }),
+                        )
+                        .with("steps", listed.clone())
+                });
+                if let Err(e) = r {
+                    self.say(Msg::Notice(Err(format!("verify not journaled: {e}"))));
+                }
+            }
             Effect::RecordHealth {
                 name,
                 from,
