@@ -216,6 +216,7 @@ fn the_bundled_checklists_all_load() {
         "noc-weekly",
         "noc-monthly",
         "wiring-rollout",
+        "noc-handoff",
         "wiring-verify-daily",
         "wiring-monthly",
         "wiring-quarterly",

@@ -54,6 +54,10 @@ const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../data/checklists/shift-handover.toml"),
     ),
     (
+        "checklists/noc-handoff.toml",
+        include_str!("../../data/checklists/noc-handoff.toml"),
+    ),
+    (
         "checklists/wiring-rollout.toml",
         include_str!("../../data/checklists/wiring-rollout.toml"),
     ),
