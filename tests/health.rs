@@ -438,3 +438,15 @@ fn probe_once_exit_codes_and_no_credential_anywhere() {
         );
     }
 }
+
+#[tokio::test]
+async fn opsgenie_team_not_found_names_the_team_and_the_region() {
+    let (_m, base) = mocks(&[("opsgenie", Fault::Status(422))]).await;
+    let o = check(&base, OPSGENIE).await;
+    assert_outcome(
+        &o,
+        HealthStatus::Down,
+        &["team not found", "OPSGENIE_REGION"],
+    );
+    assert_eq!(o.class, FailureClass::Config);
+}

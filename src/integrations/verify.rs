@@ -150,7 +150,7 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
             let b = base(
                 cfg,
                 ctx,
-                if eu(cfg) {
+                if crate::integrations::opsgenie_eu_now(cfg.region.as_deref()) {
                     "https://api.eu.opsgenie.com".into()
                 } else {
                     "https://api.opsgenie.com".into()
@@ -166,7 +166,14 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                     .header("content-type", "application/json")
                     .body(body.to_string()),
             )
-            .await;
+            .await
+            .map_err(|e| {
+                if e.contains("422") {
+                    format!("{e} — {}", crate::integrations::OPSGENIE_422)
+                } else {
+                    e
+                }
+            });
             let request_id = created
                 .as_ref()
                 .ok()

@@ -119,7 +119,11 @@ impl SourceClient {
             credential(var, default_var, ctx)
         };
         let cloud = cfg.cloud_id.as_deref().map(seg).unwrap_or_default();
-        let real = match (cfg.kind, cfg.eu()) {
+        let eu = match cfg.kind {
+            Vendor::Opsgenie => crate::integrations::opsgenie_eu_now(cfg.region.as_deref()),
+            _ => cfg.eu(),
+        };
+        let real = match (cfg.kind, eu) {
             (Vendor::Pagerduty, false) => "https://api.pagerduty.com".to_string(),
             (Vendor::Pagerduty, true) => "https://api.eu.pagerduty.com".to_string(),
             (Vendor::Opsgenie, false) => "https://api.opsgenie.com".to_string(),

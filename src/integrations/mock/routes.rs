@@ -215,6 +215,15 @@ pub(super) fn fault_response(vendor: &str, req: &Request, code: u16) -> Response
             401,
             json!({"message": "Could not authenticate", "took": 0.0, "requestId": uuid_like()}),
         ),
+        ("opsgenie", 422) => json_resp(
+            422,
+            json!({
+                "message": "Request body is not processable. Please check the errors.",
+                "errors": {"responders": "No team exists with name [ops-eu]"},
+                "took": 0.0,
+                "requestId": uuid_like(),
+            }),
+        ),
         ("opsgenie", 403) => json_resp(
             403,
             json!({

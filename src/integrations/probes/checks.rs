@@ -297,7 +297,7 @@ pub(super) async fn opsgenie(
     let base = base(
         cfg,
         ctx,
-        if eu(cfg) {
+        if crate::integrations::opsgenie_eu_now(cfg.region.as_deref()) {
             "https://api.eu.opsgenie.com".into()
         } else {
             "https://api.opsgenie.com".into()
@@ -334,6 +334,13 @@ pub(super) async fn opsgenie(
             FailureClass::Config,
             a.said(),
             "the plan does not allow this",
+            Some(a.ms),
+        ),
+        422 => ProbeOutcome::failed(
+            HealthStatus::Down,
+            FailureClass::Config,
+            a.said(),
+            crate::integrations::OPSGENIE_422,
             Some(a.ms),
         ),
         403 if code == Some(40301) => ProbeOutcome::failed(
