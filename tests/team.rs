@@ -761,3 +761,51 @@ fn the_readme_grants_are_all_the_app_needs_and_keep_the_journal_insert_only() {
     }
     assert_ne!(pg.sql("SELECT count(*) FROM entries"), "0");
 }
+
+#[test]
+fn a_record_changed_here_after_the_team_decided_is_put_back_and_the_operator_told() {
+    let Some(pg) =
+        migrated("a_record_changed_here_after_the_team_decided_is_put_back_and_the_operator_told")
+    else {
+        return;
+    };
+    let url = pg.url();
+    let dir = tempfile::tempdir().unwrap();
+    let a = host(dir.path(), "a", "ana", "postgres");
+    let b = host(dir.path(), "b", "bo", "postgres");
+    std::fs::create_dir_all(a.join("approvals/pending")).unwrap();
+    std::fs::write(a.join("approvals/pending/approval-0142.json"), APPROVAL).unwrap();
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    ok(sd(&b, &url).args(["approvals", "approve", "0142", "--reason", "window agreed"]));
+    ok(sd(&a, &url).args(["approvals", "list"]));
+    assert!(a.join("approvals/approved/approval-0142.json").is_file());
+
+    // A batch tool on A rewrites the record its own way, after the fact.
+    let approved =
+        std::fs::read_to_string(a.join("approvals/approved/approval-0142.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&approved).unwrap();
+    v["state"] = "rejected".into();
+    let last = v["history"].as_array().unwrap().len() - 1;
+    v["history"][last]["to"] = "rejected".into();
+    v["history"][last]["by"] = "batch-tool".into();
+    std::fs::remove_file(a.join("approvals/approved/approval-0142.json")).unwrap();
+    std::fs::create_dir_all(a.join("approvals/rejected")).unwrap();
+    std::fs::write(
+        a.join("approvals/rejected/approval-0142.json"),
+        serde_json::to_string_pretty(&v).unwrap() + "\n",
+    )
+    .unwrap();
+
+    let (code, _, err) = run(sd(&a, &url).args(["approvals", "list"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("refused on copy: approval-0142"), "{err}");
+    assert!(
+        a.join("approvals/approved/approval-0142.json").is_file()
+            && !a.join("approvals/rejected/approval-0142.json").exists(),
+        "the team's decision is back in this copy"
+    );
+    assert_eq!(
+        pg.sql("SELECT state FROM approvals WHERE id = 'approval-0142'"),
+        "approved"
+    );
+}

@@ -133,9 +133,14 @@ async fn up_records(
             RecordUp::Same => {
                 state.approvals.insert(id, digest);
             }
-            // The copy down writes the team's version over this one.
-            RecordUp::Behind => {}
-            RecordUp::Conflict(why) => out.conflicts.push(why),
+            RecordUp::Skip => {}
+            // The team's record is further along, or decided otherwise
+            // (refused): this copy takes the team's version now.
+            RecordUp::Behind(theirs) => take_theirs(root, state, &id, &theirs),
+            RecordUp::Conflict(why, theirs) => {
+                take_theirs(root, state, &id, &theirs);
+                out.conflicts.push(why);
+            }
         }
     }
     for (name, body) in files::handover_files(root) {
@@ -250,8 +255,34 @@ pub async fn insert_lines(
 enum RecordUp {
     Written,
     Same,
-    Behind,
-    Conflict(Conflict),
+    /// The team's row is not a record: left for whoever wrote it.
+    Skip,
+    /// The team's record (its text) extends this one.
+    Behind(String),
+    Conflict(Conflict, String),
+}
+
+/// Put the team's version of a record in this copy.
+fn take_theirs(root: &Path, state: &mut CopyState, id: &str, theirs: &str) {
+    let Ok(rec) = serde_json::from_str::<ApprovalRecord>(theirs) else {
+        return;
+    };
+    let store = crate::store::approvals::ApprovalStore::new(root);
+    if store.put_copy(id, rec.state.as_str(), theirs).is_ok() {
+        state
+            .approvals
+            .insert(id.to_string(), files::digest(theirs));
+    }
+}
+
+/// The records of this copy that changed here since they were last copied
+/// (a decision made offline, a file a batch tool dropped), by id.
+fn changed_here(root: &Path, state: &CopyState) -> std::collections::HashMap<String, String> {
+    files::approval_files(root)
+        .into_iter()
+        .filter(|(id, _, text)| state.approvals.get(id) != Some(&files::digest(text)))
+        .map(|(id, _, text)| (id, text))
+        .collect()
 }
 
 /// One approval record up: new, or a later state of the team's record.
@@ -291,7 +322,7 @@ async fn up_record(
                 RecordUp::Same
             } else {
                 match serde_json::from_str::<ApprovalRecord>(&theirs_text) {
-                    Err(_) => RecordUp::Behind,
+                    Err(_) => RecordUp::Skip,
                     Ok(theirs) => {
                         let (mine, team) = (&local.history, &theirs.history);
                         if mine.len() > team.len() && mine[..team.len()] == team[..] {
@@ -305,9 +336,9 @@ async fn up_record(
                             let _ = origin;
                             RecordUp::Written
                         } else if team.len() >= mine.len() && team[..mine.len()] == mine[..] {
-                            RecordUp::Behind
+                            RecordUp::Behind(theirs_text)
                         } else {
-                            RecordUp::Conflict(conflict_words(local, &theirs))
+                            RecordUp::Conflict(conflict_words(local, &theirs), theirs_text)
                         }
                     }
                 }
@@ -411,6 +442,11 @@ pub async fn down(
                 Err(_) => return Ok(out),
             }
         }
+        let here = if records.is_empty() {
+            Default::default()
+        } else {
+            changed_here(root, state)
+        };
         for r in &records {
             top = top.max(r.get::<_, i64>(0));
             let (id, st, text): (String, String, String) = (r.get(1), r.get(2), r.get(3));
@@ -423,6 +459,11 @@ pub async fn down(
                         .is_ok_and(|rec| rec.validate(s, &id).is_ok())
                 });
             if !valid {
+                continue;
+            }
+            // Changed here and not yet copied up: the copy up decides
+            // (the team's version then, if this one came second).
+            if here.get(&id).is_some_and(|mine| *mine != text) {
                 continue;
             }
             let store = crate::store::approvals::ApprovalStore::new(root);
