@@ -7,20 +7,9 @@ mod common;
 
 use common::Session;
 use common::perf::*;
-use common::postgres::Postgres;
-use std::path::{Path, PathBuf};
+use common::postgres::{Postgres, host};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn host(root: &Path, name: &str, operator: &str, backend: &str) -> PathBuf {
-    let ws = root.join(name);
-    std::fs::create_dir_all(&ws).unwrap();
-    std::fs::write(
-        ws.join("shiftdeck.toml"),
-        format!("operator = \"{operator}\"\n\n[store]\nbackend = \"{backend}\"\n"),
-    )
-    .unwrap();
-    ws
-}
 
 fn run_ok(ws: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new(common::BIN)

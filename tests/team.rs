@@ -4,25 +4,11 @@
 
 mod common;
 
-use common::postgres::{PASSWORD, Postgres};
+use common::postgres::{PASSWORD, Postgres, host};
 use common::{cli, run};
 use std::path::{Path, PathBuf};
 
 const APPROVAL: &str = include_str!("../data/demo/approvals/pending/approval-0142.json");
-
-/// A host: a workspace of its own with `[store]` pointing at the team store.
-fn host(root: &Path, name: &str, operator: &str, backend: &str) -> PathBuf {
-    let ws = root.join(name);
-    std::fs::create_dir_all(&ws).unwrap();
-    std::fs::write(
-        ws.join("shiftdeck.toml"),
-        format!(
-            "operator = \"{operator}\"\nrole = \"approver\"\n\n[store]\nbackend = \"{backend}\"\ntimeout_secs = 3\n"
-        ),
-    )
-    .unwrap();
-    ws
-}
 
 fn sd(ws: &Path, url: &str) -> std::process::Command {
     let mut c = cli(ws);

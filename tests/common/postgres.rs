@@ -214,6 +214,21 @@ impl Postgres {
     }
 }
 
+/// A host: a workspace of its own whose `[store]` points at the team store
+/// (an approver, so it can decide; 3 s to answer).
+pub fn host(root: &Path, name: &str, operator: &str, backend: &str) -> PathBuf {
+    let ws = root.join(name);
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(
+        ws.join("shiftdeck.toml"),
+        format!(
+            "operator = \"{operator}\"\nrole = \"approver\"\n\n[store]\nbackend = \"{backend}\"\ntimeout_secs = 3\n"
+        ),
+    )
+    .unwrap();
+    ws
+}
+
 fn set_mode(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();

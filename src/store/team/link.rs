@@ -198,3 +198,40 @@ where
     });
     rx
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(var: &str) -> StoreConfig {
+        StoreConfig {
+            url_env: var.into(),
+            ..StoreConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_missing_blank_or_host_less_string_is_named_and_never_shown() {
+        let err = |var: &str| target(&store(var)).err().unwrap();
+        assert!(
+            err("SHIFTDECK_TEST_URL_UNSET_7e1").contains("SHIFTDECK_TEST_URL_UNSET_7e1 is not set")
+        );
+        // SAFETY: variables of this test's own, read by no other test.
+        unsafe {
+            std::env::set_var("SHIFTDECK_TEST_URL_BLANK_7e1", "  ");
+            std::env::set_var(
+                "SHIFTDECK_TEST_URL_NOHOST_7e1",
+                "dbname=team password=s3cr3t-x",
+            );
+            std::env::set_var("SHIFTDECK_TEST_URL_BAD_7e1", "postgres://u:s3cr3t-y@[::1");
+        }
+        assert!(err("SHIFTDECK_TEST_URL_BLANK_7e1").contains("is not set"));
+        let e = err("SHIFTDECK_TEST_URL_NOHOST_7e1");
+        assert!(e.contains("names no host") && !e.contains("s3cr3t"), "{e}");
+        let e = err("SHIFTDECK_TEST_URL_BAD_7e1");
+        assert!(
+            e.contains("does not hold a PostgreSQL connection string") && !e.contains("s3cr3t"),
+            "{e}"
+        );
+    }
+}
