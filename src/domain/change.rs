@@ -61,7 +61,7 @@ impl ChangeRecord {
             return Err("title: describe the change in a few words".into());
         }
         if rollback.trim().is_empty() {
-            return Err("rollback: every change needs a rollback plan (--rollback TEXT)".into());
+            return Err("rollback: every change needs a rollback plan".into());
         }
         Ok(ChangeRecord {
             title: title.to_string(),
