@@ -55,6 +55,9 @@ pub struct Config {
     pub email: Option<crate::integrations::mail::EmailConfig>,
     /// `[store]`: the local files, or the team's PostgreSQL.
     pub store: crate::store::team::StoreConfig,
+    /// `env_file`: credentials kept in a 0600 file (`.env.local`), relative
+    /// to the config file's directory.
+    pub env_file: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -74,6 +77,7 @@ impl Config {
             notify: Default::default(),
             email: None,
             store: Default::default(),
+            env_file: None,
         }
     }
 }
@@ -143,6 +147,15 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
             "theme" => match value.as_str() {
                 Some(t) => config.theme = t.to_string(),
                 None => problems.push(here("theme: expected a name or a path in quotes".into())),
+            },
+            "env_file" => match value.as_str().map(str::trim) {
+                Some(f) if !f.is_empty() => {
+                    let dir = path.parent().unwrap_or(Path::new("."));
+                    config.env_file = Some(dir.join(f));
+                }
+                _ => problems.push(here(
+                    "env_file: expected a path in quotes, like \".env.local\" (credentials come from the environment only)".into(),
+                )),
             },
             "keymap" => match value.as_str() {
                 Some(k) => config.keymap = k.to_string(),

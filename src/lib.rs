@@ -9,6 +9,7 @@ pub mod domain;
 pub mod integrations;
 pub mod keymap;
 pub mod ops;
+pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod theme;

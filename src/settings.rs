@@ -34,6 +34,7 @@ pub fn user_config_dir() -> Option<PathBuf> {
 
 pub fn load(config_path: &Path, overrides: &Overrides) -> Settings {
     let (config, mut problems) = config::load(config_path);
+    problems.extend(crate::secrets::use_file(config.env_file.clone()));
     let user_dir = user_config_dir();
     let keymap_choice = overrides
         .keymap

@@ -450,3 +450,113 @@ async fn opsgenie_team_not_found_names_the_team_and_the_region() {
     );
     assert_eq!(o.class, FailureClass::Config);
 }
+
+/// `v1/validate` ignores the APP key, so a configured one is checked on
+/// `v2/validate_keys`: a refused APP key is DOWN with its own hint.
+#[tokio::test]
+async fn datadog_app_key_is_checked_on_its_own_endpoint() {
+    let with_app = format!("{DATADOG}app_key_env = \"SHIFTDECK_TEST_NO_SUCH_APP_KEY\"\n");
+    let (m, base) = mocks(&[]).await;
+    let o = check(&base, &with_app).await;
+    assert_outcome(&o, HealthStatus::Up, &["API and APP keys valid"]);
+    assert!(
+        m.requests()
+            .iter()
+            .any(|(_, p)| p == "/datadog/api/v2/validate_keys"),
+        "{:?}",
+        m.requests()
+    );
+    let o = check(&base, DATADOG).await;
+    assert_outcome(&o, HealthStatus::Up, &["API key valid"]);
+
+    let (_m, base) = mocks(&[("datadog/api/v2/validate_keys", Fault::Status(403))]).await;
+    let o = check(&base, &with_app).await;
+    assert_outcome(&o, HealthStatus::Down, &["APP key", "another org"]);
+    assert_eq!(o.class, FailureClass::Config);
+}
+
+/// A development HEC with a self-signed certificate (a real TLS server,
+/// `openssl s_server`): refused as it should be, accepted with
+/// `SPLUNK_HEC_INSECURE=1`, and then said loudly on every line.
+#[test]
+fn splunk_insecure_reaches_a_self_signed_hec_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("openssl")
+        .current_dir(dir.path())
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "hec.key",
+            "-out",
+            "hec.crt",
+        ])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!(
+            "\n*** SKIPPED splunk_insecure_reaches_a_self_signed_hec_and_says_so: needs openssl (apt-get install openssl) ***\n"
+        );
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new("openssl")
+        .current_dir(dir.path())
+        .args([
+            "s_server", "-quiet", "-www", "-cert", "hec.crt", "-key", "hec.key",
+        ])
+        .args(["-accept", &format!("127.0.0.1:{port}")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let listening = (0..200).any(|_| {
+        std::thread::sleep(Duration::from_millis(25));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert!(listening, "openssl s_server did not listen");
+    let ws = workspace_with(
+        "[[integrations]]\nname = \"splunk-dev\"\nkind = \"splunk\"\nmode = \"real\"\ntimeout = 2\n",
+    );
+    let run = |insecure: bool| {
+        let mut c = common::cli(ws.path());
+        c.args(["probe", "--once"])
+            .env("SPLUNK_HEC_URL", format!("https://127.0.0.1:{port}"))
+            .env("SPLUNK_HEC_TOKEN", "0f3a9c7e-dev-hec-token");
+        if insecure {
+            c.env("SPLUNK_HEC_INSECURE", "1");
+        }
+        let out = c.output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let strict = run(false);
+    let loose = run(true);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        strict.contains("TLS failed")
+            && strict.contains("SPLUNK_HEC_INSECURE=1")
+            && !strict.contains("! INSECURE"),
+        "{strict}"
+    );
+    assert!(loose.contains("! INSECURE TLS"), "{loose}");
+    assert!(
+        !loose.to_lowercase().contains("certificate verify"),
+        "{loose}"
+    );
+    assert!(!loose.to_lowercase().contains("unknownissuer"), "{loose}");
+    assert!(!loose.contains("0f3a9c7e-dev-hec-token"));
+}

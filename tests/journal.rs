@@ -521,3 +521,42 @@ fn the_cli_handover_polls_the_integrations_first_so_its_hold_is_real() {
     ]));
     assert!(md.contains("not verified"), "{md}");
 }
+
+/// Credentials kept in `env_file` (seed 002 keeps them in `.env.local`) are
+/// redacted like the environment's, with nothing exported; a file others
+/// can read is refused whole and named, its value never printed.
+#[test]
+fn env_file_values_are_redacted_and_a_readable_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let (code, _, err) = run(cmd(ws).args(["journal", "add", "first"]));
+    assert_eq!(code, 0, "{err}");
+    let config = ws.join("shiftdeck.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("env_file = \".env.local\"\n{text}")).unwrap();
+    let key = "dd0c5e9a41b7f2c8e6d3a9b0c4e7f1a2";
+    let env = ws.join(".env.local");
+    std::fs::write(&env, format!("# Day 1\nexport DD_API_KEY=\"{key}\"\n")).unwrap();
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let (code, out, err) = run(cmd(ws).args(["check-config"]));
+    assert_eq!(code, 6, "{out}{err}");
+    assert!(
+        err.contains(".env.local") && err.contains("mode 0644") && err.contains("chmod 600"),
+        "{err}"
+    );
+    assert!(!err.contains(key) && !out.contains(key));
+
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, out, err) = run(cmd(ws).args(["check-config"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(cmd(ws).args(["journal", "add", &format!("pasted {key} by mistake")]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("redacted before saving: DD_API_KEY"), "{err}");
+    let raw = std::fs::read_to_string(shift_file(ws)).unwrap();
+    assert!(
+        !raw.contains(key) && raw.contains("[redacted:DD_API_KEY]"),
+        "{raw}"
+    );
+}

@@ -26,7 +26,10 @@ impl HealthPane {
         HealthPane {
             entries: integrations
                 .iter()
-                .map(|i| IntegrationHealth::new(&i.name, i.kind.as_str(), i.poll_interval()))
+                .map(|i| IntegrationHealth {
+                    warning: crate::integrations::probes::standing_warning(i),
+                    ..IntegrationHealth::new(&i.name, i.kind.as_str(), i.poll_interval())
+                })
                 .chain(sources.iter().map(|s| {
                     IntegrationHealth::new(
                         &s.name,

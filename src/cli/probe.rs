@@ -82,6 +82,14 @@ pub fn poll_all(
         .map_err(|e| e.to_string())
 }
 
+fn warning(config: &Config, name: &str) -> Option<String> {
+    config
+        .integrations
+        .iter()
+        .find(|i| i.name == name)
+        .and_then(crate::integrations::probes::standing_warning)
+}
+
 pub fn probe_once(config: &Config, json: bool) -> i32 {
     if config.integrations.is_empty() && config.incident_sources.is_empty() {
         errln!("no integrations configured: add [[integrations]] to shiftdeck.toml");
@@ -98,7 +106,7 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
     if json {
         let v: Vec<serde_json::Value> = results
             .iter()
-            .map(|(name, kind, o)| serde_json::json!({"name": name, "kind": kind, "status": o.status, "summary": o.summary, "hint": o.hint, "latency_ms": o.latency_ms}))
+            .map(|(name, kind, o)| serde_json::json!({"name": name, "kind": kind, "status": o.status, "summary": o.summary, "hint": o.hint, "latency_ms": o.latency_ms, "warning": warning(config, name)}))
             .collect();
         outln!(
             "{}",
@@ -127,6 +135,9 @@ pub fn probe_once(config: &Config, json: bool) -> i32 {
             );
             if !o.hint.is_empty() && o.status != HealthStatus::Up {
                 outln!("{:<18} {:<15} {:<9} {:>8}  → {}", "", "", "", "", o.hint);
+            }
+            if let Some(w) = warning(config, name) {
+                outln!("{:<18} {:<15} {:<9} {:>8}  ! {}", "", "", "", "", w);
             }
         }
         outln!(

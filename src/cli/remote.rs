@@ -290,7 +290,7 @@ impl Remote {
 /// environment, as every CLI command that talks to a vendor reads them.
 pub(super) fn wiring() -> (Option<String>, String) {
     (
-        std::env::var("OPERATOR_WIRING_MODE").ok(),
+        crate::secrets::var("OPERATOR_WIRING_MODE"),
         std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string()),
     )
 }

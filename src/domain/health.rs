@@ -116,6 +116,9 @@ pub struct IntegrationHealth {
     pub interval_secs: u64,
     /// When the status last changed (the first answer counts).
     pub since: Option<DateTime<Utc>>,
+    /// What stays wrong however it answers (a certificate not checked),
+    /// shown loud on its row.
+    pub warning: Option<String>,
 }
 
 /// A change worth a journal entry.
@@ -143,6 +146,7 @@ impl IntegrationHealth {
             checks: 0,
             interval_secs,
             since: None,
+            warning: None,
         }
     }
 

@@ -22,7 +22,7 @@ use regex::{Captures, Regex};
 use std::cmp::Reverse;
 use std::fmt;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, RwLock};
 
 /// Well-known credential variables whose values are redacted by default.
 pub const DEFAULT_SECRET_VARS: &[&str] = &[
@@ -59,6 +59,40 @@ const MARKER_OPEN: &str = "[redacted:";
 pub struct Redactor {
     /// (name, value), values unique and trimmed, longest first.
     secrets: Vec<(String, String)>,
+    /// Values learnt after the redactor was built (a credential rotated in
+    /// the env file while the app runs), for the names it was built with.
+    live: Option<(Arc<LiveSecrets>, Vec<String>)>,
+}
+
+/// Every value a credential variable has had in this process, added as it
+/// is read: the redactor built at start-up still catches a value rotated
+/// in afterwards, and the old one too. Values are only ever added.
+#[derive(Default)]
+pub struct LiveSecrets {
+    values: RwLock<Vec<(String, String)>>,
+}
+
+impl LiveSecrets {
+    /// Remember `value` for `name` (trimmed; too short a value is ignored).
+    pub fn put(&self, name: &str, value: &str) {
+        let value = value.trim();
+        if value.chars().count() < MIN_SECRET_CHARS {
+            return;
+        }
+        let mut values = self.values.write().unwrap_or_else(|e| e.into_inner());
+        if !values.iter().any(|(n, v)| n == name && v == value) {
+            values.push((name.to_string(), value.to_string()));
+        }
+    }
+
+    fn for_names(&self, names: &[String]) -> Vec<(String, String)> {
+        let values = self.values.read().unwrap_or_else(|e| e.into_inner());
+        values
+            .iter()
+            .filter(|(n, _)| names.iter().any(|m| m == n))
+            .cloned()
+            .collect()
+    }
 }
 
 /// The result of [`Redactor::redact`].
@@ -87,7 +121,16 @@ impl Redactor {
         }
         // Stable: among equal lengths the caller's order is kept.
         kept.sort_by_key(|(_, value)| Reverse(value.len()));
-        Redactor { secrets: kept }
+        Redactor {
+            secrets: kept,
+            live: None,
+        }
+    }
+
+    /// Also redact whatever value `live` learns later for one of `names`.
+    pub fn with_live(mut self, live: Arc<LiveSecrets>, names: &[&str]) -> Redactor {
+        self.live = Some((live, names.iter().map(|n| n.to_string()).collect()));
+        self
     }
 
     /// Build from environment variable names: reads each variable's current
@@ -138,8 +181,13 @@ impl Redactor {
     /// place, longest first. Where two values overlap, the part of the later
     /// one that sticks out gets a marker of its own.
     fn secret_hits(&self, text: &str) -> Vec<Hit> {
+        let learnt = match &self.live {
+            Some((live, names)) => live.for_names(names),
+            None => Vec::new(),
+        };
+        let all: Vec<&(String, String)> = self.secrets.iter().chain(learnt.iter()).collect();
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for (index, (_, value)) in self.secrets.iter().enumerate() {
+        for (index, (_, value)) in all.iter().enumerate() {
             for (start, _) in text.match_indices(value.as_str()) {
                 found.push((start, start + value.len(), index));
             }
@@ -153,7 +201,7 @@ impl Redactor {
             }
             hits.push(Hit {
                 range: start.max(covered)..end,
-                name: self.secrets[index].0.clone(),
+                name: all[index].0.clone(),
             });
             covered = end;
         }

@@ -139,14 +139,11 @@ pub async fn send(cfg: &EmailConfig, id: &str, subject: &str, body: &str) -> Res
     .port(cfg.port())
     .timeout(Some(timeout));
     if let (Some(user), Some(var)) = (&cfg.username, &cfg.password_env) {
-        let password = std::env::var(var)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| MailError {
-                message: format!("{var} is not set: the SMTP password for {user} comes from it"),
-                retry: true,
-                login_refused: false,
-            })?;
+        let password = crate::secrets::var(var).ok_or_else(|| MailError {
+            message: format!("{var} is not set: the SMTP password for {user} comes from it"),
+            retry: true,
+            login_refused: false,
+        })?;
         transport = transport.credentials(Credentials::new(user.clone(), password));
     }
     let transport = transport.build();

@@ -31,7 +31,7 @@ pub const OPSGENIE_422: &str = "team not found: check the team name verbatim, an
 
 /// As [`opsgenie_eu`], with `OPSGENIE_REGION` read now.
 pub fn opsgenie_eu_now(region: Option<&str>) -> bool {
-    opsgenie_eu(region, std::env::var(OPSGENIE_REGION_ENV).ok().as_deref())
+    opsgenie_eu(region, crate::secrets::var(OPSGENIE_REGION_ENV).as_deref())
 }
 
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, String> {

@@ -64,9 +64,9 @@ fn webhook(config: &Config, channel: Channel) -> Result<String, String> {
         _ => config.slack_webhook_env.as_deref(),
     }
     .ok_or_else(|| "no Slack webhook: set [slack] webhook_env in shiftdeck.toml".to_string())?;
-    match std::env::var(var) {
-        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-        _ => Err(format!(
+    match crate::secrets::var(var) {
+        Some(v) => Ok(v),
+        None => Err(format!(
             "not configured: set {var} (the Slack webhook comes from it)"
         )),
     }

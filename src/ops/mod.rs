@@ -82,7 +82,11 @@ pub fn credential_vars(config: &Config) -> Vec<String> {
 pub fn redactor(config: &Config) -> Redactor {
     let names = credential_vars(config);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    Redactor::from_env(&refs)
+    let values = refs
+        .iter()
+        .filter_map(|name| crate::secrets::var(name).map(|v| (name.to_string(), v)))
+        .collect();
+    Redactor::new(values).with_live(crate::secrets::live(), &refs)
 }
 
 /// A client for every configured incident source, pointed where its mode says.

@@ -102,7 +102,7 @@ async fn event_loop(
         None => std::env::var("SHIFTDECK_MOCK_BASE")
             .unwrap_or_else(|_| crate::integrations::probes::DEFAULT_MOCK_BASE.to_string()),
     };
-    let wiring_mode = std::env::var("OPERATOR_WIRING_MODE").ok();
+    let wiring_mode = crate::secrets::var("OPERATOR_WIRING_MODE");
     let mut pollers = health::spawn(
         &app.config.integrations,
         wiring_mode.clone(),

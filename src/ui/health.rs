@@ -159,14 +159,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     String::new()
                 }),
-                Cell::from(Span::styled(
-                    answer,
-                    t.style(if e.status == HealthStatus::Up {
-                        Role::Muted
-                    } else {
-                        Role::Text
-                    }),
-                )),
+                Cell::from(Line::from({
+                    let mut spans = Vec::new();
+                    if e.warning.is_some() {
+                        spans.push(Span::styled("INSECURE TLS ", t.style(Role::Breached)));
+                    }
+                    spans.push(Span::styled(
+                        answer,
+                        t.style(if e.status == HealthStatus::Up {
+                            Role::Muted
+                        } else {
+                            Role::Text
+                        }),
+                    ));
+                    spans
+                })),
             ])
         });
     frame.render_widget(
@@ -223,6 +230,12 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect) {
         ]),
         Line::from(vec![label("last answer"), Span::raw(e.summary.clone())]),
     ];
+    if let Some(w) = &e.warning {
+        lines.push(Line::from(vec![
+            label("warning"),
+            Span::styled(w.clone(), t.style(Role::Breached)),
+        ]));
+    }
     if !e.hint.is_empty() {
         lines.push(Line::from(vec![
             label("hint"),

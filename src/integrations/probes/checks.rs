@@ -19,13 +19,16 @@ pub(super) async fn datadog(
     let a = send(
         client
             .get(format!("{base}/api/v1/validate"))
-            .header("DD-API-KEY", key),
+            .header("DD-API-KEY", key.as_str()),
         t,
         "validate",
     )
     .await?;
     Ok(match a.status {
-        200 if a.json()["valid"] == true => ProbeOutcome::up("API key valid", a.ms),
+        200 if a.json()["valid"] == true => match app_key(cfg, ctx)? {
+            None => ProbeOutcome::up("API key valid", a.ms),
+            Some(app) => datadog_app_key(client, &base, &site, &key, &app, t).await?,
+        },
         403 => ProbeOutcome::failed(
             HealthStatus::Down,
             FailureClass::Config,
@@ -36,6 +39,47 @@ pub(super) async fn datadog(
             Some(a.ms),
         ),
         _ => classify(&a, "validate", "Datadog rejected the API key"),
+    })
+}
+
+/// The APP key to check, when one is configured: `app_key_env` (which must
+/// then be set) or `DD_APP_KEY` when it is set.
+fn app_key(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Result<Option<String>, ProbeOutcome> {
+    match &cfg.app_key_env {
+        Some(var) => credential(Some(var), "DD_APP_KEY", ctx).map(Some),
+        None => Ok(env("DD_APP_KEY")),
+    }
+}
+
+/// `v1/validate` ignores the APP key (vendor-apis.md §1), so the pair is
+/// checked on `v2/validate_keys`.
+async fn datadog_app_key(
+    client: &Client,
+    base: &str,
+    site: &str,
+    key: &str,
+    app: &str,
+    t: Duration,
+) -> Result<ProbeOutcome, ProbeOutcome> {
+    let a = send(
+        client
+            .get(format!("{base}/api/v2/validate_keys"))
+            .header("DD-API-KEY", key)
+            .header("DD-APPLICATION-KEY", app),
+        t,
+        "validate_keys",
+    )
+    .await?;
+    Ok(match a.status {
+        200 => ProbeOutcome::up("API and APP keys valid", a.ms),
+        401 | 403 => ProbeOutcome::failed(
+            HealthStatus::Down,
+            FailureClass::Config,
+            format!("APP key refused ({}) on {site}", a.status),
+            "Datadog accepted the API key but not the APP key: DD_APP_KEY was revoked or belongs to another org (Organization Settings → Application Keys)".to_string(),
+            Some(a.ms),
+        ),
+        _ => classify(&a, "validate_keys", "Datadog rejected the APP key"),
     })
 }
 

@@ -31,9 +31,7 @@ pub struct Link {
 /// Read the connection string. Errors name the variable, never its value.
 pub fn target(store: &StoreConfig) -> Result<Target, String> {
     let var = store.url_env.clone();
-    let url = std::env::var(&var)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
+    let url = crate::secrets::var(&var)
         .ok_or_else(|| {
             format!("{var} is not set: it must hold the team store's connection string (postgres://USER@HOST/DB)")
         })?;
