@@ -473,6 +473,7 @@ fn other_panes_render(c: &mut Criterion) {
         },
         entries,
         draft: None,
+        earlier: vec![],
         previous: None,
     })));
     for i in 0..100 {

@@ -52,6 +52,7 @@ fn demo_app() -> App {
         },
         entries: vec![],
         draft: None,
+        earlier: vec![],
         previous: None,
     })));
     app

@@ -560,3 +560,92 @@ fn env_file_values_are_redacted_and_a_readable_file_is_refused() {
         "{raw}"
     );
 }
+
+/// A credential blocker (seed 002: "log it … with the ticket number") stands
+/// in every later handover, whoever is on shift, until a note clears its
+/// ticket; deviations get their own section.
+#[test]
+fn credential_blockers_stand_across_shifts_until_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let (code, _, err) = run(cmd(ws).args([
+        "journal",
+        "add",
+        "Slack webhook waits on PROC-4411 (legal review)",
+        "--tag",
+        "cred-blocker",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(cmd(ws).args([
+        "journal",
+        "add",
+        "Datadog APP key: the org admin is on leave",
+        "--tag",
+        "cred-blocker",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(cmd(ws).args([
+        "journal",
+        "add",
+        "skipped verify/splunk.sh: HEC has no token yet",
+        "--tag",
+        "deviation",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (_, md, _) = run(cmd(ws).args(["handover", "--markdown", "--no-probe"]));
+    assert!(md.contains("## Credential blockers (2)"), "{md}");
+    assert!(md.contains("## Deviations from the runbook (1)"), "{md}");
+    assert!(
+        md.contains("skipped verify/splunk.sh: HEC has no token yet (ana.lima)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("### #cred-blocker") && !md.contains("### #deviation"),
+        "{md}"
+    );
+    let (code, _, err) = run(cmd(ws).args(["handover", "--publish", "--no-probe"]));
+    assert_eq!(code, 0, "{err}");
+
+    // The next operator's shift: the blockers stand, the deviation was ana's.
+    let bo = |c: &mut Command| {
+        c.env("USER", "bo");
+    };
+    let mut c = cmd(ws);
+    bo(&mut c);
+    let (code, _, err) = run(c.args(["journal", "add", "took the pager"]));
+    assert_eq!(code, 0, "{err}");
+    let mut c = cmd(ws);
+    bo(&mut c);
+    let (code, md, err) = run(c.args(["handover", "--markdown", "--no-probe"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(md.contains("## Credential blockers (2)"), "{md}");
+    assert!(
+        md.contains("(ana.lima): Slack webhook waits on PROC-4411"),
+        "{md}"
+    );
+    assert!(!md.contains("Deviations from the runbook"), "{md}");
+
+    let mut c = cmd(ws);
+    bo(&mut c);
+    let (code, _, err) = run(c.args([
+        "journal",
+        "add",
+        "webhook arrived, proc-4411 closed; verify/slack.sh PASS",
+        "--tag",
+        "cred-cleared",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let mut c = cmd(ws);
+    bo(&mut c);
+    let (_, md, _) = run(c.args(["handover", "--markdown", "--no-probe"]));
+    assert!(md.contains("## Credential blockers (1)"), "{md}");
+    assert!(
+        md.contains("Datadog APP key") && !md.contains("waits on PROC-4411"),
+        "{md}"
+    );
+    let mut c = cmd(ws);
+    bo(&mut c);
+    let (_, json, _) = run(c.args(["handover", "--json", "--no-probe"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["credential_blockers"][0]["operator"], "ana.lima");
+}

@@ -210,6 +210,7 @@ fn open_shift(app: &mut App, previous: Option<shiftdeck::app::PreviousHandover>)
         },
         entries,
         draft: None,
+        earlier: vec![],
         previous,
     })));
 }

@@ -2,6 +2,7 @@
 
 use super::dialogs::text_of;
 use super::*;
+use crate::domain::handover::standing;
 use crate::keymap::Context;
 use crossterm::event::KeyCode;
 
@@ -340,17 +341,10 @@ impl App {
                 self.act(Action::Reject, fx);
             }
             "note" if arg.is_empty() => self.start_note(),
-            "note" => {
-                if self.readonly {
-                    self.flash(Level::Error, super::update::READONLY);
-                } else {
-                    let request = self.request();
-                    fx.push(Effect::SaveNote {
-                        request,
-                        text: arg.to_string(),
-                    });
-                }
-            }
+            "note" => self.quick_note(arg, None, fx),
+            "blocker" => self.quick_note(arg, Some(standing::BLOCKER), fx),
+            "cleared" | "unblocked" => self.quick_note(arg, Some(standing::CLEARED), fx),
+            "deviation" => self.quick_note(arg, Some(standing::DEVIATION), fx),
             "handover" => self.act(Action::Handover, fx),
             "change" => self.change_command(arg, fx),
             "contacts" | "who" => self.open_contacts(),

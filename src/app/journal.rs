@@ -3,7 +3,7 @@
 //! being written.
 
 use super::{Action, App, Effect, Level, Pane};
-use crate::domain::handover::{self, HandoverInput};
+use crate::domain::handover::{self, HandoverInput, standing};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::keymap::Context;
 use chrono::{DateTime, Utc};
@@ -37,6 +37,8 @@ pub struct ShiftOpened {
     pub entries: Vec<JournalEntry>,
     pub draft: Option<String>,
     pub previous: Option<PreviousHandover>,
+    /// Earlier shifts' notes that stand until cleared (credential blockers).
+    pub earlier: Vec<JournalEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +70,8 @@ pub struct JournalPane {
     /// Lines scrolled up from the newest entry.
     pub scroll: usize,
     pub previous: Option<PreviousHandover>,
+    /// Earlier shifts' notes that stand until cleared.
+    pub earlier: Vec<JournalEntry>,
     pub show_previous: bool,
     pub previous_scroll: u16,
     pub handover: Option<HandoverView>,
@@ -105,6 +109,7 @@ impl App {
         }
         self.journal.shift = Some(opened.shift);
         self.journal.entries = opened.entries;
+        self.journal.earlier = opened.earlier;
         let mut restored = false;
         if let Some(draft) = opened.draft
             && first
@@ -206,6 +211,34 @@ impl App {
         fx.push(Effect::SaveNote {
             request,
             text: text.trim_end().to_string(),
+            tags: Vec::new(),
+            draft: true,
+        });
+    }
+
+    /// `:note TEXT`, `:blocker TEXT`, `:cleared TEXT`, `:deviation TEXT`:
+    /// a one-line note, filed under `tag` when given.
+    pub(super) fn quick_note(&mut self, text: &str, tag: Option<&str>, fx: &mut Vec<Effect>) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        if text.trim().is_empty() {
+            let usage = match tag {
+                Some(standing::BLOCKER) => ":blocker WHAT IS BLOCKED AND THE TICKET (PROC-4411)",
+                Some(standing::CLEARED) => ":cleared THE TICKET OR WHAT IT WAS, AND HOW",
+                Some(_) => ":deviation WHAT WAS DONE OTHERWISE AND WHY",
+                None => ":note TEXT",
+            };
+            self.flash(Level::Warning, format!("nothing to save: {usage}"));
+            return;
+        }
+        let request = self.request();
+        fx.push(Effect::SaveNote {
+            request,
+            text: text.trim().to_string(),
+            tags: tag.map(|t| vec![t.to_string()]).unwrap_or_default(),
+            draft: false,
         });
     }
 
@@ -289,6 +322,7 @@ impl App {
         };
         let states = self.health.states();
         let report = handover::build(&HandoverInput {
+            earlier: &self.journal.earlier,
             shift: &shift,
             operator: &self.config.operator,
             started,

@@ -236,6 +236,10 @@ pub enum Effect {
     SaveNote {
         request: RequestId,
         text: String,
+        /// Tags besides the text's own `#tags` (`:blocker`, `:deviation`).
+        tags: Vec<String>,
+        /// The note is the editor's draft, whose file goes once it is saved.
+        draft: bool,
     },
     /// Record a change record (`:change`), checked already.
     RecordChange {

@@ -339,7 +339,12 @@ pub fn build_report(
             Err(_) => errln!("warning: the incident sources could not be read"),
         }
     }
+    let earlier = journal.standing(&shift.id, now).unwrap_or_else(|e| {
+        errln!("warning: earlier shifts' credential blockers could not be read: {e}");
+        Vec::new()
+    });
     let report = handover::build(&HandoverInput {
+        earlier: &earlier,
         shift: &shift.id,
         operator: &config.operator,
         started: shift.started,

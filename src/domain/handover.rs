@@ -12,6 +12,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+pub mod standing;
+pub use standing::Blocker;
+
 /// An integration's state as the Health pane knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntegrationState {
@@ -70,6 +73,10 @@ pub struct HandoverReport {
     /// This shift's change records, each in the runbook's layout (seed 001 §7).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub change_records: Vec<String>,
+    /// Credential blockers still open, from this shift and earlier ones.
+    pub credential_blockers: Vec<Blocker>,
+    /// This shift's deviations from the runbook.
+    pub deviations: Vec<Line>,
 }
 
 fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +99,9 @@ pub struct HandoverInput<'a> {
     pub unfinished_steps: Option<Vec<String>>,
     /// What waits in the messages outbox ("status update PD-4218 by Slack").
     pub unsent_messages: Vec<String>,
+    /// Notes of earlier shifts that stand until cleared (credential
+    /// blockers and what cleared them); other entries are ignored.
+    pub earlier: &'a [JournalEntry],
 }
 
 /// One open approval record as the handover lists it.
@@ -183,8 +193,13 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
         .collect();
     let mut untagged = Vec::new();
     for e in input.journal.iter().filter(|e| e.kind == EntryKind::Note) {
-        let tags = e.tags();
-        if tags.is_empty() {
+        let all = e.tags();
+        let tags: Vec<String> = all
+            .iter()
+            .filter(|t| !standing::OWN_SECTION.contains(&t.as_str()))
+            .cloned()
+            .collect();
+        if all.is_empty() {
             untagged.push(line(e));
         }
         for tag in tags {
@@ -241,6 +256,11 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
             .iter()
             .filter(|e| e.kind == EntryKind::Change)
             .map(|e| super::change::markdown(e, input.timezone))
+            .collect(),
+        credential_blockers: standing::blockers(input.earlier.iter().chain(input.journal)),
+        deviations: standing::deviations(input.journal)
+            .into_iter()
+            .map(line)
             .collect(),
     }
 }
@@ -407,6 +427,51 @@ impl HandoverReport {
                 push(&mut md, "");
                 md.push_str(c.trim_end());
                 md.push('\n');
+            }
+        }
+        if !self.credential_blockers.is_empty() {
+            push(&mut md, "");
+            push(
+                &mut md,
+                &format!(
+                    "## Credential blockers ({})",
+                    self.credential_blockers.len()
+                ),
+            );
+            push(&mut md, "");
+            for b in &self.credential_blockers {
+                push(
+                    &mut md,
+                    &format!(
+                        "- since {} ({}): {}",
+                        self.local(b.since, true),
+                        b.operator,
+                        b.text.lines().collect::<Vec<_>>().join(" ")
+                    ),
+                );
+            }
+        }
+        if !self.deviations.is_empty() {
+            push(&mut md, "");
+            push(
+                &mut md,
+                &format!("## Deviations from the runbook ({})", self.deviations.len()),
+            );
+            push(&mut md, "");
+            for d in &self.deviations {
+                let mut lines = d.text.lines();
+                push(
+                    &mut md,
+                    &format!(
+                        "- {} {} ({})",
+                        self.local(d.at, false),
+                        lines.next().unwrap_or(""),
+                        d.operator
+                    ),
+                );
+                for more in lines {
+                    push(&mut md, &format!("  {more}"));
+                }
             }
         }
         push(&mut md, "");

@@ -286,6 +286,38 @@ impl JournalStore {
         Ok(out)
     }
 
+    /// Notes of earlier shifts (the last [`standing::BLOCKER_DAYS`] days,
+    /// not `current`) that stand until cleared: credential blockers and the
+    /// notes clearing them. Lines are matched as bytes first.
+    ///
+    /// [`standing::BLOCKER_DAYS`]: crate::domain::handover::standing::BLOCKER_DAYS
+    pub fn standing(&self, current: &str, now: DateTime<Utc>) -> io::Result<Vec<JournalEntry>> {
+        use crate::domain::handover::standing::{BLOCKER, BLOCKER_DAYS, CLEARED};
+        let horizon = now - chrono::Duration::days(BLOCKER_DAYS);
+        let needle = b"cred-";
+        let mut out = Vec::new();
+        for (id, path) in self.shift_files()? {
+            if id == current || start_of(&id).is_some_and(|s| s < horizon) {
+                continue;
+            }
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for line in bytes.split(|&b| b == b'\n').filter(|l| memmem(l, needle)) {
+                if let Ok(e) = serde_json::from_slice::<JournalEntry>(line)
+                    && e.kind == EntryKind::Note
+                    && e.tags().iter().any(|t| t == BLOCKER || t == CLEARED)
+                {
+                    out.push(e);
+                }
+            }
+        }
+        out.sort_by_key(|e| e.at);
+        Ok(out)
+    }
+
     /// Every entry whose line contains all the words (case-insensitive),
     /// across all shifts, oldest first. Lines are filtered as bytes before
     /// any is parsed.

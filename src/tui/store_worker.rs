@@ -254,12 +254,17 @@ impl Worker {
             resumed,
             ended: false,
         };
+        let earlier = self
+            .journal
+            .standing(&shift.id, Utc::now())
+            .unwrap_or_default();
         self.shift = Some((shift, tail, false));
         self.say(Msg::ShiftOpened(Box::new(ShiftOpened {
             shift: info,
             entries,
             draft,
             previous,
+            earlier,
         })));
     }
 

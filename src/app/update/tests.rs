@@ -386,3 +386,35 @@ fn a_notice_from_the_store_does_not_clear_the_saving_badge() {
     });
     assert_eq!(app.saving(), 0);
 }
+
+#[test]
+fn blocker_and_deviation_commands_file_one_line_notes_and_keep_the_draft() {
+    let mut app = app_with(vec![], vec![]);
+    for (line, tag) in [
+        (":blocker Slack webhook waits on PROC-4411", "cred-blocker"),
+        (":cleared PROC-4411 arrived", "cred-cleared"),
+        (":deviation ran verify by hand", "deviation"),
+    ] {
+        press(&mut app, KeyCode::Char(':'));
+        typed(&mut app, &line[1..]);
+        let fx = press(&mut app, KeyCode::Enter);
+        let words = line.split_once(' ').unwrap().1;
+        assert!(
+            fx.iter().any(
+                |e| matches!(e, Effect::SaveNote { text, tags, draft: false, .. }
+                if text == words && tags == &[tag.to_string()])
+            ),
+            "{line}: {fx:?}"
+        );
+    }
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "blocker");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains(":blocker WHAT IS BLOCKED")
+    );
+}

@@ -132,6 +132,7 @@ fn report(integrations: Option<&[IntegrationState]>) -> HandoverReport {
         pending_approvals: None,
         unfinished_steps: None,
         unsent_messages: Vec::new(),
+        earlier: &[],
     })
 }
 
@@ -151,6 +152,7 @@ fn plain(journal: &[JournalEntry], book: &IncidentBook, unsent: Vec<String>) -> 
         pending_approvals: None,
         unfinished_steps: None,
         unsent_messages: unsent,
+        earlier: &[],
     })
 }
 

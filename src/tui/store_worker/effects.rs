@@ -103,9 +103,16 @@ impl Worker {
                     ))));
                 }
             }
-            Effect::SaveNote { request, text } => match session.add_note(self, &text, &[], now) {
+            Effect::SaveNote {
+                request,
+                text,
+                tags,
+                draft,
+            } => match session.add_note(self, &text, &tags, now) {
                 Ok(names) => {
-                    let _ = self.journal.clear_draft(&operator);
+                    if draft {
+                        let _ = self.journal.clear_draft(&operator);
+                    }
                     self.say(Msg::NoteSaved {
                         request,
                         result: Ok(names),
