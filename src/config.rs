@@ -58,6 +58,8 @@ pub struct Config {
     /// `env_file`: credentials kept in a 0600 file (`.env.local`), relative
     /// to the config file's directory.
     pub env_file: Option<std::path::PathBuf>,
+    /// `[health]`: when an integration down becomes an incident.
+    pub health: crate::domain::health_incident::Rules,
 }
 
 impl Config {
@@ -78,6 +80,7 @@ impl Config {
             email: None,
             store: Default::default(),
             env_file: None,
+            health: Default::default(),
         }
     }
 }
@@ -100,6 +103,14 @@ struct RawNotify {
     desktop: Option<bool>,
     on_call_only: Option<bool>,
     events: Option<Vec<crate::domain::notify::Event>>,
+}
+
+/// `[health]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHealth {
+    offer_after: Option<String>,
+    auto_incident: Option<bool>,
 }
 
 /// `[journal]`.
@@ -211,6 +222,35 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                         "[notify] {} (notifications stay as by default)",
                         e.message().trim()
                     ),
+                )),
+            },
+            "health" => match RawHealth::deserialize(value) {
+                Ok(h) => {
+                    let d = crate::domain::health_incident::Rules::default();
+                    let offer_after = match h.offer_after.as_deref().map(|s| {
+                        crate::domain::format::parse_span(s, chrono::Duration::days(1))
+                    }) {
+                        None => Some(d.offer_after),
+                        Some(Ok(span)) => Some(span),
+                        Some(Err(e)) => {
+                            problems.push(FileProblem::new(
+                                path,
+                                table_field_line(source, "health", "offer_after")
+                                    .or(Some(line_of(source, at))),
+                                format!("[health] offer_after: {e} (10m is used)"),
+                            ));
+                            None
+                        }
+                    };
+                    config.health = crate::domain::health_incident::Rules {
+                        offer_after: offer_after.unwrap_or(d.offer_after),
+                        auto_incident: h.auto_incident.unwrap_or(d.auto_incident),
+                    };
+                }
+                Err(e) => problems.push(FileProblem::new(
+                    path,
+                    inner_line(source, "health", &e).or(Some(line_of(source, at))),
+                    format!("[health] {} (offered after 10m, never declared by itself)", e.message().trim()),
                 )),
             },
             "store" => {
@@ -427,6 +467,27 @@ mod tests {
 
     fn p() -> &'static Path {
         Path::new("/ws/shiftdeck.toml")
+    }
+
+    #[test]
+    fn health_rules_and_env_file_are_read_and_a_bad_span_is_named() {
+        let (c, problems) = parse(
+            p(),
+            "env_file = \".env.local\"\n[health]\nauto_incident = true\noffer_after = \"soon\"\n",
+        )
+        .unwrap();
+        assert!(c.health.auto_incident);
+        assert_eq!(c.health.offer_after, chrono::Duration::minutes(10));
+        assert_eq!(c.env_file.as_deref(), Some(Path::new("/ws/.env.local")));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let shown = problems[0].to_string();
+        assert!(
+            shown.starts_with("/ws/shiftdeck.toml:4: [health] offer_after"),
+            "{shown}"
+        );
+        let (c, problems) = parse(p(), "[health]\noffer_after = \"30m\"\n").unwrap();
+        assert!(problems.is_empty() && !c.health.auto_incident);
+        assert_eq!(c.health.offer_after, chrono::Duration::minutes(30));
     }
 
     #[test]

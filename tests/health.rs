@@ -148,7 +148,23 @@ async fn sentry_signatures() {
         &["wrong org or project slug"],
     );
     m.set_fault("sentry", None);
-    let partial = check(&base, SENTRY_NO_TOKEN).await;
+    // Against the stand-in (mock mode) the answer is all there is to prove.
+    assert_outcome(
+        &check(&base, SENTRY_NO_TOKEN).await,
+        HealthStatus::Up,
+        &["stand-in", "mock mode"],
+    );
+    // SAFETY: only this test reads this variable.
+    unsafe {
+        std::env::set_var(
+            "SHIFTDECK_TEST_DSN_OK",
+            format!("https://{}@o1.ingest.sentry.io/1", "a".repeat(32)),
+        )
+    };
+    let real_no_token = format!(
+        "name = \"sentry\"\nkind = \"sentry\"\nmode = \"real\"\ndsn_env = \"SHIFTDECK_TEST_DSN_OK\"\nbase_url = \"{base}/sentry\"\ntimeout = 2\n"
+    );
+    let partial = check(&base, &real_no_token).await;
     assert_eq!(
         (partial.status, partial.class),
         (HealthStatus::Degraded, FailureClass::Partial),
@@ -183,7 +199,22 @@ async fn pagerduty_signatures() {
         &["incidents.read"],
     );
     m.set_fault("pagerduty", None);
-    let events = check(&base, PAGERDUTY_EVENTS).await;
+    assert_outcome(
+        &check(&base, PAGERDUTY_EVENTS).await,
+        HealthStatus::Up,
+        &["stand-in accepted the event"],
+    );
+    // SAFETY: only this test reads this variable.
+    unsafe {
+        std::env::set_var(
+            "SHIFTDECK_TEST_PD_ROUTING",
+            "0123456789abcdef0123456789abcdef",
+        )
+    };
+    let real_events = format!(
+        "name = \"pd-events\"\nkind = \"pagerduty\"\nmode = \"real\"\nrouting_key_env = \"SHIFTDECK_TEST_PD_ROUTING\"\nbase_url = \"{base}/pagerduty\"\ntimeout = 2\n"
+    );
+    let events = check(&base, &real_events).await;
     assert_eq!(
         (events.status, events.class),
         (HealthStatus::Degraded, FailureClass::Partial),
@@ -559,4 +590,40 @@ fn splunk_insecure_reaches_a_self_signed_hec_and_says_so() {
     );
     assert!(!loose.to_lowercase().contains("unknownissuer"), "{loose}");
     assert!(!loose.contains("0f3a9c7e-dev-hec-token"));
+}
+
+/// Seed 002's mock pass criterion: with the stand-ins up and only a Sentry
+/// DSN and a PagerDuty routing key (no REST tokens), all six integrations
+/// PASS and the run exits 0.
+#[test]
+fn mock_mode_can_meet_the_runbooks_all_six_pass() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_m, base) = rt.block_on(mocks(&[]));
+    let six = [
+        ("datadog", ""),
+        ("sentry", "dsn_env = \"SENTRY_DSN\"\n"),
+        ("pagerduty", "routing_key_env = \"PAGERDUTY_ROUTING_KEY\"\n"),
+        ("opsgenie", ""),
+        ("slack", "webhook_env = \"SLACK_WEBHOOK_URL\"\n"),
+        ("splunk", ""),
+    ]
+    .iter()
+    .map(|(k, extra)| {
+        format!("[[integrations]]\nname = \"{k}\"\nkind = \"{k}\"\nmode = \"real\"\ntimeout = 2\n{extra}\n")
+    })
+    .collect::<String>();
+    let ws = workspace_with(&six);
+    let out = common::cli(ws.path())
+        .args(["probe", "--once"])
+        .env("OPERATOR_WIRING_MODE", "mock")
+        .env("SHIFTDECK_MOCK_BASE", &base)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("GREEN: every integration is up"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches(" up ").count(), 6, "{stdout}");
 }

@@ -618,3 +618,64 @@ fn a_verify_and_its_clean_up_go_to_the_journal() {
     });
     assert!(fx.is_empty(), "read-only writes nothing");
 }
+
+/// `[health] auto_incident = true`: an integration down for `offer_after`
+/// is declared once, without a key; while it stays down nothing more.
+#[test]
+fn auto_incident_declares_an_outage_once_after_the_configured_time() {
+    use shiftdeck::domain::health::{FailureClass, HealthStatus, ProbeOutcome};
+    let mut app = demo_app(Theme::default_theme(), 120, 30);
+    app.config.health.auto_incident = true;
+    app.config.health.offer_after = chrono::Duration::minutes(5);
+    let t0 = demo_now();
+    let down = || {
+        ProbeOutcome::failed(
+            HealthStatus::Down,
+            FailureClass::Config,
+            "404 no_service",
+            "issue a new webhook in Slack",
+            Some(20),
+        )
+    };
+    let declares = |fx: &[shiftdeck::app::Effect]| -> Vec<String> {
+        fx.iter()
+            .filter_map(|e| match e {
+                shiftdeck::app::Effect::Declare { title, .. } => Some(title.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut declared = Vec::new();
+    for m in [0, 3, 6, 7, 9] {
+        let fx = app.update(Msg::Probed {
+            name: "slack-ops".into(),
+            outcome: down(),
+            at: t0 + chrono::Duration::minutes(m),
+        });
+        declared.extend(declares(&fx).into_iter().map(|t| (m, t)));
+    }
+    assert_eq!(
+        declared,
+        [(6, "slack-ops down: 404 no_service".to_string())],
+        "declared once, once down 5 minutes"
+    );
+}
+
+/// `SPLUNK_HEC_INSECURE=1` puts a red INSECURE TLS badge on the row.
+#[test]
+fn an_insecure_integration_carries_a_red_badge() {
+    let mut app = demo_app(Theme::default_theme(), 120, 30);
+    let i = app
+        .health
+        .entries
+        .iter()
+        .position(|e| e.name == "splunk-hec")
+        .unwrap();
+    app.health.entries[i].warning = Some("INSECURE TLS: the certificate is not checked".into());
+    app.update(key(KeyCode::Char('4')));
+    let buf = draw(&app, 120, 30);
+    let (x, y) = find(&buf, "INSECURE TLS").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::LightRed, "{}", text(&buf));
+    let row: String = (0..120).map(|c| buf[(c, y)].symbol().to_string()).collect();
+    assert!(row.contains("splunk-hec"), "{row}");
+}

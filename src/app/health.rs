@@ -16,6 +16,9 @@ pub struct HealthPane {
     pub last_poll: Option<DateTime<Utc>>,
     /// Verify results of this session, by integration.
     pub verified: Vec<(String, crate::integrations::verify::Steps)>,
+    /// Integrations declared as incidents by `auto_incident` this session,
+    /// so one outage is declared once while the declaration lands.
+    pub auto_declared: Vec<String>,
 }
 
 impl HealthPane {
@@ -117,6 +120,9 @@ impl App {
             }
             let (from, to) = (change.from.as_str(), change.to.as_str());
             self.watch_health(&change.name, from, to, &outcome.summary, fx);
+            if change.to == HealthStatus::Up {
+                self.health.auto_declared.retain(|n| n != &change.name);
+            }
             self.refresh_handover();
             self.dirty = true;
         }
@@ -125,6 +131,7 @@ impl App {
         if visible {
             self.soft_dirty = true;
         }
+        self.auto_declare(fx);
     }
 
     /// Open the declare form filled from the selected integration that is
@@ -168,15 +175,62 @@ impl App {
     }
 
     /// The integration down long enough to be offered as an incident, and
-    /// what would be declared, for the pane's hint.
+    /// what would be declared, for the pane's hint. Nothing is offered for
+    /// an integration an active incident already names.
     pub fn health_offer(&self) -> Option<crate::domain::health_incident::Proposal> {
         let name = self.health.selected_name()?;
         crate::domain::health_incident::proposal(
             &self.health.entries,
             name,
             self.now,
-            crate::domain::health_incident::OFFER_AFTER,
+            self.config.health.offer_after,
         )
+        .filter(|p| !p.integrations.iter().any(|n| self.incident_names(n)))
+    }
+
+    /// Whether an active incident (or one declared by `auto_incident` this
+    /// session) is about integration `name`.
+    fn incident_names(&self, name: &str) -> bool {
+        self.health.auto_declared.iter().any(|n| n == name)
+            || self
+                .book
+                .all()
+                .iter()
+                .any(|i| i.is_active() && (i.service == name || i.title.contains(name)))
+    }
+
+    /// `[health] auto_incident = true`: declare what is due at once.
+    fn auto_declare(&mut self, fx: &mut Vec<Effect>) {
+        if !self.config.health.auto_incident || self.readonly {
+            return;
+        }
+        let due = crate::domain::health_incident::due(
+            &self.health.entries,
+            self.now.max(self.health.last_poll.unwrap_or(self.now)),
+            self.config.health.offer_after,
+            |n| self.incident_names(n),
+        );
+        for p in due {
+            self.health
+                .auto_declared
+                .extend(p.integrations.iter().cloned());
+            let request = self.request();
+            self.flash(
+                Level::Warning,
+                format!(
+                    "declaring {} incident: {} (down {}+, [health] auto_incident)",
+                    p.severity,
+                    p.title,
+                    crate::domain::format::coarse_duration(self.config.health.offer_after)
+                ),
+            );
+            fx.push(Effect::Declare {
+                request,
+                title: p.title,
+                service: p.service,
+                severity: p.severity,
+            });
+        }
     }
 
     pub(super) fn poll_now(&mut self, all: bool, fx: &mut Vec<Effect>) {

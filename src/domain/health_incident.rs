@@ -13,6 +13,47 @@ pub const OFFER_AFTER: Duration = Duration::minutes(10);
 /// Integrations going down this close together are one substrate problem.
 pub const TOGETHER: Duration = Duration::minutes(5);
 
+/// `[health]` of `shiftdeck.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Down this long, an integration is offered as an incident.
+    pub offer_after: Duration,
+    /// Declare it then, instead of offering.
+    pub auto_incident: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            offer_after: OFFER_AFTER,
+            auto_incident: false,
+        }
+    }
+}
+
+/// Every incident due for the integrations down `after` or longer, one
+/// substrate incident standing for those that went down together, skipping
+/// integrations `covered` says already have one.
+pub fn due(
+    entries: &[IntegrationHealth],
+    now: DateTime<Utc>,
+    after: Duration,
+    covered: impl Fn(&str) -> bool,
+) -> Vec<Proposal> {
+    let mut out: Vec<Proposal> = Vec::new();
+    for e in entries {
+        if covered(&e.name) || out.iter().any(|p| p.integrations.contains(&e.name)) {
+            continue;
+        }
+        if let Some(p) = proposal(entries, &e.name, now, after)
+            && !p.integrations.iter().any(|n| covered(n))
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// An incident the Health pane offers to declare.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
@@ -123,5 +164,30 @@ mod tests {
         );
         let alone = proposal(&entries, "opsgenie", now, OFFER_AFTER).unwrap();
         assert!(!alone.substrate);
+    }
+
+    #[test]
+    fn due_declares_each_outage_once_and_skips_what_an_incident_covers() {
+        let now: DateTime<Utc> = "2026-12-02T03:30:00Z".parse().unwrap();
+        let entries = [
+            down("sentry", "2026-12-02T03:05:00Z"),
+            down("datadog", "2026-12-02T03:06:30Z"),
+            down("opsgenie", "2026-12-01T03:08:00Z"),
+            down("splunk-hec", "2026-12-02T03:28:00Z"),
+        ];
+        let due_now = due(&entries, now, OFFER_AFTER, |_| false);
+        let titles: Vec<&str> = due_now.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "2 integrations down at once (datadog, sentry): network, DNS or proxy?",
+                "opsgenie down: connection refused"
+            ],
+            "splunk-hec is down 2 minutes only"
+        );
+        let covered = due(&entries, now, OFFER_AFTER, |n| {
+            n == "opsgenie" || n == "sentry"
+        });
+        assert!(covered.is_empty(), "{covered:?}");
     }
 }

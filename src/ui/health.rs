@@ -42,7 +42,10 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
                 p.integrations.len()
             )
         } else {
-            format!(" · down 10m+: {key} declares an incident")
+            format!(
+                " · down {}+: {key} declares an incident",
+                coarse_duration(app.config.health.offer_after)
+            )
         };
         out.push(Span::styled(what, app.theme.style(Role::Warning)));
     }
