@@ -492,7 +492,7 @@ fn integrations_down_together_are_offered_as_one_substrate_incident() {
     use shiftdeck::domain::health::{FailureClass, HealthStatus, ProbeOutcome};
     let mut app = demo_app(Theme::default_theme(), 120, 30);
     let t0 = demo_now();
-    for (name, after) in [("datadog", 0), ("sentry", 2)] {
+    for (name, after) in [("datadog", 0), ("opsgenie", 2)] {
         app.update(Msg::Probed {
             name: name.into(),
             outcome: ProbeOutcome::failed(
@@ -523,7 +523,7 @@ fn integrations_down_together_are_offered_as_one_substrate_incident() {
         Some(shiftdeck::app::Dialog::NewIncident(form)) => {
             assert_eq!(
                 form.title.lines()[0],
-                "2 integrations down at once (datadog, sentry): network, DNS or proxy?"
+                "2 integrations down at once (datadog, opsgenie): network, DNS or proxy?"
             );
             assert_eq!(form.severity, shiftdeck::domain::Severity::P2)
         }

@@ -175,8 +175,8 @@ impl App {
     }
 
     /// The integration down long enough to be offered as an incident, and
-    /// what would be declared, for the pane's hint. Nothing is offered for
-    /// an integration an active incident already names.
+    /// what would be declared, for the pane's hint. Nothing is offered when
+    /// active incidents already name every integration it stands for.
     pub fn health_offer(&self) -> Option<crate::domain::health_incident::Proposal> {
         let name = self.health.selected_name()?;
         crate::domain::health_incident::proposal(
@@ -185,7 +185,7 @@ impl App {
             self.now,
             self.config.health.offer_after,
         )
-        .filter(|p| !p.integrations.iter().any(|n| self.incident_names(n)))
+        .filter(|p| !p.integrations.iter().all(|n| self.incident_names(n)))
     }
 
     /// Whether an active incident (or one declared by `auto_incident` this

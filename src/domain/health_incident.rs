@@ -32,8 +32,9 @@ impl Default for Rules {
 }
 
 /// Every incident due for the integrations down `after` or longer, one
-/// substrate incident standing for those that went down together, skipping
-/// integrations `covered` says already have one.
+/// substrate incident standing for those that went down together. What
+/// `covered` says already has an incident is skipped: an integration alone,
+/// or a substrate whose every integration has one.
 pub fn due(
     entries: &[IntegrationHealth],
     now: DateTime<Utc>,
@@ -46,7 +47,7 @@ pub fn due(
             continue;
         }
         if let Some(p) = proposal(entries, &e.name, now, after)
-            && !p.integrations.iter().any(|n| covered(n))
+            && !p.integrations.iter().all(|n| covered(n))
         {
             out.push(p);
         }
@@ -188,6 +189,12 @@ mod tests {
         let covered = due(&entries, now, OFFER_AFTER, |n| {
             n == "opsgenie" || n == "sentry"
         });
-        assert!(covered.is_empty(), "{covered:?}");
+        assert_eq!(covered.len(), 1, "{covered:?}");
+        assert!(
+            covered[0].substrate,
+            "datadog went down with sentry: still a substrate"
+        );
+        let all = due(&entries, now, OFFER_AFTER, |n| n != "splunk-hec");
+        assert!(all.is_empty(), "{all:?}");
     }
 }
