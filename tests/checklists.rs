@@ -220,9 +220,98 @@ fn the_bundled_checklists_all_load() {
         "wiring-verify-daily",
         "wiring-monthly",
         "wiring-quarterly",
+        "token-leaked",
+        "netbox-api-down",
+        "web-ui-crash",
+        "rollout-incident",
+        "export-replay",
+        "export-restore",
+        "kms-outage",
+        "export-prerelease",
     ] {
         assert!(ids.contains(&want), "{want} in {ids:?}");
     }
+    let kind = |id: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == id)
+            .map(|l| l["kind"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(kind("kms-outage"), "playbook");
+    assert_eq!(kind("noc-daily"), "routine");
+}
+
+/// A playbook started on an incident (seed 000: token leaked) is a list of
+/// its own: its steps are checked in order, each lands on the incident's
+/// timeline as well as in the journal, and it cannot be started twice.
+#[test]
+fn a_playbook_started_on_an_incident_writes_to_its_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let (code, id, err) = run(cmd(ws, "ana").args([
+        "incidents",
+        "new",
+        "--title",
+        "NetBox write token leaked in a CI log",
+        "--service",
+        "netbox",
+        "--severity",
+        "P1",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let id = id.trim().to_string();
+    let (code, run_id, err) =
+        run(cmd(ws, "ana").args(["incidents", "playbook", &id, "token-leaked"]));
+    assert_eq!(code, 0, "{err}");
+    let run_id = run_id.trim().to_string();
+    assert_eq!(run_id, format!("token-leaked@{id}"));
+    assert!(err.contains("started Token leaked"), "{err}");
+    let (code, _, err) =
+        run(cmd(ws, "bo").args(["checklists", "start", "token-leaked", "--on", &id]));
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("already started") && err.contains("by ana"),
+        "{err}"
+    );
+
+    // In order: isolating before revoking is refused.
+    let (code, _, err) = run(cmd(ws, "ana").args(["checklists", "check", &run_id, "isolate"]));
+    assert_eq!(code, 4, "{err}");
+    let (code, out, err) = run(cmd(ws, "ana").args(["checklists", "check", &run_id, "revoke"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Token leaked"), "{out}");
+    let (_, shown, _) = run(cmd(ws, "ana").args(["checklists", "show", &run_id]));
+    assert!(shown.contains("1/5 done"), "{shown}");
+    let (_, list, _) = run(cmd(ws, "ana").args(["checklists", "list"]));
+    assert!(list.contains("runs:") && list.contains(&run_id), "{list}");
+
+    let (_, timeline, _) = run(cmd(ws, "ana").args(["incidents", "show", &id]));
+    assert!(
+        timeline.contains("playbook Token leaked started"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("playbook Token leaked › Revoke the token immediately in NetBox: done"),
+        "{timeline}"
+    );
+    let journal = journal_text(ws);
+    assert!(journal.contains(&format!("\"run\":\"{id}\"")), "{journal}");
+
+    // A release's pre-release checks: started on a label, no incident.
+    let (code, out, err) = run(cmd(ws, "ana").args([
+        "checklists",
+        "start",
+        "export-prerelease",
+        "--for",
+        "v2.4.0-rc1",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "export-prerelease@v2.4.0-rc1");
+    let (code, _, err) =
+        run(cmd(ws, "ana").args(["checklists", "start", "noc-daily", "--for", "x"]));
+    assert_ne!(code, 0, "a routine list is not started: {err}");
 }
 
 /// The bundled command of a step, as `sh -c` runs it for the step.

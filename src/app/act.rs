@@ -136,6 +136,7 @@ impl App {
             | Action::Verify
             | Action::DeclareFromHealth
             | Action::DeclareFromStep
+            | Action::StartPlaybook
             | Action::Confirm
             | Action::Cancel
             | Action::Accept

@@ -2,7 +2,7 @@
 //! journal, steps being run.
 
 use super::{Action, App, Dialog, Effect, Level, Pane};
-use crate::domain::checklist::{Cadence, Checklist, Progress, StepState};
+use crate::domain::checklist::{Cadence, Checklist, Progress, StepState, playbook};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::integrations::command::CommandOutcome;
 use chrono::{DateTime, Utc};
@@ -18,7 +18,10 @@ pub enum ChecklistRow {
 #[derive(Debug, Clone, Default)]
 pub struct ChecklistsPane {
     pub loaded: bool,
+    /// What is worked on: the routine lists and the playbooks' runs.
     pub lists: Vec<Checklist>,
+    /// Every list as its file says (playbooks not started among them).
+    pub files: Vec<Checklist>,
     pub problems: Vec<String>,
     /// Checklist entries from the journal, across shifts, for the periods in force.
     pub history: Vec<JournalEntry>,
@@ -74,6 +77,8 @@ impl ChecklistsPane {
             let l = &self.lists[i];
             (
                 self.progress.is_complete(l),
+                // A playbook under way is the incident's work: first.
+                l.run().is_none(),
                 cadence_rank(l.cadence),
                 l.name.clone(),
             )
@@ -138,8 +143,103 @@ impl ChecklistsPane {
 }
 
 impl App {
+    /// The playbooks not started yet.
+    pub fn playbooks(&self) -> impl Iterator<Item = &Checklist> {
+        self.checklists.files.iter().filter(|l| l.is_template())
+    }
+
+    /// The playbooks offered for `inc` and not started on it.
+    pub fn playbook_offers(&self, inc: &crate::domain::Incident) -> Vec<&Checklist> {
+        playbook::offers(&self.checklists.files, &self.checklists.lists, inc)
+    }
+
+    /// `:playbook NAME [TARGET]`: on the incident selected (or open), or on
+    /// TARGET (an incident id, or a release's label).
+    pub(super) fn playbook_command(&mut self, arg: &str, fx: &mut Vec<Effect>) {
+        let mut words = arg.split_whitespace();
+        let Some(name) = words.next() else {
+            let names: Vec<&str> = self.playbooks().map(|t| t.id.as_str()).collect();
+            self.flash(
+                Level::Info,
+                format!(
+                    "usage: :playbook NAME [INCIDENT | LABEL] — playbooks: {}",
+                    names.join(", ")
+                ),
+            );
+            return;
+        };
+        let target = match words.next() {
+            Some(t) => match self.book.find(t) {
+                Ok(inc) => inc.id.clone(),
+                Err(_) => t.to_string(),
+            },
+            None => match self.target_incident() {
+                Some(inc) => inc.id.clone(),
+                None => {
+                    self.flash(
+                        Level::Warning,
+                        "select an incident (2) first, or say what it is for: :playbook NAME v2.4.0-rc1",
+                    );
+                    return;
+                }
+            },
+        };
+        self.start_playbook(name, &target, fx);
+    }
+
+    /// Start playbook `name` (id or name) on `target`: an incident's id, or
+    /// a label for a release.
+    pub(super) fn start_playbook(&mut self, name: &str, target: &str, fx: &mut Vec<Effect>) {
+        if self.readonly {
+            self.flash(Level::Error, super::update::READONLY);
+            return;
+        }
+        let found: Vec<&Checklist> = self
+            .playbooks()
+            .filter(|t| t.id == name || t.name.eq_ignore_ascii_case(name) || t.id.contains(name))
+            .collect();
+        let template = match found.as_slice() {
+            [one] => (*one).clone(),
+            [] => {
+                let names: Vec<&str> = self.playbooks().map(|t| t.id.as_str()).collect();
+                self.flash(
+                    Level::Warning,
+                    format!("no playbook {name:?}: {}", names.join(", ")),
+                );
+                return;
+            }
+            many => match many.iter().find(|t| t.id == name) {
+                Some(t) => (*t).clone(),
+                None => {
+                    self.flash(
+                        Level::Warning,
+                        format!("{name:?} matches {} playbooks: give its id", many.len()),
+                    );
+                    return;
+                }
+            },
+        };
+        let incident = self.book.get(target).cloned();
+        if let Err(why) = playbook::check_start(&template, target, &self.checklists.lists) {
+            self.flash(Level::Warning, why);
+            return;
+        }
+        let request = self.request();
+        self.flash(
+            Level::Info,
+            format!("starting {} on {target}…", template.name),
+        );
+        fx.push(Effect::StartPlaybook {
+            request,
+            template: Box::new(template),
+            target: target.to_string(),
+            incident: incident.map(Box::new),
+        });
+    }
+
     pub(super) fn refold_checklists(&mut self) {
         let c = &mut self.checklists;
+        c.lists = playbook::worked(&c.files, &c.history);
         let shift = self.journal.shift.as_ref().map(|s| s.id.as_str());
         c.progress = Progress::fold(&c.lists, &c.history, self.now, self.config.timezone, shift);
         c.periods = c
@@ -166,7 +266,7 @@ impl App {
             .collect();
         self.add_problems(new);
         self.checklists.loaded = true;
-        self.checklists.lists = lists;
+        self.checklists.files = lists;
         self.checklists.problems = problems;
         self.checklists.history = history;
         self.refold_checklists();
@@ -181,6 +281,24 @@ impl App {
         }
         if any {
             self.refold_checklists();
+        }
+        // A run just started is what the operator goes to next: select it.
+        let started = entries.iter().rev().find_map(|e| {
+            (e.kind == EntryKind::Checklist && e.field("result") == Some("started"))
+                .then(|| Some(playbook::run_id(e.field("checklist")?, e.field("run")?)))
+                .flatten()
+        });
+        if let Some(id) = started {
+            let c = &mut self.checklists;
+            if let Some(p) = c
+                .rows
+                .iter()
+                .position(|r| matches!(r, ChecklistRow::Header(i) if c.lists[*i].id == id))
+            {
+                c.selected = p;
+                c.offset = p.min(c.offset);
+                c.move_by(0);
+            }
         }
     }
 

@@ -345,6 +345,7 @@ impl App {
             "blocker" => self.quick_note(arg, Some(standing::BLOCKER), fx),
             "cleared" | "unblocked" => self.quick_note(arg, Some(standing::CLEARED), fx),
             "deviation" => self.quick_note(arg, Some(standing::DEVIATION), fx),
+            "playbook" => self.playbook_command(arg, fx),
             "handover" => self.act(Action::Handover, fx),
             "change" => self.change_command(arg, fx),
             "contacts" | "who" => self.open_contacts(),

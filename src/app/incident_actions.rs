@@ -111,6 +111,27 @@ impl App {
                     self.dialog = Some(Dialog::StatusUpdate(Box::new(super::UpdateForm::new(inc))));
                 }
             }
+            Action::StartPlaybook => {
+                let Some(inc) = self.target_incident().cloned() else {
+                    return true;
+                };
+                let offers: Vec<String> = self
+                    .playbook_offers(&inc)
+                    .iter()
+                    .map(|t| t.id.clone())
+                    .collect();
+                match offers.as_slice() {
+                    [one] => self.start_playbook(one, &inc.id, fx),
+                    [] => self.flash(
+                        Level::Info,
+                        "no playbook is offered for this incident: :playbook NAME starts one (shiftdeck checklists list shows them)",
+                    ),
+                    many => self.flash(
+                        Level::Info,
+                        format!("offered: {} — :playbook NAME starts one", many.join(", ")),
+                    ),
+                }
+            }
             Action::AddNote => {
                 let change = IncidentChange::Note {
                     message: "x".into(),

@@ -241,6 +241,13 @@ pub enum Effect {
         /// The note is the editor's draft, whose file goes once it is saved.
         draft: bool,
     },
+    /// Start a playbook's run (checked already).
+    StartPlaybook {
+        request: RequestId,
+        template: Box<crate::domain::checklist::Checklist>,
+        target: String,
+        incident: Option<Box<crate::domain::Incident>>,
+    },
     /// Record a change record (`:change`), checked already.
     RecordChange {
         request: RequestId,

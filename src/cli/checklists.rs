@@ -3,48 +3,51 @@
 use super::{ChecklistsCmd, exit};
 use crate::config::Config;
 use crate::domain::checklist::{Checklist, Progress, StepState};
-use crate::domain::journal::EntryKind;
 use crate::store::journal::JournalStore;
 use chrono::Utc;
 use std::path::Path;
 use std::time::Duration;
 
+/// What `load` finds: the lists worked on (routine lists and playbook
+/// runs), the playbooks not started, and the progress of the first.
+pub(super) struct Loaded {
+    pub lists: Vec<Checklist>,
+    pub templates: Vec<Checklist>,
+    pub progress: Progress,
+}
+
 /// The checklists and their progress for the current periods.
-pub(super) fn load(workspace: &Path, config: &Config) -> Result<(Vec<Checklist>, Progress), i32> {
-    let (lists, problems) = crate::store::checklists::load(workspace);
+pub(super) fn load(workspace: &Path, config: &Config) -> Result<Loaded, i32> {
+    let now = Utc::now();
+    let journal = JournalStore::new(workspace);
+    let shift = journal.open_shift(&config.operator).ok().flatten();
+    let (all, problems, history) = crate::store::checklists::load_with_history(
+        workspace,
+        &journal,
+        now,
+        config.timezone,
+        shift.as_ref().map(|(s, _, _)| s.started),
+    );
     for p in &problems {
         errln!("error: {p}");
     }
-    let now = Utc::now();
-    let journal = JournalStore::new(workspace);
-    let shift = journal
-        .open_shift(&config.operator)
-        .ok()
-        .flatten()
-        .map(|(s, _, _)| s.id);
-    let since = lists
-        .iter()
-        .map(|l| {
-            l.cadence
-                .period_start(now, config.timezone)
-                .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC)
-        })
-        .min();
-    let checklist_entries = match since {
-        Some(s) => journal.kind_since(EntryKind::Checklist, s).map_err(|e| {
-            errln!("error: cannot read the journal: {e}");
-            exit::FAILURE
-        })?,
-        None => Vec::new(),
-    };
+    let history = history.map_err(|e| {
+        errln!("error: cannot read the journal: {e}");
+        exit::FAILURE
+    })?;
+    let lists = crate::domain::checklist::playbook::worked(&all, &history);
     let progress = Progress::fold(
         &lists,
-        &checklist_entries,
+        &history,
         now,
         config.timezone,
-        shift.as_deref(),
+        shift.as_ref().map(|(s, _, _)| s.id.as_str()),
     );
-    Ok((lists, progress))
+    Ok(Loaded {
+        lists,
+        templates: all.into_iter().filter(|l| l.is_template()).collect(),
+        progress,
+    })
 }
 
 fn find<'a>(lists: &'a [Checklist], key: &str) -> Result<&'a Checklist, i32> {
@@ -87,20 +90,167 @@ fn state_word(s: &StepState) -> String {
     }
 }
 
+/// Record a step; a run's step goes on its incident's timeline too.
+fn record(
+    workspace: &Path,
+    session: &crate::ops::Session<'_>,
+    list: &Checklist,
+    step: &crate::domain::checklist::Step,
+    record: crate::ops::checklists::StepRecord<'_>,
+) -> Result<(), String> {
+    let now = Utc::now();
+    let mut log = crate::ops::OpenShift::new(workspace, &session.config.operator);
+    session.record_step(&mut log, list, step, record, now)?;
+    if list.run().is_some_and(|r| r.incident.is_some()) {
+        let mut store = crate::store::IncidentStore::new(workspace);
+        let mut book = crate::domain::IncidentBook::state_only();
+        if let Ok(d) = store.read_new() {
+            d.apply_to(&mut book);
+        }
+        if let Err(e) = session.step_on_timeline(&mut store, &mut book, list, step, &record, now) {
+            errln!("warning: not on the incident's timeline: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// `checklists start NAME --on ID | --for LABEL` and `incidents playbook ID NAME`.
+pub fn start(
+    workspace: &Path,
+    config: &Config,
+    readonly: bool,
+    name: &str,
+    on: Option<&str>,
+    label: Option<&str>,
+) -> i32 {
+    if readonly {
+        errln!("error: read-only: started with --readonly, nothing was recorded");
+        return exit::READ_ONLY;
+    }
+    let loaded = match load(workspace, config) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let template = match find(&loaded.templates, name) {
+        Ok(t) => t,
+        Err(code) => {
+            let names: Vec<&str> = loaded.templates.iter().map(|t| t.id.as_str()).collect();
+            errln!("the playbooks: {}", names.join(", "));
+            return code;
+        }
+    };
+    let (target, incident) = match (on, label) {
+        (Some(key), _) => {
+            let mut store = crate::store::IncidentStore::new(workspace);
+            let book = match store.load() {
+                Ok((b, _)) => b,
+                Err(e) => {
+                    errln!("error: cannot read incidents: {e}");
+                    return exit::FAILURE;
+                }
+            };
+            match book.find(key) {
+                Ok(i) => (i.id.clone(), Some(i.clone())),
+                Err(e) => {
+                    errln!("error: {e}");
+                    return exit::NOT_FOUND;
+                }
+            }
+        }
+        (None, Some(l)) => (l.trim().to_string(), None),
+        (None, None) => {
+            errln!(
+                "error: say what it is for: --on INCIDENT or --for LABEL (a release: v2.4.0-rc1)"
+            );
+            return exit::USAGE;
+        }
+    };
+    let runs: Vec<Checklist> = loaded
+        .lists
+        .iter()
+        .filter(|l| l.run().is_some())
+        .cloned()
+        .collect();
+    let redactor = crate::ops::redactor(config);
+    let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
+    let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
+    match session.start_playbook(
+        &mut log,
+        template,
+        &target,
+        incident.as_ref(),
+        &runs,
+        Utc::now(),
+    ) {
+        Ok(id) => {
+            if let Some(inc) = incident.as_ref().filter(|i| i.remote.is_none()) {
+                let mut store = crate::store::IncidentStore::new(workspace);
+                let mut book = crate::domain::IncidentBook::state_only();
+                if let Ok(d) = store.read_new() {
+                    d.apply_to(&mut book);
+                }
+                let line = format!("playbook {} started", template.name);
+                if let Err(e) =
+                    session.timeline_note(&mut store, &mut book, &inc.id, line, Utc::now())
+                {
+                    errln!("warning: not on the incident's timeline: {e}");
+                }
+            }
+            outln!("{id}");
+            errln!(
+                "started {} on {target}: `shiftdeck checklists show {id}` lists its {} steps",
+                template.name,
+                template.steps.len()
+            );
+            exit::OK
+        }
+        Err(e) if e.contains("already started") => {
+            errln!("error: refused: {e}");
+            exit::REFUSED
+        }
+        Err(e) => {
+            errln!("error: {e}");
+            exit::FAILURE
+        }
+    }
+}
+
 pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd) -> i32 {
-    let (lists, progress) = match load(workspace, config) {
+    if let ChecklistsCmd::Start { name, on, label } = &cmd {
+        return start(
+            workspace,
+            config,
+            readonly,
+            name,
+            on.as_deref(),
+            label.as_deref(),
+        );
+    }
+    let Loaded {
+        lists,
+        templates,
+        progress,
+    } = match load(workspace, config) {
         Ok(x) => x,
         Err(code) => return code,
     };
     match cmd {
+        ChecklistsCmd::Start { .. } => unreachable!("handled above"),
         ChecklistsCmd::List { json } => {
             if json {
                 let v: Vec<serde_json::Value> = lists
                     .iter()
                     .map(|l| {
                         let (done, total) = progress.counts(l);
-                        serde_json::json!({ "id": l.id, "name": l.name, "cadence": l.cadence.to_string(), "ordered": l.ordered, "done": done, "steps": total })
+                        let mut v = serde_json::json!({ "id": l.id, "name": l.name, "kind": l.kind(), "cadence": l.cadence.to_string(), "ordered": l.ordered, "done": done, "steps": total });
+                        if let Some(r) = l.run() {
+                            v["run"] = serde_json::json!(r);
+                        }
+                        v
                     })
+                    .chain(templates.iter().map(|t| {
+                        serde_json::json!({ "id": t.id, "name": t.name, "kind": t.kind(), "cadence": "when started", "ordered": t.ordered, "steps": t.steps.len(), "offer": t.playbook.as_ref().map(|p| &p.offer) })
+                    }))
                     .collect();
                 outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
@@ -110,7 +260,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                     .max()
                     .unwrap_or(20)
                     .max(20);
-                for l in &lists {
+                for l in lists.iter().filter(|l| l.run().is_none()) {
                     let (done, total) = progress.counts(l);
                     outln!(
                         "{:<28} {:<width$} {done:>2}/{total:<2} {}",
@@ -118,6 +268,35 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                         l.cadence.to_string(),
                         l.name
                     );
+                }
+                if !templates.is_empty() {
+                    outln!();
+                    outln!(
+                        "playbooks (started on an incident or a release: `checklists start NAME --on ID | --for LABEL`):"
+                    );
+                    for t in &templates {
+                        outln!(
+                            "{:<28} {:<width$} {:>2} steps {}",
+                            t.id,
+                            "playbook",
+                            t.steps.len(),
+                            t.name
+                        );
+                    }
+                }
+                let runs: Vec<&Checklist> = lists.iter().filter(|l| l.run().is_some()).collect();
+                if !runs.is_empty() {
+                    outln!();
+                    outln!("runs:");
+                    for l in runs {
+                        let (done, total) = progress.counts(l);
+                        outln!(
+                            "{:<28} {:<width$} {done:>2}/{total:<2} {}",
+                            l.id,
+                            "playbook run",
+                            l.name
+                        );
+                    }
                 }
             }
             exit::OK
@@ -202,14 +381,13 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
             let result = if skip { "skipped" } else { "done" };
             let redactor = crate::ops::redactor(config);
             let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
-            let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
-            let record = crate::ops::checklists::StepRecord {
+            let step_record = crate::ops::checklists::StepRecord {
                 result,
                 reason: if skip { &reason } else { "" },
                 exit: None,
                 output: "",
             };
-            if let Err(e) = session.record_step(&mut log, list, st, record, Utc::now()) {
+            if let Err(e) = record(workspace, &session, list, st, step_record) {
                 errln!("error: not recorded: {e}");
                 return exit::FAILURE;
             }
@@ -257,14 +435,13 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
             }
             let result = if outcome.passed() { "done" } else { "failed" };
             let session = crate::ops::Session::new(workspace, config, readonly, &redactor);
-            let mut log = crate::ops::OpenShift::new(workspace, &config.operator);
-            let record = crate::ops::checklists::StepRecord {
+            let step_record = crate::ops::checklists::StepRecord {
                 result,
                 reason: "",
                 exit: outcome.exit.filter(|_| !outcome.timed_out),
                 output: &output,
             };
-            if let Err(e) = session.record_step(&mut log, list, st, record, Utc::now()) {
+            if let Err(e) = record(workspace, &session, list, st, step_record) {
                 errln!("warning: not in the shift journal: {e}");
             }
             errln!("{} › {}: {}", list.name, st.title, outcome.summary());

@@ -172,6 +172,9 @@ pub fn run(
             }
             return exit::OK;
         }
+        IncidentsCmd::Playbook { id, name } => {
+            return super::checklists::start(workspace, config, readonly, &name, Some(&id), None);
+        }
         IncidentsCmd::Show { id, json } => {
             if book.find(&id).is_err() && !config.incident_sources.is_empty() {
                 match Remote::new(config, workspace) {

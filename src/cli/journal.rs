@@ -272,7 +272,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
 
 fn unfinished_checklist_steps(workspace: &Path, config: &Config) -> Vec<String> {
     match super::checklists::load(workspace, config) {
-        Ok((lists, progress)) => crate::domain::checklist::unfinished(&lists, &progress),
+        Ok(l) => crate::domain::checklist::unfinished(&l.lists, &l.progress),
         Err(_) => Vec::new(),
     }
 }

@@ -212,6 +212,16 @@ pub enum ChecklistsCmd {
     },
     /// Run a step's command; exit 0 checks it, anything else marks it failed (exit 8).
     Run { name: String, step: String },
+    /// Start a playbook on an incident (--on ID) or a release (--for LABEL); its run is then a checklist of its own.
+    Start {
+        name: String,
+        /// The incident it is for (id, or a unique part of it).
+        #[arg(long, conflicts_with = "label")]
+        on: Option<String>,
+        /// A one-word label (v2.4.0-rc1) when it is for no incident.
+        #[arg(long = "for")]
+        label: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -330,6 +340,8 @@ pub enum IncidentsCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Start a playbook on an incident (as `checklists start NAME --on ID`).
+    Playbook { id: String, name: String },
     /// Show one incident with its timeline.
     Show {
         /// Incident id, or a unique part of it (the random tail is enough).

@@ -3,8 +3,10 @@
 //! not stored here: it is folded from the shift journal's checklist entries
 //! for the current period.
 
+pub mod playbook;
 pub mod timing;
 
+pub use playbook::{Playbook, Run};
 pub use timing::{Clock, DayList, Timing};
 
 use super::journal::{EntryKind, JournalEntry};
@@ -98,6 +100,10 @@ pub struct Checklist {
     /// The time of day (and window) of every step without one of its own.
     #[serde(skip_serializing_if = "is_default")]
     pub clock: Clock,
+    /// `kind = "playbook"`: started on an incident or a release, not due
+    /// by the clock; on a run, what it was started on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playbook: Option<Playbook>,
 }
 
 /// Local midnight of a date in `tz`, as UTC; when a DST jump skips
@@ -372,12 +378,24 @@ pub fn step_entry(
     step: &Step,
     result: &str,
 ) -> JournalEntry {
-    JournalEntry::new(at, shift, operator, EntryKind::Checklist)
+    let e = JournalEntry::new(at, shift, operator, EntryKind::Checklist)
         .with("checklist", list.id.as_str())
         .with("checklist_name", list.name.as_str())
         .with("step", step.id.as_str())
         .with("step_title", step.title.as_str())
-        .with("result", result)
+        .with("result", result);
+    match list.run() {
+        None => e,
+        Some(run) => {
+            let e = e.with("run", run.target.as_str());
+            match &run.incident {
+                Some(id) => e
+                    .with("incident_id", id.as_str())
+                    .with("incidents", vec![id.clone()]),
+                None => e,
+            }
+        }
+    }
 }
 
 /// Unfinished steps of what is due, for the handover: only today's work

@@ -2,8 +2,11 @@
 //! and the screen. What the command printed is redacted before anyone sees
 //! it, on screen as in the journal.
 
+use crate::domain::checklist::{Checklist, playbook};
 use crate::domain::redact::Redactor;
+use crate::domain::{IncidentBook, IncidentChange, IncidentEvent};
 use crate::integrations::command::{self, CommandOutcome};
+use crate::store::IncidentStore;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -34,6 +37,7 @@ pub fn run_step(
 
 /// A step's outcome to record: done, skipped (with a reason) or failed
 /// (with the command's exit and output).
+#[derive(Clone, Copy)]
 pub struct StepRecord<'a> {
     pub result: &'a str,
     pub reason: &'a str,
@@ -83,5 +87,77 @@ impl super::Session<'_> {
             }
             e
         })
+    }
+
+    /// Start a playbook on an incident (`target` is its id) or on a label
+    /// (a release): one journal entry, from which the run's progress
+    /// folds. Refused when read-only or when it is already started there.
+    pub fn start_playbook(
+        &self,
+        log: &mut dyn super::ShiftLog,
+        template: &Checklist,
+        target: &str,
+        incident: Option<&crate::domain::Incident>,
+        runs: &[Checklist],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, String> {
+        if self.readonly {
+            return Err("read-only: started with --readonly, nothing was recorded".into());
+        }
+        let id = playbook::check_start(template, target, runs)?;
+        let operator = self.operator();
+        log.record(&|s| playbook::start_entry(now, &s.id, operator, template, target, incident))?;
+        Ok(id)
+    }
+
+    /// A run's step on its incident's timeline too (a local incident; the
+    /// journal has it either way). Best effort: the step is recorded.
+    pub fn step_on_timeline(
+        &self,
+        store: &mut IncidentStore,
+        book: &mut IncidentBook,
+        list: &Checklist,
+        step: &crate::domain::checklist::Step,
+        record: &StepRecord<'_>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), String> {
+        let Some(incident) = list.run().and_then(|r| r.incident.clone()) else {
+            return Ok(());
+        };
+        if book.get(&incident).is_none_or(|i| i.remote.is_some()) {
+            return Ok(());
+        }
+        let playbook = list.name.split(" · ").next().unwrap_or(&list.name);
+        let mut message = format!("playbook {playbook} › {}: {}", step.title, record.result);
+        if !record.reason.is_empty() {
+            message.push_str(&format!(" — {}", self.redactor.redact(record.reason).text));
+        }
+        if let Some(code) = record.exit {
+            message.push_str(&format!(" (exit {code})"));
+        }
+        self.timeline_note(store, book, &incident, message, now)
+    }
+
+    /// A line on a local incident's timeline about its playbook.
+    pub fn timeline_note(
+        &self,
+        store: &mut IncidentStore,
+        book: &mut IncidentBook,
+        incident: &str,
+        message: String,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), String> {
+        if self.readonly {
+            return Err("read-only: started with --readonly".into());
+        }
+        let event = IncidentEvent {
+            incident_id: incident.to_string(),
+            at: now,
+            by: self.operator().to_string(),
+            change: IncidentChange::Note {
+                message: self.redactor.redact(&message).text,
+            },
+        };
+        store.commit(book, &event).1.map_err(|e| e.to_string())
     }
 }

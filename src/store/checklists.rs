@@ -2,19 +2,25 @@
 //! reported with its file, line and field; the others still load.
 
 use crate::diagnostic::FileProblem;
-use crate::domain::checklist::{Cadence, Checklist, Clock, DayList, Step};
+use crate::domain::checklist::{Cadence, Checklist, Clock, Step};
 use chrono::Weekday;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
 use toml::Spanned;
 
+mod kind;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChecklist {
     id: Option<Spanned<String>>,
     name: Spanned<String>,
-    cadence: Spanned<String>,
+    /// `playbook`: started on an incident or a release (no cadence).
+    kind: Option<Spanned<String>>,
+    cadence: Option<Spanned<String>>,
+    /// A playbook's incidents to offer it for.
+    offer: Option<RawOffer>,
     weekday: Option<Spanned<String>>,
     day: Option<Spanned<i64>>,
     /// Quarterly: which month of the quarter (1–3).
@@ -32,6 +38,18 @@ struct RawChecklist {
     #[serde(default)]
     source: String,
     steps: Spanned<Vec<RawStep>>,
+}
+
+/// `[offer]` of a playbook.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffer {
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    severities: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -88,28 +106,6 @@ fn clock_of(
     Ok(clock)
 }
 
-fn start_date(
-    raw: &RawChecklist,
-    problem: &dyn Fn(usize, String) -> FileProblem,
-    what: &str,
-) -> Result<chrono::NaiveDate, FileProblem> {
-    let s = raw.start.as_ref().ok_or_else(|| {
-        problem(
-            raw.cadence.span().start,
-            format!("start: {what} needs start = \"YYYY-MM-DD\" (Day 1)"),
-        )
-    })?;
-    chrono::NaiveDate::parse_from_str(s.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
-        problem(
-            s.span().start,
-            format!(
-                "start: {:?} is not a date (write \"2026-12-01\")",
-                s.get_ref()
-            ),
-        )
-    })
-}
-
 /// Default time a step's command may run.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
 
@@ -150,115 +146,8 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
     if raw.name.get_ref().trim().is_empty() {
         return Err(at(raw.name.span().start, "name: must not be empty".into()));
     }
-    let cadence = match raw.cadence.get_ref().trim() {
-        "shift" => Cadence::Shift,
-        "daily" if raw.daily_for.is_some() => {
-            let n = raw.daily_for.as_ref().expect("checked");
-            if !(1..=366).contains(n.get_ref()) {
-                return Err(at(
-                    n.span().start,
-                    format!("daily_for: {} is not in 1..366 days", n.get_ref()),
-                ));
-            }
-            Cadence::DailyFor {
-                start: start_date(&raw, &at, "daily_for")?,
-                days: *n.get_ref() as u32,
-            }
-        }
-        "daily" => Cadence::Daily,
-        "quarterly" => {
-            let month = raw.month.as_ref().map_or(1, |m| *m.get_ref());
-            let day = raw.day.as_ref().map_or(1, |d| *d.get_ref());
-            if !(1..=3).contains(&month) {
-                return Err(at(
-                    raw.month.as_ref().map_or(0, |m| m.span().start),
-                    format!("month: {month} is not in 1..3 (the month of each quarter)"),
-                ));
-            }
-            if !(1..=28).contains(&day) {
-                return Err(at(
-                    raw.day.as_ref().map_or(0, |d| d.span().start),
-                    format!("day: {day} is not in 1..28 (every month has those days)"),
-                ));
-            }
-            Cadence::Quarterly {
-                month: month as u32,
-                day: day as u32,
-            }
-        }
-        "after" => {
-            let start = start_date(&raw, &at, "an after cadence")?;
-            let days = raw.days.as_ref().ok_or_else(|| {
-                at(
-                    raw.cadence.span().start,
-                    "days: an after cadence needs days = [1, 7, 14, 30] (Day 1 is the start)"
-                        .into(),
-                )
-            })?;
-            let list: Vec<u16> = days
-                .get_ref()
-                .iter()
-                .filter_map(|d| u16::try_from(*d).ok())
-                .collect();
-            let ok =
-                list.len() == days.get_ref().len() && list.iter().all(|d| (1..=3660).contains(d));
-            Cadence::After {
-                start,
-                days: DayList::new(&list).filter(|_| ok).ok_or_else(|| {
-                    at(
-                        days.span().start,
-                        "days: 1 to 16 day numbers, each 1 or more (Day 1 is the start)".into(),
-                    )
-                })?,
-            }
-        }
-        "once" => Cadence::Once,
-        "weekly" => {
-            let w = raw.weekday.as_ref().ok_or_else(|| {
-                at(
-                    raw.cadence.span().start,
-                    "weekday: a weekly checklist needs weekday = \"monday\" (or another day)"
-                        .into(),
-                )
-            })?;
-            Cadence::Weekly {
-                weekday: weekday(w.get_ref()).ok_or_else(|| {
-                    at(
-                        w.span().start,
-                        format!("weekday: {:?} is not a day of the week", w.get_ref()),
-                    )
-                })?,
-            }
-        }
-        "monthly" => {
-            let d = raw.day.as_ref().ok_or_else(|| {
-                at(
-                    raw.cadence.span().start,
-                    "day: a monthly checklist needs day = 1..28".into(),
-                )
-            })?;
-            if !(1..=28).contains(d.get_ref()) {
-                return Err(at(
-                    d.span().start,
-                    format!(
-                        "day: {} is not in 1..28 (every month has those days)",
-                        d.get_ref()
-                    ),
-                ));
-            }
-            Cadence::Monthly {
-                day: *d.get_ref() as u32,
-            }
-        }
-        other => {
-            return Err(at(
-                raw.cadence.span().start,
-                format!(
-                    "cadence: unknown {other:?} (expected shift, daily, weekly, monthly, quarterly, after or once)"
-                ),
-            ));
-        }
-    };
+    let playbook = kind::playbook(&raw, &at)?;
+    let cadence = kind::cadence(&raw, &at)?;
     if raw.steps.get_ref().is_empty() {
         return Err(at(
             raw.steps.span().start,
@@ -393,6 +282,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Checklist, FileProblem> {
         ordered: raw.ordered,
         source: raw.source,
         steps: steps.into_iter().map(|(_, s)| s).collect(),
+        playbook,
     })
 }
 
@@ -439,6 +329,37 @@ pub fn load(workspace: &Path) -> (Vec<Checklist>, Vec<FileProblem>) {
         }
     }
     (lists, problems)
+}
+
+/// Every checklist file and the journal's checklist entries as far back as
+/// the periods in force need (a per-shift list: since `shift_started`; a
+/// list done once, or a playbook's runs: all of them). The one loader for
+/// the screen and the CLI.
+pub fn load_with_history(
+    workspace: &Path,
+    journal: &crate::store::journal::JournalStore,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+    shift_started: Option<chrono::DateTime<chrono::Utc>>,
+) -> (
+    Vec<Checklist>,
+    Vec<FileProblem>,
+    std::io::Result<Vec<crate::domain::journal::JournalEntry>>,
+) {
+    let (lists, problems) = load(workspace);
+    // A per-shift list with no shift open needs nothing read.
+    let earliest = lists
+        .iter()
+        .filter_map(|l| match l.cadence {
+            Cadence::Once => Some(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+            c => c.period_start(now, tz).or(shift_started),
+        })
+        .min();
+    let history = match earliest {
+        Some(since) => journal.kind_since(crate::domain::journal::EntryKind::Checklist, since),
+        None => Ok(Vec::new()),
+    };
+    (lists, problems, history)
 }
 
 #[cfg(test)]

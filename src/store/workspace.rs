@@ -73,6 +73,38 @@ const DEFAULTS: &[(&str, &str)] = &[
         "checklists/wiring-quarterly.toml",
         include_str!("../../data/checklists/wiring-quarterly.toml"),
     ),
+    (
+        "checklists/playbook-token-leaked.toml",
+        include_str!("../../data/checklists/playbook-token-leaked.toml"),
+    ),
+    (
+        "checklists/playbook-netbox-api-down.toml",
+        include_str!("../../data/checklists/playbook-netbox-api-down.toml"),
+    ),
+    (
+        "checklists/playbook-web-ui-crash.toml",
+        include_str!("../../data/checklists/playbook-web-ui-crash.toml"),
+    ),
+    (
+        "checklists/playbook-rollout-incident.toml",
+        include_str!("../../data/checklists/playbook-rollout-incident.toml"),
+    ),
+    (
+        "checklists/playbook-export-replay.toml",
+        include_str!("../../data/checklists/playbook-export-replay.toml"),
+    ),
+    (
+        "checklists/playbook-export-restore.toml",
+        include_str!("../../data/checklists/playbook-export-restore.toml"),
+    ),
+    (
+        "checklists/playbook-kms-outage.toml",
+        include_str!("../../data/checklists/playbook-kms-outage.toml"),
+    ),
+    (
+        "checklists/playbook-export-prerelease.toml",
+        include_str!("../../data/checklists/playbook-export-prerelease.toml"),
+    ),
 ];
 
 /// The demo's files. Their timestamps are shifted so that [`DEMO_NOW`]

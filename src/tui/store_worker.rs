@@ -313,26 +313,14 @@ impl Worker {
 
     /// The checklists and the journal's checklist entries for the periods in force.
     fn load_checklists(&mut self) {
-        let (lists, problems) = crate::store::checklists::load(&self.setup.workspace);
-        let now = Utc::now();
-        let tz = self.setup.config.timezone;
-        let earliest = lists
-            .iter()
-            .map(|l| match l.cadence {
-                crate::domain::checklist::Cadence::Once => Some(chrono::DateTime::<Utc>::MIN_UTC),
-                c => c
-                    .period_start(now, tz)
-                    .or(self.shift.as_ref().map(|(s, _, _)| s.started)),
-            })
-            .min()
-            .flatten();
-        let history = match earliest {
-            Some(since) => self
-                .journal
-                .kind_since(EntryKind::Checklist, since)
-                .unwrap_or_default(),
-            None => Vec::new(),
-        };
+        let (lists, problems, history) = crate::store::checklists::load_with_history(
+            &self.setup.workspace,
+            &self.journal,
+            Utc::now(),
+            self.setup.config.timezone,
+            self.shift.as_ref().map(|(s, _, _)| s.started),
+        );
+        let history = history.unwrap_or_default();
         self.checklists = lists.clone();
         self.say(Msg::Checklists {
             lists,

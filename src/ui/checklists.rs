@@ -166,14 +166,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     t.style(Role::Title)
                 };
                 spans.push(Span::raw(open));
-                spans.push(Span::styled(list.name.clone(), name_style));
-                let tag = format!(
-                    " · {}{}",
-                    list.cadence,
-                    if list.ordered { " · ordered" } else { "" }
-                );
-                let used: usize = 3 + list.name.chars().count();
                 let gauge_w = if width > 70 { 12 } else { 6 };
+                // The gauge always shows, and on a wide pane the cadence: a
+                // long name (a run's) gives way.
+                let keep = if width >= 120 { 36 } else { 0 };
+                let name_room = width.saturating_sub(gauge_w + 12 + keep).max(8);
+                let name: String = if list.name.chars().count() > name_room {
+                    let cut: String = list.name.chars().take(name_room - 1).collect();
+                    format!("{}…", cut.trim_end())
+                } else {
+                    list.name.clone()
+                };
+                spans.push(Span::styled(name.clone(), name_style));
+                let when = match list.run() {
+                    Some(r) => format!(
+                        "playbook, started {}",
+                        r.started
+                            .with_timezone(&app.config.timezone)
+                            .format("%d %b %H:%M")
+                    ),
+                    None => list.cadence.to_string(),
+                };
+                let tag = format!(" · {when}{}", if list.ordered { " · ordered" } else { "" });
+                let used: usize = 3 + name.chars().count();
                 let room = width.saturating_sub(used + gauge_w + 8);
                 spans.push(Span::styled(
                     tag.chars().take(room).collect::<String>(),

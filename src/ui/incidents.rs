@@ -316,6 +316,7 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
             Span::raw(format!("{} by {by}", when(*at))),
         ]));
     }
+    super::incident_work::playbook_lines(app, inc, &mut lines);
     if let Some(r) = &inc.remote {
         remote_lines(app, r, inc.is_active(), &mut lines);
         frame.render_widget(

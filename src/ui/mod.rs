@@ -7,6 +7,7 @@ mod checklists;
 mod dialogs;
 pub mod edge;
 mod health;
+mod incident_work;
 mod incidents;
 mod journal;
 pub mod layout;

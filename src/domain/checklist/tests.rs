@@ -22,6 +22,7 @@ fn list(id: &str, cadence: Cadence, ordered: bool) -> Checklist {
         source: String::new(),
         steps: vec![step("a"), step("b"), step("c")],
         clock: Clock::default(),
+        playbook: None,
     }
 }
 

@@ -222,3 +222,57 @@ fn clock_keys_parse_and_a_wrong_one_names_its_line() {
     .unwrap();
     assert!(matches!(d.cadence, Cadence::DailyFor { days: 14, .. }));
 }
+
+#[test]
+fn a_playbook_has_no_cadence_and_its_offer_is_checked() {
+    let good = "name = \"KMS outage\"\nkind = \"playbook\"\n[offer]\nwords = [\"KMS\"]\nseverities = [\"P1\", \"P2\"]\n[[steps]]\nid = \"a\"\ntitle = \"A\"\n";
+    let l = parse(p(), good).unwrap();
+    assert!(l.is_template());
+    assert_eq!(l.kind(), "playbook");
+    let offer = &l.playbook.as_ref().unwrap().offer;
+    assert_eq!(offer.words, ["kms"], "words are matched lower-cased");
+    assert_eq!(offer.severities.len(), 2);
+    let problem = |text: &str| parse(p(), text).unwrap_err().to_string();
+    let with_cadence = good.replace(
+        "kind = \"playbook\"\n",
+        "kind = \"playbook\"\ncadence = \"daily\"\n",
+    );
+    let e = problem(&with_cadence);
+    assert!(e.contains(":3:") && e.contains("remove cadence"), "{e}");
+    let e = problem(&good.replace("\"P2\"", "\"P9\""));
+    assert!(e.contains(":5:") && e.contains("P9"), "{e}");
+    let e = problem(&good.replace("playbook", "runbook"));
+    assert!(
+        e.contains(":2:") && e.contains("routine or playbook"),
+        "{e}"
+    );
+    let e = problem("name = \"x\"\n[[steps]]\nid = \"a\"\ntitle = \"A\"\n");
+    assert!(e.contains("cadence: missing"), "{e}");
+    let e = problem(&good.replace("kind = \"playbook\"\n", "cadence = \"daily\"\n"));
+    assert!(e.contains("only a playbook"), "{e}");
+}
+
+#[test]
+fn every_bundled_list_parses_and_the_seeds_playbooks_are_there() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::store::workspace::Workspace::open_or_create_at(dir.path(), chrono::Utc::now()).unwrap();
+    let (lists, problems) = load(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    let playbooks: Vec<&str> = lists
+        .iter()
+        .filter(|l| l.is_template())
+        .map(|l| l.id.as_str())
+        .collect();
+    for id in [
+        "token-leaked",
+        "netbox-api-down",
+        "web-ui-crash",
+        "rollout-incident",
+        "export-replay",
+        "export-restore",
+        "kms-outage",
+        "export-prerelease",
+    ] {
+        assert!(playbooks.contains(&id), "{id} in {playbooks:?}");
+    }
+}

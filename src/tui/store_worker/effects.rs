@@ -198,6 +198,40 @@ impl Worker {
                     result: Err(e.to_string()),
                 }),
             },
+            Effect::StartPlaybook {
+                request,
+                template,
+                target,
+                incident,
+            } => {
+                let mut check = self.take_checker();
+                let r =
+                    session.start_playbook(self, &template, &target, incident.as_deref(), &[], now);
+                if r.is_ok()
+                    && let Some(inc) = incident.as_deref()
+                    && inc.remote.is_none()
+                {
+                    let _ = session.timeline_note(
+                        &mut check.store,
+                        &mut check.book,
+                        &inc.id,
+                        format!("playbook {} started", template.name),
+                        now,
+                    );
+                }
+                self.checker = Some(check);
+                self.forward_incidents(false);
+                self.say(Msg::Saved {
+                    request,
+                    result: r.map(|id| {
+                        format!(
+                            "started {} on {target}: its {} steps are in Checklists ({id})",
+                            template.name,
+                            template.steps.len()
+                        )
+                    }),
+                });
+            }
             Effect::RecordStep {
                 request,
                 list,
@@ -207,10 +241,14 @@ impl Worker {
                 exit,
                 output,
             } => {
-                let Some(cl) = self.checklists.iter().find(|l| l.id == list).cloned() else {
+                let mut check = self.take_checker();
+                let found = self.checklists.iter().find(|l| l.id == list).cloned();
+                let Some(cl) = found.or_else(|| self.run_of(&list, &check.book)) else {
+                    self.checker = Some(check);
                     return;
                 };
                 let Some(st) = cl.steps.iter().find(|s| s.id == step).cloned() else {
+                    self.checker = Some(check);
                     return;
                 };
                 let record = crate::ops::checklists::StepRecord {
@@ -219,7 +257,25 @@ impl Worker {
                     exit,
                     output: &output,
                 };
-                let r = session.record_step(self, &cl, &st, record, now);
+                let mut r = session.record_step(self, &cl, &st, record, now);
+                if r.is_ok()
+                    && let Err(e) = session.step_on_timeline(
+                        &mut check.store,
+                        &mut check.book,
+                        &cl,
+                        &st,
+                        &record,
+                        now,
+                    )
+                {
+                    r = Err(format!(
+                        "recorded in the journal, NOT on the incident's timeline: {e}"
+                    ));
+                }
+                self.checker = Some(check);
+                if r.is_ok() {
+                    self.forward_incidents(false);
+                }
                 let code = match (exit, result.as_str()) {
                     (Some(c), _) => format!(" (exit {c})"),
                     (None, "failed") => " (timed out or killed)".to_string(),
@@ -375,5 +431,24 @@ impl Worker {
                 result: Err(e),
             }),
         }
+    }
+}
+
+impl Worker {
+    /// A playbook run the worker's lists do not have yet (started since
+    /// they were read): made from its template and its id.
+    fn run_of(
+        &self,
+        id: &str,
+        book: &crate::domain::IncidentBook,
+    ) -> Option<crate::domain::checklist::Checklist> {
+        use crate::domain::checklist::playbook;
+        let (pb, target) = id.split_once('@')?;
+        let template = self
+            .checklists
+            .iter()
+            .find(|l| l.id == pb && l.is_template())?;
+        let start = playbook::start_entry(Utc::now(), "", "", template, target, book.get(target));
+        playbook::runs(std::slice::from_ref(template), &[start]).pop()
     }
 }

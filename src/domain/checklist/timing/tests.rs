@@ -31,6 +31,7 @@ fn list(cadence: Cadence, steps: Vec<Step>) -> Checklist {
         source: String::new(),
         steps,
         clock: Clock::default(),
+        playbook: None,
     }
 }
 

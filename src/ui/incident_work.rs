@@ -1,0 +1,65 @@
+//! The work an incident carries beyond its timeline, in its detail: the
+//! playbooks started on it (with their progress) and the ones offered.
+
+use crate::action::Action;
+use crate::app::App;
+use crate::domain::Incident;
+use crate::domain::checklist::playbook;
+use crate::keymap::Context;
+use crate::theme::Role;
+use ratatui::text::{Line, Span};
+
+/// Lines for the playbooks of `inc`; none when it has and is offered none.
+pub fn playbook_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>) {
+    let t = &app.theme;
+    let runs = playbook::on_incident(&app.checklists.lists, &inc.id);
+    let offers = app.playbook_offers(inc);
+    if runs.is_empty() && offers.is_empty() {
+        return;
+    }
+    let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
+    for (i, run) in runs.iter().enumerate() {
+        let (done, total) = app.checklists.progress.counts(run);
+        let name = run
+            .name
+            .split(" · ")
+            .next()
+            .unwrap_or(&run.name)
+            .to_string();
+        let next = run
+            .steps
+            .iter()
+            .find(|s| !app.checklists.progress.state(&run.id, &s.id).is_settled())
+            .map(|s| format!(" · next: {}", s.title))
+            .unwrap_or_else(|| " · done".into());
+        lines.push(Line::from(vec![
+            label(if i == 0 { "playbook" } else { "" }),
+            Span::styled(
+                format!("{name} {done}/{total}"),
+                t.style(if done == total {
+                    Role::Muted
+                } else {
+                    Role::Text
+                }),
+            ),
+            Span::styled(next, t.style(Role::Muted)),
+        ]));
+    }
+    if !offers.is_empty() {
+        let key = app.key_name(Context::Incidents, Action::StartPlaybook);
+        let names: Vec<&str> = offers.iter().map(|o| o.name.as_str()).collect();
+        let how = if offers.len() == 1 {
+            format!("  {key} starts it")
+        } else {
+            "  :playbook NAME starts one".to_string()
+        };
+        lines.push(Line::from(vec![
+            label(if runs.is_empty() { "playbook" } else { "" }),
+            Span::styled(
+                format!("offered: {}", names.join(", ")),
+                t.style(Role::Warning),
+            ),
+            Span::styled(how, t.style(Role::Muted)),
+        ]));
+    }
+}

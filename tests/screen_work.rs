@@ -1,0 +1,100 @@
+//! The incident's life after the page, on ratatui's TestBackend and through
+//! `update`: playbooks offered and started on an incident, their runs in
+//! the Checklists pane and in the incident's detail.
+
+mod common;
+
+use common::screen::*;
+use crossterm::event::KeyCode;
+use shiftdeck::app::{App, Effect, Msg};
+use shiftdeck::domain::checklist::playbook;
+use shiftdeck::theme::Theme;
+
+fn typed(app: &mut App, s: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in s.chars() {
+        fx = app.update(key(KeyCode::Char(c)));
+    }
+    fx
+}
+
+/// Open the detail of the first active incident on `service`.
+fn open_detail(app: &mut App, service: &str) -> String {
+    app.update(key(KeyCode::Char('2')));
+    for _ in 0..40 {
+        let here = app
+            .incidents
+            .selected_id(&app.book)
+            .and_then(|id| app.book.get(id))
+            .cloned()
+            .unwrap();
+        if here.service == service && here.is_active() {
+            app.update(key(KeyCode::Enter));
+            return here.id;
+        }
+        app.update(key(KeyCode::Down));
+    }
+    panic!("no active {service} incident");
+}
+
+#[test]
+fn a_playbook_is_offered_started_and_followed_in_the_detail() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut app = demo_app(Theme::default_theme(), w, h);
+        let id = open_detail(&mut app, "export-center");
+        let t = text(&draw(&app, w, h));
+        assert!(
+            t.contains("offered: Export Center: replay a failed run"),
+            "{t}"
+        );
+        // Two are offered: p says which, and how to pick.
+        app.update(key(KeyCode::Char('p')));
+        let flash = app.flash.as_ref().unwrap().text.clone();
+        assert!(
+            flash.contains("export-replay") && flash.contains(":playbook NAME"),
+            "{flash}"
+        );
+        app.update(key(KeyCode::Char(':')));
+        typed(&mut app, "playbook export-replay");
+        let fx = app.update(key(KeyCode::Enter));
+        let Some(Effect::StartPlaybook {
+            template, target, ..
+        }) = fx.first()
+        else {
+            panic!("{fx:?}");
+        };
+        assert_eq!(
+            (template.id.as_str(), target.as_str()),
+            ("export-replay", id.as_str())
+        );
+
+        // The store's journal line lands: the run is a list of its own.
+        let inc = app.book.get(&id).cloned().unwrap();
+        let start = playbook::start_entry(app.now, "s", "ana.lima", template, &id, Some(&inc));
+        app.update(Msg::Journal(vec![start]));
+        let t = text(&draw(&app, w, h));
+        assert!(
+            t.contains("Export Center: replay a failed run 0/5"),
+            "the detail shows the run and its next step:\n{t}"
+        );
+        assert!(!t.contains("offered: Export Center: replay"), "{t}");
+        app.update(key(KeyCode::Esc));
+        app.update(key(KeyCode::Char('1')));
+        let t = text(&draw(&app, w, h));
+        assert!(t.contains("Export Center: replay a failed run ·"), "{t}");
+        assert!(w < 200 || t.contains("playbook, started"), "{t}");
+        assert!(
+            t.contains("0/5"),
+            "the gauge stays beside a long name:\n{t}"
+        );
+        if w == 80 {
+            insta::assert_snapshot!("playbook_run_checklists_80x24", t);
+        }
+        // Started already: a second start is refused on screen.
+        app.update(key(KeyCode::Char(':')));
+        typed(&mut app, &format!("playbook export-replay {id}"));
+        let fx = app.update(key(KeyCode::Enter));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(app.flash.as_ref().unwrap().text.contains("already started"));
+    }
+}
