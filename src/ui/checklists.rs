@@ -187,7 +187,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     ),
                     None => list.cadence.to_string(),
                 };
-                let tag = format!(" · {when}{}", if list.ordered { " · ordered" } else { "" });
+                let ordered = list.ordered && list.run().is_none();
+                let tag = format!(" · {when}{}", if ordered { " · ordered" } else { "" });
                 let used: usize = 3 + name.chars().count();
                 let room = width.saturating_sub(used + gauge_w + 8);
                 spans.push(Span::styled(

@@ -43,12 +43,20 @@ pub fn demo_app_with(theme: Theme, w: u16, h: u16, prepare: impl FnOnce(&std::pa
         .load()
         .unwrap();
     app.update(Msg::Approvals(approvals));
-    let (lists, problems) = shiftdeck::store::checklists::load(dir.path());
+    // As the store thread reads them: with the journal's checklist lines
+    // (the demo's playbook run among them).
+    let (lists, problems, history) = shiftdeck::store::checklists::load_with_history(
+        dir.path(),
+        &shiftdeck::store::journal::JournalStore::new(dir.path()),
+        demo_now(),
+        app.config.timezone,
+        Some(app.shift_started),
+    );
     assert!(problems.is_empty(), "{problems:?}");
     app.update(Msg::Checklists {
         lists,
         problems: Vec::new(),
-        history: Vec::new(),
+        history: history.unwrap(),
     });
     app.update(Msg::Tick(demo_now()));
     app
