@@ -443,3 +443,50 @@ fn shiftdeck_in_a_steps_command_is_the_shiftdeck_running_it() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(format!("{out}{err}").contains("shiftdeck "), "{out}{err}");
 }
+
+/// The resource step checks what its criteria say: memory under 80 % and
+/// CPU under 70 %, against fixtures that must fail.
+#[test]
+fn the_resource_check_fails_on_high_memory_or_cpu() {
+    let cmd = bundled("morning-operations", "resources");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mem = |name: &str, avail_kb: u64| {
+        let p = d.join(name);
+        std::fs::write(
+            &p,
+            format!("MemTotal:       1000000 kB\nMemFree:  1 kB\nMemAvailable:   {avail_kb} kB\n"),
+        )
+        .unwrap();
+        p
+    };
+    let cpu = |name: &str, user: u64, idle: u64| {
+        let p = d.join(name);
+        std::fs::write(&p, format!("cpu  {user} 0 0 {idle} 0 0 0 0 0 0\ncpu0 1 0 0 1\n")).unwrap();
+        p
+    };
+    let (calm_mem, busy_mem) = (mem("calm", 600_000), mem("busy", 150_000));
+    let (calm_cpu, busy_cpu) = (cpu("idle", 100, 900), cpu("hot", 900, 100));
+    let go = |m: &Path, c: &Path| {
+        sh(
+            &cmd,
+            &[
+                ("MEMINFO", m.as_os_str()),
+                ("PROC_STAT", c.as_os_str()),
+                ("DISK_PATH", d.as_os_str()),
+            ],
+        )
+    };
+    let (code, out) = go(&calm_mem, &calm_cpu);
+    // The disk is this machine's: only a full disk could fail it here.
+    if !out.contains("disk 8") && !out.contains("disk 9") {
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("memory 40%") && out.contains("cpu 10%"), "{out}");
+    }
+    let (code, out) = go(&busy_mem, &calm_cpu);
+    assert_ne!(code, 0, "85 % memory fails: {out}");
+    assert!(out.contains("memory 85%"), "{out}");
+    let (code, out) = go(&calm_mem, &busy_cpu);
+    assert_ne!(code, 0, "90 % CPU fails: {out}");
+    assert!(out.contains("cpu 90%"), "{out}");
+}
