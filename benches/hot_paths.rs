@@ -104,6 +104,9 @@ fn events(incidents: usize, n: usize) -> Vec<IncidentEvent> {
                 },
                 (3, _) => IncidentChange::Followup {
                     message: format!("add alert for shard {}", i % 97),
+                    followup: format!("fu-{:06x}", i % 0xffffff),
+                    owner: "ana".into(),
+                    due: None,
                 },
                 (8, 9) => IncidentChange::Resolved {
                     message: "rolled back".into(),

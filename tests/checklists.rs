@@ -462,7 +462,11 @@ fn the_resource_check_fails_on_high_memory_or_cpu() {
     };
     let cpu = |name: &str, user: u64, idle: u64| {
         let p = d.join(name);
-        std::fs::write(&p, format!("cpu  {user} 0 0 {idle} 0 0 0 0 0 0\ncpu0 1 0 0 1\n")).unwrap();
+        std::fs::write(
+            &p,
+            format!("cpu  {user} 0 0 {idle} 0 0 0 0 0 0\ncpu0 1 0 0 1\n"),
+        )
+        .unwrap();
         p
     };
     let (calm_mem, busy_mem) = (mem("calm", 600_000), mem("busy", 150_000));
@@ -481,7 +485,10 @@ fn the_resource_check_fails_on_high_memory_or_cpu() {
     // The disk is this machine's: only a full disk could fail it here.
     if !out.contains("disk 8") && !out.contains("disk 9") {
         assert_eq!(code, 0, "{out}");
-        assert!(out.contains("memory 40%") && out.contains("cpu 10%"), "{out}");
+        assert!(
+            out.contains("memory 40%") && out.contains("cpu 10%"),
+            "{out}"
+        );
     }
     let (code, out) = go(&busy_mem, &calm_cpu);
     assert_ne!(code, 0, "85 % memory fails: {out}");

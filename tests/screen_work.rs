@@ -98,3 +98,77 @@ fn a_playbook_is_offered_started_and_followed_in_the_detail() {
         assert!(app.flash.as_ref().unwrap().text.contains("already started"));
     }
 }
+
+#[test]
+fn a_followup_is_typed_on_one_line_and_an_overdue_one_is_marked_red() {
+    use ratatui::style::Color;
+    use shiftdeck::domain::incident::followup::Outcome;
+    use shiftdeck::domain::{IncidentChange, IncidentEvent};
+    let mut app = demo_app(Theme::default_theme(), 120, 30);
+    let id = open_detail(&mut app, "mysql");
+    app.update(key(KeyCode::Char('F')));
+    let t = text(&draw(&app, 120, 30));
+    assert!(t.contains("Follow-up on") && t.contains("@OWNER +DUE"), "{t}");
+    typed(&mut app, "+3d check the restore test");
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(fx.is_empty(), "no owner: not sent");
+    assert!(app.flash.as_ref().unwrap().text.contains("needs @OWNER"));
+    for _ in 0.."+3d check the restore test".len() {
+        app.update(key(KeyCode::Backspace));
+    }
+    typed(&mut app, "@bo +3d check the restore test");
+    let fx = app.update(key(KeyCode::Enter));
+    let Some(Effect::Commit { change: IncidentChange::Followup { owner, due, message, .. }, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    assert_eq!((owner.as_str(), message.as_str()), ("bo", "check the restore test"));
+    assert_eq!(*due, Some(app.now + chrono::Duration::days(3)));
+
+    // One past due lands (from another host): red in the detail, a flag in
+    // the list, a count in the pane's title.
+    let event = IncidentEvent {
+        incident_id: id.clone(),
+        at: app.now - chrono::Duration::days(2),
+        by: "cy".into(),
+        change: IncidentChange::Followup {
+            message: "compare backup sizes weekly".into(),
+            followup: "fu-abc123".into(),
+            owner: "cy".into(),
+            due: Some(app.now - chrono::Duration::hours(5)),
+        },
+    };
+    app.update(Msg::Incidents(shiftdeck::store::IncidentDelta {
+        records: vec![],
+        events: vec![event],
+        issues: vec![],
+        reset: false,
+    }));
+    let buf = draw(&app, 120, 30);
+    let t = text(&buf);
+    assert!(t.contains("fu-abc123 compare backup sizes weekly — cy · OVERDUE 5h 00m"), "{t}");
+    let (x, y) = find(&buf, "OVERDUE 5h").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::LightRed);
+    app.update(key(KeyCode::Esc));
+    let buf = draw(&app, 120, 30);
+    let t = text(&buf);
+    // The demo's own overdue one (PagerDuty's routing key) and this one.
+    assert!(t.contains("2 follow-ups OVERDUE"), "{t}");
+    let (x, y) = find(&buf, "⚑").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::LightRed);
+    insta::assert_snapshot!("followup_overdue_list_120x30", t);
+
+    // Closed from the command line; dropping asks for a reason.
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Char(':')));
+    typed(&mut app, "followup drop abc123");
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert!(app.flash.as_ref().unwrap().text.contains("needs a reason"));
+    app.update(key(KeyCode::Char(':')));
+    typed(&mut app, "followup done abc123 sizes now in the weekly check");
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(fx.first(), Some(Effect::Commit { change: IncidentChange::FollowupClosed { followup, outcome: Outcome::Done, .. }, .. }) if followup == "fu-abc123"),
+        "{fx:?}"
+    );
+}

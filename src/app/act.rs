@@ -137,6 +137,7 @@ impl App {
             | Action::DeclareFromHealth
             | Action::DeclareFromStep
             | Action::StartPlaybook
+            | Action::AddFollowup
             | Action::Confirm
             | Action::Cancel
             | Action::Accept

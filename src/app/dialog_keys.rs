@@ -153,12 +153,36 @@ impl App {
             Dialog::Text {
                 incident_id,
                 editor,
-                resolve,
+                purpose,
                 ..
             } => {
-                if accept {
+                if accept && *purpose == TextPurpose::Followup {
+                    let line = editor.lines().join(" ");
+                    match crate::domain::incident::followup::parse_line(
+                        &line,
+                        self.now,
+                        self.config.timezone,
+                    ) {
+                        Ok((owner, due, message)) => {
+                            let mut seed = [0u8; 3];
+                            let _ = getrandom::fill(&mut seed);
+                            let change = IncidentChange::Followup {
+                                message,
+                                followup: crate::domain::incident::followup::new_id(seed),
+                                owner,
+                                due: Some(due),
+                            };
+                            self.commit(incident_id.clone(), change, fx);
+                            false
+                        }
+                        Err(e) => {
+                            self.flash(Level::Warning, e);
+                            true
+                        }
+                    }
+                } else if accept {
                     let message = editor.lines().join("\n").trim().to_string();
-                    if *resolve {
+                    if *purpose == TextPurpose::Resolve {
                         self.commit(
                             incident_id.clone(),
                             IncidentChange::Resolved { message },
@@ -346,6 +370,7 @@ impl App {
             "cleared" | "unblocked" => self.quick_note(arg, Some(standing::CLEARED), fx),
             "deviation" => self.quick_note(arg, Some(standing::DEVIATION), fx),
             "playbook" => self.playbook_command(arg, fx),
+            "followup" => self.followup_command(arg, fx),
             "handover" => self.act(Action::Handover, fx),
             "change" => self.change_command(arg, fx),
             "contacts" | "who" => self.open_contacts(),

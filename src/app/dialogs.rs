@@ -4,6 +4,15 @@
 use crate::domain::{IncidentChange, Severity};
 use ratatui_textarea::TextArea;
 
+/// What a one-line text dialog on an incident is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPurpose {
+    Note,
+    Resolve,
+    /// `@owner +due text`.
+    Followup,
+}
+
 /// A change waiting for the operator's "yes".
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingChange {
@@ -61,7 +70,7 @@ pub enum Dialog {
         incident_id: String,
         heading: String,
         editor: TextArea<'static>,
-        resolve: bool,
+        purpose: TextPurpose,
     },
     Confirm(Confirm),
     /// An action on a PagerDuty or Opsgenie incident, waiting for a yes.

@@ -111,6 +111,26 @@ impl App {
                     self.dialog = Some(Dialog::StatusUpdate(Box::new(super::UpdateForm::new(inc))));
                 }
             }
+            Action::AddFollowup => {
+                let probe = IncidentChange::Note {
+                    message: "x".into(),
+                };
+                if let Some((id, title, _)) = self.change_target(&probe) {
+                    if self.book.get(&id).is_some_and(|i| i.remote.is_some()) {
+                        self.flash(
+                            Level::Warning,
+                            "follow-ups are tracked on local incidents: note it at the vendor, or declare one here",
+                        );
+                        return true;
+                    }
+                    self.dialog = Some(Dialog::Text {
+                        heading: format!("Follow-up on {id}: {title}"),
+                        incident_id: id,
+                        editor: line_input(""),
+                        purpose: TextPurpose::Followup,
+                    });
+                }
+            }
             Action::StartPlaybook => {
                 let Some(inc) = self.target_incident().cloned() else {
                     return true;
@@ -141,7 +161,7 @@ impl App {
                         heading: format!("Note on {id}: {title}"),
                         incident_id: id,
                         editor: line_input(""),
-                        resolve: false,
+                        purpose: TextPurpose::Note,
                     });
                 }
             }
@@ -168,7 +188,7 @@ impl App {
                         heading: format!("Resolve {id}: {title}"),
                         incident_id: id,
                         editor: line_input(""),
-                        resolve: true,
+                        purpose: TextPurpose::Resolve,
                     });
                 }
             }
@@ -193,5 +213,49 @@ impl App {
             _ => return false,
         }
         true
+    }
+
+    /// `:followup done ID [note]` and `:followup drop ID REASON`, on the
+    /// incident selected (or open).
+    pub(super) fn followup_command(&mut self, arg: &str, fx: &mut Vec<Effect>) {
+        use crate::domain::incident::followup::{self, Outcome};
+        const USAGE: &str =
+            "usage: :followup done ID [note] | :followup drop ID REASON (F tracks a new one)";
+        let mut words = arg.splitn(3, char::is_whitespace);
+        let (verb, key, rest) = (
+            words.next(),
+            words.next(),
+            words.next().unwrap_or("").trim(),
+        );
+        let outcome = match verb {
+            Some("done") => Outcome::Done,
+            Some("drop") | Some("dropped") => Outcome::Dropped,
+            _ => {
+                self.flash(Level::Info, USAGE);
+                return;
+            }
+        };
+        let Some(key) = key else {
+            self.flash(Level::Warning, USAGE);
+            return;
+        };
+        let Some(inc) = self.target_incident().cloned() else {
+            self.flash(
+                Level::Warning,
+                "select the incident (2) whose follow-up it is",
+            );
+            return;
+        };
+        let id = followup::find(&inc, key)
+            .map(|f| f.id)
+            .unwrap_or_else(|| key.to_string());
+        let change = IncidentChange::FollowupClosed {
+            followup: id,
+            outcome,
+            message: rest.to_string(),
+        };
+        if let Some((incident, _, _)) = self.change_target(&change) {
+            self.commit(incident, change, fx);
+        }
     }
 }

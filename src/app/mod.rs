@@ -24,7 +24,7 @@ pub mod whocall;
 pub use crate::action::Action;
 pub use approvals::ApprovalsPane;
 pub use checklists::{ChecklistRow, ChecklistsPane};
-pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange, UpdateForm};
+pub use dialogs::{Confirm, Dialog, IncidentForm, PendingChange, TextPurpose, UpdateForm};
 pub use hand_on::AskForm;
 pub use health::HealthPane;
 pub use inbox::{Inbox, InboxReport, SourceView, verb as inbox_verb};

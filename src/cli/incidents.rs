@@ -235,7 +235,7 @@ pub fn run(
                         e.at.to_rfc3339(),
                         e.change.label(),
                         e.by,
-                        e.change.message()
+                        e.change.timeline_text(tz)
                     );
                 }
             }
@@ -401,6 +401,62 @@ pub fn run(
             return act_remote(workspace, config, &mut book, &[id], ask, tz);
         }
         IncidentsCmd::Note { id, text } => (id, IncidentChange::Note { message: text }),
+        IncidentsCmd::Followups {
+            overdue,
+            window,
+            json,
+        } => return super::followups::list(&book, config, overdue, &window, json),
+        IncidentsCmd::Followup {
+            id,
+            text,
+            owner,
+            due,
+        } => {
+            let due = match crate::domain::incident::followup::parse_due(&due, now, tz) {
+                Ok(d) => d,
+                Err(e) => {
+                    errln!("error: {e}");
+                    return exit::USAGE;
+                }
+            };
+            let mut seed = [0u8; 3];
+            let _ = getrandom::fill(&mut seed);
+            (
+                id,
+                IncidentChange::Followup {
+                    message: text,
+                    followup: crate::domain::incident::followup::new_id(seed),
+                    owner: owner.trim().to_string(),
+                    due: Some(due),
+                },
+            )
+        }
+        IncidentsCmd::FollowupClose {
+            id,
+            followup,
+            dropped,
+            reason,
+            ..
+        } => {
+            let full = book
+                .find(&id)
+                .ok()
+                .and_then(|i| crate::domain::incident::followup::find(i, &followup))
+                .map(|f| f.id)
+                .unwrap_or(followup);
+            (
+                id,
+                IncidentChange::FollowupClosed {
+                    followup: full,
+                    outcome: if dropped {
+                        crate::domain::incident::followup::Outcome::Dropped
+                    } else {
+                        crate::domain::incident::followup::Outcome::Done
+                    },
+                    message: reason,
+                },
+            )
+        }
         IncidentsCmd::Resolve { id, message } => (id, IncidentChange::Resolved { message }),
     };
     let (key, change) = change;
@@ -423,10 +479,17 @@ pub fn run(
         Err(code) => return code,
     };
     let label = change.label();
+    let opened = match &change {
+        IncidentChange::Followup { followup, .. } => Some(followup.clone()),
+        _ => None,
+    };
     match session.change(&mut store, &mut book, &mut log, &id, change, Utc::now()) {
         Ok(journaled) => {
             warn_unjournaled(journaled);
-            outln!("{label} {id}");
+            match opened {
+                Some(f) => outln!("{f}"),
+                None => outln!("{label} {id}"),
+            }
             exit::OK
         }
         Err(e @ CommitError::ReadOnly) => {

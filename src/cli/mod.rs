@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod checklists;
 pub mod contacts;
 pub mod db;
+mod followups;
 mod incidents;
 pub mod journal;
 pub mod messages;
@@ -48,6 +49,8 @@ pub mod exit {
     /// The team store (`[store] backend = "postgres"`) cannot be reached,
     /// or its schema is not this build's: nothing was written.
     pub const TEAM_DOWN: i32 = 11;
+    /// `incidents followups`: a follow-up is past its due date.
+    pub const OVERDUE: i32 = 12;
 }
 
 #[derive(Parser, Debug)]
@@ -427,6 +430,37 @@ pub enum IncidentsCmd {
     },
     /// Add a note to the timeline.
     Note { id: String, text: String },
+    /// Track a follow-up with an owner and a due date (3d, 36h, 2w or 2026-12-09); prints its id.
+    Followup {
+        id: String,
+        text: String,
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        due: String,
+    },
+    /// Close a follow-up: --done (a note optional) or --dropped (with --reason).
+    FollowupClose {
+        id: String,
+        /// The follow-up's id (fu-3f9a1c), or its unique end.
+        followup: String,
+        #[arg(long, conflicts_with = "dropped", required_unless_present = "dropped")]
+        done: bool,
+        #[arg(long)]
+        dropped: bool,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Every follow-up still open, and those of the last --window; exit 12 when any is overdue.
+    Followups {
+        /// Only the overdue ones.
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, default_value = "30d")]
+        window: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Post a one-line status update to the operations channel: service, symptom, action taken, ETA.
     Update {
         id: String,

@@ -55,6 +55,13 @@ struct EventLine {
     #[serde(default)]
     message: String,
     to: Option<Severity>,
+    #[serde(default)]
+    followup: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default, deserialize_with = "super::time::deserialize_opt")]
+    due: Option<DateTime<Utc>>,
+    outcome: Option<followup::Outcome>,
 }
 
 impl TryFrom<EventLine> for IncidentEvent {
@@ -69,12 +76,30 @@ impl TryFrom<EventLine> for IncidentEvent {
                 None => return Err("an escalated event needs \"to\" (P1..P4)".into()),
             },
             "note" => IncidentChange::Note { message },
-            "followup" => IncidentChange::Followup { message },
+            "followup" => IncidentChange::Followup {
+                message,
+                followup: l.followup,
+                owner: l.owner,
+                due: l.due,
+            },
+            "followup_closed" => match (l.outcome, l.followup.is_empty()) {
+                (Some(outcome), false) => IncidentChange::FollowupClosed {
+                    followup: l.followup,
+                    outcome,
+                    message,
+                },
+                _ => {
+                    return Err(
+                        "a followup_closed event needs \"followup\" (its id) and \"outcome\" (done or dropped)"
+                            .into(),
+                    );
+                }
+            },
             "resolved" => IncidentChange::Resolved { message },
             "reopened" => IncidentChange::Reopened { message },
             other => {
                 return Err(format!(
-                    "unknown event type {other:?} (expected acknowledged, escalated, note, followup, resolved or reopened)"
+                    "unknown event type {other:?} (expected acknowledged, escalated, note, followup, followup_closed, resolved or reopened)"
                 ));
             }
         };
@@ -105,8 +130,25 @@ pub enum IncidentChange {
     },
     /// A free-text note on the timeline.
     Note { message: String },
-    /// A follow-up action to track after the incident (runbook §7).
-    Followup { message: String },
+    /// A follow-up action to track after the incident (runbook §7; seed
+    /// 004: `followup` events with an owner and a due date).
+    Followup {
+        message: String,
+        /// Its id within the incident (`fu-3f9a1c`), to close it by.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        followup: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        owner: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+    },
+    /// A follow-up done, or dropped with a reason.
+    FollowupClosed {
+        followup: String,
+        outcome: followup::Outcome,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        message: String,
+    },
     /// The incident is over.
     Resolved {
         #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -127,6 +169,7 @@ impl IncidentChange {
             IncidentChange::Escalated { .. } => "escalate",
             IncidentChange::Note { .. } => "note",
             IncidentChange::Followup { .. } => "follow-up",
+            IncidentChange::FollowupClosed { .. } => "follow-up",
             IncidentChange::Resolved { .. } => "resolve",
             IncidentChange::Reopened { .. } => "reopen",
         }
@@ -145,7 +188,24 @@ impl IncidentChange {
             IncidentChange::Note { message } => IncidentChange::Note {
                 message: f(&message),
             },
-            IncidentChange::Followup { message } => IncidentChange::Followup {
+            IncidentChange::Followup {
+                message,
+                followup,
+                owner,
+                due,
+            } => IncidentChange::Followup {
+                message: f(&message),
+                followup,
+                owner,
+                due,
+            },
+            IncidentChange::FollowupClosed {
+                followup,
+                outcome,
+                message,
+            } => IncidentChange::FollowupClosed {
+                followup,
+                outcome,
                 message: f(&message),
             },
             IncidentChange::Resolved { message } => IncidentChange::Resolved {
@@ -164,8 +224,41 @@ impl IncidentChange {
             IncidentChange::Escalated { to, .. } => format!("escalated to {to}"),
             IncidentChange::Note { .. } => "noted".into(),
             IncidentChange::Followup { .. } => "follow-up".into(),
+            IncidentChange::FollowupClosed { outcome, .. } => format!("follow-up {outcome}"),
             IncidentChange::Resolved { .. } => "resolved".into(),
             IncidentChange::Reopened { .. } => "reopened".into(),
+        }
+    }
+
+    /// What the timeline shows beside the verb, in the operator's zone:
+    /// the message, with the severity an escalation went to and the owner
+    /// and due date of a follow-up.
+    pub fn timeline_text(&self, tz: chrono_tz::Tz) -> String {
+        let msg = self.message();
+        let joined = |head: String| {
+            if msg.is_empty() {
+                head
+            } else {
+                format!("{head}: {msg}")
+            }
+        };
+        match self {
+            IncidentChange::Escalated { to, .. } => joined(format!("to {to}")),
+            IncidentChange::Followup {
+                followup,
+                owner,
+                due,
+                ..
+            } => {
+                let due = due
+                    .map(|d| format!(", due {}", d.with_timezone(&tz).format("%Y-%m-%d %H:%M")))
+                    .unwrap_or_default();
+                joined(format!("{followup} ({owner}{due})"))
+            }
+            IncidentChange::FollowupClosed {
+                followup, outcome, ..
+            } => joined(format!("{followup} {outcome}")),
+            _ => msg.to_string(),
         }
     }
 
@@ -174,7 +267,8 @@ impl IncidentChange {
             IncidentChange::Acknowledged { message }
             | IncidentChange::Escalated { message, .. }
             | IncidentChange::Note { message }
-            | IncidentChange::Followup { message }
+            | IncidentChange::Followup { message, .. }
+            | IncidentChange::FollowupClosed { message, .. }
             | IncidentChange::Resolved { message }
             | IncidentChange::Reopened { message } => message,
         }
@@ -305,7 +399,9 @@ impl Incident {
                     self.severity = raised;
                 }
             }
-            IncidentChange::Note { .. } | IncidentChange::Followup { .. } => {}
+            IncidentChange::Note { .. }
+            | IncidentChange::Followup { .. }
+            | IncidentChange::FollowupClosed { .. } => {}
             IncidentChange::Resolved { .. } => {
                 // Resolved twice (two hosts apart): the first by time stands.
                 let earlier = matches!(&self.resolved, Some((at, _)) if *at <= event.at);
@@ -414,6 +510,7 @@ pub use super::book::IncidentBook;
 pub use check::IncidentRefusal;
 
 mod check;
+pub mod followup;
 
 #[cfg(test)]
 mod tests;

@@ -180,7 +180,7 @@ const DEMO: &[(&str, &str)] = &[
 pub const DEMO_NOW: &str = "2026-05-14T03:00:00Z";
 
 /// Fields holding times in the demo's JSONL files.
-const TIME_FIELDS: &[&str] = &["at", "started_at", "created_at", "updated_at"];
+const TIME_FIELDS: &[&str] = &["at", "started_at", "created_at", "updated_at", "due"];
 
 #[derive(Debug, Clone)]
 pub struct Workspace {

@@ -3,7 +3,7 @@
 use super::{centered, framed, hint, muted_line};
 use crate::action::Action;
 use crate::app::layers::Layer;
-use crate::app::{App, Confirm, Dialog, IncidentForm};
+use crate::app::{App, Confirm, Dialog, IncidentForm, TextPurpose};
 use crate::domain::Severity;
 use crate::keymap::{Context, seq_to_string};
 use crate::theme::Role;
@@ -128,21 +128,23 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
         Dialog::Text {
             heading,
             editor,
-            resolve,
+            purpose,
             ..
         } => {
             let inner = popup(app, frame, area, 76, 7, heading.clone());
-            let prompt = if *resolve {
-                "Resolution (optional):"
-            } else {
-                "Note:"
+            let prompt = match purpose {
+                TextPurpose::Resolve => "Resolution (optional):",
+                TextPurpose::Note => "Note:",
+                TextPurpose::Followup => {
+                    "@OWNER +DUE what is to be done (@bo +3d raise the retention alert)"
+                }
             };
             frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));
             field(app, frame, row(inner, 1), editor, true);
-            let done = if *resolve {
-                "resolves"
-            } else {
-                "saves the note"
+            let done = match purpose {
+                TextPurpose::Resolve => "resolves",
+                TextPurpose::Note => "saves the note",
+                TextPurpose::Followup => "tracks it",
             };
             let help = hint(
                 app,

@@ -63,3 +63,40 @@ pub fn playbook_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>)
         ]));
     }
 }
+
+/// Lines for the follow-ups of `inc`: open ones with their owner and due
+/// date (OVERDUE in red), closed ones muted.
+pub fn followup_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>) {
+    use crate::domain::incident::followup;
+    let t = &app.theme;
+    let all = followup::of(inc);
+    if all.is_empty() {
+        return;
+    }
+    let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
+    for (i, f) in all.iter().enumerate() {
+        let head = label(if i == 0 { "follow-up" } else { "" });
+        if f.is_open() {
+            let due = followup::due_words(f, app.now);
+            let role = if f.overdue(app.now) {
+                Role::Breached
+            } else {
+                Role::Muted
+            };
+            lines.push(Line::from(vec![
+                head,
+                Span::styled(format!("{} ", f.id), t.style(Role::Key)),
+                Span::raw(format!("{} — {} · ", f.text, f.owner)),
+                Span::styled(due, t.style(role)),
+            ]));
+        } else {
+            lines.push(Line::from(vec![
+                head,
+                Span::styled(
+                    format!("{} {} — {}", f.id, f.text, f.state_words()),
+                    t.style(Role::Muted),
+                ),
+            ]));
+        }
+    }
+}

@@ -23,6 +23,21 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     if app.incidents.show_resolved {
         v.push(Span::styled(" +resolved", t.style(Role::Muted)));
     }
+    let overdue: usize = app
+        .book
+        .all()
+        .iter()
+        .map(|i| crate::domain::incident::followup::overdue_count(i, app.now))
+        .sum();
+    if overdue > 0 {
+        v.push(Span::styled(
+            format!(
+                " · {overdue} follow-up{} OVERDUE",
+                if overdue == 1 { "" } else { "s" }
+            ),
+            t.style(Role::Breached),
+        ));
+    }
     let queued = app.inbox.pending();
     if queued > 0 {
         v.push(Span::styled(
@@ -229,10 +244,24 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             inc.title.as_str().into()
         };
-        cells.push(if selected {
-            Cell::from(Span::styled(title, t.style(Role::Selection)))
+        let overdue = crate::domain::incident::followup::overdue_count(inc, app.now) > 0;
+        let title_span = if selected {
+            Span::styled(title, t.style(Role::Selection))
         } else {
-            Cell::from(title)
+            Span::raw(title)
+        };
+        cells.push(if overdue {
+            let flag = if t.markers || app.ascii {
+                "!F "
+            } else {
+                "⚑ "
+            };
+            Cell::from(Line::from(vec![
+                Span::styled(flag, t.style(Role::Breached)),
+                title_span,
+            ]))
+        } else {
+            Cell::from(title_span)
         });
         cells.push(Cell::from(inc.service.as_str()));
         cells.push(Cell::from(Span::styled(
@@ -317,6 +346,7 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
         ]));
     }
     super::incident_work::playbook_lines(app, inc, &mut lines);
+    super::incident_work::followup_lines(app, inc, &mut lines);
     if let Some(r) = &inc.remote {
         remote_lines(app, r, inc.is_active(), &mut lines);
         frame.render_widget(
@@ -338,14 +368,7 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
         Span::raw(format!("{} by {}", inc.severity, inc.created_by)),
     ]));
     for e in &inc.timeline {
-        let mut text = e.change.message().to_string();
-        if let crate::domain::IncidentChange::Escalated { to, .. } = &e.change {
-            text = if text.is_empty() {
-                format!("to {to}")
-            } else {
-                format!("to {to}: {text}")
-            };
-        }
+        let text = e.change.timeline_text(tz);
         lines.push(Line::from(vec![
             Span::styled(format!("{}  ", when(e.at)), t.style(Role::Muted)),
             Span::styled(format!("{:<9} ", e.change.label()), t.style(Role::Key)),

@@ -86,6 +86,41 @@ pub fn blockers<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> Vec<
     open
 }
 
+/// The follow-ups the next shift should know of: every overdue one, and
+/// the open ones of P1 and P2 incidents; with how many are overdue.
+pub fn followups(
+    book: &crate::domain::IncidentBook,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> (Vec<String>, usize) {
+    use crate::domain::incident::followup;
+    let mut rows = Vec::new();
+    let mut overdue = 0;
+    for inc in book.all() {
+        for f in followup::of(inc).into_iter().filter(|f| f.is_open()) {
+            let late = f.overdue(now);
+            overdue += usize::from(late);
+            if !late && inc.severity > crate::domain::Severity::P2 {
+                continue;
+            }
+            let due = f
+                .due
+                .map(|d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "no due date".into());
+            let mark = if late { " · **OVERDUE**" } else { "" };
+            rows.push((
+                (!late, f.due),
+                format!(
+                    "`{}` {} — {}, due {due}{mark} ({} `{}`)",
+                    f.id, f.text, f.owner, inc.severity, inc.id
+                ),
+            ));
+        }
+    }
+    rows.sort_by_key(|r| r.0);
+    (rows.into_iter().map(|(_, r)| r).collect(), overdue)
+}
+
 /// This shift's deviations from the runbook, oldest first.
 pub fn deviations(journal: &[JournalEntry]) -> Vec<&JournalEntry> {
     journal.iter().filter(|e| tagged(e, DEVIATION)).collect()

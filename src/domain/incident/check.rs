@@ -1,7 +1,7 @@
 //! What may be done to an incident in its current state, in the same words
 //! for the TUI and the CLI.
 
-use super::{Incident, IncidentChange, IncidentStatus};
+use super::{Incident, IncidentChange, IncidentStatus, followup};
 use crate::domain::Severity;
 use std::fmt;
 
@@ -31,6 +31,16 @@ pub enum IncidentRefusal {
     Queued {
         what: String,
     },
+    /// A follow-up without an owner or a due date.
+    FollowupNeeds,
+    NoFollowup {
+        id: String,
+    },
+    FollowupClosed {
+        id: String,
+        how: String,
+    },
+    DropNeedsReason,
 }
 
 impl fmt::Display for IncidentRefusal {
@@ -50,6 +60,19 @@ impl fmt::Display for IncidentRefusal {
             IncidentRefusal::AtVendor { vendor, what } => {
                 write!(f, "this incident lives in {vendor}: {what} it there")
             }
+            IncidentRefusal::FollowupNeeds => {
+                f.write_str("a follow-up needs an owner and a due date (--owner NAME --due 3d)")
+            }
+            IncidentRefusal::NoFollowup { id } => {
+                write!(
+                    f,
+                    "no follow-up {id:?} on this incident (the detail lists them)"
+                )
+            }
+            IncidentRefusal::FollowupClosed { id, how } => {
+                write!(f, "follow-up {id} is already {how}")
+            }
+            IncidentRefusal::DropNeedsReason => f.write_str("dropping a follow-up needs a reason"),
             IncidentRefusal::Queued { what } => {
                 write!(
                     f,
@@ -75,7 +98,9 @@ impl Incident {
             let what = match change {
                 IncidentChange::Escalated { .. } => Some("escalate"),
                 IncidentChange::Reopened { .. } => Some("reopen"),
-                IncidentChange::Followup { .. } => Some("track follow-ups for"),
+                IncidentChange::Followup { .. } | IncidentChange::FollowupClosed { .. } => {
+                    Some("track follow-ups for")
+                }
                 _ => None,
             };
             if let Some(what) = what {
@@ -117,7 +142,29 @@ impl Incident {
                     Ok(())
                 }
             }
-            IncidentChange::Note { message } | IncidentChange::Followup { message } => {
+            IncidentChange::Followup { owner, due, .. }
+                if owner.trim().is_empty() || due.is_none() =>
+            {
+                Err(IncidentRefusal::FollowupNeeds)
+            }
+            IncidentChange::FollowupClosed {
+                followup,
+                outcome,
+                message,
+            } => match followup::find(self, followup) {
+                None => Err(IncidentRefusal::NoFollowup {
+                    id: followup.clone(),
+                }),
+                Some(f) if !f.is_open() => Err(IncidentRefusal::FollowupClosed {
+                    id: f.id.clone(),
+                    how: f.state_words(),
+                }),
+                Some(_) if *outcome == followup::Outcome::Dropped && message.trim().is_empty() => {
+                    Err(IncidentRefusal::DropNeedsReason)
+                }
+                Some(_) => Ok(()),
+            },
+            IncidentChange::Note { message } | IncidentChange::Followup { message, .. } => {
                 if message.trim().is_empty() {
                     Err(IncidentRefusal::EmptyNote)
                 } else {

@@ -1,0 +1,90 @@
+//! The incident's life after the page, through the real binary: follow-ups
+//! with an owner and a due date, their overdue summary and the handover.
+
+mod common;
+
+use common::run;
+use std::path::Path;
+use std::process::Command;
+
+fn cmd(ws: &Path) -> Command {
+    common::cli(ws)
+}
+
+fn declare(ws: &Path, title: &str, service: &str, sev: &str) -> String {
+    let (code, id, err) = run(cmd(ws).args([
+        "incidents", "new", "--title", title, "--service", service, "--severity", sev,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    id.trim().to_string()
+}
+
+#[test]
+fn followups_are_tracked_closed_and_reach_the_handover() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let id = declare(ws, "HEC token disabled", "splunk-hec", "P2");
+    let (code, fu, err) = run(cmd(ws).args([
+        "incidents",
+        "followup",
+        &id,
+        "raise the HEC token alert to P2",
+        "--owner",
+        "bo",
+        "--due",
+        "3d",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let fu = fu.trim().to_string();
+    assert!(fu.starts_with("fu-") && fu.len() == 9, "{fu}");
+    // Owner and due are needed; a due that is no span or day is named.
+    let (code, _, err) = run(cmd(ws).args(["incidents", "followup", &id, "x", "--owner", "bo", "--due", "soon"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("write a span (3d, 36h, 2w) or a day"), "{err}");
+
+    // One written by another tool, due yesterday: overdue.
+    let events = ws.join("incidents/events.jsonl");
+    let mut text = std::fs::read_to_string(&events).unwrap();
+    let past = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let created = (chrono::Utc::now() - chrono::Duration::days(4)).to_rfc3339();
+    text.push_str(&format!(
+        "{{\"incident_id\":\"{id}\",\"at\":\"{created}\",\"by\":\"cy\",\"type\":\"followup\",\"message\":\"rotate the HEC token\",\"followup\":\"fu-0ld0ld\",\"owner\":\"cy\",\"due\":\"{past}\"}}\n"
+    ));
+    std::fs::write(&events, text).unwrap();
+
+    let (code, out, err) = run(cmd(ws).args(["incidents", "followups"]));
+    assert_eq!(code, 12, "an overdue one sets exit 12: {out}{err}");
+    assert!(err.contains("2 open (1 overdue), 0 done, 0 dropped"), "{err}");
+    let first = out.lines().next().unwrap();
+    assert!(first.starts_with("fu-0ld0ld") && first.contains("OVERDUE"), "overdue first: {out}");
+    let (_, out, _) = run(cmd(ws).args(["incidents", "followups", "--overdue", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["followups"].as_array().unwrap().len(), 1);
+    assert_eq!(v["summary"]["overdue"], 1);
+    assert_eq!(v["followups"][0]["owner"], "cy");
+
+    let (_, md, _) = run(cmd(ws).args(["handover", "--markdown", "--no-probe"]));
+    assert!(md.contains("**1 follow-up(s) overdue.**"), "{md}");
+    assert!(md.contains("## Follow-ups (2)"), "{md}");
+    assert!(md.contains("`fu-0ld0ld` rotate the HEC token — cy, due"), "{md}");
+
+    // Dropping needs a reason; done closes it once.
+    let (code, _, err) = run(cmd(ws).args(["incidents", "followup-close", &id, "0ld0ld", "--dropped"]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("needs a reason"), "{err}");
+    let (code, _, err) = run(cmd(ws).args([
+        "incidents", "followup-close", &id, "0ld0ld", "--dropped", "--reason", "token retired instead",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(cmd(ws).args(["incidents", "followup-close", &id, &fu, "--done"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(cmd(ws).args(["incidents", "followup-close", &id, &fu, "--done"]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("already done by ana.lima"), "{err}");
+    let (code, _, err) = run(cmd(ws).args(["incidents", "followups"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 open (0 overdue), 1 done, 1 dropped"), "{err}");
+    let (_, show, _) = run(cmd(ws).args(["incidents", "show", &id]));
+    assert!(show.contains(&format!("{fu} (bo, due")), "{show}");
+    assert!(show.contains("fu-0ld0ld dropped: token retired instead"), "{show}");
+}
