@@ -13,7 +13,14 @@ fn cmd(ws: &Path) -> Command {
 
 fn declare(ws: &Path, title: &str, service: &str, sev: &str) -> String {
     let (code, id, err) = run(cmd(ws).args([
-        "incidents", "new", "--title", title, "--service", service, "--severity", sev,
+        "incidents",
+        "new",
+        "--title",
+        title,
+        "--service",
+        service,
+        "--severity",
+        sev,
     ]));
     assert_eq!(code, 0, "{err}");
     id.trim().to_string()
@@ -38,7 +45,16 @@ fn followups_are_tracked_closed_and_reach_the_handover() {
     let fu = fu.trim().to_string();
     assert!(fu.starts_with("fu-") && fu.len() == 9, "{fu}");
     // Owner and due are needed; a due that is no span or day is named.
-    let (code, _, err) = run(cmd(ws).args(["incidents", "followup", &id, "x", "--owner", "bo", "--due", "soon"]));
+    let (code, _, err) = run(cmd(ws).args([
+        "incidents",
+        "followup",
+        &id,
+        "x",
+        "--owner",
+        "bo",
+        "--due",
+        "soon",
+    ]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("write a span (3d, 36h, 2w) or a day"), "{err}");
 
@@ -54,9 +70,15 @@ fn followups_are_tracked_closed_and_reach_the_handover() {
 
     let (code, out, err) = run(cmd(ws).args(["incidents", "followups"]));
     assert_eq!(code, 12, "an overdue one sets exit 12: {out}{err}");
-    assert!(err.contains("2 open (1 overdue), 0 done, 0 dropped"), "{err}");
+    assert!(
+        err.contains("2 open (1 overdue), 0 done, 0 dropped"),
+        "{err}"
+    );
     let first = out.lines().next().unwrap();
-    assert!(first.starts_with("fu-0ld0ld") && first.contains("OVERDUE"), "overdue first: {out}");
+    assert!(
+        first.starts_with("fu-0ld0ld") && first.contains("OVERDUE"),
+        "overdue first: {out}"
+    );
     let (_, out, _) = run(cmd(ws).args(["incidents", "followups", "--overdue", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["followups"].as_array().unwrap().len(), 1);
@@ -66,14 +88,24 @@ fn followups_are_tracked_closed_and_reach_the_handover() {
     let (_, md, _) = run(cmd(ws).args(["handover", "--markdown", "--no-probe"]));
     assert!(md.contains("**1 follow-up(s) overdue.**"), "{md}");
     assert!(md.contains("## Follow-ups (2)"), "{md}");
-    assert!(md.contains("`fu-0ld0ld` rotate the HEC token — cy, due"), "{md}");
+    assert!(
+        md.contains("`fu-0ld0ld` rotate the HEC token — cy, due"),
+        "{md}"
+    );
 
     // Dropping needs a reason; done closes it once.
-    let (code, _, err) = run(cmd(ws).args(["incidents", "followup-close", &id, "0ld0ld", "--dropped"]));
+    let (code, _, err) =
+        run(cmd(ws).args(["incidents", "followup-close", &id, "0ld0ld", "--dropped"]));
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("needs a reason"), "{err}");
     let (code, _, err) = run(cmd(ws).args([
-        "incidents", "followup-close", &id, "0ld0ld", "--dropped", "--reason", "token retired instead",
+        "incidents",
+        "followup-close",
+        &id,
+        "0ld0ld",
+        "--dropped",
+        "--reason",
+        "token retired instead",
     ]));
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(cmd(ws).args(["incidents", "followup-close", &id, &fu, "--done"]));
@@ -83,8 +115,97 @@ fn followups_are_tracked_closed_and_reach_the_handover() {
     assert!(err.contains("already done by ana.lima"), "{err}");
     let (code, _, err) = run(cmd(ws).args(["incidents", "followups"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("0 open (0 overdue), 1 done, 1 dropped"), "{err}");
+    assert!(
+        err.contains("0 open (0 overdue), 1 done, 1 dropped"),
+        "{err}"
+    );
     let (_, show, _) = run(cmd(ws).args(["incidents", "show", &id]));
     assert!(show.contains(&format!("{fu} (bo, due")), "{show}");
-    assert!(show.contains("fu-0ld0ld dropped: token retired instead"), "{show}");
+    assert!(
+        show.contains("fu-0ld0ld dropped: token retired instead"),
+        "{show}"
+    );
+}
+
+/// Evidence (seed 004: files under incidents/<id>/, md/json/txt, 2 MB at
+/// most): a file or a command's output, redacted on the way in, indexed in
+/// artifacts.jsonl and noted on the timeline; anything else refused clearly.
+#[test]
+fn evidence_is_attached_redacted_listed_and_refused_when_it_should_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let id = declare(ws, "verify-all FAIL after go-live", "platform", "P2");
+    let key = "0f3a9c7e5b1d2f4a6c8e0b2d4f6a8c0e";
+    let src = dir.path().join("verify-day1.log");
+    std::fs::write(
+        &src,
+        format!("datadog PASS\nslack FAIL 404 no_service\nDD_API_KEY={key}\n\x1b[31mred\x1b[0m\n"),
+    )
+    .unwrap();
+    let (code, out, err) = run(cmd(ws).env("DD_API_KEY", key).args([
+        "incidents",
+        "attach",
+        &id,
+        src.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), format!("incidents/{id}/verify-day1.log"));
+    assert!(err.contains("redacted before saving: DD_API_KEY"), "{err}");
+    let kept = std::fs::read_to_string(ws.join(out.trim())).unwrap();
+    assert!(
+        kept.contains("slack FAIL 404") && !kept.contains(key) && !kept.contains('\x1b'),
+        "{kept:?}"
+    );
+
+    let (code, out, err) = run(cmd(ws).args([
+        "incidents",
+        "attach",
+        &id,
+        "--command",
+        "echo 'last hour'; echo done >&2",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let log = std::fs::read_to_string(ws.join(out.trim())).unwrap();
+    assert!(log.contains("last hour") && log.contains("done"), "{log}");
+    // The same name again is kept beside the first.
+    let (_, again, _) = run(cmd(ws).args(["incidents", "attach", &id, src.to_str().unwrap()]));
+    assert!(again.trim().ends_with("verify-day1-2.log"), "{again}");
+
+    let tar = dir.path().join("dump.tar");
+    std::fs::write(&tar, b"x").unwrap();
+    let (code, _, err) = run(cmd(ws).args(["incidents", "attach", &id, tar.to_str().unwrap()]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("only .md, .json, .txt and .log"), "{err}");
+    let big = dir.path().join("big.log");
+    std::fs::write(&big, vec![b'a'; 2 * 1024 * 1024 + 1]).unwrap();
+    let (code, _, err) = run(cmd(ws).args(["incidents", "attach", &id, big.to_str().unwrap()]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("over the 2 MB"), "{err}");
+    let bin = dir.path().join("bin.log");
+    std::fs::write(&bin, [0xff, 0xfe, 0x00]).unwrap();
+    let (code, _, err) = run(cmd(ws).args(["incidents", "attach", &id, bin.to_str().unwrap()]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("not UTF-8 text"), "{err}");
+
+    let (code, list, _) = run(cmd(ws).args(["incidents", "evidence", &id]));
+    assert_eq!(code, 0);
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(
+        list.contains("verify-day1.log") && list.contains("redacted DD_API_KEY"),
+        "{list}"
+    );
+    let (_, one, _) = run(cmd(ws).args(["incidents", "evidence", &id, "verify-day1.log"]));
+    assert!(one.contains("slack FAIL 404"), "{one}");
+    let index = std::fs::read_to_string(ws.join("incidents/artifacts.jsonl")).unwrap();
+    assert_eq!(index.lines().count(), 3);
+    let (_, show, _) = run(cmd(ws).args(["incidents", "show", &id]));
+    assert!(show.contains("evidence verify-day1.log ("), "{show}");
+    let (code, _, _) = run(cmd(ws).args([
+        "--readonly",
+        "incidents",
+        "attach",
+        &id,
+        src.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 5);
 }

@@ -108,7 +108,10 @@ fn a_followup_is_typed_on_one_line_and_an_overdue_one_is_marked_red() {
     let id = open_detail(&mut app, "mysql");
     app.update(key(KeyCode::Char('F')));
     let t = text(&draw(&app, 120, 30));
-    assert!(t.contains("Follow-up on") && t.contains("@OWNER +DUE"), "{t}");
+    assert!(
+        t.contains("Follow-up on") && t.contains("@OWNER +DUE"),
+        "{t}"
+    );
     typed(&mut app, "+3d check the restore test");
     let fx = app.update(key(KeyCode::Enter));
     assert!(fx.is_empty(), "no owner: not sent");
@@ -118,10 +121,23 @@ fn a_followup_is_typed_on_one_line_and_an_overdue_one_is_marked_red() {
     }
     typed(&mut app, "@bo +3d check the restore test");
     let fx = app.update(key(KeyCode::Enter));
-    let Some(Effect::Commit { change: IncidentChange::Followup { owner, due, message, .. }, .. }) = fx.first() else {
+    let Some(Effect::Commit {
+        change:
+            IncidentChange::Followup {
+                owner,
+                due,
+                message,
+                ..
+            },
+        ..
+    }) = fx.first()
+    else {
         panic!("{fx:?}");
     };
-    assert_eq!((owner.as_str(), message.as_str()), ("bo", "check the restore test"));
+    assert_eq!(
+        (owner.as_str(), message.as_str()),
+        ("bo", "check the restore test")
+    );
     assert_eq!(*due, Some(app.now + chrono::Duration::days(3)));
 
     // One past due lands (from another host): red in the detail, a flag in
@@ -145,7 +161,10 @@ fn a_followup_is_typed_on_one_line_and_an_overdue_one_is_marked_red() {
     }));
     let buf = draw(&app, 120, 30);
     let t = text(&buf);
-    assert!(t.contains("fu-abc123 compare backup sizes weekly — cy · OVERDUE 5h 00m"), "{t}");
+    assert!(
+        t.contains("fu-abc123 compare backup sizes weekly — cy · OVERDUE 5h 00m"),
+        "{t}"
+    );
     let (x, y) = find(&buf, "OVERDUE 5h").unwrap();
     assert_eq!(buf[(x, y)].fg, Color::LightRed);
     app.update(key(KeyCode::Esc));
@@ -165,10 +184,73 @@ fn a_followup_is_typed_on_one_line_and_an_overdue_one_is_marked_red() {
     assert!(fx.is_empty());
     assert!(app.flash.as_ref().unwrap().text.contains("needs a reason"));
     app.update(key(KeyCode::Char(':')));
-    typed(&mut app, "followup done abc123 sizes now in the weekly check");
+    typed(
+        &mut app,
+        "followup done abc123 sizes now in the weekly check",
+    );
     let fx = app.update(key(KeyCode::Enter));
     assert!(
         matches!(fx.first(), Some(Effect::Commit { change: IncidentChange::FollowupClosed { followup, outcome: Outcome::Done, .. }, .. }) if followup == "fu-abc123"),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn evidence_is_listed_in_the_detail_and_read_in_its_place() {
+    let mut app = demo_app(Theme::default_theme(), 120, 40);
+    let id = open_detail(&mut app, "pagerduty");
+    // The demo's: as the store thread reads artifacts.jsonl.
+    let dir = tempfile::tempdir().unwrap();
+    shiftdeck::store::workspace::Workspace::create_demo(dir.path(), demo_now()).unwrap();
+    let (all, _) = shiftdeck::store::evidence::EvidenceStore::new(dir.path())
+        .load()
+        .unwrap();
+    app.update(Msg::Evidence(all.clone()));
+    let t = text(&draw(&app, 120, 40));
+    assert!(t.contains("evidence  1 verify-pagerduty.log"), "{t}");
+    assert!(t.contains("2 pd-service-integrations.json"), "{t}");
+    assert!(
+        t.contains("follow-up fu-7d21c4"),
+        "the demo's overdue follow-up:\n{t}"
+    );
+    assert!(
+        t.contains("playbook  Day-of-rollout incident response 2/6"),
+        "{t}"
+    );
+    insta::assert_snapshot!("incident_work_detail_120x40", t);
+
+    app.update(key(KeyCode::Char(':')));
+    typed(&mut app, "evidence 1");
+    let fx = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadEvidence(a)) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(a.name, "verify-pagerduty.log");
+    let body = shiftdeck::store::evidence::EvidenceStore::new(dir.path())
+        .read(a)
+        .unwrap();
+    app.update(Msg::EvidenceText {
+        title: "verify-pagerduty.log · 500 B".into(),
+        text: body,
+    });
+    let t = text(&draw(&app, 120, 40));
+    assert!(
+        t.contains("FAIL: event accepted, no incident created"),
+        "{t}"
+    );
+    app.update(key(KeyCode::Esc));
+    let t = text(&draw(&app, 120, 40));
+    assert!(
+        t.contains("Timeline (") && t.contains(&id),
+        "esc goes back to the detail:\n{t}"
+    );
+
+    // E asks for a path or a command; a !command goes to the store.
+    app.update(key(KeyCode::Char('E')));
+    typed(&mut app, "!tail -n 200 /var/log/syslog");
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(fx.first(), Some(Effect::Attach { source, incident_id, .. }) if source == "!tail -n 200 /var/log/syslog" && incident_id == &id),
         "{fx:?}"
     );
 }

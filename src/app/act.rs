@@ -82,7 +82,9 @@ impl App {
                 }
             }
             Action::Back => {
-                if self.incidents.detail.take().is_some() {
+                if self.incidents.viewing.take().is_some() {
+                    self.incidents.detail_scroll = 0;
+                } else if self.incidents.detail.take().is_some() {
                 } else if !self.incidents.filter.is_empty() {
                     self.clear_filter();
                 } else if self.focus == Pane::Incidents && !self.incidents.marked.is_empty() {
@@ -138,6 +140,7 @@ impl App {
             | Action::DeclareFromStep
             | Action::StartPlaybook
             | Action::AddFollowup
+            | Action::Attach
             | Action::Confirm
             | Action::Cancel
             | Action::Accept

@@ -156,7 +156,22 @@ impl App {
                 purpose,
                 ..
             } => {
-                if accept && *purpose == TextPurpose::Followup {
+                if accept && *purpose == TextPurpose::Attach {
+                    let source = editor.lines().join(" ").trim().to_string();
+                    if source.is_empty() || source == "!" {
+                        self.flash(Level::Warning, "a file's path, or !command (Esc to cancel)");
+                        true
+                    } else {
+                        let request = self.request();
+                        self.flash(Level::Info, "attaching…");
+                        fx.push(Effect::Attach {
+                            request,
+                            incident_id: incident_id.clone(),
+                            source,
+                        });
+                        false
+                    }
+                } else if accept && *purpose == TextPurpose::Followup {
                     let line = editor.lines().join(" ");
                     match crate::domain::incident::followup::parse_line(
                         &line,
@@ -371,6 +386,7 @@ impl App {
             "deviation" => self.quick_note(arg, Some(standing::DEVIATION), fx),
             "playbook" => self.playbook_command(arg, fx),
             "followup" => self.followup_command(arg, fx),
+            "evidence" => self.evidence_command(arg, fx),
             "handover" => self.act(Action::Handover, fx),
             "change" => self.change_command(arg, fx),
             "contacts" | "who" => self.open_contacts(),

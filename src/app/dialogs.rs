@@ -11,6 +11,8 @@ pub enum TextPurpose {
     Resolve,
     /// `@owner +due text`.
     Followup,
+    /// A file's path, or `!command`.
+    Attach,
 }
 
 /// A change waiting for the operator's "yes".

@@ -111,6 +111,26 @@ impl App {
                     self.dialog = Some(Dialog::StatusUpdate(Box::new(super::UpdateForm::new(inc))));
                 }
             }
+            Action::Attach => {
+                let probe = IncidentChange::Note {
+                    message: "x".into(),
+                };
+                if let Some((id, title, _)) = self.change_target(&probe) {
+                    if self.book.get(&id).is_some_and(|i| i.remote.is_some()) {
+                        self.flash(
+                            Level::Warning,
+                            "evidence is kept on local incidents: attach it to the vendor's incident there",
+                        );
+                        return true;
+                    }
+                    self.dialog = Some(Dialog::Text {
+                        heading: format!("Evidence for {id}: {title}"),
+                        incident_id: id,
+                        editor: line_input(""),
+                        purpose: TextPurpose::Attach,
+                    });
+                }
+            }
             Action::AddFollowup => {
                 let probe = IncidentChange::Note {
                     message: "x".into(),
@@ -256,6 +276,45 @@ impl App {
         };
         if let Some((incident, _, _)) = self.change_target(&change) {
             self.commit(incident, change, fx);
+        }
+    }
+
+    /// `:evidence N` (or its name): read the open incident's Nth evidence.
+    pub(super) fn evidence_command(&mut self, arg: &str, fx: &mut Vec<Effect>) {
+        let Some(inc) = self.target_incident().map(|i| i.id.clone()) else {
+            self.flash(
+                Level::Warning,
+                "open an incident (2, enter) whose evidence to read",
+            );
+            return;
+        };
+        let mine: Vec<&crate::domain::evidence::Artifact> = self
+            .incidents
+            .evidence
+            .iter()
+            .filter(|a| a.incident_id == inc)
+            .collect();
+        let key = arg.trim();
+        let found = match key.parse::<usize>() {
+            Ok(n) if n >= 1 => mine.get(n - 1).copied(),
+            _ => mine.iter().copied().find(|a| a.name == key || a.id == key),
+        };
+        match found {
+            Some(a) => {
+                self.incidents.detail = Some(inc);
+                fx.push(Effect::ReadEvidence(Box::new(a.clone())));
+            }
+            None if mine.is_empty() => {
+                let key = self.key_name(crate::keymap::Context::Incidents, Action::Attach);
+                self.flash(
+                    Level::Info,
+                    format!("no evidence on {inc}: {key} attaches some"),
+                );
+            }
+            None => self.flash(
+                Level::Warning,
+                format!("usage: :evidence N (1 to {}) or its name", mine.len()),
+            ),
         }
     }
 }

@@ -19,6 +19,10 @@ pub struct IncidentsPane {
     pub viewport: usize,
     /// Rows marked for a bulk action, by incident id.
     pub marked: std::collections::BTreeSet<String>,
+    /// Every incident's evidence, as `incidents/artifacts.jsonl` lists it.
+    pub evidence: Vec<crate::domain::evidence::Artifact>,
+    /// An evidence file open in the detail: its title and text.
+    pub viewing: Option<(String, String)>,
 }
 
 impl IncidentsPane {

@@ -131,6 +131,13 @@ pub enum Msg {
     Team(Option<TeamBadge>),
     /// An incident this app declared is on file: select it.
     Declared(String),
+    /// Lines new in `incidents/artifacts.jsonl`.
+    Evidence(Vec<crate::domain::evidence::Artifact>),
+    /// An evidence file's text, to read in the detail.
+    EvidenceText {
+        title: String,
+        text: String,
+    },
     ThemeLoaded(Theme, Vec<FileProblem>),
     /// The shift started or resumed (and what the store found with it).
     ShiftOpened(Box<ShiftOpened>),
@@ -241,6 +248,15 @@ pub enum Effect {
         /// The note is the editor's draft, whose file goes once it is saved.
         draft: bool,
     },
+    /// Attach a file or a command's output to an incident.
+    Attach {
+        request: RequestId,
+        incident_id: String,
+        /// A path, or `!command`.
+        source: String,
+    },
+    /// Read an evidence file for the viewer.
+    ReadEvidence(Box<crate::domain::evidence::Artifact>),
     /// Start a playbook's run (checked already).
     StartPlaybook {
         request: RequestId,

@@ -112,8 +112,18 @@ impl App {
                 self.team = badge;
                 self.dirty = true;
             }
+            Msg::Evidence(mut items) => {
+                self.incidents.evidence.append(&mut items);
+                self.dirty = true;
+            }
+            Msg::EvidenceText { title, text } => {
+                self.incidents.viewing = Some((title, text));
+                self.incidents.detail_scroll = 0;
+                self.dirty = true;
+            }
             Msg::Declared(id) => {
                 self.incidents.detail = None;
+                self.incidents.viewing = None;
                 if self
                     .book
                     .get(&id)

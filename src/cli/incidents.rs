@@ -172,6 +172,45 @@ pub fn run(
             }
             return exit::OK;
         }
+        IncidentsCmd::Evidence { id, name, json } => {
+            let id = match resolve_id(&book, &id) {
+                Ok(id) => id,
+                Err(code) => return code,
+            };
+            return super::incident_work::evidence(workspace, config, &id, name.as_deref(), json);
+        }
+        IncidentsCmd::Attach { .. } if readonly => {
+            errln!("error: read-only: started with --readonly, nothing was attached");
+            return exit::READ_ONLY;
+        }
+        IncidentsCmd::Attach { id, file, command } => {
+            let id = match resolve_id(&book, &id) {
+                Ok(id) => id,
+                Err(code) => return code,
+            };
+            let source = match (&file, &command) {
+                (_, Some(c)) => crate::ops::evidence::Source::Command(c),
+                (Some(f), None) => crate::ops::evidence::Source::File(f),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            return match session.attach(&mut store, &mut book, &mut log, &id, source, now) {
+                Ok(a) => {
+                    outln!("{}", a.path());
+                    if !a.redacted.is_empty() {
+                        errln!("redacted before saving: {}", a.redacted.join(", "));
+                    }
+                    exit::OK
+                }
+                Err(e) if e.starts_with("NOT SAVED") || e.contains("NOT on the timeline") => {
+                    errln!("error: {e}");
+                    exit::FAILURE
+                }
+                Err(e) => {
+                    errln!("error: refused: {e}");
+                    exit::REFUSED
+                }
+            };
+        }
         IncidentsCmd::Playbook { id, name } => {
             return super::checklists::start(workspace, config, readonly, &name, Some(&id), None);
         }
@@ -405,7 +444,7 @@ pub fn run(
             overdue,
             window,
             json,
-        } => return super::followups::list(&book, config, overdue, &window, json),
+        } => return super::incident_work::list(&book, config, overdue, &window, json),
         IncidentsCmd::Followup {
             id,
             text,

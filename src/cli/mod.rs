@@ -7,7 +7,7 @@ pub mod approvals;
 pub mod checklists;
 pub mod contacts;
 pub mod db;
-mod followups;
+mod incident_work;
 mod incidents;
 pub mod journal;
 pub mod messages;
@@ -340,6 +340,22 @@ pub enum IncidentsCmd {
     },
     /// Send the actions queued for the incident sources (PagerDuty, Opsgenie, JSM, Alertmanager), then list each source; exit 10 while any still wait.
     Sync {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attach evidence: a .md/.json/.txt/.log file (2 MB at most) or a command's output; redacted on the way in.
+    Attach {
+        id: String,
+        #[arg(required_unless_present = "command", conflicts_with = "command")]
+        file: Option<std::path::PathBuf>,
+        /// Run this (`sh -c` in the workspace) and attach what it prints.
+        #[arg(long)]
+        command: Option<String>,
+    },
+    /// An incident's evidence, or one file of it (by name or id).
+    Evidence {
+        id: String,
+        name: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -6,6 +6,7 @@ pub mod book;
 pub mod change;
 pub mod checklist;
 pub mod contacts;
+pub mod evidence;
 pub mod format;
 pub mod handover;
 pub mod health;

@@ -19,6 +19,7 @@
 pub mod approvals;
 pub mod check;
 pub mod checklists;
+pub mod evidence;
 pub mod health;
 pub mod incidents;
 pub mod journal;

@@ -4,6 +4,7 @@
 pub mod approvals;
 pub mod checklists;
 pub mod contacts;
+pub mod evidence;
 pub mod incidents;
 pub mod intents;
 pub mod journal;

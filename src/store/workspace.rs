@@ -135,6 +135,18 @@ const DEMO: &[(&str, &str)] = &[
         include_str!("../../data/demo/incidents/events.jsonl"),
     ),
     (
+        "incidents/artifacts.jsonl",
+        include_str!("../../data/demo/incidents/artifacts.jsonl"),
+    ),
+    (
+        "incidents/inc_20260514_0207_6f40a2/verify-pagerduty.log",
+        include_str!("../../data/demo/incidents/evidence/verify-pagerduty.log"),
+    ),
+    (
+        "incidents/inc_20260514_0207_6f40a2/pd-service-integrations.json",
+        include_str!("../../data/demo/incidents/evidence/pd-service-integrations.json"),
+    ),
+    (
         "approvals/applied/approval-0121.json",
         include_str!("../../data/demo/approvals/applied/approval-0121.json"),
     ),
@@ -267,7 +279,11 @@ impl Workspace {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            let body = if rel.ends_with(".json") {
+            // Evidence files are kept as they were attached.
+            let evidence = rel.starts_with("incidents/inc_");
+            let body = if evidence {
+                text.to_string()
+            } else if rel.ends_with(".json") {
                 shift_json(text, shift)
             } else if rel.ends_with(".jsonl") {
                 shift_times(text, shift)

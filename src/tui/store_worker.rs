@@ -112,6 +112,7 @@ pub(super) struct Worker {
     approvals: ApprovalStore,
     approvals_seen: Option<Vec<Option<std::time::SystemTime>>>,
     checklists: Vec<crate::domain::checklist::Checklist>,
+    evidence: JsonlTail,
 }
 
 impl Worker {
@@ -124,6 +125,7 @@ impl Worker {
             approvals: ApprovalStore::new(&setup.workspace),
             approvals_seen: None,
             checklists: Vec::new(),
+            evidence: JsonlTail::new(setup.workspace.join("incidents/artifacts.jsonl")),
             setup,
             app,
         }
@@ -300,7 +302,21 @@ impl Worker {
         Ok(())
     }
 
+    fn forward_evidence(&mut self, first: bool) {
+        if !first && !self.evidence.has_news() {
+            return;
+        }
+        if let Ok(r) = self
+            .evidence
+            .read_new::<crate::domain::evidence::Artifact>()
+            && !r.items.is_empty()
+        {
+            self.say(Msg::Evidence(r.items));
+        }
+    }
+
     fn forward_incidents(&mut self, first: bool) {
+        self.forward_evidence(first);
         if !first && !self.watch.has_news() {
             return;
         }

@@ -138,6 +138,9 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 TextPurpose::Followup => {
                     "@OWNER +DUE what is to be done (@bo +3d raise the retention alert)"
                 }
+                TextPurpose::Attach => {
+                    "A file's path (.md .json .txt .log, 2 MB at most), or !command for its output:"
+                }
             };
             frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));
             field(app, frame, row(inner, 1), editor, true);
@@ -145,6 +148,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 TextPurpose::Resolve => "resolves",
                 TextPurpose::Note => "saves the note",
                 TextPurpose::Followup => "tracks it",
+                TextPurpose::Attach => "attaches it",
             };
             let help = hint(
                 app,

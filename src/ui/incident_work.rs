@@ -100,3 +100,40 @@ pub fn followup_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>)
         }
     }
 }
+
+/// Lines for the evidence of `inc`, numbered for `:evidence N`.
+pub fn evidence_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>) {
+    let t = &app.theme;
+    let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
+    let mine = app
+        .incidents
+        .evidence
+        .iter()
+        .filter(|a| a.incident_id == inc.id);
+    for (i, a) in mine.enumerate() {
+        lines.push(Line::from(vec![
+            label(if i == 0 { "evidence" } else { "" }),
+            Span::styled(format!("{} ", i + 1), t.style(Role::Key)),
+            Span::raw(crate::domain::sanitize::line(&a.line(app.config.timezone)).into_owned()),
+        ]));
+    }
+}
+
+/// An evidence file open in the detail's place: its title, then its text
+/// (scrolled like the detail; esc goes back to the detail).
+pub fn viewer(app: &App, title: &str, text: &str) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let back = app.key_name(Context::Incidents, Action::Back);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(title.to_string(), t.style(Role::Title)),
+            Span::styled(
+                format!("  {back} back to the incident"),
+                t.style(Role::Muted),
+            ),
+        ]),
+        Line::raw(""),
+    ];
+    lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
+    lines
+}

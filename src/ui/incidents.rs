@@ -280,6 +280,15 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
 
 fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
+    if let Some((title, text)) = &app.incidents.viewing {
+        frame.render_widget(
+            Paragraph::new(super::incident_work::viewer(app, title, text))
+                .wrap(Wrap { trim: false })
+                .scroll((app.incidents.detail_scroll, 0)),
+            area,
+        );
+        return;
+    }
     let tz = app.config.timezone;
     let when = |at: chrono::DateTime<chrono::Utc>| {
         at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
@@ -347,6 +356,7 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
     }
     super::incident_work::playbook_lines(app, inc, &mut lines);
     super::incident_work::followup_lines(app, inc, &mut lines);
+    super::incident_work::evidence_lines(app, inc, &mut lines);
     if let Some(r) = &inc.remote {
         remote_lines(app, r, inc.is_active(), &mut lines);
         frame.render_widget(

@@ -198,6 +198,66 @@ impl Worker {
                     result: Err(e.to_string()),
                 }),
             },
+            Effect::Attach {
+                request,
+                incident_id,
+                source,
+            } => {
+                let mut check = self.take_checker();
+                let path;
+                let source = match source.strip_prefix('!') {
+                    Some(cmd) => crate::ops::evidence::Source::Command(cmd.trim()),
+                    None => {
+                        // A path as typed: `~/` is the home directory, a
+                        // relative one is the workspace's.
+                        let typed = source.trim();
+                        path = match typed.strip_prefix("~/") {
+                            Some(rest) => std::env::var_os("HOME")
+                                .map(std::path::PathBuf::from)
+                                .unwrap_or_default()
+                                .join(rest),
+                            None => workspace.join(typed),
+                        };
+                        crate::ops::evidence::Source::File(&path)
+                    }
+                };
+                let r = session.attach(
+                    &mut check.store,
+                    &mut check.book,
+                    self,
+                    &incident_id,
+                    source,
+                    now,
+                );
+                self.checker = Some(check);
+                self.forward_incidents(false);
+                self.say(Msg::Saved {
+                    request,
+                    result: r.map(|a| {
+                        let redacted = if a.redacted.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (redacted: {})", a.redacted.join(", "))
+                        };
+                        format!(
+                            "attached {} to {incident_id}{redacted}: :evidence {} reads it",
+                            a.path(),
+                            a.name
+                        )
+                    }),
+                });
+            }
+            Effect::ReadEvidence(a) => {
+                let store = crate::store::evidence::EvidenceStore::new(&workspace);
+                let text = match store.read(&a) {
+                    Ok(t) => crate::domain::sanitize::text(&t).into_owned(),
+                    Err(e) => format!("cannot read {}: {e}", a.path()),
+                };
+                self.say(Msg::EvidenceText {
+                    title: format!("{} · {}", a.name, crate::domain::evidence::size(a.bytes)),
+                    text,
+                });
+            }
             Effect::StartPlaybook {
                 request,
                 template,

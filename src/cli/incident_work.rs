@@ -1,5 +1,6 @@
 //! `shiftdeck incidents followups`: every follow-up still open and those of
-//! the window, with the overdue summary the weekly review reads.
+//! the window, with the overdue summary the weekly review reads; and
+//! `incidents evidence`: an incident's evidence, or one file of it.
 
 use super::exit;
 use crate::config::Config;
@@ -87,4 +88,50 @@ pub(super) fn list(
     } else {
         exit::OK
     }
+}
+
+pub(super) fn evidence(
+    workspace: &std::path::Path,
+    config: &Config,
+    id: &str,
+    name: Option<&str>,
+    json: bool,
+) -> i32 {
+    let store = crate::store::evidence::EvidenceStore::new(workspace);
+    let all = match store.of(id) {
+        Ok(a) => a,
+        Err(e) => {
+            errln!("error: cannot read incidents/artifacts.jsonl: {e}");
+            return exit::FAILURE;
+        }
+    };
+    match name {
+        None if json => {
+            outln!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        }
+        None => {
+            for a in &all {
+                outln!("{:<10} {}", a.id, a.line(config.timezone));
+            }
+            if all.is_empty() {
+                errln!(
+                    "no evidence on {id}: `shiftdeck incidents attach {id} FILE | --command CMD` adds some"
+                );
+            }
+        }
+        Some(key) => {
+            let Some(a) = all.iter().find(|a| a.name == key || a.id == key) else {
+                errln!("error: no evidence {key:?} on {id}");
+                return exit::NOT_FOUND;
+            };
+            match store.read(a) {
+                Ok(text) => out!("{}", crate::domain::sanitize::text(&text)),
+                Err(e) => {
+                    errln!("error: {}: {e}", a.path());
+                    return exit::FAILURE;
+                }
+            }
+        }
+    }
+    exit::OK
 }
