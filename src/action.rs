@@ -84,6 +84,7 @@ actions! {
     Verify => "verify", "send one real test event to the selected integration (asks first)";
     DeclareFromStep => "declare_from_step", "declare an incident for the selected step that FAILED";
     Attach => "attach", "attach evidence to the incident: a .md/.json/.txt/.log file, or !command for its output";
+    Postmortem => "postmortem", "write the post-mortem draft (incidents/<id>/post-mortem.md) and read it";
     AddFollowup => "add_followup", "track a follow-up on the incident: @owner +due what is to be done";
     StartPlaybook => "start_playbook", "start the playbook offered for the incident (:playbook NAME for another)";
     DeclareFromHealth => "declare_from_health", "declare an incident for the selected integration that is down (one for several down at once)";

@@ -209,3 +209,82 @@ fn evidence_is_attached_redacted_listed_and_refused_when_it_should_be() {
     ]));
     assert_eq!(code, 5);
 }
+
+/// The post-mortem draft (seed 002 §6 step 6) comes from the files, and a
+/// second draft keeps what the operator wrote in its own sections.
+#[test]
+fn the_postmortem_draft_is_written_and_redrafted_keeping_the_causes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let id = declare(ws, "Export Center run failures", "export-center", "P2");
+    for args in [
+        vec!["incidents", "ack", &id],
+        vec![
+            "incidents",
+            "note",
+            &id,
+            "errorCode=distribution: switched to download-only",
+        ],
+        vec![
+            "incidents",
+            "resolve",
+            &id,
+            "--message",
+            "object store back",
+        ],
+    ] {
+        let (code, _, err) = run(cmd(ws).args(&args));
+        assert_eq!(code, 0, "{err}");
+    }
+    let log = dir.path().join("worker.log");
+    std::fs::write(&log, "run 42 failed: distribution\n").unwrap();
+    run(cmd(ws).args(["incidents", "attach", &id, log.to_str().unwrap()]));
+    run(cmd(ws).args([
+        "incidents",
+        "followup",
+        &id,
+        "restore the OCI distribution",
+        "--owner",
+        "bo",
+        "--due",
+        "2w",
+    ]));
+    let (code, path, err) = run(cmd(ws).args(["incidents", "postmortem", &id]));
+    assert_eq!(code, 0, "{err}");
+    let path = ws.join(path.trim());
+    assert!(path.ends_with(format!("incidents/{id}/post-mortem.md")));
+    let md = std::fs::read_to_string(&path).unwrap();
+    for want in [
+        "## Timeline (",
+        "**ack** by ana.lima",
+        "switched to download-only",
+        "(target 1h 00m: met)",
+        "[worker.log](worker.log)",
+        "restore the OCI distribution — bo",
+        "## Causes\n\n_To be written._",
+    ] {
+        assert!(md.contains(want), "{want:?} not in\n{md}");
+    }
+    std::fs::write(
+        &path,
+        md.replace(
+            "## Causes\n\n_To be written._",
+            "## Causes\n\nThe object store's TLS certificate expired.",
+        ),
+    )
+    .unwrap();
+    run(cmd(ws).args(["incidents", "note", &id, "cert renewed, 90-day alert added"]));
+    let (code, again, err) = run(cmd(ws).args(["incidents", "postmortem", &id, "--markdown"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        again.contains("## Causes\n\nThe object store's TLS certificate expired."),
+        "{again}"
+    );
+    assert!(
+        again.contains("cert renewed, 90-day alert added"),
+        "the new note is in:\n{again}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), again);
+    let (code, _, _) = run(cmd(ws).args(["--readonly", "incidents", "postmortem", &id]));
+    assert_eq!(code, 5);
+}

@@ -254,3 +254,23 @@ fn evidence_is_listed_in_the_detail_and_read_in_its_place() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn p_capital_drafts_the_postmortem_and_shows_it_in_the_detail() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    let id = open_detail(&mut app, "pagerduty");
+    let fx = app.update(key(KeyCode::Char('P')));
+    assert!(
+        matches!(fx.first(), Some(Effect::WritePostmortem { incident_id, .. }) if incident_id == &id),
+        "{fx:?}"
+    );
+    app.update(Msg::EvidenceText {
+        title: format!("incidents/{id}/post-mortem.md (draft)"),
+        text: "# Post-mortem: x\n\n## Causes\n\n_To be written._".into(),
+    });
+    let t = text(&draw(&app, 80, 24));
+    assert!(
+        t.contains("post-mortem.md") && t.contains("## Causes"),
+        "{t}"
+    );
+}

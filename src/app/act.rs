@@ -141,6 +141,7 @@ impl App {
             | Action::StartPlaybook
             | Action::AddFollowup
             | Action::Attach
+            | Action::Postmortem
             | Action::Confirm
             | Action::Cancel
             | Action::Accept

@@ -111,6 +111,25 @@ impl App {
                     self.dialog = Some(Dialog::StatusUpdate(Box::new(super::UpdateForm::new(inc))));
                 }
             }
+            Action::Postmortem => {
+                if self.readonly {
+                    self.flash(Level::Error, READONLY);
+                } else if let Some(inc) = self.target_incident().cloned() {
+                    if inc.remote.is_some() {
+                        self.flash(
+                            Level::Warning,
+                            "post-mortems are drafted for local incidents: the vendor keeps its own",
+                        );
+                    } else {
+                        let request = self.request();
+                        self.incidents.detail = Some(inc.id.clone());
+                        fx.push(Effect::WritePostmortem {
+                            request,
+                            incident_id: inc.id,
+                        });
+                    }
+                }
+            }
             Action::Attach => {
                 let probe = IncidentChange::Note {
                     message: "x".into(),

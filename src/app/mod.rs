@@ -255,6 +255,11 @@ pub enum Effect {
         /// A path, or `!command`.
         source: String,
     },
+    /// Write an incident's post-mortem draft and show it.
+    WritePostmortem {
+        request: RequestId,
+        incident_id: String,
+    },
     /// Read an evidence file for the viewer.
     ReadEvidence(Box<crate::domain::evidence::Artifact>),
     /// Start a playbook's run (checked already).

@@ -172,6 +172,37 @@ pub fn run(
             }
             return exit::OK;
         }
+        IncidentsCmd::Postmortem { id, markdown } => {
+            let inc = match book.find(&id) {
+                Ok(i) => i.clone(),
+                Err(e) => {
+                    errln!("error: {e}");
+                    return exit::NOT_FOUND;
+                }
+            };
+            return match session.write_postmortem(&mut log, &inc, now) {
+                Ok((path, md)) => {
+                    if markdown {
+                        out!("{md}");
+                    } else {
+                        outln!("{path}");
+                    }
+                    exit::OK
+                }
+                Err(e) if e.starts_with("read-only") => {
+                    errln!("error: {e}");
+                    exit::READ_ONLY
+                }
+                Err(e) if e.starts_with("NOT SAVED") => {
+                    errln!("error: {e}");
+                    exit::FAILURE
+                }
+                Err(e) => {
+                    errln!("error: refused: {e}");
+                    exit::REFUSED
+                }
+            };
+        }
         IncidentsCmd::Evidence { id, name, json } => {
             let id = match resolve_id(&book, &id) {
                 Ok(id) => id,

@@ -352,6 +352,13 @@ pub enum IncidentsCmd {
         #[arg(long)]
         command: Option<String>,
     },
+    /// Write the post-mortem draft, incidents/<id>/post-mortem.md (what was written in its own sections is kept); prints its path.
+    Postmortem {
+        id: String,
+        /// Print the draft too.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// An incident's evidence, or one file of it (by name or id).
     Evidence {
         id: String,

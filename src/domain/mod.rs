@@ -17,6 +17,7 @@ pub mod message;
 pub mod notify;
 pub mod oncall;
 pub mod outbox;
+pub mod postmortem;
 pub mod redact;
 pub mod remote;
 pub mod sanitize;

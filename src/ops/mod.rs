@@ -25,6 +25,7 @@ pub mod incidents;
 pub mod journal;
 pub mod messages;
 pub mod oncall;
+pub mod postmortem;
 pub mod remote;
 
 use crate::config::Config;

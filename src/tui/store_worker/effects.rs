@@ -247,6 +247,40 @@ impl Worker {
                     }),
                 });
             }
+            Effect::WritePostmortem {
+                request,
+                incident_id,
+            } => {
+                // The whole timeline: the checker keeps states only.
+                let inc = IncidentStore::new(&workspace)
+                    .load()
+                    .ok()
+                    .and_then(|(book, _)| book.get(&incident_id).cloned());
+                let r = match inc {
+                    Some(inc) => session.write_postmortem(self, &inc, now),
+                    None => Err(format!("no incident {incident_id:?}")),
+                };
+                match r {
+                    Ok((path, md)) => {
+                        self.say(Msg::EvidenceText {
+                            title: format!(
+                                "{path} (draft: Causes, What went well and Lessons are yours)"
+                            ),
+                            text: md,
+                        });
+                        self.say(Msg::Saved {
+                            request,
+                            result: Ok(format!(
+                                "written {path}: edit its last sections, P again keeps them"
+                            )),
+                        });
+                    }
+                    Err(e) => self.say(Msg::Saved {
+                        request,
+                        result: Err(e),
+                    }),
+                }
+            }
             Effect::ReadEvidence(a) => {
                 let store = crate::store::evidence::EvidenceStore::new(&workspace);
                 let text = match store.read(&a) {
