@@ -50,6 +50,7 @@ fn run(cli: Cli) -> i32 {
                 | Command::Approvals { .. }
                 | Command::Journal { .. }
                 | Command::Handover { .. }
+                | Command::Report { .. }
         )
     );
     // The team store, for every command that reads or writes the records
@@ -123,6 +124,9 @@ fn run(cli: Cli) -> i32 {
                 probe: !no_probe,
             },
         ),
+        Some(Command::Report { cmd }) => {
+            shiftdeck::cli::report::run(&workspace.root, &settings.config, cmd, cli.ascii)
+        }
         Some(Command::Contacts { json }) => {
             shiftdeck::cli::contacts::contacts(&workspace.root, json)
         }

@@ -288,3 +288,52 @@ fn the_postmortem_draft_is_written_and_redrafted_keeping_the_causes() {
     let (code, _, _) = run(cmd(ws).args(["--readonly", "incidents", "postmortem", &id]));
     assert_eq!(code, 5);
 }
+
+/// The Friday report (seed 001 §3.3) from the files: this week's incidents
+/// against their targets, follow-ups, checklists, change records.
+#[test]
+fn the_weekly_report_reads_the_week_from_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let a = declare(ws, "HEC token disabled", "splunk-hec", "P2");
+    declare(ws, "Gateway 5xx rate", "gateway", "P1");
+    run(cmd(ws).args(["incidents", "ack", &a]));
+    let (code, _, err) =
+        run(cmd(ws).args(["checklists", "check", "shift-handover", "status-board"]));
+    assert_eq!(code, 0, "{err}");
+    run(cmd(ws).args([
+        "journal",
+        "change",
+        "Restarted the HEC forwarder",
+        "--type",
+        "hotfix",
+        "--impact",
+        "low",
+        "--rollback",
+        "start the old unit",
+    ]));
+    run(cmd(ws).args(["journal", "add", "ran verify by hand", "--tag", "deviation"]));
+    let (code, md, err) = run(cmd(ws).args(["report", "weekly"]));
+    assert_eq!(code, 0, "{err}");
+    let week = shiftdeck::domain::report::Week::of(chrono::Utc::now(), chrono_tz::UTC).to_string();
+    for want in [
+        format!("# Weekly report — {week}"),
+        "## Incidents (2)".to_string(),
+        "- **P2**: 1 declared · MTTA".to_string(),
+        "- by service: gateway 1, splunk-hec 1".to_string(),
+        "- shift-handover: 1 done, 0 skipped, 0 failed".to_string(),
+        "## Change records (1)".to_string(),
+        "ran verify by hand (ana.lima)".to_string(),
+    ] {
+        assert!(md.contains(&want), "{want:?} not in\n{md}");
+    }
+    let (code, json, _) = run(cmd(ws).args(["report", "weekly", "--json", "--week", &week]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["incidents"], 2);
+    let (_, md, _) = run(cmd(ws).args(["report", "weekly", "--week", "2020-W01"]));
+    assert!(md.contains("## Incidents (0)"), "another week: {md}");
+    let (code, _, err) = run(cmd(ws).args(["report", "weekly", "--week", "last week"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("2026-W48"), "{err}");
+}

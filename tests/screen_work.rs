@@ -274,3 +274,34 @@ fn p_capital_drafts_the_postmortem_and_shows_it_in_the_detail() {
         "{t}"
     );
 }
+
+#[test]
+fn report_opens_the_weekly_report_in_the_incidents_pane() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    app.update(key(KeyCode::Char(':')));
+    typed(&mut app, "report");
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(fx.first(), Some(Effect::WeeklyReport(None))),
+        "{fx:?}"
+    );
+    app.update(Msg::EvidenceText {
+        title: "Weekly report 2026-W20".into(),
+        text: "# Weekly report — 2026-W20\n\n## Incidents (13)".into(),
+    });
+    let t = text(&draw(&app, 80, 24));
+    assert!(
+        t.contains("Weekly report 2026-W20") && t.contains("## Incidents (13)"),
+        "{t}"
+    );
+    app.update(key(KeyCode::Esc));
+    let t = text(&draw(&app, 80, 24));
+    assert!(
+        t.contains("SEV") && !t.contains("## Incidents (13)"),
+        "esc closes it:\n{t}"
+    );
+    app.update(key(KeyCode::Char(':')));
+    typed(&mut app, "report soon");
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(app.flash.as_ref().unwrap().text.contains("usage: :report"));
+}

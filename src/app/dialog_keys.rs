@@ -387,6 +387,26 @@ impl App {
             "playbook" => self.playbook_command(arg, fx),
             "followup" => self.followup_command(arg, fx),
             "evidence" => self.evidence_command(arg, fx),
+            "report" => match arg {
+                "" | "weekly" => {
+                    self.set_focus(Pane::Incidents);
+                    self.incidents.detail = None;
+                    self.flash(Level::Info, "building this week's report…");
+                    fx.push(Effect::WeeklyReport(None));
+                }
+                week => match crate::domain::report::Week::parse(
+                    week.trim_start_matches("weekly").trim(),
+                ) {
+                    Ok(w) => {
+                        self.set_focus(Pane::Incidents);
+                        self.incidents.detail = None;
+                        fx.push(Effect::WeeklyReport(Some(w)));
+                    }
+                    Err(e) => {
+                        self.flash(Level::Warning, format!("usage: :report [2026-W48] — {e}"))
+                    }
+                },
+            },
             "handover" => self.act(Action::Handover, fx),
             "change" => self.change_command(arg, fx),
             "contacts" | "who" => self.open_contacts(),

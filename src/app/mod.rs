@@ -260,6 +260,8 @@ pub enum Effect {
         request: RequestId,
         incident_id: String,
     },
+    /// Build the weekly report (this week, or an ISO week) and show it.
+    WeeklyReport(Option<crate::domain::report::Week>),
     /// Read an evidence file for the viewer.
     ReadEvidence(Box<crate::domain::evidence::Artifact>),
     /// Start a playbook's run (checked already).

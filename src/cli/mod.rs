@@ -13,6 +13,7 @@ pub mod journal;
 pub mod messages;
 pub mod probe;
 mod remote;
+pub mod report;
 
 use crate::domain::Severity;
 use clap::{Parser, Subcommand};
@@ -128,6 +129,11 @@ pub enum Command {
         #[arg(long)]
         no_probe: bool,
     },
+    /// Reports from the files: `report weekly` (seed 001 §3.3's Friday report).
+    Report {
+        #[command(subcommand)]
+        cmd: ReportCmd,
+    },
     /// Poll every integration once, concurrently, print a table; exit 0 only when all are green (9 otherwise).
     Probe {
         /// Poll once and exit (the only mode: the pollers live in the full screen).
@@ -224,6 +230,21 @@ pub enum ChecklistsCmd {
         /// A one-word label (v2.4.0-rc1) when it is for no incident.
         #[arg(long = "for")]
         label: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// The week's incidents by severity and service, MTTA/MTTR against the targets, breaches, recurrences, overdue follow-ups, approvals, checklists, availability, change records and deviations.
+    Weekly {
+        /// An ISO week (2026-W48); this week when left out.
+        #[arg(long)]
+        week: Option<String>,
+        /// Markdown (the default).
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+        #[arg(long)]
+        json: bool,
     },
 }
 

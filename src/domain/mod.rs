@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod postmortem;
 pub mod redact;
 pub mod remote;
+pub mod report;
 pub mod sanitize;
 pub mod severity;
 pub mod time;

@@ -27,6 +27,7 @@ pub mod messages;
 pub mod oncall;
 pub mod postmortem;
 pub mod remote;
+pub mod report;
 
 use crate::config::Config;
 use crate::domain::IncidentBook;

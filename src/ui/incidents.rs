@@ -147,6 +147,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         detail(app, inc, frame, area);
         return;
     }
+    // A report (`:report`) reads in the pane's place, like evidence.
+    if let Some((title, text)) = &app.incidents.viewing {
+        frame.render_widget(
+            Paragraph::new(super::incident_work::viewer(app, title, text))
+                .wrap(Wrap { trim: false })
+                .scroll((app.incidents.detail_scroll, 0)),
+            area,
+        );
+        return;
+    }
     list(app, frame, area);
 }
 

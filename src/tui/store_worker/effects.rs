@@ -281,6 +281,18 @@ impl Worker {
                     }),
                 }
             }
+            Effect::WeeklyReport(week) => {
+                match crate::ops::report::weekly(&workspace, &config, week, now) {
+                    Ok(r) => self.say(Msg::EvidenceText {
+                        title: format!(
+                            "Weekly report {} (shiftdeck report weekly --week {} prints it)",
+                            r.week, r.week
+                        ),
+                        text: r.to_markdown(config.timezone, false),
+                    }),
+                    Err(e) => self.say(Msg::Notice(Err(e))),
+                }
+            }
             Effect::ReadEvidence(a) => {
                 let store = crate::store::evidence::EvidenceStore::new(&workspace);
                 let text = match store.read(&a) {
