@@ -117,6 +117,8 @@ impl App {
                 self.dirty = true;
             }
             Msg::EvidenceText { title, text } => {
+                // What it is says itself in the viewer's title.
+                self.flash = None;
                 self.incidents.viewing = Some((title, text));
                 self.incidents.detail_scroll = 0;
                 self.dirty = true;

@@ -124,13 +124,15 @@ pub fn evidence_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>)
 pub fn viewer(app: &App, title: &str, text: &str) -> Vec<Line<'static>> {
     let t = &app.theme;
     let back = app.key_name(Context::Incidents, Action::Back);
+    let how = if app.incidents.detail.is_some() {
+        format!("  {back} back to the incident")
+    } else {
+        format!("  {back} closes")
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled(title.to_string(), t.style(Role::Title)),
-            Span::styled(
-                format!("  {back} back to the incident"),
-                t.style(Role::Muted),
-            ),
+            Span::styled(how, t.style(Role::Muted)),
         ]),
         Line::raw(""),
     ];

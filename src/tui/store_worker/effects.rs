@@ -264,14 +264,14 @@ impl Worker {
                     Ok((path, md)) => {
                         self.say(Msg::EvidenceText {
                             title: format!(
-                                "{path} (draft: Causes, What went well and Lessons are yours)"
+                                "{path} (draft: write its last three sections; P again keeps them)"
                             ),
                             text: md,
                         });
                         self.say(Msg::Saved {
                             request,
                             result: Ok(format!(
-                                "written {path}: edit its last sections, P again keeps them"
+                                "written {path}"
                             )),
                         });
                     }
