@@ -270,9 +270,7 @@ impl Worker {
                         });
                         self.say(Msg::Saved {
                             request,
-                            result: Ok(format!(
-                                "written {path}"
-                            )),
+                            result: Ok(format!("written {path}")),
                         });
                     }
                     Err(e) => self.say(Msg::Saved {
