@@ -356,3 +356,53 @@ fn a_hostile_title_never_reaches_the_terminal_raw() {
         "a clipboard write reached the terminal"
     );
 }
+
+/// Evidence from a command's output, by keys: the command runs off the
+/// store's thread (a note saved meanwhile is not held up by it), and its
+/// output lands under incidents/<id>/ with its index line.
+#[test]
+fn evidence_from_a_command_is_attached_by_keys_while_notes_still_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let cfg = dir.path().join("cfg");
+    let (code, id, err) = common::run(common::cli(&ws).args([
+        "incidents",
+        "new",
+        "--title",
+        "verify-all FAIL",
+        "--service",
+        "platform",
+        "--severity",
+        "P2",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let id = id.trim().to_string();
+    let mut s = Session::start(&["--workspace", ws.to_str().unwrap()], &cfg);
+    s.wait_for("verify-all FAIL");
+    s.keys("2");
+    s.keys("\r");
+    s.wait_for("Timeline (");
+    s.keys("E");
+    s.wait_for("or !command:");
+    s.keys("!sleep 2; echo evidence-from-the-tty");
+    s.keys("\r");
+    // While the command runs, a note is saved at once.
+    s.keys(":note written while the command ran\r");
+    s.wait_for("the note is in the journal");
+    assert!(
+        !s.screen().contains("attached incidents/"),
+        "the note did not wait for the command"
+    );
+    let screen = s.wait_for("attached incidents/");
+    assert!(screen.contains(&id[..12]), "{screen}");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+    let name = "sleep-2-echo-evidence-from-the-tty.log";
+    let kept = std::fs::read_to_string(ws.join(format!("incidents/{id}/{name}"))).unwrap();
+    assert_eq!(kept.trim(), "evidence-from-the-tty");
+    let index = std::fs::read_to_string(ws.join("incidents/artifacts.jsonl")).unwrap();
+    assert!(
+        index.contains(name) && index.contains("\"kind\":\"command\""),
+        "{index}"
+    );
+}

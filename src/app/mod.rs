@@ -262,6 +262,14 @@ pub enum Effect {
     },
     /// Build the weekly report (this week, or an ISO week) and show it.
     WeeklyReport(Option<crate::domain::report::Week>),
+    /// A command's output to attach, run already (off the store thread).
+    AttachOutput {
+        request: RequestId,
+        incident_id: String,
+        command: String,
+        output: String,
+        note: String,
+    },
     /// Read an evidence file for the viewer.
     ReadEvidence(Box<crate::domain::evidence::Artifact>),
     /// Start a playbook's run (checked already).

@@ -18,6 +18,27 @@ pub enum Source<'a> {
     File(&'a Path),
     /// `sh -c` in the workspace (the last hour of a log, a verify run).
     Command(&'a str),
+    /// A command already run (by [`run_command`], off the thread that
+    /// writes): what it printed, and how it ended.
+    Output {
+        command: &'a str,
+        output: String,
+        note: String,
+    },
+}
+
+/// Run `cmd` for its output: what it printed and a note on how it ended.
+pub fn run_command(cmd: &str, workspace: &Path) -> Result<(String, String), String> {
+    if cmd.trim().is_empty() {
+        return Err("no command given".into());
+    }
+    let out = crate::integrations::command::run(cmd, workspace, COMMAND_TIMEOUT, None)
+        .map_err(|e| format!("could not start `sh -c`: {e}"))?;
+    let mut note = out.summary();
+    if out.truncated {
+        note.push_str(", output cut to its first 64 KiB");
+    }
+    Ok((out.output, note))
 }
 
 /// How long a command whose output is attached may run.
@@ -73,24 +94,26 @@ impl Session<'_> {
                 (name, text, shown, "file", String::new())
             }
             Source::Command(cmd) => {
-                if cmd.trim().is_empty() {
-                    return Err("no command given".into());
-                }
-                let out =
-                    crate::integrations::command::run(cmd, self.workspace, COMMAND_TIMEOUT, None)
-                        .map_err(|e| format!("could not start `sh -c`: {e}"))?;
-                let mut note = out.summary();
-                if out.truncated {
-                    note.push_str(", output cut to its first 64 KiB");
-                }
+                let (output, note) = run_command(cmd, self.workspace)?;
                 (
                     evidence::name_from(cmd, "log"),
-                    out.output,
+                    output,
                     cmd.trim().to_string(),
                     "command",
                     note,
                 )
             }
+            Source::Output {
+                command,
+                output,
+                note,
+            } => (
+                evidence::name_from(command, "log"),
+                output,
+                command.trim().to_string(),
+                "command",
+                note,
+            ),
         };
         let clean = self.redactor.redact(&text);
         let text = crate::domain::sanitize::text(&clean.text).into_owned();

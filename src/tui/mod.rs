@@ -260,6 +260,35 @@ fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSe
                     });
                 });
             }
+            // A command for its output may run for minutes: its own
+            // thread, then the store writes what it printed.
+            Effect::Attach {
+                request,
+                incident_id,
+                source,
+            } if source.starts_with('!') => {
+                let cwd = store.workspace().to_path_buf();
+                let to_store = store.sender();
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let command = source[1..].trim().to_string();
+                    match crate::ops::evidence::run_command(&command, &cwd) {
+                        Ok((output, note)) => to_store(Effect::AttachOutput {
+                            request,
+                            incident_id,
+                            command,
+                            output,
+                            note,
+                        }),
+                        Err(e) => {
+                            let _ = tx.send(Msg::Saved {
+                                request,
+                                result: Err(e),
+                            });
+                        }
+                    }
+                });
+            }
             Effect::LoadTheme(name) => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {

@@ -57,6 +57,14 @@ impl StoreHandle {
         }
     }
 
+    /// Something that hands an effect to the thread (from any thread).
+    pub fn sender(&self) -> impl Fn(crate::app::Effect) + Send + 'static {
+        let tx = self.tx.clone();
+        move |effect| {
+            let _ = tx.send(Command::Do(effect));
+        }
+    }
+
     pub fn send(&self, effect: crate::app::Effect) {
         let _ = self.tx.send(Command::Do(effect));
     }

@@ -139,7 +139,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                     "@OWNER +DUE what is to be done (@bo +3d raise the retention alert)"
                 }
                 TextPurpose::Attach => {
-                    "A file's path (.md .json .txt .log, 2 MB at most), or !command for its output:"
+                    "A file's path (.md .json .txt .log, 2 MB at most), or !command:"
                 }
             };
             frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));

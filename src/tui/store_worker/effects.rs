@@ -204,23 +204,18 @@ impl Worker {
                 source,
             } => {
                 let mut check = self.take_checker();
-                let path;
-                let source = match source.strip_prefix('!') {
-                    Some(cmd) => crate::ops::evidence::Source::Command(cmd.trim()),
-                    None => {
-                        // A path as typed: `~/` is the home directory, a
-                        // relative one is the workspace's.
-                        let typed = source.trim();
-                        path = match typed.strip_prefix("~/") {
-                            Some(rest) => std::env::var_os("HOME")
-                                .map(std::path::PathBuf::from)
-                                .unwrap_or_default()
-                                .join(rest),
-                            None => workspace.join(typed),
-                        };
-                        crate::ops::evidence::Source::File(&path)
-                    }
+                // A path as typed: `~/` is the home directory, a relative
+                // one is where shiftdeck was started. (A `!command` was run
+                // by the runtime and comes as AttachOutput.)
+                let typed = source.trim();
+                let path = match typed.strip_prefix("~/") {
+                    Some(rest) => std::env::var_os("HOME")
+                        .map(std::path::PathBuf::from)
+                        .unwrap_or_default()
+                        .join(rest),
+                    None => std::path::PathBuf::from(typed),
                 };
+                let source = crate::ops::evidence::Source::File(&path);
                 let r = session.attach(
                     &mut check.store,
                     &mut check.book,
@@ -241,6 +236,40 @@ impl Worker {
                         };
                         format!(
                             "attached {} to {incident_id}{redacted}: :evidence {} reads it",
+                            a.path(),
+                            a.name
+                        )
+                    }),
+                });
+            }
+            Effect::AttachOutput {
+                request,
+                incident_id,
+                command,
+                output,
+                note,
+            } => {
+                let mut check = self.take_checker();
+                let source = crate::ops::evidence::Source::Output {
+                    command: &command,
+                    output,
+                    note,
+                };
+                let r = session.attach(
+                    &mut check.store,
+                    &mut check.book,
+                    self,
+                    &incident_id,
+                    source,
+                    now,
+                );
+                self.checker = Some(check);
+                self.forward_incidents(false);
+                self.say(Msg::Saved {
+                    request,
+                    result: r.map(|a| {
+                        format!(
+                            "attached {} to {incident_id}: :evidence {} reads it",
                             a.path(),
                             a.name
                         )
