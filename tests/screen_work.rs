@@ -305,3 +305,109 @@ fn report_opens_the_weekly_report_in_the_incidents_pane() {
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(app.flash.as_ref().unwrap().text.contains("usage: :report"));
 }
+
+#[test]
+fn a_steps_output_and_a_verify_result_are_attached_from_their_panes() {
+    use shiftdeck::integrations::command::CommandOutcome;
+    let mut app = demo_app(Theme::default_theme(), 120, 40);
+    // The demo's run on the PagerDuty incident: its third step ran.
+    app.update(key(KeyCode::Char('1')));
+    let run = app
+        .checklists
+        .lists
+        .iter()
+        .find(|l| l.run().is_some())
+        .unwrap()
+        .clone();
+    app.checklists.outputs.insert(
+        (run.id.clone(), run.steps[2].id.clone()),
+        CommandOutcome {
+            exit: Some(0),
+            timed_out: false,
+            stopped: false,
+            output: "OPERATOR_WIRING_PROD_ENABLED=0\n".into(),
+            truncated: false,
+            duration: std::time::Duration::from_millis(10),
+        },
+    );
+    for _ in 0..3 {
+        app.update(key(KeyCode::Down));
+    }
+    let fx = app.update(key(KeyCode::Char('E')));
+    let Some(Effect::AttachOutput {
+        incident_id,
+        output,
+        ..
+    }) = fx.first()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(incident_id, "inc_20260514_0207_6f40a2");
+    assert!(output.contains("PROD_ENABLED=0"));
+    // A step with no output says so.
+    app.update(key(KeyCode::Down));
+    assert!(app.update(key(KeyCode::Char('E'))).is_empty());
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no output to attach")
+    );
+
+    // Health: pagerduty verified this session, its incident active.
+    app.update(key(KeyCode::Char('4')));
+    let i = app
+        .health
+        .entries
+        .iter()
+        .position(|e| e.name == "pagerduty")
+        .unwrap();
+    app.health.selected = i;
+    assert!(
+        app.update(key(KeyCode::Char('E'))).is_empty(),
+        "not verified yet"
+    );
+    app.health.verified.push((
+        "pagerduty".into(),
+        vec![
+            ("enqueue".into(), Ok("202".into())),
+            ("incident".into(), Err("none within 60 s".into())),
+        ],
+    ));
+    let fx = app.update(key(KeyCode::Char('E')));
+    let Some(Effect::AttachOutput {
+        incident_id,
+        output,
+        ..
+    }) = fx.first()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(incident_id, "inc_20260514_0207_6f40a2");
+    assert_eq!(
+        output,
+        "PASS enqueue: 202\nFAIL incident: none within 60 s\n"
+    );
+}
+
+#[test]
+fn the_incidents_work_reads_at_80x24_and_200x50() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut app = demo_app(Theme::default_theme(), w, h);
+        let dir = tempfile::tempdir().unwrap();
+        shiftdeck::store::workspace::Workspace::create_demo(dir.path(), demo_now()).unwrap();
+        let (all, _) = shiftdeck::store::evidence::EvidenceStore::new(dir.path())
+            .load()
+            .unwrap();
+        app.update(Msg::Evidence(all));
+        open_detail(&mut app, "pagerduty");
+        app.update(key(KeyCode::Char('z')));
+        let t = text(&draw(&app, w, h));
+        assert!(
+            t.contains("playbook") && t.contains("follow-up") && t.contains("evidence"),
+            "{t}"
+        );
+        insta::assert_snapshot!(format!("incident_work_{w}x{h}"), t);
+    }
+}

@@ -589,6 +589,7 @@ impl App {
             Action::SkipStep => self.skip_step(),
             Action::RunStep => self.run_step(fx),
             Action::DeclareFromStep => self.declare_from_step(),
+            Action::Attach if self.focus == Pane::Checklists => self.attach_step_output(fx),
             _ => return false,
         }
         true

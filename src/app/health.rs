@@ -334,6 +334,7 @@ impl App {
             Action::PollAll => self.poll_now(true, fx),
             Action::Verify => self.start_verify(fx),
             Action::DeclareFromHealth => self.declare_from_health(),
+            Action::Attach if self.focus == Pane::Health => self.attach_verify(fx),
             _ => return false,
         }
         true

@@ -130,7 +130,8 @@ impl App {
                     }
                 }
             }
-            Action::Attach => {
+            // Checklists and Health attach what they hold: theirs.
+            Action::Attach if self.focus == Pane::Incidents => {
                 let probe = IncidentChange::Note {
                     message: "x".into(),
                 };

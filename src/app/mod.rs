@@ -11,6 +11,7 @@ mod approvals;
 pub mod checklists;
 mod dialog_keys;
 mod dialogs;
+mod evidence;
 mod hand_on;
 pub mod health;
 mod inbox;
