@@ -288,4 +288,37 @@ mod tests {
         assert!(p[0].to_string().contains("not found"), "{:?}", p);
         assert_eq!(f.get("X"), None);
     }
+
+    #[test]
+    fn the_files_value_wins_over_the_environments_and_a_blank_one_blanks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env.local");
+        // Names only this test uses, so the process-wide source is not raced.
+        write(
+            &path,
+            "SHIFTDECK_SECRETS_TEST_WINS=from-the-file\nSHIFTDECK_SECRETS_TEST_BLANK=\n",
+            0o600,
+        );
+        assert!(use_file(Some(path)).is_empty());
+        // SAFETY: only this test reads or writes these variables.
+        unsafe {
+            std::env::set_var("SHIFTDECK_SECRETS_TEST_WINS", "from-the-env");
+            std::env::set_var("SHIFTDECK_SECRETS_TEST_BLANK", "from-the-env");
+            std::env::set_var("SHIFTDECK_SECRETS_TEST_ENV_ONLY", "env-only");
+        }
+        assert_eq!(
+            var("SHIFTDECK_SECRETS_TEST_WINS").as_deref(),
+            Some("from-the-file")
+        );
+        assert_eq!(var("SHIFTDECK_SECRETS_TEST_BLANK"), None);
+        assert_eq!(
+            var("SHIFTDECK_SECRETS_TEST_ENV_ONLY").as_deref(),
+            Some("env-only")
+        );
+        use_file(None);
+        assert_eq!(
+            var("SHIFTDECK_SECRETS_TEST_WINS").as_deref(),
+            Some("from-the-env")
+        );
+    }
 }

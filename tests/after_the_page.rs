@@ -167,9 +167,22 @@ fn evidence_is_attached_redacted_listed_and_refused_when_it_should_be() {
     assert_eq!(code, 0, "{err}");
     let log = std::fs::read_to_string(ws.join(out.trim())).unwrap();
     assert!(log.contains("last hour") && log.contains("done"), "{log}");
-    // The same name again is kept beside the first.
+    // The same name again is kept beside the first; a file a crash left
+    // without its index line is not written over either.
     let (_, again, _) = run(cmd(ws).args(["incidents", "attach", &id, src.to_str().unwrap()]));
     assert!(again.trim().ends_with("verify-day1-2.log"), "{again}");
+    std::fs::write(
+        ws.join(format!("incidents/{id}/verify-day1-3.log")),
+        "left by a crash",
+    )
+    .unwrap();
+    let (code, third, err) = run(cmd(ws).args(["incidents", "attach", &id, src.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    assert!(third.trim().ends_with("verify-day1-4.log"), "{third}");
+    assert_eq!(
+        std::fs::read_to_string(ws.join(format!("incidents/{id}/verify-day1-3.log"))).unwrap(),
+        "left by a crash"
+    );
 
     let tar = dir.path().join("dump.tar");
     std::fs::write(&tar, b"x").unwrap();
@@ -189,7 +202,7 @@ fn evidence_is_attached_redacted_listed_and_refused_when_it_should_be() {
 
     let (code, list, _) = run(cmd(ws).args(["incidents", "evidence", &id]));
     assert_eq!(code, 0);
-    assert_eq!(list.lines().count(), 3, "{list}");
+    assert_eq!(list.lines().count(), 4, "{list}");
     assert!(
         list.contains("verify-day1.log") && list.contains("redacted DD_API_KEY"),
         "{list}"
@@ -197,7 +210,7 @@ fn evidence_is_attached_redacted_listed_and_refused_when_it_should_be() {
     let (_, one, _) = run(cmd(ws).args(["incidents", "evidence", &id, "verify-day1.log"]));
     assert!(one.contains("slack FAIL 404"), "{one}");
     let index = std::fs::read_to_string(ws.join("incidents/artifacts.jsonl")).unwrap();
-    assert_eq!(index.lines().count(), 3);
+    assert_eq!(index.lines().count(), 4);
     let (_, show, _) = run(cmd(ws).args(["incidents", "show", &id]));
     assert!(show.contains("evidence verify-day1.log ("), "{show}");
     let (code, _, _) = run(cmd(ws).args([

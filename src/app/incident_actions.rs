@@ -131,46 +131,16 @@ impl App {
                 }
             }
             // Checklists and Health attach what they hold: theirs.
-            Action::Attach if self.focus == Pane::Incidents => {
-                let probe = IncidentChange::Note {
-                    message: "x".into(),
-                };
-                if let Some((id, title, _)) = self.change_target(&probe) {
-                    if self.book.get(&id).is_some_and(|i| i.remote.is_some()) {
-                        self.flash(
-                            Level::Warning,
-                            "evidence is kept on local incidents: attach it to the vendor's incident there",
-                        );
-                        return true;
-                    }
-                    self.dialog = Some(Dialog::Text {
-                        heading: format!("Evidence for {id}: {title}"),
-                        incident_id: id,
-                        editor: line_input(""),
-                        purpose: TextPurpose::Attach,
-                    });
-                }
-            }
-            Action::AddFollowup => {
-                let probe = IncidentChange::Note {
-                    message: "x".into(),
-                };
-                if let Some((id, title, _)) = self.change_target(&probe) {
-                    if self.book.get(&id).is_some_and(|i| i.remote.is_some()) {
-                        self.flash(
-                            Level::Warning,
-                            "follow-ups are tracked on local incidents: note it at the vendor, or declare one here",
-                        );
-                        return true;
-                    }
-                    self.dialog = Some(Dialog::Text {
-                        heading: format!("Follow-up on {id}: {title}"),
-                        incident_id: id,
-                        editor: line_input(""),
-                        purpose: TextPurpose::Followup,
-                    });
-                }
-            }
+            Action::Attach if self.focus == Pane::Incidents => self.open_local_prompt(
+                TextPurpose::Attach,
+                "Evidence for",
+                "evidence is kept on local incidents: attach it to the vendor's incident there",
+            ),
+            Action::AddFollowup => self.open_local_prompt(
+                TextPurpose::Followup,
+                "Follow-up on",
+                "follow-ups are tracked on local incidents: note it at the vendor, or declare one here",
+            ),
             Action::StartPlaybook => {
                 let Some(inc) = self.target_incident().cloned() else {
                     return true;
@@ -336,5 +306,26 @@ impl App {
                 format!("usage: :evidence N (1 to {}) or its name", mine.len()),
             ),
         }
+    }
+
+    /// A one-line prompt about the target incident, for what only a local
+    /// incident keeps (evidence, follow-ups); `remote` says why not otherwise.
+    fn open_local_prompt(&mut self, purpose: TextPurpose, heading: &str, remote: &str) {
+        let probe = IncidentChange::Note {
+            message: "x".into(),
+        };
+        let Some((id, title, _)) = self.change_target(&probe) else {
+            return;
+        };
+        if self.book.get(&id).is_some_and(|i| i.remote.is_some()) {
+            self.flash(Level::Warning, remote);
+            return;
+        }
+        self.dialog = Some(Dialog::Text {
+            heading: format!("{heading} {id}: {title}"),
+            incident_id: id,
+            editor: line_input(""),
+            purpose,
+        });
     }
 }

@@ -17,7 +17,24 @@ pub const OWN: &[&str] = &["Causes", "What went well", "Lessons"];
 
 const PLACEHOLDER: &str = "_To be written._";
 
-/// What the operator wrote under each of [`OWN`] in an earlier draft.
+/// The sections the draft writes from the files (a count may follow).
+const GENERATED: &[&str] = &[
+    "Summary",
+    "Response",
+    "Breaches and escalations",
+    "Timeline",
+    "Evidence",
+    "Follow-ups",
+];
+
+fn generated(heading: &str) -> bool {
+    GENERATED
+        .iter()
+        .any(|g| heading == *g || heading.strip_prefix(g).is_some_and(|r| r.starts_with(" (")))
+}
+
+/// What the operator wrote in an earlier draft: under each of [`OWN`], and
+/// any section of their own they added (kept after those, in order).
 pub fn kept(existing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut current: Option<(String, Vec<&str>)> = None;
@@ -26,7 +43,7 @@ pub fn kept(existing: &str) -> Vec<(String, String)> {
             if let Some((name, body)) = current.take() {
                 out.push((name, body.join("\n").trim().to_string()));
             }
-            if OWN.contains(&h.trim()) {
+            if !generated(h.trim()) {
                 current = Some((h.trim().to_string(), Vec::new()));
             }
             continue;
@@ -194,6 +211,12 @@ pub fn draft(
             Some((_, body)) => push(body),
             None => push(PLACEHOLDER),
         }
+    }
+    for (name, body) in kept.iter().filter(|(n, _)| !OWN.contains(&n.as_str())) {
+        push("");
+        push(&format!("## {name}"));
+        push("");
+        push(body);
     }
     crate::domain::sanitize::text(&md).into_owned()
 }

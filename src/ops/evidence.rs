@@ -72,12 +72,15 @@ impl Session<'_> {
             );
         }
         let evidence = EvidenceStore::new(self.workspace);
-        let taken: Vec<String> = evidence
+        // Taken: what the index lists, and any file already there (one a
+        // crash left without its index line is never written over).
+        let mut taken: Vec<String> = evidence
             .of(incident_id)
             .map_err(|e| format!("cannot read incidents/artifacts.jsonl: {e}"))?
             .into_iter()
             .map(|a| a.name)
             .collect();
+        taken.extend(evidence.files_of(incident_id));
         let (name, text, origin, kind, note) = match source {
             Source::File(path) => {
                 let shown = path.display().to_string();

@@ -37,6 +37,16 @@ impl EvidenceStore {
             .collect())
     }
 
+    /// The names of the files in an incident's directory (none when it has none).
+    pub fn files_of(&self, incident_id: &str) -> Vec<String> {
+        std::fs::read_dir(self.root.join("incidents").join(incident_id))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Write `text` as the artifact's file, then its index line.
     pub fn put(&self, artifact: &Artifact, text: &str) -> io::Result<()> {
         let path = self.root.join(artifact.path());

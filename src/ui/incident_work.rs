@@ -119,9 +119,24 @@ pub fn evidence_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>)
     }
 }
 
+/// Draw the open evidence file or report, if one is open, in `area`
+/// (scrolled like the detail); whether it drew.
+pub fn render_viewer(app: &App, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) -> bool {
+    let Some((title, text)) = &app.incidents.viewing else {
+        return false;
+    };
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(viewer(app, title, text))
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((app.incidents.detail_scroll, 0)),
+        area,
+    );
+    true
+}
+
 /// An evidence file open in the detail's place: its title, then its text
 /// (scrolled like the detail; esc goes back to the detail).
-pub fn viewer(app: &App, title: &str, text: &str) -> Vec<Line<'static>> {
+fn viewer(app: &App, title: &str, text: &str) -> Vec<Line<'static>> {
     let t = &app.theme;
     let back = app.key_name(Context::Incidents, Action::Back);
     let how = if app.incidents.detail.is_some() {

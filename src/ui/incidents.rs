@@ -148,13 +148,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     // A report (`:report`) reads in the pane's place, like evidence.
-    if let Some((title, text)) = &app.incidents.viewing {
-        frame.render_widget(
-            Paragraph::new(super::incident_work::viewer(app, title, text))
-                .wrap(Wrap { trim: false })
-                .scroll((app.incidents.detail_scroll, 0)),
-            area,
-        );
+    if super::incident_work::render_viewer(app, frame, area) {
         return;
     }
     list(app, frame, area);
@@ -290,13 +284,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
 
 fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    if let Some((title, text)) = &app.incidents.viewing {
-        frame.render_widget(
-            Paragraph::new(super::incident_work::viewer(app, title, text))
-                .wrap(Wrap { trim: false })
-                .scroll((app.incidents.detail_scroll, 0)),
-            area,
-        );
+    if super::incident_work::render_viewer(app, frame, area) {
         return;
     }
     let tz = app.config.timezone;

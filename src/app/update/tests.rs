@@ -390,6 +390,14 @@ fn a_notice_from_the_store_does_not_clear_the_saving_badge() {
 #[test]
 fn blocker_and_deviation_commands_file_one_line_notes_and_keep_the_draft() {
     let mut app = app_with(vec![], vec![]);
+    // `:note TEXT` is a note of its own: the editor's draft file stays.
+    press(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "note quick one");
+    let fx = press(&mut app, KeyCode::Enter);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::SaveNote { text, tags, draft: false, .. } if text == "quick one" && tags.is_empty())),
+        "{fx:?}"
+    );
     for (line, tag) in [
         (":blocker Slack webhook waits on PROC-4411", "cred-blocker"),
         (":cleared PROC-4411 arrived", "cred-cleared"),

@@ -84,12 +84,19 @@ fn the_draft_says_what_the_files_know_and_keeps_what_people_wrote() {
         "## Causes\n\n_To be written._",
         "## Causes\n\nInfoSec rotated the HEC token without notice.\n\n- no #ops announcement",
     );
+    // A section of their own is kept too; the generated ones are redrawn.
+    let written = format!("{written}\n## Customer impact\n\n3 tenants saw a 2 h gap.\n");
     let keep = kept(&written);
-    assert_eq!(keep.len(), 1);
+    assert_eq!(keep.len(), 2, "{keep:?}");
     let again = draft(&inc, &[], now, chrono_tz::UTC, &keep);
     assert!(
         again.contains("## Causes\n\nInfoSec rotated the HEC token without notice.\n\n- no #ops announcement\n\n## What went well"),
         "{again}"
     );
     assert!(again.contains("## Lessons\n\n_To be written._"));
+    assert!(
+        again.ends_with("## Customer impact\n\n3 tenants saw a 2 h gap.\n"),
+        "{again}"
+    );
+    assert_eq!(again.matches("## Timeline").count(), 1);
 }

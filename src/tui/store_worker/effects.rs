@@ -203,7 +203,6 @@ impl Worker {
                 incident_id,
                 source,
             } => {
-                let mut check = self.take_checker();
                 // A path as typed: `~/` is the home directory, a relative
                 // one is where shiftdeck was started. (A `!command` was run
                 // by the runtime and comes as AttachOutput.)
@@ -216,31 +215,7 @@ impl Worker {
                     None => std::path::PathBuf::from(typed),
                 };
                 let source = crate::ops::evidence::Source::File(&path);
-                let r = session.attach(
-                    &mut check.store,
-                    &mut check.book,
-                    self,
-                    &incident_id,
-                    source,
-                    now,
-                );
-                self.checker = Some(check);
-                self.forward_incidents(false);
-                self.say(Msg::Saved {
-                    request,
-                    result: r.map(|a| {
-                        let redacted = if a.redacted.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" (redacted: {})", a.redacted.join(", "))
-                        };
-                        format!(
-                            "attached {} to {incident_id}{redacted}: :evidence {} reads it",
-                            a.path(),
-                            a.name
-                        )
-                    }),
-                });
+                self.attach(&session, request, &incident_id, source, now);
             }
             Effect::AttachOutput {
                 request,
@@ -249,32 +224,12 @@ impl Worker {
                 output,
                 note,
             } => {
-                let mut check = self.take_checker();
                 let source = crate::ops::evidence::Source::Output {
                     command: &command,
                     output,
                     note,
                 };
-                let r = session.attach(
-                    &mut check.store,
-                    &mut check.book,
-                    self,
-                    &incident_id,
-                    source,
-                    now,
-                );
-                self.checker = Some(check);
-                self.forward_incidents(false);
-                self.say(Msg::Saved {
-                    request,
-                    result: r.map(|a| {
-                        format!(
-                            "attached {} to {incident_id}: :evidence {} reads it",
-                            a.path(),
-                            a.name
-                        )
-                    }),
-                });
+                self.attach(&session, request, &incident_id, source, now);
             }
             Effect::WritePostmortem {
                 request,
@@ -337,9 +292,25 @@ impl Worker {
                 target,
                 incident,
             } => {
+                // Checked again against the journal as it is now, as the
+                // CLI does: another process may have started it meanwhile.
+                let history = self
+                    .journal
+                    .kind_since(EntryKind::Checklist, chrono::DateTime::<Utc>::MIN_UTC)
+                    .unwrap_or_default();
+                let runs = crate::domain::checklist::playbook::runs(
+                    std::slice::from_ref(&*template),
+                    &history,
+                );
                 let mut check = self.take_checker();
-                let r =
-                    session.start_playbook(self, &template, &target, incident.as_deref(), &[], now);
+                let r = session.start_playbook(
+                    self,
+                    &template,
+                    &target,
+                    incident.as_deref(),
+                    &runs,
+                    now,
+                );
                 if r.is_ok()
                     && let Some(inc) = incident.as_deref()
                     && inc.remote.is_none()
@@ -583,5 +554,44 @@ impl Worker {
             .find(|l| l.id == pb && l.is_template())?;
         let start = playbook::start_entry(Utc::now(), "", "", template, target, book.get(target));
         playbook::runs(std::slice::from_ref(template), &[start]).pop()
+    }
+}
+
+impl Worker {
+    /// Attach evidence through the use case and say how it went.
+    fn attach(
+        &mut self,
+        session: &crate::ops::Session<'_>,
+        request: crate::app::RequestId,
+        incident_id: &str,
+        source: crate::ops::evidence::Source<'_>,
+        now: chrono::DateTime<Utc>,
+    ) {
+        let mut check = self.take_checker();
+        let r = session.attach(
+            &mut check.store,
+            &mut check.book,
+            self,
+            incident_id,
+            source,
+            now,
+        );
+        self.checker = Some(check);
+        self.forward_incidents(false);
+        self.say(Msg::Saved {
+            request,
+            result: r.map(|a| {
+                let redacted = if a.redacted.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (redacted: {})", a.redacted.join(", "))
+                };
+                format!(
+                    "attached {} to {incident_id}{redacted}: :evidence {} reads it",
+                    a.path(),
+                    a.name
+                )
+            }),
+        });
     }
 }
