@@ -171,7 +171,11 @@ fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
 fn bench_render(c: &mut Criterion, name: &str, w: u16, h: u16) {
     let app = app_with_incidents(INCIDENTS, w, h);
     let mut term = terminal(w, h);
-    let frame = term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+    let frame = term
+        .draw(|f| {
+            shiftdeck::ui::render(&app, f);
+        })
+        .expect("draw");
     let screen: String = frame
         .buffer
         .content()
@@ -185,7 +189,9 @@ fn bench_render(c: &mut Criterion, name: &str, w: u16, h: u16) {
     c.bench_function(name, |b| {
         b.iter(|| {
             let frame = term
-                .draw(|f| shiftdeck::ui::render(black_box(&app), f))
+                .draw(|f| {
+                    shiftdeck::ui::render(black_box(&app), f);
+                })
                 .expect("draw");
             black_box(frame.area);
         })
@@ -211,7 +217,10 @@ fn fold_events(c: &mut Criterion) {
 fn selection_move(c: &mut Criterion) {
     let mut app = app_with_incidents(INCIDENTS, 200, 50);
     let mut term = terminal(200, 50);
-    term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+    term.draw(|f| {
+        shiftdeck::ui::render(&app, f);
+    })
+    .expect("draw");
     let last = app.incidents.visible.len().saturating_sub(1);
     let down = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
     c.bench_function("selection_move_10k", |b| {
@@ -223,7 +232,11 @@ fn selection_move(c: &mut Criterion) {
             }
             let fx = app.update(Msg::Key(black_box(down)));
             black_box(fx);
-            let frame = term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+            let frame = term
+                .draw(|f| {
+                    shiftdeck::ui::render(&app, f);
+                })
+                .expect("draw");
             black_box(frame.area);
         })
     });
@@ -426,7 +439,10 @@ fn approvals_render(c: &mut Criterion) {
     let mut term = terminal(200, 50);
     c.bench_function("render_approvals_5k_200x50", |b| {
         b.iter(|| {
-            term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+            term.draw(|f| {
+                shiftdeck::ui::render(&app, f);
+            })
+            .expect("draw");
         })
     });
 }
@@ -512,7 +528,10 @@ fn other_panes_render(c: &mut Criterion) {
         )));
         c.bench_function(name, |b| {
             b.iter(|| {
-                term.draw(|f| shiftdeck::ui::render(&app, f)).expect("draw");
+                term.draw(|f| {
+                    shiftdeck::ui::render(&app, f);
+                })
+                .expect("draw");
             })
         });
     }

@@ -78,7 +78,8 @@ actions! {
     StateFilter => "state_filter", "show one state of approvals, then the next (all, pending, …)";
     CheckStep => "check_step", "check the selected step (done)";
     SkipStep => "skip_step", "skip the selected step, with a reason";
-    RunStep => "run_step", "run the selected step's command in the background";
+    RunStep => "run_step", "run the selected step's command in the background (shown first)";
+    RetractStep => "retract_step", "take back your check or skip of the last minutes (a new entry says so)";
     PollNow => "poll_now", "poll the selected integration now";
     PollAll => "poll_all", "poll every integration now";
     Verify => "verify", "send one real test event to the selected integration (asks first)";

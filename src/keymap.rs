@@ -467,7 +467,7 @@ impl Keymap {
     }
 
     /// Every key bound to an action where `ctx` looks, for hints such as
-    /// "y or enter confirms": the one the keymap describes first, then the
+    /// "y confirms": the one the keymap describes first, then the
     /// simplest (unmodified, lower case).
     pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<String> {
         let mut keys: Vec<(&KeySeq, &Binding)> = Vec::new();

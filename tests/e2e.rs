@@ -249,13 +249,24 @@ fn checking_and_running_steps_by_keys() {
     s.wait_for("Look at the board");
     s.keys("j");
     s.keys("j");
-    s.keys("r");
+    s.keys("!");
     s.wait_for("comes before step 2");
     s.keys("k");
     s.keys(" ");
     s.wait_for("Smoke › Look at the board done");
+    // A check of a moment ago can be taken back: a new entry says so.
+    s.keys("u");
+    s.wait_for("Smoke › Look at the board reopened");
+    s.keys(" ");
+    s.wait_for("Smoke › Look at the board done");
     s.keys("j");
-    s.keys("r");
+    // The command is shown, and runs on y only (enter does not confirm).
+    s.keys("!");
+    s.wait_for("Run the step's command?");
+    s.wait_for("echo all six PASS; exit 0");
+    s.keys("\r");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.keys("y");
     s.wait_for("Smoke › Probe the mocks done (exit 0)");
     s.wait_for("2/2");
     // Done for this shift: the list folds; enter opens it again, then the step's output.
@@ -280,6 +291,7 @@ fn checking_and_running_steps_by_keys() {
             && text.contains("\"step\":\"probe\"")
             && text.contains("all six PASS")
     );
+    assert!(text.contains("retracted: the check at"), "{text}");
 }
 
 #[test]
@@ -291,7 +303,9 @@ fn quitting_while_a_step_runs_asks_then_stops_it_and_records_it() {
     s.keys("1");
     s.wait_for("Test the restore");
     s.keys("j");
-    s.keys("r");
+    s.keys("!");
+    s.wait_for("Run the step's command?");
+    s.keys("y");
     let pid_file = ws.join("step.pid");
     let deadline = std::time::Instant::now() + common::PATIENCE;
     while !pid_file.exists() && std::time::Instant::now() < deadline {

@@ -99,6 +99,21 @@ async fn keys_through_the_loop_declare_an_incident() {
     assert!(screen.contains("Disk full on db-1"), "{screen}");
     h.push([code(KeyCode::Enter)]);
     h.until_idle().await;
+    // mysql has an incident open already: the form says so, and a second
+    // enter declares anyway.
+    let screen = h.screen();
+    assert!(
+        screen.contains("mysql has an incident open already"),
+        "{screen}"
+    );
+    assert!(
+        !h.seen
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Declare { .. }))
+    );
+    h.push([code(KeyCode::Enter)]);
+    h.until_idle().await;
     assert!(
         h.seen.effects.iter().any(|e| matches!(
             e,

@@ -60,7 +60,10 @@ fn demo_app() -> App {
 
 fn draw(app: &App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| shiftdeck::ui::render(app, f)).unwrap();
+    term.draw(|f| {
+        shiftdeck::ui::render(app, f);
+    })
+    .unwrap();
     term.backend()
         .buffer()
         .content()
@@ -234,6 +237,7 @@ fn a_megabyte_paste_lands_in_the_note_editor_whole() {
         KeyCode::Char('e'),
         KeyModifiers::NONE,
     )));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     assert!(
         matches!(app.dialog, Some(shiftdeck::app::Dialog::Confirm(_))),
         "escalating the P3 asks first"

@@ -39,7 +39,7 @@ fn a_verify_confirmation_from_a_health_detail_is_drawn_over_it() {
         );
         let screen = text(&draw(&app, w, h));
         assert!(
-            screen.contains("y or enter sends it · n or esc goes back"),
+            screen.contains("y sends it · n or esc goes back"),
             "{w}x{h}: the confirmation that takes the keys is visible:\n{screen}"
         );
         // And it is the one that answers: n closes it, the detail stays.
@@ -116,6 +116,7 @@ fn a_confirmation_takes_only_its_own_keys() {
     let mut app = demo_app(Theme::default_theme(), 120, 40);
     // The first P2 (below the three P1s): escalating it asks first.
     chars(&mut app, "2jjje");
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     assert!(
         matches!(app.dialog, Some(Dialog::Confirm(_))),
         "escalate asks"
@@ -151,8 +152,10 @@ fn a_layer_s_keys_and_hints_come_from_the_keymap() {
     );
     assert!(problems.is_empty(), "{problems:?}");
     chars(&mut app, "2jjje");
+    press(&mut app, KeyCode::Enter);
     let screen = text(&draw(&app, 120, 40));
-    assert!(screen.contains("j or enter confirms"), "{screen}");
+    assert!(screen.contains("j confirms"), "{screen}");
+    assert!(!screen.contains("enter confirms"), "{screen}");
     assert!(chars(&mut app, "y").is_empty(), "y is unbound now");
     assert!(app.dialog.is_some());
     let fx = chars(&mut app, "j");

@@ -120,11 +120,19 @@ fn new_incident_form_and_help() {
         t.contains("declare a new incident"),
         "help comes from the keymap's desc"
     );
-    // The pane's keys fill the first page at 80x24; the global ones follow.
-    for _ in 0..6 {
-        app.update(key(KeyCode::Char('j')));
-    }
-    assert!(text(&draw(&app, 80, 24)).contains("Everywhere"));
+    // The pane's keys fill the first page at 80x24; the global ones follow,
+    // and G shows the last page, not a blank popup.
+    let first = text(&draw_measured(&mut app, 80, 24));
+    app.update(key(KeyCode::Char('G')));
+    let last = text(&draw_measured(&mut app, 80, 24));
+    assert!(last.contains("keymap: default"), "{last}");
+    assert_ne!(first, last);
+    // One k moves from there at once (not from far past the end).
+    app.update(key(KeyCode::Char('k')));
+    let up = text(&draw_measured(&mut app, 80, 24));
+    assert_ne!(up, last, "k after G moves");
+    // A description longer than the popup wraps under itself.
+    assert!(!last.lines().any(|l| l.contains("…")), "{last}");
 }
 
 #[test]

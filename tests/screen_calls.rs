@@ -117,9 +117,12 @@ fn escalating_offers_who_the_new_severity_calls() {
     a.update(ch('/'));
     typed(&mut a, "4c93ad");
     a.update(key(KeyCode::Enter));
-    let fx = a.update(ch('e'));
+    assert!(a.update(ch('e')).is_empty());
+    typed(&mut a, "bureau down for every client");
+    let fx = a.update(key(KeyCode::Enter));
     assert!(fx.is_empty());
     let t = text(&draw(&a, 100, 30));
+    assert!(t.contains("to P1: bureau down for every client"), "{t}");
     assert!(
         t.contains("Escalate inc_20260514_0006_4c93ad to P1?"),
         "{t}"

@@ -36,7 +36,10 @@ fn hostile_demo(w: u16, h: u16) -> shiftdeck::app::App {
 fn drawn(app: &shiftdeck::app::App, w: u16, h: u16) -> ratatui::buffer::Buffer {
     let backend = SafeBackend(ratatui::backend::TestBackend::new(w, h));
     let mut term = ratatui::Terminal::new(backend).unwrap();
-    term.draw(|f| shiftdeck::ui::render(app, f)).unwrap();
+    term.draw(|f| {
+        shiftdeck::ui::render(app, f);
+    })
+    .unwrap();
     term.backend().0.buffer().clone()
 }
 

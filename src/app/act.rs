@@ -15,7 +15,6 @@ impl App {
         {
             return;
         }
-        let page = self.incidents.viewport.max(1) as isize;
         match action {
             Action::Quit => self.ask_to_quit(fx),
             Action::FocusJournal => self.set_focus(Pane::Journal),
@@ -39,15 +38,16 @@ impl App {
                 self.zoomed = !self.zoomed;
                 self.relayout();
             }
-            Action::Up => self.scroll(-1),
-            Action::Down => self.scroll(1),
-            Action::PageUp => self.scroll(-page),
-            Action::PageDown => self.scroll(page),
-            Action::Top => self.scroll(isize::MIN / 2),
-            Action::Bottom => self.scroll(isize::MAX / 2),
-            Action::Open if self.focus == Pane::Journal => self.start_note(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => self.move_in(action),
+            Action::Open if self.focus == Pane::Journal => self.read_entry(),
             Action::Open if self.focus == Pane::Health => {
                 self.health.detail = self.health.selected_name().map(str::to_string);
+                self.health.detail_scroll = 0;
             }
             Action::Open if self.focus == Pane::Checklists => self.open_step_detail(),
             Action::Open if self.focus == Pane::Approvals => {
@@ -66,6 +66,9 @@ impl App {
             }
             Action::Back if self.focus == Pane::Checklists && self.checklists.detail.is_some() => {
                 self.checklists.detail = None;
+            }
+            Action::Back if self.focus == Pane::Journal && self.journal.reading.is_some() => {
+                self.journal.reading = None;
             }
             Action::Back if self.focus == Pane::Health && self.health.detail.is_some() => {
                 self.health.detail = None;
@@ -133,6 +136,7 @@ impl App {
             | Action::CheckStep
             | Action::SkipStep
             | Action::RunStep
+            | Action::RetractStep
             | Action::PollNow
             | Action::PollAll
             | Action::Verify

@@ -317,7 +317,7 @@ impl App {
         }
     }
 
-    fn selected_step(&self) -> Option<(usize, usize)> {
+    pub(super) fn selected_step(&self) -> Option<(usize, usize)> {
         match self.checklists.selected_row()? {
             ChecklistRow::Step(l, s) => Some((l, s)),
             ChecklistRow::Header(_) => None,
@@ -427,14 +427,15 @@ impl App {
             self.flash(Level::Info, msg);
             return;
         };
-        let key = (list.id.clone(), step.id.clone());
-        fx.push(Effect::RunStep {
-            list: key.0.clone(),
-            step: key.1.clone(),
+        // A shell command runs only once the operator has read it.
+        self.dialog = Some(Dialog::ConfirmRun {
+            list: list.id.clone(),
+            step: step.id.clone(),
+            title: step.title.clone(),
             command,
             timeout: step.timeout,
         });
-        self.checklists.running.insert(key, self.now);
+        let _ = fx;
         self.dirty = true;
     }
 
@@ -588,6 +589,7 @@ impl App {
             Action::CheckStep => self.check_step(fx),
             Action::SkipStep => self.skip_step(),
             Action::RunStep => self.run_step(fx),
+            Action::RetractStep => self.retract_step(fx),
             Action::DeclareFromStep => self.declare_from_step(),
             Action::Attach if self.focus == Pane::Checklists => self.attach_step_output(fx),
             _ => return false,

@@ -21,8 +21,27 @@ impl App {
         let no = action == Some(Action::Cancel);
         let accept = action == Some(Action::Accept);
         if no {
-            if matches!(dialog, Dialog::Filter(_)) {
-                self.clear_filter();
+            match dialog {
+                Dialog::Filter(_) => self.clear_filter(),
+                // Typed text is not thrown away on one key: the first esc
+                // asks, the second keeps it as a draft for the next `n`.
+                Dialog::NewIncident(mut form) if form.has_text() => {
+                    if form.closing {
+                        form.closing = false;
+                        form.error = None;
+                        self.incidents.declare_draft = Some(form);
+                        let n = self.key_name(Context::Incidents, Action::NewIncident);
+                        self.flash(
+                            Level::Info,
+                            format!("declare form kept: {n} goes on with it"),
+                        );
+                    } else {
+                        form.closing = true;
+                        form.error = Some("esc again closes it (the draft is kept for n)".into());
+                        self.dialog = Some(Dialog::NewIncident(form));
+                    }
+                }
+                _ => {}
             }
             return;
         }
@@ -142,6 +161,26 @@ impl App {
                 }
                 _ => true,
             },
+            Dialog::ConfirmRun {
+                list,
+                step,
+                command,
+                timeout,
+                ..
+            } => match () {
+                _ if yes => {
+                    let key = (list.clone(), step.clone());
+                    fx.push(Effect::RunStep {
+                        list: key.0.clone(),
+                        step: key.1.clone(),
+                        command: command.clone(),
+                        timeout: *timeout,
+                    });
+                    self.checklists.running.insert(key, self.now);
+                    false
+                }
+                _ => true,
+            },
             Dialog::EndShift => match () {
                 _ if yes => {
                     let request = self.request();
@@ -156,7 +195,12 @@ impl App {
                 purpose,
                 ..
             } => {
-                if accept && *purpose == TextPurpose::Attach {
+                if accept && *purpose == TextPurpose::Escalate {
+                    let (id, line) = (incident_id.clone(), editor.lines().join(" "));
+                    // Refused (no reason, not a higher level): the prompt stays.
+                    self.escalate_from_line(&id, &line);
+                    matches!(self.dialog, Some(Dialog::Text { .. }))
+                } else if accept && *purpose == TextPurpose::Attach {
                     let source = editor.lines().join(" ").trim().to_string();
                     if source.is_empty() || source == "!" {
                         self.flash(Level::Warning, "a file's path, or !command (Esc to cancel)");
@@ -314,6 +358,28 @@ impl App {
                 form.field = 1;
                 return true;
             }
+            if !form.warned {
+                let open: Vec<String> = self
+                    .book
+                    .all()
+                    .iter()
+                    .filter(|i| i.is_active() && i.service.eq_ignore_ascii_case(&service))
+                    .map(|i| format!("{} {}", i.severity, i.id))
+                    .collect();
+                if !open.is_empty() {
+                    form.warned = true;
+                    form.error = Some(format!(
+                        "{service} has {} open already ({}): submit again to declare anyway",
+                        if open.len() == 1 {
+                            "an incident"
+                        } else {
+                            "incidents"
+                        },
+                        open.join(", ")
+                    ));
+                    return true;
+                }
+            }
             let request = self.request();
             self.flash(
                 Level::Info,
@@ -351,6 +417,17 @@ impl App {
             _ => {
                 if let Some(input) = form.focused_input() {
                     input.input(key);
+                }
+                // What the line asked for is there: it goes.
+                form.closing = false;
+                if form.field == 1 {
+                    form.warned = false;
+                }
+                let filled = |t: &ratatui_textarea::TextArea| !text_of(t).trim().is_empty();
+                if (form.field == 0 && filled(&form.title))
+                    || (form.field == 1 && filled(&form.service))
+                {
+                    form.error = None;
                 }
             }
         }

@@ -13,6 +13,8 @@ pub enum TextPurpose {
     Followup,
     /// A file's path, or `!command`.
     Attach,
+    /// `P1 why`: the level to escalate to (one up when left out) and why.
+    Escalate,
 }
 
 /// A change waiting for the operator's "yes".
@@ -38,6 +40,10 @@ pub struct IncidentForm {
     /// 0 title, 1 service, 2 severity.
     pub field: usize,
     pub error: Option<String>,
+    /// Esc was pressed once with something typed: the next one closes it.
+    pub closing: bool,
+    /// The service's open incidents were named: the next submit declares.
+    pub warned: bool,
 }
 
 impl Default for IncidentForm {
@@ -48,12 +54,21 @@ impl Default for IncidentForm {
             severity: Severity::P3,
             field: 0,
             error: None,
+            closing: false,
+            warned: false,
         }
     }
 }
 
 impl IncidentForm {
     pub const FIELDS: usize = 3;
+
+    /// Something typed that esc would throw away.
+    pub fn has_text(&self) -> bool {
+        [&self.title, &self.service]
+            .iter()
+            .any(|t| !t.lines().join("").trim().is_empty())
+    }
 
     pub fn focused_input(&mut self) -> Option<&mut TextArea<'static>> {
         match self.field {
@@ -88,6 +103,14 @@ pub enum Dialog {
     },
     /// End the shift without a handover.
     EndShift,
+    /// Run a step's command (shown whole first).
+    ConfirmRun {
+        list: String,
+        step: String,
+        title: String,
+        command: String,
+        timeout: u64,
+    },
     /// Quit while step commands run: they are stopped and recorded first.
     ConfirmQuit {
         running: Vec<String>,

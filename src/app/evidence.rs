@@ -39,7 +39,14 @@ impl App {
         if output.trim().is_empty() {
             self.flash(
                 Level::Info,
-                format!("\"{}\" has no output to attach (r runs it)", step.title),
+                format!(
+                    "\"{}\" has no output to attach ({} runs it)",
+                    step.title,
+                    self.key_name(
+                        crate::keymap::Context::Checklists,
+                        crate::action::Action::RunStep
+                    )
+                ),
             );
             return;
         }

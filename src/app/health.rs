@@ -13,6 +13,7 @@ pub struct HealthPane {
     pub offset: usize,
     pub viewport: usize,
     pub detail: Option<String>,
+    pub detail_scroll: u16,
     pub last_poll: Option<DateTime<Utc>>,
     /// Verify results of this session, by integration.
     pub verified: Vec<(String, crate::integrations::verify::Steps)>,

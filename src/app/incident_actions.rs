@@ -24,7 +24,8 @@ impl App {
                     self.flash(Level::Error, READONLY);
                 } else {
                     self.set_focus(Pane::Incidents);
-                    self.dialog = Some(Dialog::NewIncident(Box::default()));
+                    let form = self.incidents.declare_draft.take().unwrap_or_default();
+                    self.dialog = Some(Dialog::NewIncident(form));
                 }
             }
             Action::Acknowledge if self.incidents.marked.len() > 1 => {
@@ -46,54 +47,7 @@ impl App {
                     self.commit(id, change, fx);
                 }
             }
-            Action::Escalate => {
-                let probe = IncidentChange::Escalated {
-                    to: Severity::P1,
-                    message: String::new(),
-                };
-                if let Some((id, title, sev)) = self.change_target(&probe) {
-                    let Some(to) = sev.raised() else {
-                        return true;
-                    };
-                    let change = IncidentChange::Escalated {
-                        to,
-                        message: format!("raised from {sev}"),
-                    };
-                    let service = self
-                        .book
-                        .find(&id)
-                        .map(|i| i.service.clone())
-                        .unwrap_or_default();
-                    let calls: Vec<String> = self
-                        .calls
-                        .directory
-                        .escalation(to, &service)
-                        .targets
-                        .iter()
-                        .map(|c| format!("call {}", c.line()))
-                        .collect();
-                    self.dialog = Some(Dialog::Confirm(Confirm {
-                        title: format!("Escalate {id} to {to}?"),
-                        lines: vec![
-                            title,
-                            format!("{sev} → {to}: {}", to.meaning()),
-                            format!(
-                                "respond within {} · escalate to {}",
-                                crate::domain::format::coarse_duration(to.response_target()),
-                                to.escalation()
-                            ),
-                            format!("recorded as: escalated by {} to {to}", self.config.operator),
-                        ]
-                        .into_iter()
-                        .chain(calls)
-                        .collect(),
-                        change: PendingChange {
-                            incident_id: id,
-                            change,
-                        },
-                    }));
-                }
-            }
+            Action::Escalate => self.open_escalate(),
             Action::StatusUpdate => {
                 if self.readonly {
                     self.flash(Level::Error, super::update::READONLY);
@@ -167,8 +121,15 @@ impl App {
                     message: "x".into(),
                 };
                 if let Some((id, title, _)) = self.change_target(&change) {
+                    // Said before it is written, not after.
+                    let resolved = self.book.get(&id).is_some_and(|i| !i.is_active());
+                    let heading = if resolved {
+                        format!("Note on {id} (RESOLVED: the note goes on a closed incident): {title}")
+                    } else {
+                        format!("Note on {id}: {title}")
+                    };
                     self.dialog = Some(Dialog::Text {
-                        heading: format!("Note on {id}: {title}"),
+                        heading,
                         incident_id: id,
                         editor: line_input(""),
                         purpose: TextPurpose::Note,

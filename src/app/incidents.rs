@@ -21,6 +21,8 @@ pub struct IncidentsPane {
     pub marked: std::collections::BTreeSet<String>,
     /// Every incident's evidence, as `incidents/artifacts.jsonl` lists it.
     pub evidence: Vec<crate::domain::evidence::Artifact>,
+    /// The declare form as esc left it, for the next `n`.
+    pub declare_draft: Option<Box<crate::app::IncidentForm>>,
     /// An evidence file open in the detail: its title and text.
     pub viewing: Option<(String, String)>,
 }

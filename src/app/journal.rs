@@ -67,8 +67,16 @@ pub struct JournalPane {
     pub draft_saved_at: Option<DateTime<Utc>>,
     /// Entries that could not be written where they belong.
     pub unsaved: Vec<Unsaved>,
-    /// Lines scrolled up from the newest entry.
-    pub scroll: usize,
+    /// The selected entry (an index into `entries`); `None` follows the
+    /// newest one as entries arrive.
+    pub selected: Option<usize>,
+    /// The first entry on screen.
+    pub offset: usize,
+    /// Entry rows the list has on screen, known from the layout.
+    pub viewport: usize,
+    /// The entry read whole (`enter`), and how far it is scrolled.
+    pub reading: Option<usize>,
+    pub reading_scroll: u16,
     pub previous: Option<PreviousHandover>,
     /// Earlier shifts' notes that stand until cleared.
     pub earlier: Vec<JournalEntry>,
@@ -78,6 +86,41 @@ pub struct JournalPane {
 }
 
 impl JournalPane {
+    /// The selected entry: the one chosen, else the newest.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.selected
+            .filter(|&i| i < self.entries.len())
+            .or(self.entries.len().checked_sub(1))
+    }
+
+    /// Move the selection; on the newest entry it follows new ones.
+    pub fn move_by(&mut self, delta: isize) {
+        let len = self.entries.len();
+        let Some(at) = self.selected_index() else {
+            return;
+        };
+        let (sel, off) = super::move_selection(at, self.offset, self.viewport, len, delta);
+        self.selected = (sel + 1 < len).then_some(sel);
+        self.offset = off;
+    }
+
+    /// The entries on screen in `rows` rows: `start..end`, the selection in it.
+    pub fn window(&self, rows: usize) -> (usize, usize) {
+        let len = self.entries.len();
+        let rows = rows.max(1);
+        let sel = self.selected_index().unwrap_or(0);
+        let mut start = match self.selected {
+            None => len.saturating_sub(rows),
+            Some(_) => self.offset.min(len.saturating_sub(rows)),
+        };
+        if sel < start {
+            start = sel;
+        } else if sel >= start + rows {
+            start = sel + 1 - rows;
+        }
+        (start, (start + rows).min(len))
+    }
+
     pub fn draft_text(&self) -> String {
         self.editor.lines().join("\n")
     }
@@ -163,6 +206,14 @@ impl App {
     }
 
     /// Open the note editor (focusing the Journal).
+    /// `enter` in the Journal: the selected entry, whole.
+    pub(super) fn read_entry(&mut self) {
+        if let Some(i) = self.journal.selected_index() {
+            self.journal.reading = Some(i);
+            self.journal.reading_scroll = 0;
+        }
+    }
+
     pub(super) fn start_note(&mut self) {
         if self.readonly {
             self.flash(Level::Error, super::update::READONLY);
@@ -385,7 +436,9 @@ impl App {
                 self.refresh_handover();
                 return;
             }
-            Some(a) => view.scroll = scrolled(view.scroll, a),
+            Some(a) => {
+                self.scroll_text(super::scrolling::Scroll::Handover, a);
+            }
             None => {}
         }
         let _ = fx;
@@ -419,22 +472,11 @@ impl App {
                     "handover not acknowledged yet: :previous shows it again",
                 );
             }
-            Some(a) => self.journal.previous_scroll = scrolled(self.journal.previous_scroll, a),
+            Some(a) => {
+                self.scroll_text(super::scrolling::Scroll::Previous, a);
+            }
             None => {}
         }
-    }
-}
-
-/// A popup's scroll after a move action (anything else leaves it).
-fn scrolled(at: u16, action: Action) -> u16 {
-    match action {
-        Action::Up => at.saturating_sub(1),
-        Action::Down => at.saturating_add(1),
-        Action::PageUp => at.saturating_sub(10),
-        Action::PageDown => at.saturating_add(10),
-        Action::Top => 0,
-        Action::Bottom => u16::MAX / 2,
-        _ => at,
     }
 }
 

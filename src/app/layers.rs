@@ -66,6 +66,7 @@ impl Dialog {
                 | Dialog::ConfirmBulk { .. }
                 | Dialog::PublishHandover { .. }
                 | Dialog::EndShift
+                | Dialog::ConfirmRun { .. }
                 | Dialog::ConfirmQuit { .. }
                 | Dialog::Verify { .. }
                 | Dialog::ConfirmDecision { .. }

@@ -11,6 +11,7 @@ mod approvals;
 pub mod checklists;
 mod dialog_keys;
 mod dialogs;
+mod escalate;
 mod evidence;
 mod hand_on;
 pub mod health;
@@ -19,6 +20,8 @@ mod incident_actions;
 mod incidents;
 pub mod journal;
 pub mod layers;
+mod retract;
+pub mod scrolling;
 mod update;
 pub mod whocall;
 
@@ -412,6 +415,8 @@ pub struct App {
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
+    /// What the last frame measured of each text it scrolled.
+    pub measured: scrolling::Measured,
     pub pending_keys: Vec<Chord>,
     pub flash: Option<Flash>,
     /// Problems found in files at start-up or while reading: shown until dismissed.
@@ -464,6 +469,7 @@ impl App {
             dialog: None,
             show_help: false,
             help_scroll: 0,
+            measured: Default::default(),
             pending_keys: Vec::new(),
             flash: None,
             problems: Vec::new(),

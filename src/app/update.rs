@@ -229,6 +229,7 @@ impl App {
         self.checklists.viewport = crate::ui::layout::list_rows(self, Pane::Checklists).max(1);
         self.health.viewport = crate::ui::layout::list_rows(self, Pane::Health).max(1);
         self.checklists.move_by(0);
+        self.journal.viewport = crate::ui::layout::journal_rows(self);
     }
 
     fn on_paste(&mut self, text: &str) {
@@ -274,6 +275,7 @@ impl App {
             | Dialog::ConfirmBulk { .. }
             | Dialog::PublishHandover { .. }
             | Dialog::EndShift
+            | Dialog::ConfirmRun { .. }
             | Dialog::ConfirmQuit { .. }
             | Dialog::ConfirmDecision { .. } => None,
         };
@@ -301,7 +303,13 @@ impl App {
             return;
         }
         match top {
-            Layer::Problems => self.show_problems = false,
+            Layer::Problems => match self.layer_action(Context::Problems, &key) {
+                Some(a) if self.scroll_text(super::scrolling::Scroll::Problems, a) => {}
+                _ => {
+                    self.show_problems = false;
+                    self.help_scroll = 0;
+                }
+            },
             Layer::Help => self.on_help_key(key),
             Layer::Dialog => self.on_dialog_key(key, fx),
             Layer::Previous => self.on_previous_key(key, fx),
@@ -324,11 +332,7 @@ impl App {
 
     fn on_help_key(&mut self, key: KeyEvent) {
         match self.layer_action(Context::Help, &key) {
-            Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-            Some(Action::Down) => self.help_scroll = self.help_scroll.saturating_add(1),
-            Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
-            Some(Action::PageDown) => self.help_scroll = self.help_scroll.saturating_add(10),
-            Some(Action::Top) => self.help_scroll = 0,
+            Some(a) if self.scroll_text(super::scrolling::Scroll::Help, a) => {}
             _ => {
                 self.show_help = false;
                 self.help_scroll = 0;
@@ -436,44 +440,43 @@ impl App {
         }
     }
 
+    /// A move (up, down, a page, the top, the bottom) in what is on top:
+    /// the text that scrolls there, else the focused pane's list.
+    pub(super) fn move_in(&mut self, action: Action) {
+        if let Some(which) = self.scrolled_text() {
+            self.scroll_text(which, action);
+            return;
+        }
+        let viewport = match self.focus {
+            Pane::Incidents => self.incidents.viewport,
+            Pane::Approvals => self.approvals.viewport,
+            Pane::Checklists => self.checklists.viewport,
+            Pane::Health => self.health.viewport,
+            Pane::Journal => self.journal.viewport,
+        };
+        let page = super::scrolling::list_page(viewport);
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            _ => return,
+        };
+        self.scroll(delta);
+    }
+
+    /// Move the focused pane's list selection by `delta` rows.
     pub(super) fn scroll(&mut self, delta: isize) {
-        if self.focus == Pane::Journal {
-            // Up goes back in time: the offset counts from the newest entry.
-            let s = self.journal.scroll as isize - delta;
-            self.journal.scroll = s.clamp(0, self.journal.entries.len() as isize) as usize;
-            return;
+        match self.focus {
+            Pane::Journal => self.journal.move_by(delta),
+            Pane::Health => self.health.move_by(delta),
+            Pane::Checklists => self.checklists.move_by(delta),
+            Pane::Approvals => self.approvals.move_by(delta),
+            Pane::Incidents => self.incidents.move_by(delta),
         }
-        if self.focus == Pane::Health {
-            self.health.move_by(delta);
-            return;
-        }
-        if self.focus == Pane::Checklists {
-            if self.checklists.detail.is_some() {
-                let s = self.checklists.detail_scroll as isize + delta;
-                self.checklists.detail_scroll = s.clamp(0, u16::MAX as isize) as u16;
-            } else {
-                self.checklists.move_by(delta);
-            }
-            return;
-        }
-        if self.focus == Pane::Approvals {
-            if self.approvals.detail.is_some() {
-                let s = self.approvals.detail_scroll as isize + delta;
-                self.approvals.detail_scroll = s.clamp(0, u16::MAX as isize) as u16;
-            } else {
-                self.approvals.move_by(delta);
-            }
-            return;
-        }
-        if self.focus != Pane::Incidents {
-            return;
-        }
-        if self.incidents.detail.is_some() {
-            let s = self.incidents.detail_scroll as isize + delta;
-            self.incidents.detail_scroll = s.clamp(0, u16::MAX as isize) as u16;
-        } else {
-            self.incidents.move_by(delta);
-        }
+        self.dirty = true;
     }
 
     pub(super) fn commit(

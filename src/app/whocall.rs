@@ -174,22 +174,13 @@ impl App {
 
     pub(super) fn on_contacts_key(&mut self, key: crossterm::event::KeyEvent) {
         use crate::action::Action;
-        let at = self.calls.contacts_scroll;
-        let last = self.contact_lines().len().saturating_sub(1) as u16;
-        self.calls.contacts_scroll = match self.layer_action(crate::keymap::Context::Contacts, &key)
-        {
-            Some(Action::Close | Action::Cancel) => {
-                self.calls.show_contacts = false;
-                at
+        match self.layer_action(crate::keymap::Context::Contacts, &key) {
+            Some(Action::Close | Action::Cancel) => self.calls.show_contacts = false,
+            Some(a) => {
+                self.scroll_text(super::scrolling::Scroll::Contacts, a);
             }
-            Some(Action::Up) => at.saturating_sub(1),
-            Some(Action::Down) => at.saturating_add(1).min(last),
-            Some(Action::PageUp) => at.saturating_sub(10),
-            Some(Action::PageDown) => at.saturating_add(10).min(last),
-            Some(Action::Top) => 0,
-            Some(Action::Bottom) => last.saturating_sub(10),
-            _ => at,
-        };
+            None => {}
+        }
         self.dirty = true;
     }
 

@@ -211,7 +211,31 @@ pub enum StepState {
     },
 }
 
+/// How long a check or a skip can be taken back (a new journal entry that
+/// says so: the journal stays append-only).
+pub const RETRACT_WINDOW_MINUTES: i64 = 10;
+
 impl StepState {
+    /// Whether `operator` may take this back at `now`: their own check or
+    /// skip, made in the last [`RETRACT_WINDOW_MINUTES`].
+    pub fn retractable(&self, operator: &str, now: DateTime<Utc>) -> Result<(), String> {
+        let (by, at) = match self {
+            StepState::Done { by, at } | StepState::Skipped { by, at, .. } => (by, *at),
+            StepState::Open | StepState::Failed { .. } => {
+                return Err("only a check or a skip can be taken back".into());
+            }
+        };
+        if by != operator {
+            return Err(format!("{by} recorded it: only they can take it back"));
+        }
+        if now - at > chrono::Duration::minutes(RETRACT_WINDOW_MINUTES) {
+            return Err(format!(
+                "recorded more than {RETRACT_WINDOW_MINUTES} minutes ago: it stands (a note can correct it)"
+            ));
+        }
+        Ok(())
+    }
+
     /// Done or skipped with a reason: the step no longer blocks.
     pub fn is_settled(&self) -> bool {
         matches!(self, StepState::Done { .. } | StepState::Skipped { .. })

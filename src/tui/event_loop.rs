@@ -73,8 +73,10 @@ fn draw<B: Backend>(
     app: &mut App,
     effects: &mut impl Effects,
 ) -> color_eyre::Result<()> {
-    term.draw(|f| crate::ui::render(app, f))
+    let mut measured = Default::default();
+    term.draw(|f| measured = crate::ui::render(app, f))
         .map_err(|e| color_eyre::eyre::eyre!("drawing a frame: {e}"))?;
+    app.set_measured(measured);
     effects.frame_drawn()?;
     app.dirty = false;
     app.soft_dirty = false;

@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::app::App;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::domain::approval::{ApprovalRecord, ApprovalState, Risk};
 use crate::domain::format::coarse_duration;
 use crate::keymap::Context;
@@ -55,7 +56,7 @@ fn age_cell(app: &App, r: &ApprovalRecord, short: bool) -> Span<'static> {
     }
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let mut banner: Vec<Line> = Vec::new();
     if let Some((id, title)) = app.open_p1_incident() {
@@ -93,7 +94,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(id) = &app.approvals.detail
         && let Some(r) = app.approvals.records.iter().find(|r| &r.id == id)
     {
-        detail(app, r, frame, body);
+        detail(app, r, frame, body, m);
         return;
     }
     list(app, frame, body);
@@ -182,6 +183,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(Span::styled(r.state.as_str(), t.style(state_role(r.state)))),
                 Cell::from(age_cell(app, r, !wide)),
             ])
+            .style(super::row_style(app, crate::app::Pane::Approvals, selected))
         });
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
@@ -189,7 +191,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn detail(app: &App, r: &ApprovalRecord, frame: &mut Frame, area: Rect) {
+fn detail(app: &App, r: &ApprovalRecord, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let tz = app.config.timezone;
     let when = |at: chrono::DateTime<chrono::Utc>| {
@@ -245,10 +247,6 @@ fn detail(app: &App, r: &ApprovalRecord, frame: &mut Frame, area: Rect) {
             Span::raw(h.reason.clone()),
         ]));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.approvals.detail_scroll, 0)),
-        area,
-    );
+    let at = app.approvals.detail_scroll;
+    super::scroll::text(app, frame, area, lines, Scroll::ApprovalDetail, at, m);
 }

@@ -3,6 +3,7 @@
 use super::dialogs::{field, popup, row};
 use super::{hint, muted_line};
 use crate::action::Action;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::app::{App, AskForm, UpdateForm};
 use crate::keymap::Context;
 use crate::theme::Role;
@@ -12,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 /// `:contacts`: who is on call, then the escalation directory.
-pub(super) fn contacts(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn contacts(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let lines: Vec<Line> = app
         .contact_lines()
@@ -37,12 +38,8 @@ pub(super) fn contacts(app: &App, frame: &mut Frame, area: Rect) {
         height: inner.height.saturating_sub(1),
         ..inner
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.calls.contacts_scroll, 0)),
-        body,
-    );
+    let at = app.calls.contacts_scroll;
+    super::scroll::text(app, frame, body, lines, Scroll::Contacts, at, m);
     let keys = hint(
         app,
         Context::Contacts,

@@ -4,6 +4,7 @@
 use super::dialogs::large_popup;
 use super::hint;
 use crate::action::Action;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::app::{App, ChecklistRow};
 use crate::domain::checklist::{Checklist, Step, StepState, Timing};
 use crate::keymap::Context;
@@ -11,7 +12,7 @@ use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 const SPINNER: [&str; 4] = ["|", "/", "-", "\\"];
 
@@ -213,18 +214,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 spans.push(Span::styled(step.title.clone(), title_style));
                 if step.command.is_some() {
-                    spans.push(Span::styled(" (r runs)", t.style(Role::Muted)));
+                    let run = app.key_name(Context::Checklists, Action::RunStep);
+                    spans.push(Span::styled(format!(" ({run} runs)"), t.style(Role::Muted)));
                 }
                 spans.push(Span::raw("  "));
                 spans.push(who);
             }
         }
-        lines.push(Line::from(spans));
+        lines.push(Line::from(spans).style(super::row_style(
+            app,
+            crate::app::Pane::Checklists,
+            selected,
+        )));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-pub fn step_detail(app: &App, frame: &mut Frame, area: Rect) {
+pub fn step_detail(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let c = &app.checklists;
     let Some((lid, sid)) = &c.detail else { return };
@@ -290,10 +296,13 @@ pub fn step_detail(app: &App, frame: &mut Frame, area: Rect) {
         ));
         lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((c.detail_scroll, 0)),
+    super::scroll::text(
+        app,
+        frame,
         inner,
+        lines,
+        Scroll::StepDetail,
+        c.detail_scroll,
+        m,
     );
 }

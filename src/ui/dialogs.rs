@@ -3,6 +3,7 @@
 use super::{centered, framed, hint, muted_line};
 use crate::action::Action;
 use crate::app::layers::Layer;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::app::{App, Confirm, Dialog, IncidentForm, TextPurpose};
 use crate::domain::Severity;
 use crate::keymap::{Context, seq_to_string};
@@ -16,23 +17,23 @@ use ratatui_textarea::TextArea;
 
 /// Draw the layers over the panes, bottom to top, in the order the app
 /// gives them: the one that takes the keys is the one on top.
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     for layer in app.layers() {
         match layer {
             // Drawn by the panes themselves.
             Layer::Panes | Layer::Editor => {}
-            Layer::HealthDetail => super::health::detail(app, frame, area),
-            Layer::StepDetail => super::checklists::step_detail(app, frame, area),
-            Layer::Handover => super::journal::handover(app, frame, area),
-            Layer::Previous => super::journal::previous(app, frame, area),
-            Layer::Contacts => super::calls::contacts(app, frame, area),
+            Layer::HealthDetail => super::health::detail(app, frame, area, m),
+            Layer::StepDetail => super::checklists::step_detail(app, frame, area, m),
+            Layer::Handover => super::journal::handover(app, frame, area, m),
+            Layer::Previous => super::journal::previous(app, frame, area, m),
+            Layer::Contacts => super::calls::contacts(app, frame, area, m),
             Layer::Dialog => {
                 if let Some(d) = &app.dialog {
                     dialog(app, d, frame, area);
                 }
             }
-            Layer::Help => help(app, frame, area),
-            Layer::Problems => problems(app, frame, area),
+            Layer::Help => help(app, frame, area, m),
+            Layer::Problems => problems(app, frame, area, m),
         }
     }
 }
@@ -101,7 +102,7 @@ fn question(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
-/// "y or enter confirms · n or esc cancels", from the `[confirm]` keys.
+/// "y confirms · n or esc cancels", from the `[confirm]` keys.
 fn yes_no(app: &App, yes: &str, no: &str) -> String {
     super::hint_keys(
         app,
@@ -141,6 +142,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 TextPurpose::Attach => {
                     "A file's path (.md .json .txt .log, 2 MB at most), or !command:"
                 }
+                TextPurpose::Escalate => "LEVEL why (P1 bureau down for every client):",
             };
             frame.render_widget(Paragraph::new(muted_line(app, prompt)), row(inner, 0));
             field(app, frame, row(inner, 1), editor, true);
@@ -149,6 +151,7 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 TextPurpose::Note => "saves the note",
                 TextPurpose::Followup => "tracks it",
                 TextPurpose::Attach => "attaches it",
+                TextPurpose::Escalate => "shows what is recorded",
             };
             let help = hint(
                 app,
@@ -286,6 +289,29 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 ("stops them and quits", "stays"),
             );
         }
+        Dialog::ConfirmRun {
+            title,
+            command,
+            timeout,
+            ..
+        } => {
+            let lines = vec![
+                Line::raw(format!("Runs the command of \"{title}\":")),
+                Line::styled(format!("  {command}"), app.theme.style(Role::Key)),
+                Line::raw(format!(
+                    "in the background (stopped after {timeout} s); exit 0 checks the step, its output is kept."
+                )),
+            ];
+            question(
+                app,
+                frame,
+                area,
+                90,
+                "Run the step's command?".to_string(),
+                lines,
+                ("runs it", "goes back"),
+            );
+        }
         Dialog::EndShift => {
             let lines = vec![
                 Line::raw("Records the end of your shift in the journal, without a handover."),
@@ -334,8 +360,37 @@ pub(super) fn large_popup(
     max_w: u16,
     title: String,
 ) -> Rect {
-    let w = area.width.saturating_sub(4).min(max_w);
+    // Narrower than its widest, it takes the whole width: a strip of the
+    // pane left at each side would show its cut-off text.
+    let w = if area.width < max_w + 4 {
+        area.width
+    } else {
+        max_w
+    };
     popup(app, frame, area, w, area.height.saturating_sub(2), title)
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a
+/// word longer than a line is cut).
+pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let need = if line.is_empty() { 0 } else { 1 } + word.width();
+        if !line.is_empty() && line.width() + need > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 /// A popup asking for one line of text.
@@ -475,10 +530,14 @@ fn layer_title(ctx: Context) -> &'static str {
     }
 }
 
-fn help(app: &App, frame: &mut Frame, area: Rect) {
+fn help(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let ctx = app.active_context();
     let mut lines = Vec::new();
+    // Descriptions wrap under themselves, clear of the keys' column (and
+    // of the scrollbar).
+    let popup_w = if area.width < 72 + 4 { area.width } else { 72 };
+    let desc_w = (popup_w as usize).saturating_sub(2 + 1 + 14).max(10);
     let own = if ctx.is_layer() {
         format!("Keys here ({})", layer_title(ctx))
     } else {
@@ -497,10 +556,17 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
                 .desc
                 .clone()
                 .unwrap_or_else(|| binding.action.describe().to_string());
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", seq_to_string(keys)), t.style(Role::Key)),
-                Span::raw(desc),
-            ]));
+            for (i, part) in wrap_words(&desc, desc_w).into_iter().enumerate() {
+                let keys = if i == 0 {
+                    seq_to_string(keys)
+                } else {
+                    String::new()
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<12}"), t.style(Role::Key)),
+                    Span::raw(part),
+                ]));
+            }
         }
         if !any {
             lines.push(muted_line(app, "  (no keys of its own)"));
@@ -515,7 +581,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         ),
     ));
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let inner = popup(app, frame, area, 72, h, {
+    let inner = popup(app, frame, area, popup_w, h, {
         let first = |a| {
             app.keymap
                 .keys_for(Context::Help, a)
@@ -529,10 +595,10 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
             first(Action::Down)
         )
     });
-    frame.render_widget(Paragraph::new(lines).scroll((app.help_scroll, 0)), inner);
+    super::scroll::text(app, frame, inner, lines, Scroll::Help, app.help_scroll, m);
 }
 
-fn problems(app: &App, frame: &mut Frame, area: Rect) {
+fn problems(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let mut lines = vec![
         Line::styled(
@@ -549,13 +615,24 @@ fn problems(app: &App, frame: &mut Frame, area: Rect) {
         "any key closes · :problems shows this again · shiftdeck check-config",
         t.style(Role::Key),
     ));
-    let inner = popup(
+    let n = app.problems.len();
+    let inner = large_popup(
         app,
         frame,
         area,
         96,
-        area.height.saturating_sub(4),
-        format!("{} problem(s) in your files", app.problems.len()),
+        format!(
+            "{n} {} in your files",
+            if n == 1 { "problem" } else { "problems" }
+        ),
     );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    super::scroll::text(
+        app,
+        frame,
+        inner,
+        lines,
+        Scroll::Problems,
+        app.help_scroll,
+        m,
+    );
 }

@@ -5,6 +5,7 @@ use super::dialogs::large_popup;
 use super::hint;
 use crate::action::Action;
 use crate::app::App;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::domain::format::coarse_duration;
 use crate::domain::health::{HealthStatus, IntegrationHealth, sparkline};
 use crate::keymap::Context;
@@ -178,6 +179,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     spans
                 })),
             ])
+            .style(super::row_style(app, crate::app::Pane::Health, selected))
         });
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
@@ -185,7 +187,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-pub fn detail(app: &App, frame: &mut Frame, area: Rect) {
+pub fn detail(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let h = &app.health;
     let Some(name) = &h.detail else { return };
@@ -294,5 +296,13 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    super::scroll::text(
+        app,
+        frame,
+        inner,
+        lines,
+        Scroll::HealthDetail,
+        h.detail_scroll,
+        m,
+    );
 }

@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::app::App;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::domain::Incident;
 use crate::domain::checklist::playbook;
 use crate::keymap::Context;
@@ -121,16 +122,18 @@ pub fn evidence_lines(app: &App, inc: &Incident, lines: &mut Vec<Line<'static>>)
 
 /// Draw the open evidence file or report, if one is open, in `area`
 /// (scrolled like the detail); whether it drew.
-pub fn render_viewer(app: &App, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) -> bool {
+pub fn render_viewer(
+    app: &App,
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    m: &mut Measured,
+) -> bool {
     let Some((title, text)) = &app.incidents.viewing else {
         return false;
     };
-    frame.render_widget(
-        ratatui::widgets::Paragraph::new(viewer(app, title, text))
-            .wrap(ratatui::widgets::Wrap { trim: false })
-            .scroll((app.incidents.detail_scroll, 0)),
-        area,
-    );
+    let lines = viewer(app, title, text);
+    let at = app.incidents.detail_scroll;
+    super::scroll::text(app, frame, area, lines, Scroll::IncidentDetail, at, m);
     true
 }
 

@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::app::App;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::domain::format::{coarse_duration, short_duration};
 use crate::domain::{Countdown, Incident, IncidentStatus, Severity};
 use crate::keymap::Context;
@@ -140,15 +141,15 @@ pub fn countdown_cell(app: &App, inc: &Incident) -> (String, Style) {
     }
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     if let Some(id) = &app.incidents.detail
         && let Some(inc) = app.book.get(id)
     {
-        detail(app, inc, frame, area);
+        detail(app, inc, frame, area, m);
         return;
     }
     // A report (`:report`) reads in the pane's place, like evidence.
-    if super::incident_work::render_viewer(app, frame, area) {
+    if super::incident_work::render_viewer(app, frame, area, m) {
         return;
     }
     list(app, frame, area);
@@ -274,7 +275,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         )));
         cells.push(Cell::from(coarse_duration(inc.age(app.now))));
         cells.push(Cell::from(Span::styled(cd_text, cd_style)));
-        Row::new(cells)
+        Row::new(cells).style(super::row_style(app, crate::app::Pane::Incidents, selected))
     });
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.style(Role::Header)))
@@ -282,9 +283,9 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(table, area);
 }
 
-fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
+fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
-    if super::incident_work::render_viewer(app, frame, area) {
+    if super::incident_work::render_viewer(app, frame, area, m) {
         return;
     }
     let tz = app.config.timezone;
@@ -357,12 +358,8 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
     super::incident_work::evidence_lines(app, inc, &mut lines);
     if let Some(r) = &inc.remote {
         remote_lines(app, r, inc.is_active(), &mut lines);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((app.incidents.detail_scroll, 0)),
-            area,
-        );
+        let at = app.incidents.detail_scroll;
+        super::scroll::text(app, frame, area, lines, Scroll::IncidentDetail, at, m);
         return;
     }
     lines.push(Line::raw(""));
@@ -384,10 +381,8 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect) {
             Span::raw(text),
         ]));
     }
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((app.incidents.detail_scroll, 0));
-    frame.render_widget(p, area);
+    let at = app.incidents.detail_scroll;
+    super::scroll::text(app, frame, area, lines, Scroll::IncidentDetail, at, m);
 }
 
 /// What a PagerDuty or Opsgenie incident adds to the detail: where it

@@ -6,6 +6,7 @@ use super::hint;
 use super::muted_line;
 use crate::action::Action;
 use crate::app::App;
+use crate::app::scrolling::{Measured, Scroll};
 use crate::domain::journal::{EntryKind, JournalEntry};
 use crate::keymap::Context;
 use crate::theme::Role;
@@ -13,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// Words of a note with tags and incident ids picked out.
 fn note_spans<'a>(app: &App, text: &'a str) -> Vec<Span<'a>> {
@@ -82,7 +83,76 @@ fn entry_line<'a>(app: &App, e: &'a JournalEntry) -> Line<'a> {
     Line::from(spans)
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// One entry, whole: when, who, what, every line of its text and its fields.
+fn entry_whole<'a>(app: &App, e: &'a JournalEntry, i: usize, len: usize) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
+    let tz = app.config.timezone;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", e.kind.label()), t.style(Role::Title)),
+            Span::styled(
+                format!(
+                    "entry {}/{len} · {}",
+                    i + 1,
+                    hint(app, Context::Journal, &[(Action::Back, "back to the list")])
+                ),
+                t.style(Role::Muted),
+            ),
+        ]),
+        Line::from(vec![
+            label("at"),
+            Span::raw(
+                e.at.with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+            ),
+        ]),
+        Line::from(vec![label("by"), Span::raw(e.operator.as_str())]),
+    ];
+    if e.kind == EntryKind::Note {
+        let tags: Vec<&str> = e
+            .fields
+            .get("tags")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|t| t.as_str()).collect())
+            .unwrap_or_default();
+        if !tags.is_empty() {
+            lines.push(Line::from(vec![
+                label("tags"),
+                Span::styled(tags.join(" "), t.style(Role::Key)),
+            ]));
+        }
+        lines.push(Line::raw(""));
+        for l in e.field("text").unwrap_or("").lines() {
+            lines.push(Line::from(note_spans(app, l)));
+        }
+        return lines;
+    }
+    lines.push(Line::from(vec![label("what"), Span::raw(e.summary())]));
+    for (k, v) in &e.fields {
+        let text = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        // Text from outside (a command's output, a vendor's answer) is
+        // cleaned of terminal controls before it is drawn.
+        let text = crate::domain::sanitize::text(&text).into_owned();
+        for (n, l) in text.lines().enumerate() {
+            lines.push(Line::from(vec![
+                label(if n == 0 { k.as_str() } else { "" }),
+                Span::raw(l.to_string()),
+            ]));
+        }
+    }
+    lines
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let j = &app.journal;
     let show_editor = (j.editing || j.has_draft()) && !app.readonly;
@@ -136,12 +206,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.style(Role::Error),
         ));
     }
+    if let Some(i) = j.reading
+        && let Some(e) = j.entries.get(i)
+    {
+        let at = j.reading_scroll;
+        let whole = entry_whole(app, e, i, j.entries.len());
+        let [head, body] =
+            Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(1)])
+                .areas(list);
+        frame.render_widget(Paragraph::new(lines), head);
+        super::scroll::text(app, frame, body, whole, Scroll::JournalEntry, at, m);
+        return;
+    }
     let header = lines.len();
     let room = (list.height as usize).saturating_sub(header);
-    let end = j.entries.len().saturating_sub(j.scroll);
-    let start = end.saturating_sub(room);
-    for e in &j.entries[start..end] {
-        lines.push(entry_line(app, e));
+    let (start, end) = j.window(room);
+    let selected = j.selected_index();
+    let focused = app.focus == crate::app::Pane::Journal;
+    for (i, e) in j.entries[start..end].iter().enumerate() {
+        let mut line = entry_line(app, e);
+        if focused && selected == Some(start + i) {
+            line = line.patch_style(t.style(Role::Selection));
+        }
+        lines.push(line);
     }
     if j.entries.len() <= 1 && room > 2 {
         let key = app
@@ -195,7 +282,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-pub fn handover(app: &App, frame: &mut Frame, area: Rect) {
+pub fn handover(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let Some(view) = &app.journal.handover else {
         return;
@@ -252,12 +339,7 @@ pub fn handover(app: &App, frame: &mut Frame, area: Rect) {
         .title(" preview ");
     let body = block.inner(preview);
     frame.render_widget(block, preview);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((view.scroll, 0)),
-        body,
-    );
+    super::scroll::text(app, frame, body, lines, Scroll::Handover, view.scroll, m);
 }
 
 /// Markdown as it reads in a terminal: headings bold, HOLD loud.
@@ -276,7 +358,7 @@ fn markdown_line<'a>(app: &App, l: &'a str) -> Line<'a> {
     }
 }
 
-pub fn previous(app: &App, frame: &mut Frame, area: Rect) {
+pub fn previous(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let Some(p) = &app.journal.previous else {
         return;
     };
@@ -299,10 +381,6 @@ pub fn previous(app: &App, frame: &mut Frame, area: Rect) {
         ),
     );
     let lines: Vec<Line> = p.markdown.lines().map(|l| markdown_line(app, l)).collect();
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.journal.previous_scroll, 0)),
-        inner,
-    );
+    let at = app.journal.previous_scroll;
+    super::scroll::text(app, frame, inner, lines, Scroll::Previous, at, m);
 }

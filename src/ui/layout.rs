@@ -90,3 +90,22 @@ pub fn list_rows(app: &App, pane: Pane) -> usize {
 pub fn incident_rows(app: &App) -> usize {
     list_rows(app, Pane::Incidents)
 }
+
+/// How many entry rows the Journal has: less its border, the shift line
+/// and the lines that stand above the entries.
+pub fn journal_rows(app: &App) -> usize {
+    let j = &app.journal;
+    let above =
+        1 + usize::from(j.previous.as_ref().is_some_and(|p| !p.acknowledged)) + j.unsaved.len();
+    let editor = if (j.editing || j.has_draft()) && !app.readonly {
+        let h = pane_area(app, Pane::Journal).map(|r| r.height.saturating_sub(2) / 2);
+        h.unwrap_or(0).clamp(3, 10) as usize
+    } else {
+        0
+    };
+    pane_area(app, Pane::Journal)
+        .map(|r| r.height.saturating_sub(2) as usize)
+        .unwrap_or(1)
+        .saturating_sub(above + editor)
+        .max(1)
+}

@@ -11,8 +11,10 @@ mod incident_work;
 mod incidents;
 mod journal;
 pub mod layout;
+pub mod scroll;
 mod status;
 
+use crate::app::scrolling::Measured;
 use crate::app::{App, Pane};
 use crate::theme::Role;
 use ratatui::Frame;
@@ -21,12 +23,14 @@ use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-/// Draw the whole screen.
-pub fn render(app: &App, frame: &mut Frame) {
+/// Draw the whole screen, and say what it measured of each text that
+/// scrolls (for `update`, which moves within it).
+pub fn render(app: &App, frame: &mut Frame) -> Measured {
+    let mut m = Measured::default();
     let area = frame.area();
     let Some(screen) = layout::screen(app, area) else {
         too_small(app, frame, area);
-        return;
+        return m;
     };
     status::status_bar(app, frame, screen.status);
     if let Some(tabs) = screen.tabs {
@@ -37,15 +41,16 @@ pub fn render(app: &App, frame: &mut Frame) {
         let inner = block.inner(*rect);
         frame.render_widget(block, *rect);
         match pane {
-            Pane::Incidents => incidents::render(app, frame, inner),
-            Pane::Journal => journal::render(app, frame, inner),
-            Pane::Approvals => approvals::render(app, frame, inner),
+            Pane::Incidents => incidents::render(app, frame, inner, &mut m),
+            Pane::Journal => journal::render(app, frame, inner, &mut m),
+            Pane::Approvals => approvals::render(app, frame, inner, &mut m),
             Pane::Checklists => checklists::render(app, frame, inner),
             Pane::Health => health::render(app, frame, inner),
         }
     }
     status::hint_row(app, frame, screen.hints);
-    dialogs::render(app, frame, area);
+    dialogs::render(app, frame, area, &mut m);
+    m
 }
 
 /// A hint line from the keymap: "enter saves · esc cancels", each action's
@@ -59,7 +64,7 @@ pub(super) fn hint(
     hint_keys(app, ctx, parts, 1)
 }
 
-/// As [`hint`], naming up to `n` keys of each ("y or enter confirms").
+/// As [`hint`], naming up to `n` keys of each ("y confirms").
 pub(super) fn hint_keys(
     app: &App,
     ctx: crate::keymap::Context,
@@ -160,7 +165,28 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
         spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));
     }
     spans.push(Span::raw(" "));
-    framed(app, Line::from(spans), focused)
+    let block = framed(app, Line::from(spans), focused);
+    // Where the selection is, at the right of the top border.
+    match app.list_position(pane) {
+        Some((at, len)) => block.title_top(
+            Line::styled(
+                format!(" {} ", scroll::position(at, len)),
+                app.theme.style(Role::Muted),
+            )
+            .right_aligned(),
+        ),
+        None => block,
+    }
+}
+
+/// The selected row's style in the focused pane, the whole row wide (the
+/// pointer in the gutter marks it in the others).
+pub(crate) fn row_style(app: &App, pane: Pane, selected: bool) -> ratatui::style::Style {
+    if selected && app.focus == pane {
+        app.theme.style(Role::Selection)
+    } else {
+        ratatui::style::Style::default()
+    }
 }
 
 /// A rectangle of at most `w` x `h` centred in `area`.

@@ -64,7 +64,21 @@ pub fn demo_app_with(theme: Theme, w: u16, h: u16, prepare: impl FnOnce(&std::pa
 
 pub fn draw(app: &App, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| shiftdeck::ui::render(app, f)).unwrap();
+    term.draw(|f| {
+        shiftdeck::ui::render(app, f);
+    })
+    .unwrap();
+    term.backend().buffer().clone()
+}
+
+/// Draw as the event loop does: the frame's measurements go back to the
+/// app, so the next key moves within what was drawn.
+pub fn draw_measured(app: &mut App, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut measured = Default::default();
+    term.draw(|f| measured = shiftdeck::ui::render(app, f))
+        .unwrap();
+    app.set_measured(measured);
     term.backend().buffer().clone()
 }
 
@@ -96,4 +110,58 @@ pub fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Open a shift on the demo as the store would: three entries (one a
+/// multi-line note) and, when given, the previous shift's handover.
+#[allow(dead_code)]
+pub fn open_demo_shift(app: &mut App, previous: Option<shiftdeck::app::PreviousHandover>) {
+    use shiftdeck::app::{ShiftInfo, ShiftOpened};
+    use shiftdeck::domain::journal::{EntryKind, JournalEntry};
+    let shift = "20260513-2300-ana.lima";
+    let start = demo_now() - chrono::Duration::hours(4);
+    let entries = vec![
+        JournalEntry::new(start, shift, "ana.lima", EntryKind::ShiftStart),
+        JournalEntry::note(
+            demo_now() - chrono::Duration::minutes(40),
+            shift,
+            "ana.lima",
+            "#pending manual backup running, see inc_20260514_0205_d3a7f1",
+            &[],
+        ),
+        JournalEntry::note(
+            demo_now() - chrono::Duration::minutes(10),
+            shift,
+            "ana.lima",
+            "#handover OOM loop: memory limit raised to 2G\nwatch restarts until 06:00\nthen call bo",
+            &[],
+        ),
+    ];
+    app.update(Msg::ShiftOpened(Box::new(ShiftOpened {
+        shift: ShiftInfo {
+            id: shift.into(),
+            started: start,
+            resumed: false,
+            ended: false,
+        },
+        entries,
+        draft: None,
+        earlier: vec![],
+        previous,
+    })));
+}
+
+/// A previous handover of `n` numbered lines under a heading.
+#[allow(dead_code)]
+pub fn long_handover(n: usize) -> shiftdeck::app::PreviousHandover {
+    let mut markdown = String::from("# Shift handover — bruno.costa\n\n## Notes\n\n");
+    for i in 1..=n {
+        markdown.push_str(&format!("- line {i} of the notes, to read in order\n"));
+    }
+    shiftdeck::app::PreviousHandover {
+        shift: "20260513-1100-bruno.costa".into(),
+        from: "bruno.costa".into(),
+        markdown,
+        acknowledged: false,
+    }
 }

@@ -146,6 +146,12 @@ fn declaring_needs_title_and_service_then_emits_declare() {
 fn escalate_and_resolve_ask_first() {
     let mut app = app_with(vec![rec("inc_a", Severity::P3, 5)], vec![]);
     assert!(press(&mut app, KeyCode::Char('e')).is_empty());
+    // The level (one up, typed in already) and why, then the question.
+    assert!(matches!(app.dialog, Some(Dialog::Text { .. })));
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
+    // Enter does not confirm: only y does.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
     assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
     // A paste never confirms.
     app.update(Msg::Paste("y\n".into()));

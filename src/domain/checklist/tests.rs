@@ -215,3 +215,26 @@ fn a_failed_run_keeps_its_output_and_unfinished_steps_are_listed() {
         vec!["List morning (daily): 0/3 done — open: Step a; Step b; Step c".to_string()]
     );
 }
+
+#[test]
+fn a_check_can_be_taken_back_by_its_operator_for_ten_minutes() {
+    let at = chrono::Utc::now();
+    let done = StepState::Done {
+        by: "ana".into(),
+        at,
+    };
+    assert!(
+        done.retractable("ana", at + chrono::Duration::minutes(9))
+            .is_ok()
+    );
+    let late = done
+        .retractable("ana", at + chrono::Duration::minutes(11))
+        .unwrap_err();
+    assert!(late.contains("it stands"), "{late}");
+    assert!(
+        done.retractable("bo", at)
+            .unwrap_err()
+            .contains("ana recorded it")
+    );
+    assert!(StepState::Open.retractable("ana", at).is_err());
+}
