@@ -488,7 +488,7 @@ fn other_panes_render(c: &mut Criterion) {
             id: "20260514-0300-ana".into(),
             started: base_time(),
             resumed: false,
-            ended: false,
+            ended: None,
         },
         entries,
         draft: None,

@@ -33,6 +33,22 @@ fn run(cli: Cli) -> i32 {
             return exit::FAILURE;
         }
     };
+    // A path named on purpose (the flag, SHIFTDECK_WORKSPACE) that is not a
+    // workspace is refused, not quietly made into an empty one: a typo
+    // would read as "no active incidents".
+    if demo_dir.is_none()
+        && cli.workspace.is_some()
+        && !cli.init
+        && let Some(why) = Workspace::not_a_workspace(&root)
+        && !(cli.command.is_none() && !cli.readonly && ask_to_create(&why, &root))
+    {
+        errln!("error: {why}");
+        errln!(
+            "check the path, or pass --init to create a workspace there (shiftdeck --workspace {} --init)",
+            root.display()
+        );
+        return exit::NOT_A_WORKSPACE;
+    }
     let workspace = match open_workspace(&root, &cli, demo_dir.is_some()) {
         Ok(ws) => ws,
         Err(e) => {
@@ -81,6 +97,13 @@ fn run(cli: Cli) -> i32 {
         for said in shiftdeck::ops::recover(&workspace.root, &operator, &mut log) {
             errln!("note: {said}");
         }
+    }
+    // A command on the demo talks to the demo's stand-ins, as its screen does.
+    if demo_dir.is_some()
+        && cli.command.is_some()
+        && let Err(e) = shiftdeck::cli::remote::serve_demo_stand_ins(demo_stand_ins())
+    {
+        errln!("warning: the demo's stand-ins: {e}");
     }
     let code = match cli.command {
         Some(Command::CheckConfig) => check_config(&workspace, &settings),
@@ -162,6 +185,26 @@ fn run(cli: Cli) -> i32 {
     code
 }
 
+/// The full screen asks, on a terminal, before it creates a workspace.
+fn ask_to_create(why: &str, root: &std::path::Path) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    errln!("{why}.");
+    let _ = write!(
+        std::io::stderr(),
+        "Create a new workspace at {}? [y/N] ",
+        shiftdeck::domain::sanitize::line(&root.display().to_string())
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
 fn open_workspace(root: &std::path::Path, cli: &Cli, demo: bool) -> std::io::Result<Workspace> {
     if demo {
         Workspace::create_demo(root, chrono::Utc::now())
@@ -186,8 +229,8 @@ fn check_config(workspace: &Workspace, settings: &settings::Settings) -> i32 {
             errln!("{p}");
         }
         errln!(
-            "{} problem(s); shiftdeck runs on the defaults for these and leaves the files as they are",
-            problems.len()
+            "{}; shiftdeck runs on the defaults for these and leaves the files as they are",
+            shiftdeck::domain::format::plural(problems.len(), "problem", "problems")
         );
         exit::BAD_CONFIG
     }
@@ -207,6 +250,26 @@ fn ascii_wanted(flag: bool) -> bool {
         }
         None => false,
     }
+}
+
+/// The demo's own stand-ins of the six APIs, with two faults so the Health
+/// pane has something to say: Splunk's queues full, Slack's webhook revoked.
+fn demo_stand_ins() -> shiftdeck::integrations::mock::Mocks {
+    let faults = [
+        ("splunk", shiftdeck::integrations::mock::Fault::Status(503)),
+        // The webhook the Slack integration probes is revoked; the one
+        // status updates go to still works.
+        (
+            "slack/services/T000",
+            shiftdeck::integrations::mock::Fault::Status(404),
+        ),
+    ];
+    shiftdeck::integrations::mock::Mocks::new(
+        faults
+            .into_iter()
+            .map(|(k, f)| (k.to_string(), f))
+            .collect(),
+    )
 }
 
 fn run_tui(
@@ -237,26 +300,7 @@ fn run_tui(
     // SAFETY: isatty only reads the descriptor's state.
     let tty = unsafe { libc::isatty(1) } == 1;
     app.calls.ringing = shiftdeck::app::whocall::ringing(demo, notify, tty);
-    // The demo serves its own stand-ins of the six APIs, with two faults so
-    // the Health pane has something to say: Splunk's queues full, Slack's
-    // webhook revoked.
-    let mocks = demo.then(|| {
-        let faults = [
-            ("splunk", shiftdeck::integrations::mock::Fault::Status(503)),
-            // The webhook the Slack integration probes is revoked; the one
-            // status updates go to still works.
-            (
-                "slack/services/T000",
-                shiftdeck::integrations::mock::Fault::Status(404),
-            ),
-        ];
-        shiftdeck::integrations::mock::Mocks::new(
-            faults
-                .into_iter()
-                .map(|(k, f)| (k.to_string(), f))
-                .collect(),
-        )
-    });
+    let mocks = demo.then(demo_stand_ins);
     match shiftdeck::tui::run(app, workspace, mocks, team) {
         Ok(()) => exit::OK,
         Err(e) => {

@@ -86,7 +86,7 @@ fn followups_are_tracked_closed_and_reach_the_handover() {
     assert_eq!(v["followups"][0]["owner"], "cy");
 
     let (_, md, _) = run(cmd(ws).args(["handover", "--markdown", "--no-probe"]));
-    assert!(md.contains("**1 follow-up(s) overdue.**"), "{md}");
+    assert!(md.contains("**1 follow-up overdue.**"), "{md}");
     assert!(md.contains("## Follow-ups (2)"), "{md}");
     assert!(
         md.contains("`fu-0ld0ld` rotate the HEC token — cy, due"),

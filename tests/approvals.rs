@@ -88,7 +88,7 @@ fn the_queue_lists_open_records_by_risk_and_marks_overdue() {
     assert!(out.contains("proposed → pending") && out.contains("rotate the HEC token"));
     assert_eq!(
         run(cmd(ws.path()).args(["approvals", "show", "approval-9999"])).0,
-        3
+        17
     );
 }
 

@@ -198,10 +198,10 @@ fn oncall_names_the_directory_short_name_and_falls_back_on_the_rota() {
     );
     assert!(out.contains("· next: you"), "{out}");
     assert!(out.contains("noc (rota)"), "{out}");
-    // Nothing to say at all: a clear word and exit 3.
+    // Nothing to say at all: a clear word and exit 18.
     std::fs::remove_file(ws.join("contacts.toml")).unwrap();
     let (code, out, _) = run(cmd(ws).args(["oncall"]));
-    assert_eq!(code, 3);
+    assert_eq!(code, 18);
     assert!(out.contains("nobody known to be on call"), "{out}");
 }
 

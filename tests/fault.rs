@@ -48,7 +48,7 @@ fn demo_app() -> App {
             id: "20260514-0300-ana.lima".into(),
             started: now(),
             resumed: false,
-            ended: false,
+            ended: None,
         },
         entries: vec![],
         draft: None,
@@ -297,4 +297,25 @@ fn a_journal_that_cannot_be_written_is_reported_and_nothing_else_breaks() {
         .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning: not in the shift journal"));
+}
+
+#[test]
+fn a_paste_with_cr_line_breaks_is_saved_as_lines() {
+    // tmux hands a multi-line paste over with CR between the lines.
+    let mut app = demo_app();
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('w'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Paste("first\rsecond\r\nthird".into()));
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    match fx.as_slice() {
+        [shiftdeck::app::Effect::SaveNote { text, .. }] => {
+            assert_eq!(text, "first\nsecond\nthird");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -35,6 +35,7 @@ where
     let out = Command::new(env!("CARGO_BIN_EXE_shiftdeck"))
         .arg("--workspace")
         .arg(workspace)
+        .arg("--init")
         .args(args)
         .env("SHIFTDECK_CONFIG_DIR", config_dir)
         .env_remove("SHIFTDECK_WORKSPACE")
@@ -109,7 +110,7 @@ fn assert_bad_config(out: &Output, n: usize) {
         "exit code\nstdout:\n{}\nstderr:\n{}",
         out.stdout, out.stderr
     );
-    let summary = format!("{n} problem(s)");
+    let summary = format!("{n} {}", if n == 1 { "problem;" } else { "problems;" });
     assert!(
         out.stderr.contains(&summary),
         "expected {summary:?} on stderr:\n{}",

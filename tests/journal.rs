@@ -272,7 +272,7 @@ fn publishing_posts_to_slack_and_ends_the_shift() {
     assert!(entries.iter().any(|e| e.kind == EntryKind::ShiftEnd));
     // The shift is over: the next handover has no open shift.
     let (code, _, err) = run(cmd(ws).args(["handover"]));
-    assert_eq!(code, 3, "{err}");
+    assert_eq!(code, 16, "{err}");
     assert!(err.contains("no open shift"));
 }
 

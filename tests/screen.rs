@@ -218,7 +218,7 @@ fn open_shift(app: &mut App, previous: Option<shiftdeck::app::PreviousHandover>)
             id: shift.into(),
             started: start,
             resumed: false,
-            ended: false,
+            ended: None,
         },
         entries,
         draft: None,

@@ -14,6 +14,11 @@ pub struct HealthPane {
     pub viewport: usize,
     pub detail: Option<String>,
     pub detail_scroll: u16,
+    /// Integrations polled on the operator's word, whose answers are still
+    /// to come: the result follows the "polling…" message.
+    pub asked: Vec<String>,
+    /// The poll asked for was of every integration.
+    pub asked_all: bool,
     pub last_poll: Option<DateTime<Utc>>,
     /// Verify results of this session, by integration.
     pub verified: Vec<(String, crate::integrations::verify::Steps)>,
@@ -84,6 +89,42 @@ impl HealthPane {
 }
 
 impl App {
+    /// A poll the operator asked for answered: say how it went (once every
+    /// integration asked for has answered, for a poll of them all).
+    fn answer_asked(&mut self, name: &str, status: HealthStatus, summary: &str) {
+        let Some(pos) = self.health.asked.iter().position(|n| n == name) else {
+            return;
+        };
+        self.health.asked.remove(pos);
+        if !self.health.asked_all {
+            self.flash(Level::Info, format!("{name}: {status} — {summary}"));
+        } else if self.health.asked.is_empty() {
+            let not_up = self
+                .health
+                .entries
+                .iter()
+                .filter(|e| e.status != HealthStatus::Up)
+                .count();
+            let level = if not_up == 0 {
+                Level::Info
+            } else {
+                Level::Warning
+            };
+            self.flash(
+                level,
+                format!(
+                    "polled {}: {} not green",
+                    crate::domain::format::plural(
+                        self.health.entries.len(),
+                        "integration",
+                        "integrations"
+                    ),
+                    not_up
+                ),
+            );
+        }
+    }
+
     pub(super) fn on_probed(
         &mut self,
         name: String,
@@ -96,7 +137,10 @@ impl App {
         let Some(entry) = self.health.entries.iter_mut().find(|e| e.name == name) else {
             return;
         };
-        if let Some(change) = entry.record(&outcome, at) {
+        let change = entry.record(&outcome, at);
+        let (status, summary) = (entry.status, outcome.summary.clone());
+        self.answer_asked(&name, status, &summary);
+        if let Some(change) = change {
             // The first green of a session is no news; anything else is.
             let worth = !(change.from == HealthStatus::Unknown && change.to == HealthStatus::Up);
             if worth && !self.readonly {
@@ -254,6 +298,11 @@ impl App {
                 name.as_deref().unwrap_or("every integration")
             ),
         );
+        self.health.asked_all = name.is_none();
+        self.health.asked = match &name {
+            Some(n) => vec![n.clone()],
+            None => self.health.entries.iter().map(|e| e.name.clone()).collect(),
+        };
         fx.push(Effect::PollNow(name));
     }
 

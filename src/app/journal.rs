@@ -18,7 +18,8 @@ pub struct ShiftInfo {
     pub id: String,
     pub started: DateTime<Utc>,
     pub resumed: bool,
-    pub ended: bool,
+    /// When the shift ended (its handover published, or ended without one).
+    pub ended: Option<DateTime<Utc>>,
 }
 
 /// The handover the previous shift published.
@@ -143,6 +144,17 @@ pub struct HandoverView {
 impl App {
     pub(super) fn on_shift_opened(&mut self, opened: ShiftOpened) {
         let first = self.journal.shift.is_none();
+        if !first && !opened.shift.resumed {
+            // The last one ended (its handover published): say that this
+            // entry opened a new one, never silently.
+            self.flash(
+                Level::Warning,
+                format!(
+                    "your shift had ended: a new shift {} started with this entry",
+                    opened.shift.id
+                ),
+            );
+        }
         self.shift_started = opened.shift.started;
         if opened.shift.resumed && first {
             self.flash(
@@ -196,7 +208,7 @@ impl App {
             if e.kind == EntryKind::ShiftEnd
                 && let Some(s) = self.journal.shift.as_mut()
             {
-                s.ended = true;
+                s.ended = Some(e.at);
             }
         }
         self.checklist_entries(&entries);

@@ -45,7 +45,7 @@ impl App {
                     Ok(path) => {
                         self.journal.handover = None;
                         if let Some(s) = self.journal.shift.as_mut() {
-                            s.ended = true;
+                            s.ended.get_or_insert(self.now);
                         }
                         self.flash(
                             Level::Info,
@@ -88,7 +88,10 @@ impl App {
                     self.add_problems(issues.iter().map(|i| i.to_string()));
                     self.flash(
                         Level::Warning,
-                        format!("{n} incident line(s) skipped: see the problems list (:problems)"),
+                        format!(
+                            "{} skipped: see the problems list (:problems)",
+                            crate::domain::format::plural(n, "incident line", "incident lines")
+                        ),
                     );
                 }
                 let baseline = !self.loaded;
@@ -233,6 +236,9 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
+        // A paste inside tmux arrives with CR line breaks: lines, not a raw
+        // \r in the note.
+        let text = &crate::domain::sanitize::line_breaks(text);
         // The note editor and the handover summary keep a paste's lines.
         if self.dialog.is_none() {
             if let Some(view) = self.journal.handover.as_mut().filter(|v| v.editing_summary) {

@@ -144,7 +144,10 @@ impl App {
         } else if let (Some(why), true) = (why, waiting > 0) {
             self.flash(
                 Level::Warning,
-                format!("{waiting} message(s) wait to be sent: {why} — tried again every minute"),
+                format!(
+                    "{} to be sent: {why} — tried again every minute",
+                    crate::domain::format::plural(waiting, "message waits", "messages wait")
+                ),
             );
         } else if !delivered.is_empty() {
             let what: Vec<&str> = delivered.iter().map(|(w, _)| w.as_str()).collect();

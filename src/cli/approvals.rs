@@ -149,7 +149,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ApprovalsCmd)
 fn report(e: &DecideError) -> i32 {
     errln!("error: {e}");
     match e {
-        DecideError::NotFound(_) => exit::NOT_FOUND,
+        DecideError::NotFound(_) => exit::NO_APPROVAL,
         DecideError::Refused(crate::domain::approval::Refusal::ReadOnly) => exit::READ_ONLY,
         DecideError::Refused(_) => exit::REFUSED,
         DecideError::Bad(_) | DecideError::Io(_) => exit::FAILURE,

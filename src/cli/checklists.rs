@@ -59,7 +59,7 @@ fn find<'a>(lists: &'a [Checklist], key: &str) -> Result<&'a Checklist, i32> {
         [one] => Ok(one),
         [] => {
             errln!("error: no checklist {key:?} (see `shiftdeck checklists list`)");
-            Err(exit::NOT_FOUND)
+            Err(exit::NO_CHECKLIST)
         }
         _ => match hits.iter().find(|l| l.id == key) {
             Some(exact) => Ok(exact),
@@ -68,7 +68,7 @@ fn find<'a>(lists: &'a [Checklist], key: &str) -> Result<&'a Checklist, i32> {
                     "error: {key:?} matches {} checklists: give the whole id",
                     hits.len()
                 );
-                Err(exit::NOT_FOUND)
+                Err(exit::NO_CHECKLIST)
             }
         },
     }
@@ -361,13 +361,13 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 Ok(l) => l,
                 Err(c) => return c,
             };
-            let Some(st) = list.steps.iter().find(|s| s.id == step) else {
+            let Some(st) = list.step_by_key(&step) else {
                 errln!(
                     "error: no step {step:?} in {} (see `shiftdeck checklists show {}`)",
                     list.name,
                     list.id
                 );
-                return exit::NOT_FOUND;
+                return exit::NO_STEP;
             };
             if let Err(why) = progress.gate(list, &st.id) {
                 errln!("error: refused: {why}");
@@ -403,9 +403,9 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: ChecklistsCmd
                 Ok(l) => l,
                 Err(c) => return c,
             };
-            let Some(st) = list.steps.iter().find(|s| s.id == step) else {
+            let Some(st) = list.step_by_key(&step) else {
                 errln!("error: no step {step:?} in {}", list.name);
-                return exit::NOT_FOUND;
+                return exit::NO_STEP;
             };
             let Some(command) = &st.command else {
                 errln!(

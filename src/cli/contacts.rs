@@ -78,7 +78,7 @@ pub fn oncall(workspace: &Path, config: &Config, json: bool) -> i32 {
             serde_json::to_string_pretty(&views).unwrap_or_default()
         );
         return if views.is_empty() {
-            exit::NOT_FOUND
+            exit::NOBODY_ON_CALL
         } else {
             exit::OK
         };
@@ -87,7 +87,7 @@ pub fn oncall(workspace: &Path, config: &Config, json: bool) -> i32 {
         outln!(
             "nobody known to be on call: configure [[incident_sources]] with on-call access, or a [rota] in contacts.toml"
         );
-        return exit::NOT_FOUND;
+        return exit::NOBODY_ON_CALL;
     }
     let tz = config.timezone;
     let hm = |t: Option<chrono::DateTime<chrono::Utc>>| {

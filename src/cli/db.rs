@@ -76,8 +76,8 @@ pub fn run(root: &Path, config: &Config, cmd: super::DbCmd) -> i32 {
                     lines.push(format!("entries  {n} in the team store"));
                 }
                 lines.push(format!(
-                    "waiting  {} local line(s) not yet copied up",
-                    s.waiting
+                    "waiting  {} not yet copied up",
+                    crate::domain::format::plural(s.waiting as usize, "local line", "local lines")
                 ));
                 out::stdout(&redactor.redact(&(lines.join("\n") + "\n")).text);
             }

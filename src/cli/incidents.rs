@@ -141,8 +141,20 @@ pub fn run(
             } else if order.is_empty() {
                 outln!("no {}incidents", if all { "" } else { "active " });
             } else {
+                // Each column as wide as its widest value, so they line up.
+                let width = |f: &dyn Fn(&Incident) -> usize, head: &str| {
+                    order
+                        .iter()
+                        .map(|&i| f(book.by_index(i)))
+                        .chain([head.len()])
+                        .max()
+                        .unwrap_or(0)
+                };
+                let id_w = width(&|i| i.id.chars().count(), "ID");
+                let svc_w = width(&|i| i.service.chars().count(), "SERVICE");
+                let cd_w = width(&|i| countdown_text(i, now).chars().count(), "RESPOND");
                 outln!(
-                    "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} TITLE",
+                    "{:<3} {:<id_w$} {:<12} {:>7} {:<cd_w$} {:<svc_w$} TITLE",
                     "SEV",
                     "ID",
                     "STATUS",
@@ -159,7 +171,7 @@ pub fn run(
                         .map(|r| format!(" [{}]", r.pending.join(", ")))
                         .unwrap_or_default();
                     outln!(
-                        "{:<3} {:<24} {:<12} {:>7} {:<16} {:<16} {}{waiting}",
+                        "{:<3} {:<id_w$} {:<12} {:>7} {:<cd_w$} {:<svc_w$} {}{waiting}",
                         inc.severity,
                         inc.id,
                         inc.status,
@@ -275,10 +287,17 @@ pub fn run(
                 outln!("{} {} [{}]", inc.severity, inc.title, inc.status);
                 outln!("id       {}", inc.id);
                 outln!("service  {} ({})", inc.service, inc.env);
+                // Local time, to the minute, as the screen shows it.
+                let local = |at: chrono::DateTime<Utc>| {
+                    at.with_timezone(&tz)
+                        .format("%Y-%m-%d %H:%M %:z")
+                        .to_string()
+                };
                 outln!(
-                    "started  {} by {}",
-                    inc.started_at.to_rfc3339(),
-                    inc.created_by
+                    "started  {} by {} (declared {})",
+                    local(inc.started_at),
+                    inc.created_by,
+                    inc.declared
                 );
                 outln!(
                     "respond  {} ({}: within {})",
@@ -300,13 +319,14 @@ pub fn run(
                 }
                 outln!("timeline");
                 for e in &inc.timeline {
-                    outln!(
-                        "  {}  {:<9} {}: {}",
-                        e.at.to_rfc3339(),
-                        e.change.label(),
-                        e.by,
-                        e.change.timeline_text(tz)
-                    );
+                    // An empty message leaves no dangling "by:".
+                    let text = e.change.timeline_text(tz);
+                    let what = if text.is_empty() {
+                        e.by.clone()
+                    } else {
+                        format!("{}: {text}", e.by)
+                    };
+                    outln!("  {}  {:<9} {what}", local(e.at), e.change.label());
                 }
             }
             return exit::OK;
@@ -553,9 +573,14 @@ pub fn run(
         IncidentChange::Followup { followup, .. } => Some(followup.clone()),
         _ => None,
     };
+    let redacted = session.redacted_names(&change);
     match session.change(&mut store, &mut book, &mut log, &id, change, Utc::now()) {
         Ok(journaled) => {
             warn_unjournaled(journaled);
+            if !redacted.is_empty() {
+                // On stderr: stdout stays what scripts read.
+                errln!("redacted before saving: {}", redacted.join(", "));
+            }
             match opened {
                 Some(f) => outln!("{f}"),
                 None => outln!("{label} {id}"),

@@ -206,7 +206,7 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
                     }
                     Ok(Err(msg)) => {
                         errln!("error: {msg}");
-                        return exit::NOT_FOUND;
+                        return exit::NO_SHIFT;
                     }
                     Err(e) => {
                         errln!("error: {e}");
@@ -403,12 +403,18 @@ pub fn handover(workspace: &Path, config: &Config, readonly: bool, args: Handove
     };
     let now = Utc::now();
     let clean = crate::ops::redactor(config).redact(summary);
+    if !clean.names.is_empty() {
+        errln!(
+            "redacted from the summary before saving: {}",
+            clean.names.join(", ")
+        );
+    }
     let (shift, report) = match build_report(workspace, config, &clean.text, now, states.as_deref())
     {
         Ok(x) => x,
         Err(e) => {
             errln!("error: {e}");
-            return exit::NOT_FOUND;
+            return exit::NO_SHIFT;
         }
     };
     let markdown = crate::ops::redactor(config)

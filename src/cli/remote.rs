@@ -135,7 +135,8 @@ impl Remote {
         let waiting = outbox.pending.len();
         if waiting > 0 {
             errln!(
-                "note: {waiting} action(s) wait in the outbox: `shiftdeck incidents sync` sends them"
+                "note: {} in the outbox: `shiftdeck incidents sync` sends them",
+                crate::domain::format::plural(waiting, "action waits", "actions wait")
             );
         }
     }
@@ -273,7 +274,10 @@ impl Remote {
                 outln!("  {:<12} {}", f.outcome.as_str(), f.detail);
             }
             if !r.pending.is_empty() {
-                outln!("  {} action(s) still waiting: {why}", r.pending.len());
+                outln!(
+                    "  {} still waiting: {why}",
+                    crate::domain::format::plural(r.pending.len(), "action", "actions")
+                );
             }
         }
         if json {
@@ -289,10 +293,36 @@ impl Remote {
 /// Where `mode = "mock"` points and `OPERATOR_WIRING_MODE`, from the
 /// environment, as every CLI command that talks to a vendor reads them.
 pub(super) fn wiring() -> (Option<String>, String) {
-    (
-        crate::secrets::var("OPERATOR_WIRING_MODE"),
-        std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string()),
-    )
+    let base = DEMO_STAND_INS.get().cloned().unwrap_or_else(|| {
+        std::env::var("SHIFTDECK_MOCK_BASE").unwrap_or_else(|_| DEFAULT_MOCK_BASE.to_string())
+    });
+    (crate::secrets::var("OPERATOR_WIRING_MODE"), base)
+}
+
+/// Where `--demo`'s own stand-ins listen, when a command runs on the demo.
+static DEMO_STAND_INS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// `--demo` with a command: serve the demo's stand-ins (as the full screen
+/// does) on a loopback port for this process, and point `mode = "mock"`
+/// at them.
+pub fn serve_demo_stand_ins(mocks: crate::integrations::mock::Mocks) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("demo-stand-ins".into())
+        .spawn(move || {
+            rt.block_on(async move {
+                if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
+                    let _ = mocks.serve(l).await;
+                }
+            })
+        })?;
+    let _ = DEMO_STAND_INS.set(format!("http://{addr}"));
+    Ok(())
 }
 
 /// A client for every configured incident source, wired as the

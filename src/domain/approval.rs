@@ -52,7 +52,8 @@ impl ApprovalState {
 
 impl fmt::Display for ApprovalState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // pad: a width in a format string ({:<9}) lines up columns.
+        f.pad(self.as_str())
     }
 }
 

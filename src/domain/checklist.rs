@@ -427,10 +427,16 @@ pub fn step_entry(
 pub fn unfinished(lists: &[Checklist], progress: &Progress) -> Vec<String> {
     let mut out = Vec::new();
     for list in lists {
+        // What is due now or overdue: a step due later this period (the
+        // day-15 audit on the 1st) is not the next shift's business yet.
         let open: Vec<String> = progress
             .steps_due(list)
             .into_iter()
             .filter(|s| !progress.state(&list.id, &s.id).is_settled())
+            .filter(|s| match progress.at {
+                Some((now, tz)) => !matches!(list.timing(s, now, tz), Timing::NotYet { .. }),
+                None => true,
+            })
             .map(|s| match progress.at {
                 Some((now, tz)) => match list.timing(s, now, tz) {
                     t @ Timing::Overdue { .. } => format!("{} ({})", s.title, t.words(tz)),
@@ -493,6 +499,19 @@ pub fn requires_cycle(steps: &[Step]) -> Option<Vec<String>> {
         }
     }
     None
+}
+
+impl Checklist {
+    /// A step by its id, or by the number `checklists show` prints (1 is
+    /// the first).
+    pub fn step_by_key(&self, key: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == key).or_else(|| {
+            key.parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| self.steps.get(i))
+        })
+    }
 }
 
 #[cfg(test)]

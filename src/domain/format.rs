@@ -32,6 +32,21 @@ pub fn coarse_duration(d: Duration) -> String {
     }
 }
 
+/// `1 check`, `2 checks`, `0 matches`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// An interval as a person says it: `30 s`, `15 min`, `2 h`, `1 h 30 min`.
+pub fn interval(secs: u64) -> String {
+    match secs {
+        s if s < 60 || s % 60 != 0 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{} h {} min", s / 3600, s / 60 % 60),
+    }
+}
+
 /// A span as typed: "30m", "2h", "1h30m", "1d", "90s". At least a minute,
 /// at most `max`.
 pub fn parse_span(text: &str, max: Duration) -> Result<Duration, String> {
@@ -80,6 +95,15 @@ pub fn parse_span(text: &str, max: Duration) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intervals_read_as_people_say_them() {
+        assert_eq!(interval(30), "30 s");
+        assert_eq!(interval(900), "15 min");
+        assert_eq!(interval(3600), "1 h");
+        assert_eq!(interval(5400), "1 h 30 min");
+        assert_eq!(interval(90), "90 s");
+    }
 
     #[test]
     fn spans_parse_as_typed() {

@@ -29,7 +29,8 @@ impl HealthStatus {
 
 impl fmt::Display for HealthStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // pad: a width in a format string ({:<9}) lines up columns.
+        f.pad(self.as_str())
     }
 }
 
@@ -220,13 +221,18 @@ pub fn next_delay(interval: u64, outcome: &ProbeOutcome, failures: u32) -> u64 {
     }
 }
 
-/// A sparkline of latencies, scaled to their own maximum.
+/// The least a sparkline's full bar stands for: 1 ms of jitter on a
+/// loopback answer is not a full bar.
+pub const SPARK_FLOOR_MS: u64 = 20;
+
+/// A sparkline of latencies, scaled to their own maximum (at least
+/// [`SPARK_FLOOR_MS`]).
 pub fn sparkline(values: &VecDeque<u64>, width: usize, ascii: bool) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     const ASCII: [char; 8] = ['.', '.', ':', ':', '|', '|', '#', '#'];
     let glyphs = if ascii { ASCII } else { BARS };
     let take: Vec<u64> = values.iter().rev().take(width).rev().copied().collect();
-    let max = take.iter().copied().max().unwrap_or(0).max(1);
+    let max = take.iter().copied().max().unwrap_or(0).max(SPARK_FLOOR_MS);
     take.iter()
         .map(|&v| glyphs[((v * 7) / max) as usize])
         .collect()
@@ -238,6 +244,14 @@ mod tests {
 
     fn at(s: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_800_000_000 + s, 0).unwrap()
+    }
+
+    #[test]
+    fn sub_millisecond_noise_draws_low_bars_and_real_spread_full_ones() {
+        let noise: VecDeque<u64> = [0, 1, 0, 1, 1].into_iter().collect();
+        assert_eq!(sparkline(&noise, 5, false), "▁▁▁▁▁");
+        let real: VecDeque<u64> = [40, 400].into_iter().collect();
+        assert_eq!(sparkline(&real, 2, false), "▁█");
     }
 
     fn transient() -> ProbeOutcome {

@@ -295,7 +295,8 @@ impl IncidentStatus {
 
 impl fmt::Display for IncidentStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // pad: a width in a format string ({:<9}) lines up columns.
+        f.pad(self.as_str())
     }
 }
 
@@ -307,6 +308,8 @@ pub struct Incident {
     pub service: String,
     pub env: String,
     pub severity: Severity,
+    /// The severity it was declared with (escalation changes `severity`).
+    pub declared: Severity,
     pub status: IncidentStatus,
     pub started_at: DateTime<Utc>,
     pub created_by: String,
@@ -347,6 +350,7 @@ impl Incident {
             service: record.service.clone(),
             env: record.env.clone(),
             severity: record.severity,
+            declared: record.severity,
             status: IncidentStatus::Open,
             started_at: record.started_at,
             created_by: record.created_by.clone(),

@@ -214,7 +214,13 @@ impl JournalEntry {
         match self.kind {
             EntryKind::Note => f("text").to_string(),
             EntryKind::Incident => {
-                let mut s = format!("{} {} {}", f("action"), f("severity"), f("incident_id"));
+                // "escalated to P1" names its severity already.
+                let sev = if f("action").ends_with(f("severity")) {
+                    ""
+                } else {
+                    f("severity")
+                };
+                let mut s = format!("{} {sev} {}", f("action"), f("incident_id"));
                 if !f("title").is_empty() {
                     s.push_str(&format!(" — {}", f("title")));
                 }

@@ -101,7 +101,8 @@ impl RemoteAction {
 
 impl fmt::Display for RemoteAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        // pad: a width in a format string ({:<9}) lines up columns.
+        f.pad(self.label())
     }
 }
 

@@ -254,6 +254,7 @@ impl RemoteIncident {
             service: self.service.clone(),
             env: self.source.clone(),
             severity: self.severity,
+            declared: self.severity,
             status: self.status,
             started_at: self.created_at,
             created_by: self.vendor.label().to_string(),

@@ -209,11 +209,11 @@ pub fn build(input: &Input<'_>) -> WeeklyReport {
             .collect();
         if let Some(first) = earlier.iter().min_by_key(|o| o.started_at) {
             recurrences.push(format!(
-                "`{}` {} ({}) — seen {} time(s) in the 30 days before, first `{}`",
+                "`{}` {} ({}) — seen {} in the 30 days before, first `{}`",
                 i.id,
                 i.title,
                 i.service,
-                earlier.len(),
+                super::format::plural(earlier.len(), "time", "times"),
                 first.id
             ));
         }

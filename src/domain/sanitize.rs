@@ -63,6 +63,14 @@ pub fn text(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().filter(|&c| !is_unsafe(c)).collect())
 }
 
+/// CR LF and a lone CR (a paste inside tmux) as LF.
+pub fn line_breaks(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
 /// One line: unsafe characters dropped, newlines and tabs become spaces.
 pub fn line(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {

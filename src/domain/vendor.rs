@@ -138,7 +138,8 @@ impl Vendor {
 
 impl fmt::Display for Vendor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        // pad: a width in a format string ({:<9}) lines up columns.
+        f.pad(self.label())
     }
 }
 

@@ -33,6 +33,21 @@ async fn call(req: reqwest::RequestBuilder) -> Result<(u16, String), String> {
     }
 }
 
+/// The clean-up step: what it means when the test event went, or that
+/// nothing needs cleaning when it did not (never a tick for a failure).
+fn clean_up(steps: &mut Steps, note: &str) {
+    let sent = steps.iter().all(|(_, r)| r.is_ok());
+    let text = if sent {
+        note.to_string()
+    } else {
+        NOTHING_TO_CLEAN.to_string()
+    };
+    steps.push(("clean up".into(), Ok(text)));
+}
+
+/// A clean-up after a test event that was refused.
+pub const NOTHING_TO_CLEAN: &str = "nothing to clean up: the test event was not accepted";
+
 fn step(steps: &mut Steps, name: &str, r: Result<String, String>) -> bool {
     let ok = r.is_ok();
     steps.push((name.to_string(), r));
@@ -76,10 +91,10 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                 "post a test event",
                 r.map(|(s, _)| format!("{s} accepted")),
             );
-            steps.push((
-                "clean up".into(),
-                Ok("Datadog has no event delete: filter on the tag verify:true".into()),
-            ));
+            clean_up(
+                &mut steps,
+                "Datadog has no event delete: filter on the tag verify:true",
+            );
         }
         IntegrationKind::Sentry => {
             let (key, host, pid) = match sentry_dsn(cfg, ctx) {
@@ -108,7 +123,10 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                 "send a test event",
                 r.map(|(s, _)| format!("{s}, event {id}")),
             );
-            steps.push(("clean up".into(), Ok("resolve the issue tagged shiftdeck_verify in Sentry (deleting needs an admin token)".into())));
+            clean_up(
+                &mut steps,
+                "resolve the issue tagged shiftdeck_verify in Sentry (deleting needs an admin token)",
+            );
         }
         IntegrationKind::Pagerduty => {
             let key = match cred(cfg.routing_key_env.as_ref(), "PAGERDUTY_ROUTING_KEY", ctx) {
@@ -137,10 +155,10 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                 "send a change event",
                 r.map(|(s, _)| format!("{s} accepted (change events never page anyone)")),
             );
-            steps.push((
-                "clean up".into(),
-                Ok("nothing to clean: change events do not open incidents".into()),
-            ));
+            clean_up(
+                &mut steps,
+                "nothing to clean: change events do not open incidents",
+            );
         }
         IntegrationKind::Opsgenie => {
             let key = match cred(cfg.api_key_env.as_ref(), "OPSGENIE_API_KEY", ctx) {
@@ -252,10 +270,10 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                 "post a test message",
                 r.map(|(s, b)| format!("{s} {}", b.trim())),
             );
-            steps.push((
-                "clean up".into(),
-                Ok("an incoming webhook cannot delete its message: it says it is a test".into()),
-            ));
+            clean_up(
+                &mut steps,
+                "an incoming webhook cannot delete its message: it says it is a test",
+            );
         }
         IntegrationKind::Splunk => {
             let tok = match cred(cfg.token_env.as_ref(), "SPLUNK_HEC_TOKEN", ctx) {
@@ -286,10 +304,10 @@ pub async fn verify(cfg: &IntegrationConfig, ctx: &ProbeContext) -> Steps {
                 "index a test event",
                 r.map(|(s, b)| format!("{s} {}", b.trim())),
             );
-            steps.push((
-                "clean up".into(),
-                Ok("searches can exclude verify=true (deleting needs can_delete)".into()),
-            ));
+            clean_up(
+                &mut steps,
+                "searches can exclude verify=true (deleting needs can_delete)",
+            );
         }
         IntegrationKind::Http | IntegrationKind::Tcp | IntegrationKind::Command => {
             let o = super::probes::probe(&client, cfg, ctx).await;

@@ -91,6 +91,12 @@ impl Session<'_> {
     /// Acknowledge, escalate, note, resolve or reopen a local incident,
     /// checked against its latest state under the lock. The change is
     /// written; the answer says whether its journal line is too.
+    /// What redacting the change's words takes out (`change` redacts them
+    /// on the way in): the operator is told, wherever they wrote it.
+    pub fn redacted_names(&self, change: &IncidentChange) -> Vec<String> {
+        self.redactor.redact(change.message()).names
+    }
+
     pub fn change(
         &self,
         store: &mut IncidentStore,

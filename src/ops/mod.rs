@@ -145,6 +145,15 @@ pub struct Session<'a> {
 /// stands either way; `Err` says why its line is not in the journal.
 pub type Journaled = Result<(), String>;
 
+/// `", with secrets redacted: a, b"` for a message, or nothing.
+pub fn redacted_suffix(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(", with secrets redacted: {}", names.join(", "))
+    }
+}
+
 impl<'a> Session<'a> {
     pub fn new(
         workspace: &'a Path,

@@ -149,10 +149,20 @@ impl JournalStore {
     /// is the shift start.
     pub fn start_shift(&self, operator: &str, now: DateTime<Utc>) -> io::Result<Shift> {
         std::fs::create_dir_all(&self.dir)?;
-        let id = shift_id(now, operator);
-        let path = self
-            .dir
-            .join(format!("{}_{id}.jsonl", now.format("%Y-%m-%d")));
+        // A shift started in the minute the last one ended would get its id
+        // (and append to its file, whose notes reach no handover): the id
+        // takes the next free minute; the entry keeps the real time.
+        let mut label = now;
+        let (id, path) = loop {
+            let id = shift_id(label, operator);
+            let path = self
+                .dir
+                .join(format!("{}_{id}.jsonl", label.format("%Y-%m-%d")));
+            if !path.exists() {
+                break (id, path);
+            }
+            label += chrono::Duration::minutes(1);
+        };
         let shift = Shift {
             id: id.clone(),
             operator: operator.to_string(),

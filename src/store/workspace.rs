@@ -244,6 +244,27 @@ impl Workspace {
         })
     }
 
+    /// Why `root` is not a workspace to open as it is: `None` when it is
+    /// one, or an empty directory made for one. A path that does not exist
+    /// (a typo) or a directory of other files is not.
+    pub fn not_a_workspace(root: &Path) -> Option<String> {
+        if root.join("shiftdeck.toml").is_file() {
+            return None;
+        }
+        match std::fs::read_dir(root).map(|mut rd| rd.next().is_none()) {
+            Ok(true) => None,
+            Ok(false) => Some(format!(
+                "{} is not a shiftdeck workspace (it has no shiftdeck.toml)",
+                root.display()
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(format!(
+                "no workspace at {}: no such directory",
+                root.display()
+            )),
+            Err(e) => Some(format!("{}: {e}", root.display())),
+        }
+    }
+
     /// Open an existing workspace without creating anything (read-only use).
     pub fn open_existing(root: &Path) -> io::Result<Workspace> {
         if root.is_dir() {

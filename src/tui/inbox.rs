@@ -151,9 +151,9 @@ async fn one_round(
             HealthStatus::Degraded,
             e.outcome.class,
             format!(
-                "{}; {} action(s) waiting: {}",
+                "{}; {} waiting: {}",
                 outcome.summary,
-                r.pending.len(),
+                crate::domain::format::plural(r.pending.len(), "action", "actions"),
                 e.outcome.summary
             ),
             e.outcome.hint.clone(),

@@ -230,8 +230,8 @@ impl Worker {
         };
         if !issues.is_empty() {
             self.say(Msg::Notice(Err(format!(
-                "{} journal line(s) skipped: {}",
-                issues.len(),
+                "{} skipped: {}",
+                crate::domain::format::plural(issues.len(), "journal line", "journal lines"),
                 issues[0]
             ))));
         }
@@ -240,10 +240,15 @@ impl Worker {
         let previous = match self.journal.latest_handover(&shift.id) {
             Ok(Some(h)) => {
                 let from = h.shift.get(14..).unwrap_or("").to_string();
-                let acknowledged = entries.iter().any(|e| {
-                    e.kind == EntryKind::HandoverAcknowledged
-                        && e.field("of_shift") == Some(h.shift.as_str())
-                });
+                // One's own handover (a shift started after publishing
+                // it) is not one to read and acknowledge.
+                let own =
+                    from == crate::domain::journal::shift_id(Utc::now(), self.operator())[14..];
+                let acknowledged = own
+                    || entries.iter().any(|e| {
+                        e.kind == EntryKind::HandoverAcknowledged
+                            && e.field("of_shift") == Some(h.shift.as_str())
+                    });
                 Some(PreviousHandover {
                     shift: h.shift,
                     from,
@@ -262,7 +267,7 @@ impl Worker {
             id: shift.id.clone(),
             started: shift.started,
             resumed,
-            ended: false,
+            ended: None,
         };
         let earlier = self
             .journal

@@ -14,7 +14,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-const SPINNER: [&str; 4] = ["|", "/", "-", "\\"];
+/// Never `-`: `[-]` is a skipped step.
+const SPINNER: [&str; 3] = ["|", "/", "\\"];
 
 pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     let c = &app.checklists;
@@ -66,7 +67,7 @@ fn step_status(app: &App, list: &Checklist, step: &Step) -> (Span<'static>, Span
         let secs = (app.now - *since).num_seconds().max(0);
         return (
             Span::styled(
-                format!("[{}]", SPINNER[(secs as usize) % 4]),
+                format!("[{}]", SPINNER[(secs as usize) % SPINNER.len()]),
                 t.style(Role::Warning),
             ),
             Span::styled(

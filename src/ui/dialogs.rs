@@ -188,6 +188,19 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                     t.style(Role::Warning),
                 ));
             }
+            // This shift's own checklists, unfinished, said before it ends.
+            let c = &app.checklists;
+            for list in c.lists.iter().filter(|l| {
+                l.cadence == crate::domain::checklist::Cadence::Shift && l.run().is_none()
+            }) {
+                let (done, total) = c.progress.counts(list);
+                if done < total {
+                    lines.push(Line::styled(
+                        format!("{} is at {done}/{total}.", list.name),
+                        t.style(Role::Warning),
+                    ));
+                }
+            }
             let title = "Publish the handover and end the shift?".to_string();
             question(
                 app,
@@ -271,8 +284,8 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
         }
         Dialog::ConfirmQuit { running } => {
             let mut lines = vec![Line::raw(format!(
-                "{} step command(s) still running:",
-                running.len()
+                "{} still running:",
+                crate::domain::format::plural(running.len(), "step command", "step commands")
             ))];
             lines.extend(running.iter().map(|r| Line::raw(format!("  {r}"))));
             lines.push(Line::raw(

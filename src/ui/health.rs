@@ -265,8 +265,10 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     lines.push(Line::from(vec![
         label("failures"),
         Span::raw(format!(
-            "{} in a row · {} checks this session · every {} s",
-            e.consecutive_failures, e.checks, e.interval_secs
+            "{} in a row · {} this session · every {}",
+            e.consecutive_failures,
+            crate::domain::format::plural(e.checks as usize, "check", "checks"),
+            crate::domain::format::interval(e.interval_secs)
         )),
     ]));
     lines.push(Line::from(vec![
@@ -285,12 +287,22 @@ pub fn detail(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
         lines.push(Line::styled("Verify", t.style(Role::Header)));
         for (step, r) in steps {
             match r {
+                // Nothing was sent: no tick for the clean-up either.
+                Ok(m) if m == crate::integrations::verify::NOTHING_TO_CLEAN => {
+                    lines.push(Line::from(vec![
+                        Span::styled("  - ", t.style(Role::Muted)),
+                        Span::styled(format!("{step}: {m}"), t.style(Role::Muted)),
+                    ]))
+                }
                 Ok(m) => lines.push(Line::from(vec![
-                    Span::styled("  ✓ ", t.style(Role::Ok)),
+                    Span::styled(if app.ascii { "  + " } else { "  ✓ " }, t.style(Role::Ok)),
                     Span::raw(format!("{step}: {m}")),
                 ])),
                 Err(m) => lines.push(Line::from(vec![
-                    Span::styled("  ✗ ", t.style(Role::Error)),
+                    Span::styled(
+                        if app.ascii { "  x " } else { "  ✗ " },
+                        t.style(Role::Error),
+                    ),
                     Span::raw(format!("{step}: {m}")),
                 ])),
             }

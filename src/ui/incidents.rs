@@ -65,7 +65,10 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
             t.style(Role::Key),
         ));
         v.push(Span::styled(
-            format!(" ({} match)", app.incidents.visible.len()),
+            format!(
+                " ({})",
+                crate::domain::format::plural(app.incidents.visible.len(), "match", "matches")
+            ),
             t.style(Role::Muted),
         ));
     }
@@ -370,14 +373,20 @@ fn detail(app: &App, inc: &Incident, frame: &mut Frame, area: Rect, m: &mut Meas
     lines.push(Line::from(vec![
         Span::styled(format!("{}  ", when(inc.started_at)), t.style(Role::Muted)),
         Span::styled(format!("{:<9} ", "declared"), t.style(Role::Key)),
-        Span::raw(format!("{} by {}", inc.severity, inc.created_by)),
+        Span::raw(format!("{} by {}", inc.declared, inc.created_by)),
     ]));
     for e in &inc.timeline {
         let text = e.change.timeline_text(tz);
+        // An empty message leaves no dangling "by:".
+        let by = if text.is_empty() {
+            e.by.clone()
+        } else {
+            format!("{}: ", e.by)
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("{}  ", when(e.at)), t.style(Role::Muted)),
             Span::styled(format!("{:<9} ", e.change.label()), t.style(Role::Key)),
-            Span::styled(format!("{}: ", e.by), t.style(Role::Muted)),
+            Span::styled(by, t.style(Role::Muted)),
             Span::raw(text),
         ]));
     }

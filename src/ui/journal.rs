@@ -167,23 +167,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let mut lines: Vec<Line> = Vec::new();
     match &j.shift {
         Some(s) => {
-            let state = if s.ended {
-                "ended"
-            } else if s.resumed {
-                "resumed"
-            } else {
-                "started"
+            let hm = |at: chrono::DateTime<chrono::Utc>| {
+                at.with_timezone(&app.config.timezone)
+                    .format("%H:%M")
+                    .to_string()
             };
-            lines.push(muted_line(
-                app,
-                format!(
-                    "shift {} · {state} {}",
-                    s.id,
-                    s.started
-                        .with_timezone(&app.config.timezone)
-                        .format("%H:%M")
-                ),
-            ));
+            let state = match s.ended {
+                Some(end) => format!("{}–{}, ended", hm(s.started), hm(end)),
+                None if s.resumed => format!("resumed, started {}", hm(s.started)),
+                None => format!("started {}", hm(s.started)),
+            };
+            lines.push(muted_line(app, format!("shift {} · {state}", s.id)));
         }
         None if app.readonly => lines.push(muted_line(app, "read-only: no shift is started")),
         None => lines.push(muted_line(app, "opening the shift journal…")),

@@ -50,7 +50,57 @@ pub fn render(app: &App, frame: &mut Frame) -> Measured {
     }
     status::hint_row(app, frame, screen.hints);
     dialogs::render(app, frame, area, &mut m);
+    if app.ascii {
+        ascii_only(frame);
+    }
     m
+}
+
+/// `--ascii` (TERM=linux, a non-UTF-8 locale): the punctuation and symbols
+/// every pane draws, in their ASCII stand-ins, whatever text drew them.
+fn ascii_only(frame: &mut Frame) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if let Some(plain) = ascii_stand_in(cell.symbol()) {
+            cell.set_symbol(plain);
+        }
+    }
+}
+
+/// The ASCII stand-in of a symbol drawn on screen, if it is not ASCII.
+pub fn ascii_stand_in(symbol: &str) -> Option<&'static str> {
+    if symbol.is_ascii() {
+        return None;
+    }
+    Some(match symbol {
+        "·" | "•" => "-",
+        "—" | "–" | "─" | "━" | "═" => "-",
+        "│" | "┃" | "║" => "|",
+        "┌" | "┐" | "└" | "┘" | "┏" | "┓" | "┗" | "┛" | "├" | "┤" | "┬" | "┴" | "┼" => {
+            "+"
+        }
+        "↑" | "▲" => "^",
+        "↓" | "▼" => "v",
+        "→" | "▶" | "▸" | "›" | "»" => ">",
+        "←" | "◀" | "‹" | "«" => "<",
+        "▾" => "v",
+        "…" => ".",
+        "✓" | "✔" => "+",
+        "✗" | "✘" | "×" => "x",
+        "●" | "◆" | "★" => "*",
+        "○" | "◇" => "o",
+        "⚑" => "!",
+        "⧗" => "~",
+        "█" | "▇" | "▆" => "#",
+        "▅" | "▄" => "|",
+        "▃" | "▂" => ":",
+        "▁" => ".",
+        "±" => "+",
+        "“" | "”" | "„" => "\"",
+        "‘" | "’" => "'",
+        "≥" => ">",
+        "≤" => "<",
+        _ => return None,
+    })
 }
 
 /// A hint line from the keymap: "enter saves · esc cancels", each action's

@@ -2,6 +2,7 @@
 
 use crate::app::{Action, App, Level, Pane};
 use crate::domain::format::coarse_duration;
+use crate::keymap::Context;
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,10 +35,9 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
                 ),
             ]
         } else {
-            vec![Span::styled(
-                format!(" {} ({})", app.config.operator, app.config.role.as_str()),
-                bar,
-            )]
+            // Narrow: the name (the role is in the help and the journal),
+            // so who is on call and the HOLD cue keep their room.
+            vec![Span::styled(format!(" {}", app.config.operator), bar)]
         },
         vec![
             Span::styled(format!("P1 {p1}"), p1_style),
@@ -69,7 +69,11 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
         vec![match (app.health.entries.len(), app.health.not_green()) {
             (0, _) => Span::styled("not green —", bar),
             (_, 0) => Span::styled("all green", bar),
-            (_, n) => Span::styled(format!("{n} not green"), t.style(Role::HealthDown)),
+            // The handover's HOLD cue: it stays when space is short.
+            (_, n) if area.width < 100 => {
+                Span::styled(format!("HOLD {n}"), t.style(Role::HealthDown))
+            }
+            (_, n) => Span::styled(format!("HOLD {n} not green"), t.style(Role::HealthDown)),
         }],
         vec![Span::styled(
             match app.health.last_poll {
@@ -136,14 +140,19 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let rw = right_line.width() as u16;
     let room = area.width.saturating_sub(rw) as usize;
     let sep_w = sep.width();
+    // Kept by importance, shown in their order: the operator, what is
+    // open, what is overdue, the HOLD cue, who is on call, the approvals
+    // waiting, then the shift's length and the last poll.
+    const IMPORTANCE: [usize; 8] = [0, 1, 2, 6, 3, 5, 4, 7];
     let mut keep = vec![false; pieces.len()];
     let mut used = 0;
-    for (i, piece) in pieces.iter().enumerate() {
+    for &i in &IMPORTANCE {
+        let piece = &pieces[i];
         if piece.is_empty() {
             continue;
         }
         let w: usize =
-            piece.iter().map(|s| s.width()).sum::<usize>() + if i > 0 { sep_w } else { 0 };
+            piece.iter().map(|s| s.width()).sum::<usize>() + if used > 0 { sep_w } else { 0 };
         if used + w <= room {
             keep[i] = true;
             used += w;
@@ -226,68 +235,11 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let ctx = app.focus.context();
-    let wanted: &[(Action, &str)] = match app.focus {
-        Pane::Incidents if app.incidents.detail.is_some() => &[
-            (Action::Back, "back"),
-            (Action::Acknowledge, "ack"),
-            (Action::Escalate, "escalate"),
-            (Action::AddNote, "note"),
-            (Action::StatusUpdate, "update"),
-            (Action::Resolve, "resolve"),
-            (Action::Help, "keys"),
-        ],
-        Pane::Approvals => &[
-            (Action::Approve, "approve"),
-            (Action::Reject, "reject"),
-            (Action::MarkApplied, "applied"),
-            (Action::Open, "detail"),
-            (Action::StateFilter, "state"),
-            (Action::Filter, "filter"),
-            (Action::NextPane, "pane"),
-            (Action::Help, "keys"),
-        ],
-        Pane::Health => &[
-            (Action::PollNow, "poll now"),
-            (Action::PollAll, "poll all"),
-            (Action::Verify, "verify"),
-            (Action::DeclareFromHealth, "declare"),
-            (Action::Open, "detail"),
-            (Action::NextPane, "pane"),
-            (Action::Help, "keys"),
-        ],
-        Pane::Journal => &[
-            (Action::WriteNote, "write a note"),
-            (Action::Handover, "handover"),
-            (Action::NextPane, "pane"),
-            (Action::Help, "keys"),
-            (Action::Quit, "quit"),
-        ],
-        Pane::Incidents => &[
-            (Action::NewIncident, "new"),
-            (Action::Acknowledge, "ack"),
-            (Action::Escalate, "escalate"),
-            (Action::AddNote, "note"),
-            (Action::Resolve, "resolve"),
-            (Action::Open, "detail"),
-            (Action::Filter, "filter"),
-            (Action::ToggleResolved, "resolved"),
-            (Action::NextPane, "pane"),
-            (Action::Help, "keys"),
-            (Action::Quit, "quit"),
-        ],
-        _ => &[
-            (Action::NextPane, "pane"),
-            (Action::Zoom, "zoom"),
-            (Action::CommandLine, "command"),
-            (Action::Help, "keys"),
-            (Action::Quit, "quit"),
-        ],
-    };
+    let (ctx, wanted) = hints_for(app);
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (action, label) in wanted {
-        let Some(key) = app.keymap.key_for(ctx, *action) else {
+        let Some(key) = app.keymap.key_for(ctx, action) else {
             continue;
         };
         let piece = key.chars().count() + label.chars().count() + 3;
@@ -299,4 +251,160 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {label}  "), t.style(Role::Muted)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys the hint row offers: those of the layer on top (a popup's own,
+/// not the pane's under it), and of a pane only the actions that apply to
+/// what is selected (no ack for a resolved incident).
+fn hints_for(app: &App) -> (Context, Vec<(Action, &'static str)>) {
+    use crate::app::layers::Layer;
+    let layer = app.top_layer();
+    let ctx = layer.context(app);
+    let scroll = [(Action::Down, "scroll"), (Action::Bottom, "end")];
+    let v: Vec<(Action, &str)> = match layer {
+        Layer::Help => vec![(Action::Down, "scroll"), (Action::Close, "close")],
+        Layer::Problems => vec![(Action::Down, "scroll"), (Action::Close, "close")],
+        Layer::Contacts => [&scroll[..], &[(Action::Close, "close")]].concat(),
+        Layer::Previous => [
+            &[(Action::AcknowledgeHandover, "acknowledge")][..],
+            &scroll[..],
+            &[(Action::Cancel, "later"), (Action::Help, "keys")],
+        ]
+        .concat(),
+        Layer::Handover => [
+            &[
+                (Action::EditSummary, "summary/preview"),
+                (Action::Publish, "publish"),
+            ][..],
+            &scroll[..],
+            &[(Action::Cancel, "close"), (Action::Help, "keys")],
+        ]
+        .concat(),
+        Layer::Editor => vec![
+            (Action::Save, "save"),
+            (Action::Cancel, "leave (draft kept)"),
+            (Action::Help, "keys"),
+        ],
+        Layer::Dialog if app.dialog.as_ref().is_some_and(|d| d.is_confirmation()) => {
+            vec![(Action::Confirm, "yes"), (Action::Cancel, "no")]
+        }
+        Layer::Dialog => vec![(Action::Accept, "accept"), (Action::Cancel, "cancel")],
+        Layer::StepDetail => vec![
+            (Action::Back, "close"),
+            (Action::CheckStep, "check"),
+            (Action::SkipStep, "skip"),
+            (Action::RunStep, "run"),
+            (Action::Down, "scroll"),
+            (Action::Help, "keys"),
+        ],
+        Layer::HealthDetail => vec![
+            (Action::Back, "close"),
+            (Action::PollNow, "poll now"),
+            (Action::Verify, "verify"),
+            (Action::Attach, "attach"),
+            (Action::Down, "scroll"),
+            (Action::Help, "keys"),
+        ],
+        Layer::Panes => pane_hints(app),
+    };
+    (ctx, v)
+}
+
+fn pane_hints(app: &App) -> Vec<(Action, &'static str)> {
+    match app.focus {
+        Pane::Incidents => {
+            let inc = app
+                .incidents
+                .detail
+                .as_deref()
+                .or(app.incidents.selected_id(&app.book))
+                .and_then(|id| app.book.get(id));
+            let in_detail = app.incidents.detail.is_some() || app.incidents.viewing.is_some();
+            let mut v = Vec::new();
+            if in_detail {
+                v.push((Action::Back, "back"));
+            } else {
+                v.push((Action::NewIncident, "new"));
+            }
+            match inc {
+                Some(i) if !i.is_active() => v.push((Action::Reopen, "reopen")),
+                Some(i) => {
+                    if i.status == crate::domain::IncidentStatus::Open {
+                        v.push((Action::Acknowledge, "ack"));
+                    }
+                    if i.severity.raised().is_some() {
+                        v.push((Action::Escalate, "escalate"));
+                    }
+                    v.push((Action::AddNote, "note"));
+                    if in_detail {
+                        v.push((Action::StatusUpdate, "update"));
+                    }
+                    v.push((Action::Resolve, "resolve"));
+                }
+                None => {}
+            }
+            if !in_detail && inc.is_some() {
+                v.push((Action::Open, "detail"));
+            }
+            if !in_detail {
+                v.push((Action::Filter, "filter"));
+                v.push((Action::ToggleResolved, "resolved"));
+                v.push((Action::NextPane, "pane"));
+            }
+            v.push((Action::Help, "keys"));
+            v.push((Action::Quit, "quit"));
+            v
+        }
+        Pane::Approvals if app.approvals.detail.is_some() => vec![
+            (Action::Back, "back"),
+            (Action::Approve, "approve"),
+            (Action::Reject, "reject"),
+            (Action::MarkApplied, "applied"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Approvals => vec![
+            (Action::Approve, "approve"),
+            (Action::Reject, "reject"),
+            (Action::MarkApplied, "applied"),
+            (Action::Open, "detail"),
+            (Action::StateFilter, "state"),
+            (Action::Filter, "filter"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Checklists => vec![
+            (Action::CheckStep, "check"),
+            (Action::SkipStep, "skip"),
+            (Action::RunStep, "run"),
+            (Action::RetractStep, "take back"),
+            (Action::Open, "open"),
+            (Action::Filter, "filter"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Health => vec![
+            (Action::PollNow, "poll now"),
+            (Action::PollAll, "poll all"),
+            (Action::Verify, "verify"),
+            (Action::DeclareFromHealth, "declare"),
+            (Action::Open, "detail"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Journal if app.journal.reading.is_some() => vec![
+            (Action::Back, "back"),
+            (Action::Down, "scroll"),
+            (Action::WriteNote, "write a note"),
+            (Action::Help, "keys"),
+        ],
+        Pane::Journal => vec![
+            (Action::WriteNote, "write a note"),
+            (Action::Open, "read"),
+            (Action::Filter, "filter"),
+            (Action::Handover, "handover"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "keys"),
+            (Action::Quit, "quit"),
+        ],
+    }
 }

@@ -24,7 +24,9 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_shiftdeck");
 /// workspace or wiring from the environment, no credential variables.
 pub fn cli(ws: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(BIN);
-    c.arg("--workspace").arg(ws);
+    // Tests name fresh directories on purpose: --init sets them up (a
+    // mistyped path is refused without it; tests/cli_edges.rs).
+    c.arg("--workspace").arg(ws).arg("--init");
     c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
     c.env("USER", "ana.lima");
     c.env_remove("SHIFTDECK_WORKSPACE");
@@ -86,6 +88,9 @@ impl Session {
             .unwrap();
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
+        if args.contains(&"--workspace") {
+            cmd.arg("--init");
+        }
         cmd.env("TERM", "xterm-256color");
         cmd.env("SHIFTDECK_CONFIG_DIR", cfg);
         cmd.env("LANG", "C.UTF-8");

@@ -142,7 +142,7 @@ pub fn open_demo_shift(app: &mut App, previous: Option<shiftdeck::app::PreviousH
             id: shift.into(),
             started: start,
             resumed: false,
-            ended: false,
+            ended: None,
         },
         entries,
         draft: None,

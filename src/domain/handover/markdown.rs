@@ -61,13 +61,22 @@ impl HandoverReport {
         }
         if p1 > 0 {
             push(&mut md, "");
-            push(&mut md, &format!("**{p1} P1 incident(s) open.**"));
+            push(
+                &mut md,
+                &format!(
+                    "**{} open.**",
+                    super::super::format::plural(p1, "P1 incident", "P1 incidents")
+                ),
+            );
         }
         if self.followups_overdue > 0 {
             push(&mut md, "");
             push(
                 &mut md,
-                &format!("**{} follow-up(s) overdue.**", self.followups_overdue),
+                &format!(
+                    "**{} overdue.**",
+                    super::super::format::plural(self.followups_overdue, "follow-up", "follow-ups")
+                ),
             );
         }
         push(&mut md, "");

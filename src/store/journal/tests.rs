@@ -157,3 +157,24 @@ fn search_and_since_scan_across_shifts() {
             .contains("matches 2")
     );
 }
+
+#[test]
+fn a_shift_started_in_the_minute_the_last_one_ended_has_its_own_id_and_file() {
+    let ws = tempfile::tempdir().unwrap();
+    let j = JournalStore::new(ws.path());
+    let first = j.start_shift("ana", t(15, 50)).unwrap();
+    j.append(
+        &first,
+        &JournalEntry::new(t(15, 50), &first.id, "ana", EntryKind::ShiftEnd),
+    )
+    .unwrap();
+    let (second, entries, _, resumed) = j.current_or_start("ana", t(15, 50)).unwrap();
+    assert!(!resumed);
+    assert_ne!(second.id, first.id);
+    assert_ne!(second.path, first.path);
+    assert_eq!(second.id, "20260514-1551-ana");
+    // The new file holds only the new shift's start, at the real time.
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].at, t(15, 50));
+    assert_eq!(j.open_shift("ana").unwrap().unwrap().0.id, second.id);
+}

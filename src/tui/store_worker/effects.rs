@@ -55,6 +55,7 @@ impl Worker {
                 change,
             } => {
                 let label = change.label();
+                let redacted = crate::ops::redacted_suffix(&session.redacted_names(&change));
                 let mut check = self.take_checker();
                 let outcome = session.change(
                     &mut check.store,
@@ -67,7 +68,7 @@ impl Worker {
                 self.checker = Some(check);
                 let outcome = match outcome {
                     Ok(journaled) => Ok(with_journal(
-                        format!("saved: {label} {incident_id}"),
+                        format!("saved: {label} {incident_id}{redacted}"),
                         journaled,
                     )),
                     Err(CommitError::Refused(r)) => Err(format!("refused: {incident_id}: {r}")),
@@ -491,7 +492,8 @@ impl Worker {
     }
 
     pub(super) fn publish(&mut self, request: crate::app::RequestId, markdown: &str) {
-        let markdown = self.setup.redactor.redact(markdown).text;
+        let clean = self.setup.redactor.redact(markdown);
+        let (markdown, redacted) = (clean.text, crate::ops::redacted_suffix(&clean.names));
         let Some(shift) = self.writable_shift() else {
             self.say(Msg::HandoverPublished {
                 request,
@@ -506,7 +508,7 @@ impl Worker {
                 }
                 self.say(Msg::HandoverPublished {
                     request,
-                    result: Ok(path.display().to_string()),
+                    result: Ok(format!("{}{redacted}", path.display())),
                 });
                 let (workspace, config) = (self.setup.workspace.clone(), self.setup.config.clone());
                 let redactor = self.setup.redactor.clone();

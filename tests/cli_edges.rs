@@ -1,0 +1,118 @@
+//! The command line's rough edges, through the binary: a mistyped
+//! workspace is refused (never an empty all-clear), each "not found" has its
+//! own exit code, a step is named by the number `show` prints, and
+//! redaction is said wherever it happens.
+
+mod common;
+
+use common::{cli, run};
+use std::path::Path;
+use std::process::Command;
+
+fn cmd(ws: &Path) -> Command {
+    cli(ws)
+}
+
+/// As a user types it: no --init.
+fn bare(ws: &Path) -> Command {
+    let mut c = Command::new(common::BIN);
+    c.arg("--workspace").arg(ws);
+    c.env("SHIFTDECK_CONFIG_DIR", ws.join("no-config"));
+    c.env("USER", "ana.lima");
+    c.env_remove("SHIFTDECK_WORKSPACE");
+    c
+}
+
+#[test]
+fn a_mistyped_workspace_is_refused_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("shfitdeck");
+    let (code, out, err) = run(bare(&typo).args(["incidents", "list"]));
+    assert_eq!(code, 13, "{out}{err}");
+    assert!(out.is_empty(), "no false all-clear: {out}");
+    assert!(
+        err.contains("no workspace at") && err.contains("--init"),
+        "{err}"
+    );
+    assert!(!typo.exists(), "nothing was created");
+    // A directory of other files is not one either.
+    std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+    let (code, _, err) = run(bare(dir.path()).args(["incidents", "list"]));
+    assert_eq!(code, 13);
+    assert!(err.contains("not a shiftdeck workspace"), "{err}");
+    // --init creates it; from then on it is a workspace.
+    let (code, out, err) = run(bare(&typo).args(["--init", "incidents", "list"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no active incidents"), "{out}");
+    assert!(typo.join("shiftdeck.toml").is_file());
+    let (code, _, _) = run(bare(&typo).args(["incidents", "list"]));
+    assert_eq!(code, 0);
+    // An empty directory made for it is set up without asking.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(bare(empty.path()).args(["incidents", "list"]));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn each_not_found_has_its_own_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    assert_eq!(run(cmd(ws).args(["incidents", "show", "nope"])).0, 3);
+    assert_eq!(run(cmd(ws).args(["checklists", "show", "nope"])).0, 14);
+    let (code, _, err) = run(cmd(ws).args(["checklists", "check", "credguard-weekly", "nope"]));
+    assert_eq!(code, 15, "{err}");
+    assert_eq!(
+        run(cmd(ws).args(["journal", "show", "--shift", "19990101-0000-x"])).0,
+        16
+    );
+    let (code, _, err) = run(cmd(ws).args(["approvals", "show", "approval-9999"]));
+    assert_eq!(code, 17, "{err}");
+}
+
+#[test]
+fn a_step_is_named_by_its_number_as_show_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    run(cmd(ws).args(["checklists", "list"]));
+    std::fs::write(
+        ws.join("checklists/smoke.toml"),
+        "name = \"Smoke\"\ncadence = \"shift\"\n[[steps]]\nid = \"look\"\ntitle = \"Look\"\n[[steps]]\nid = \"probe\"\ntitle = \"Probe\"\ncommand = \"echo fine\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(cmd(ws).args(["checklists", "show", "smoke"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2."), "{out}");
+    let (code, _, err) = run(cmd(ws).args(["checklists", "run", "smoke", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(cmd(ws).args(["checklists", "check", "smoke", "1"]));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(cmd(ws).args(["checklists", "show", "smoke", "--json"]));
+    assert_eq!(out.matches("\"done\"").count(), 2, "{out}");
+}
+
+#[test]
+fn an_incident_note_says_what_it_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let (code, id, err) = run(cmd(ws).args([
+        "incidents",
+        "new",
+        "--title",
+        "HEC down",
+        "--service",
+        "splunk-hec",
+        "--severity",
+        "P2",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let key = format!("{}{}", "a1b2c3d4".repeat(3), "e5f6a7b8");
+    let (code, out, err) = run(cmd(ws).env("DD_API_KEY", &key).args([
+        "incidents",
+        "note",
+        id.trim(),
+        &format!("rotated the key {key}"),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("redacted before saving: DD_API_KEY"), "{err}");
+    assert!(!out.contains(&key) && !err.contains(&key));
+}
