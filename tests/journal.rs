@@ -40,6 +40,10 @@ fn seqs(entries: &[JournalEntry]) -> Vec<u64> {
 fn sigkill_never_costs_a_reported_entry() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
+    // The workspace and the shift's file exist before the first kill, which
+    // may come before a slow machine has even set the workspace up.
+    let (code, _, err) = run(cmd(ws).args(["journal", "add", "start"]));
+    assert_eq!(code, 0, "{err}");
     let mut rng: u64 = 0x5eed;
     for round in 0..12 {
         let mut child = cmd(ws)
