@@ -54,6 +54,9 @@ actions! {
     Open => "open", "open the detail";
     Back => "back", "close the detail or dialog";
     Filter => "filter", "filter the list";
+    SearchText => "search_text", "search the text read";
+    NextMatch => "next_match", "the next match of the search";
+    PrevMatch => "prev_match", "the previous match of the search";
     ClearFilter => "clear_filter", "clear the filter";
     ToggleResolved => "toggle_resolved", "show or hide resolved incidents";
     NewIncident => "new_incident", "declare a new incident";

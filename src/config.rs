@@ -8,6 +8,7 @@ use std::path::Path;
 use toml::Spanned;
 
 mod lines;
+mod views;
 use lines::{field_line, field_of, inner_line, line_of, table_field_line, table_line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
@@ -60,6 +61,8 @@ pub struct Config {
     pub env_file: Option<std::path::PathBuf>,
     /// `[health]`: when an integration down becomes an incident.
     pub health: crate::domain::health_incident::Rules,
+    /// `[views]`: filters kept under a name.
+    pub views: Vec<crate::domain::query::SavedView>,
 }
 
 impl Config {
@@ -81,6 +84,7 @@ impl Config {
             store: Default::default(),
             env_file: None,
             health: Default::default(),
+            views: Vec::new(),
         }
     }
 }
@@ -253,6 +257,11 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                     format!("[health] {} (offered after 10m, never declared by itself)", e.message().trim()),
                 )),
             },
+            "views" => {
+                let (views, wrong) = views::parse(path, source, at, value);
+                config.views = views;
+                problems.extend(wrong);
+            }
             "store" => {
                 config.named_env.extend(env_names(&value));
                 match crate::store::team::StoreConfig::deserialize(value) {

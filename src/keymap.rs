@@ -42,10 +42,13 @@ pub enum Context {
     Help,
     /// The problems found in files.
     Problems,
+    /// Any text read whole (a detail, a popup, the help): searching it.
+    /// Looked up before the layer's or pane's own keys.
+    Reading,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::Checklists,
         Context::Incidents,
@@ -60,6 +63,7 @@ impl Context {
         Context::Contacts,
         Context::Help,
         Context::Problems,
+        Context::Reading,
     ];
 
     /// A layer over the panes: its own keys only, never the global ones
@@ -92,6 +96,7 @@ impl Context {
             Context::Contacts => "contacts",
             Context::Help => "help",
             Context::Problems => "problems",
+            Context::Reading => "reading",
         }
     }
 

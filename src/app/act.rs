@@ -73,6 +73,12 @@ impl App {
             Action::Back if self.focus == Pane::Health && self.health.detail.is_some() => {
                 self.health.detail = None;
             }
+            Action::Back
+                if matches!(self.focus, Pane::Checklists | Pane::Health | Pane::Journal)
+                    && !self.filter_of(self.focus).is_empty() =>
+            {
+                self.clear_filter();
+            }
             Action::Back if self.focus == Pane::Approvals => {
                 if self.approvals.detail.take().is_some() {
                 } else if !self.approvals.filter.is_empty() || self.approvals.state_filter.is_some()
@@ -98,20 +104,20 @@ impl App {
                     self.relayout();
                 }
             }
-            Action::Filter => match self.focus {
-                Pane::Incidents => {
-                    self.incidents.detail = None;
-                    self.dialog = Some(Dialog::Filter(line_input(&self.incidents.filter)));
+            Action::Filter => {
+                match self.focus {
+                    Pane::Incidents => self.incidents.detail = None,
+                    Pane::Approvals => self.approvals.detail = None,
+                    Pane::Journal => self.journal.reading = None,
+                    Pane::Checklists | Pane::Health => {}
                 }
-                Pane::Approvals => {
-                    self.approvals.detail = None;
-                    self.dialog = Some(Dialog::Filter(line_input(&self.approvals.filter)));
-                }
-                _ => {}
-            },
+                let text = self.filter_of(self.focus).to_string();
+                self.dialog = Some(Dialog::Filter(line_input(&text)));
+            }
             Action::ClearFilter => self.clear_filter(),
             // The panes' actions are taken above; the layers' own mean
             // nothing on a pane.
+            Action::SearchText | Action::NextMatch | Action::PrevMatch => {}
             Action::ToggleResolved
             | Action::NewIncident
             | Action::Acknowledge

@@ -15,6 +15,7 @@ pub struct ApprovalsPane {
     pub offset: usize,
     pub viewport: usize,
     pub filter: String,
+    pub query: crate::domain::query::Query,
     /// Only this state, or every state (open ones first).
     pub state_filter: Option<ApprovalState>,
     pub detail: Option<String>,
@@ -37,11 +38,10 @@ impl ApprovalsPane {
     /// decided ones, most recent first.
     pub fn refresh(&mut self) {
         let keep = self.selected_record().map(|r| r.id.clone());
-        let needle = self.filter.to_lowercase();
         let mut v: Vec<usize> = (0..self.records.len())
             .filter(|&i| {
                 let r = &self.records[i];
-                self.state_filter.is_none_or(|s| r.state == s) && r.matches(&needle)
+                self.state_filter.is_none_or(|s| r.state == s) && self.query.matches(r)
             })
             .collect();
         v.sort_by(|&a, &b| {

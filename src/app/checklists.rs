@@ -44,6 +44,10 @@ pub struct ChecklistsPane {
     /// The step whose detail (and output) is open.
     pub detail: Option<(String, String)>,
     pub detail_scroll: u16,
+    /// What `/` typed, and its parse: steps that match, under their lists
+    /// (a list whose name matches keeps every step).
+    pub filter: String,
+    pub query: crate::domain::query::Query,
 }
 
 fn cadence_rank(c: Cadence) -> u8 {
@@ -85,6 +89,24 @@ impl ChecklistsPane {
         });
         let mut rows = Vec::new();
         for i in order {
+            if !self.query.is_empty() {
+                let list = &self.lists[i];
+                let steps: Vec<usize> = (0..list.steps.len())
+                    .filter(|&s| {
+                        let step = &list.steps[s];
+                        self.query.matches(&crate::domain::query::StepRow {
+                            list,
+                            step,
+                            state: self.progress.state(&list.id, &step.id),
+                        })
+                    })
+                    .collect();
+                if !steps.is_empty() {
+                    rows.push(ChecklistRow::Header(i));
+                    rows.extend(steps.into_iter().map(|s| ChecklistRow::Step(i, s)));
+                }
+                continue;
+            }
             rows.push(ChecklistRow::Header(i));
             if self.expanded(i) {
                 rows.extend((0..self.lists[i].steps.len()).map(|s| ChecklistRow::Step(i, s)));

@@ -23,6 +23,7 @@ impl App {
         if no {
             match dialog {
                 Dialog::Filter(_) => self.clear_filter(),
+                Dialog::Search(_) => self.search = None,
                 // Typed text is not thrown away on one key: the first esc
                 // asks, the second keeps it as a draft for the next `n`.
                 Dialog::NewIncident(mut form) if form.has_text() => {
@@ -268,6 +269,17 @@ impl App {
                     let text = text_of(editor);
                     self.incidents.selected = 0;
                     self.set_filter(text);
+                    true
+                }
+            }
+            Dialog::Search(editor) => {
+                if accept {
+                    self.accept_search();
+                    false
+                } else {
+                    editor.input(key);
+                    let text = text_of(editor);
+                    self.set_search(text);
                     true
                 }
             }
@@ -542,11 +554,8 @@ impl App {
                     self.show_problems = true;
                 }
             }
-            "filter" => {
-                self.set_focus(Pane::Incidents);
-                self.incidents.filter = arg.to_string();
-                self.incidents.refresh(&self.book);
-            }
+            "filter" => self.set_filter(arg.to_string()),
+            "view" | "views" => self.view_command(arg),
             "theme" if !arg.is_empty() => fx.push(Effect::LoadTheme(arg.to_string())),
             "theme" => {
                 let names: Vec<&str> = crate::theme::BUNDLED.iter().map(|(n, _)| *n).collect();

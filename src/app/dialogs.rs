@@ -141,6 +141,8 @@ pub enum Dialog {
         lines: Vec<String>,
     },
     Filter(TextArea<'static>),
+    /// `/` over a text read whole: what to find in it.
+    Search(TextArea<'static>),
     Command(TextArea<'static>),
     /// A one-line status update for the operations channel.
     StatusUpdate(Box<UpdateForm>),

@@ -25,6 +25,9 @@ pub struct HealthPane {
     /// Integrations declared as incidents by `auto_incident` this session,
     /// so one outage is declared once while the declaration lands.
     pub auto_declared: Vec<String>,
+    /// What `/` typed, and its parse.
+    pub filter: String,
+    pub query: crate::domain::query::Query,
 }
 
 impl HealthPane {
@@ -55,18 +58,32 @@ impl HealthPane {
         self.entries.iter().filter(|e| !e.is_green()).count()
     }
 
+    /// The entries the filter keeps, in order (a hundred at most: cheap
+    /// to find again, and a status that changes moves a row in or out).
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.entries.len())
+            .filter(|&i| self.query.matches(&self.entries[i]))
+            .collect()
+    }
+
     pub fn move_by(&mut self, delta: isize) {
         (self.selected, self.offset) = super::move_selection(
             self.selected,
             self.offset,
             self.viewport,
-            self.entries.len(),
+            self.visible().len(),
             delta,
         );
     }
 
+    /// The selected integration.
+    pub fn selected_entry(&self) -> Option<&IntegrationHealth> {
+        let i = *self.visible().get(self.selected)?;
+        self.entries.get(i)
+    }
+
     pub fn selected_name(&self) -> Option<&str> {
-        self.entries.get(self.selected).map(|e| e.name.as_str())
+        self.selected_entry().map(|e| e.name.as_str())
     }
 
     /// For the handover: `None` when nothing is configured to watch.
@@ -317,7 +334,11 @@ impl App {
         let Some(name) = self.health.selected_name().map(str::to_string) else {
             return;
         };
-        let kind = self.health.entries[self.health.selected].kind.clone();
+        let kind = self
+            .health
+            .selected_entry()
+            .map(|e| e.kind.clone())
+            .unwrap_or_default();
         if self.config.incident_sources.iter().any(|s| s.name == name) {
             // Nothing to send to prove an incident source: listing is the proof.
             self.flash(

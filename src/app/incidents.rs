@@ -11,6 +11,10 @@ pub struct IncidentsPane {
     /// First visible row.
     pub offset: usize,
     pub filter: String,
+    pub query: crate::domain::query::Query,
+    /// The moment the list was last found (its RESPOND column is matched
+    /// as shown then).
+    pub now: chrono::DateTime<chrono::Utc>,
     pub show_resolved: bool,
     /// The incident whose detail is open.
     pub detail: Option<String>,
@@ -46,7 +50,7 @@ impl IncidentsPane {
 
     /// Rebuild the visible list and select `keep` if it is still there.
     pub fn refresh_keeping(&mut self, book: &IncidentBook, keep: Option<String>) {
-        self.visible = book.sorted_indices(&self.filter.to_lowercase(), self.show_resolved);
+        self.visible = book.sorted_indices(&self.query, self.now, self.show_resolved);
         if let Some(id) = keep
             && let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id)
         {

@@ -84,19 +84,59 @@ pub struct JournalPane {
     pub show_previous: bool,
     pub previous_scroll: u16,
     pub handover: Option<HandoverView>,
+    /// What `/` typed, its parse, and the entries it keeps (`None`: all of
+    /// them, with no list of indices kept for a long shift).
+    pub filter: String,
+    pub query: crate::domain::query::Query,
+    pub visible: Option<Vec<usize>>,
 }
 
 impl JournalPane {
-    /// The selected entry: the one chosen, else the newest.
+    /// Rows in the list: the entries the filter keeps.
+    pub fn len(&self) -> usize {
+        self.visible.as_ref().map_or(self.entries.len(), Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entry on row `pos` of the list.
+    pub fn entry_at(&self, pos: usize) -> Option<usize> {
+        match &self.visible {
+            Some(v) => v.get(pos).copied(),
+            None => (pos < self.entries.len()).then_some(pos),
+        }
+    }
+
+    /// Find the rows again after the filter changed (the selection follows
+    /// the newest entry).
+    pub fn refilter(&mut self) {
+        self.visible = (!self.query.is_empty()).then(|| {
+            (0..self.entries.len())
+                .filter(|&i| self.query.matches(&self.entries[i]))
+                .collect()
+        });
+        self.selected = None;
+        self.offset = 0;
+    }
+
+    /// Entries appended: the filter looks at the new ones only.
+    fn appended(&mut self, from: usize) {
+        if let Some(v) = self.visible.as_mut() {
+            v.extend((from..self.entries.len()).filter(|&i| self.query.matches(&self.entries[i])));
+        }
+    }
+
+    /// The selected row: the one chosen, else the newest.
     pub fn selected_index(&self) -> Option<usize> {
-        self.selected
-            .filter(|&i| i < self.entries.len())
-            .or(self.entries.len().checked_sub(1))
+        let len = self.len();
+        self.selected.filter(|&i| i < len).or(len.checked_sub(1))
     }
 
     /// Move the selection; on the newest entry it follows new ones.
     pub fn move_by(&mut self, delta: isize) {
-        let len = self.entries.len();
+        let len = self.len();
         let Some(at) = self.selected_index() else {
             return;
         };
@@ -107,7 +147,7 @@ impl JournalPane {
 
     /// The entries on screen in `rows` rows: `start..end`, the selection in it.
     pub fn window(&self, rows: usize) -> (usize, usize) {
-        let len = self.entries.len();
+        let len = self.len();
         let rows = rows.max(1);
         let sel = self.selected_index().unwrap_or(0);
         let mut start = match self.selected {
@@ -164,6 +204,7 @@ impl App {
         }
         self.journal.shift = Some(opened.shift);
         self.journal.entries = opened.entries;
+        self.journal.refilter();
         self.journal.earlier = opened.earlier;
         let mut restored = false;
         if let Some(draft) = opened.draft
@@ -212,7 +253,9 @@ impl App {
             }
         }
         self.checklist_entries(&entries);
+        let from = self.journal.entries.len();
         self.journal.entries.extend(entries);
+        self.journal.appended(from);
         self.refresh_handover();
         self.dirty = true;
     }
@@ -220,7 +263,11 @@ impl App {
     /// Open the note editor (focusing the Journal).
     /// `enter` in the Journal: the selected entry, whole.
     pub(super) fn read_entry(&mut self) {
-        if let Some(i) = self.journal.selected_index() {
+        if let Some(i) = self
+            .journal
+            .selected_index()
+            .and_then(|p| self.journal.entry_at(p))
+        {
             self.journal.reading = Some(i);
             self.journal.reading_scroll = 0;
         }

@@ -22,7 +22,9 @@ pub mod journal;
 pub mod layers;
 mod retract;
 pub mod scrolling;
+mod search;
 mod update;
+mod views;
 pub mod whocall;
 
 pub use crate::action::Action;
@@ -93,6 +95,11 @@ impl Pane {
             Pane::Health => "Health",
             Pane::Journal => "Journal",
         }
+    }
+
+    /// The pane's name in files and commands (`[views]`, `:view`).
+    pub fn name(self) -> &'static str {
+        self.context().name()
     }
 
     pub fn context(self) -> Context {
@@ -415,6 +422,8 @@ pub struct App {
     pub dialog: Option<Dialog>,
     pub show_help: bool,
     pub help_scroll: u16,
+    /// What `/` looks for in a text read whole, and which text.
+    pub search: Option<scrolling::TextSearch>,
     /// What the last frame measured of each text it scrolled.
     pub measured: scrolling::Measured,
     pub pending_keys: Vec<Chord>,
@@ -469,6 +478,7 @@ impl App {
             dialog: None,
             show_help: false,
             help_scroll: 0,
+            search: None,
             measured: Default::default(),
             pending_keys: Vec::new(),
             flash: None,

@@ -35,6 +35,20 @@ pub struct View {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Measured {
     pub views: BTreeMap<Scroll, View>,
+    /// The rows of the search's matches in the text searched, in order.
+    pub matches: BTreeMap<Scroll, Vec<u16>>,
+}
+
+/// `/` in a text read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSearch {
+    pub which: Scroll,
+    /// Lower case; empty while nothing is typed.
+    pub needle: String,
+    /// The match last scrolled to, an index into the measured rows.
+    pub current: Option<usize>,
+    /// Go to the first match once the next frame has found the rows.
+    pub jump: bool,
 }
 
 impl Measured {
@@ -74,7 +88,19 @@ pub fn list_page(viewport: usize) -> isize {
 impl App {
     /// The text that scrolls on top now, if the top layer is one.
     pub fn scrolled_text(&self) -> Option<Scroll> {
-        Some(match self.top_layer() {
+        self.scrolled_text_of(self.top_layer())
+    }
+
+    /// Whether the help was opened over a text read whole (its reading
+    /// keys are live there).
+    pub fn help_over_reading(&self) -> bool {
+        let layers = self.layers();
+        let below = layers.iter().rev().nth(1).copied().unwrap_or(Layer::Panes);
+        !matches!(below, Layer::Problems) && self.scrolled_text_of(below).is_some()
+    }
+
+    fn scrolled_text_of(&self, layer: Layer) -> Option<Scroll> {
+        Some(match layer {
             Layer::Help => Scroll::Help,
             Layer::Problems => Scroll::Problems,
             Layer::Contacts => Scroll::Contacts,
@@ -113,6 +139,16 @@ impl App {
         }
     }
 
+    pub(super) fn scroll_offset(&mut self, which: Scroll) -> u16 {
+        let max = self.measured.views.get(&which).map_or(u16::MAX, |v| v.max);
+        (*self.offset_of(which)).min(max)
+    }
+
+    pub(super) fn set_scroll_offset(&mut self, which: Scroll, to: u16) {
+        *self.offset_of(which) = to;
+        self.dirty = true;
+    }
+
     /// Scroll `which` by a move action; false when `action` is no move.
     pub(super) fn scroll_text(&mut self, which: Scroll, action: Action) -> bool {
         let view = self.measured.views.get(&which).copied();
@@ -140,10 +176,10 @@ impl App {
                 (self.approvals.selected, self.approvals.visible.len())
             }
             Pane::Checklists => (self.checklists.selected, self.checklists.rows.len()),
-            Pane::Health => (self.health.selected, self.health.entries.len()),
+            Pane::Health => (self.health.selected, self.health.visible().len()),
             Pane::Journal if self.journal.reading.is_none() => (
                 self.journal.selected_index().unwrap_or(0),
-                self.journal.entries.len(),
+                self.journal.len(),
             ),
             _ => return None,
         };
@@ -154,6 +190,12 @@ impl App {
     /// each draw; nothing to redraw for them).
     pub fn set_measured(&mut self, measured: Measured) {
         self.measured = measured;
+        if let Some(s) = self.search.as_mut()
+            && s.jump
+        {
+            s.jump = false;
+            self.jump_to_match(true, true);
+        }
     }
 }
 

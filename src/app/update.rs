@@ -129,10 +129,13 @@ impl App {
             Msg::Declared(id) => {
                 self.incidents.detail = None;
                 self.incidents.viewing = None;
-                if self
-                    .book
-                    .get(&id)
-                    .is_some_and(|i| !i.matches(&self.incidents.filter.to_lowercase()))
+                let now = self.now;
+                if self.book.get(&id).is_some_and(|incident| {
+                    !self
+                        .incidents
+                        .query
+                        .matches(&crate::domain::query::IncidentRow { incident, now })
+                }) && self.focus == Pane::Incidents
                 {
                     self.clear_filter();
                 }
@@ -271,9 +274,10 @@ impl App {
             } else {
                 &mut form.words
             }),
-            Dialog::Text { editor, .. } | Dialog::Filter(editor) | Dialog::Command(editor) => {
-                Some(editor)
-            }
+            Dialog::Text { editor, .. }
+            | Dialog::Filter(editor)
+            | Dialog::Search(editor)
+            | Dialog::Command(editor) => Some(editor),
             Dialog::Reason { editor, .. } | Dialog::SkipReason { editor, .. } => Some(editor),
             Dialog::Verify { .. }
             | Dialog::Confirm(_)
@@ -293,6 +297,10 @@ impl App {
             let text = text_of(editor);
             self.set_filter(text);
         }
+        if let Some(Dialog::Search(editor)) = &self.dialog {
+            let text = text_of(editor);
+            self.set_search(text);
+        }
     }
 
     fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -306,6 +314,9 @@ impl App {
         {
             // The help of the layer on top, over it.
             self.show_help = true;
+            return;
+        }
+        if self.reading_key(&key) {
             return;
         }
         match top {
@@ -361,6 +372,16 @@ impl App {
             Lookup::None => {
                 let retry = self.pending_keys.len() > 1;
                 self.pending_keys.clear();
+                // A key the keymap leaves free may apply a saved view.
+                if !retry
+                    && let crate::keymap::ChordCode::Char(c) = chord.code
+                    && !chord.ctrl
+                    && !chord.alt
+                    && let Some(v) = self.view_for_key(c)
+                {
+                    self.apply_view(&v);
+                    return;
+                }
                 if retry {
                     // `g x`: drop the dead prefix and try `x` on its own.
                     self.pending_keys.push(chord);
@@ -434,15 +455,87 @@ impl App {
         self.set_filter(String::new());
     }
 
-    /// The focused list's text filter.
+    /// The focused list's filter: one query language for every pane
+    /// (`sev:P1 status:open svc:gateway breached`, `-word`). A term naming
+    /// a field the pane has not says which it has, and filters nothing.
     pub(super) fn set_filter(&mut self, text: String) {
-        if self.focus == Pane::Approvals {
-            self.approvals.filter = text;
-            self.approvals.selected = 0;
-            self.approvals.refresh();
-        } else {
-            self.incidents.filter = text;
-            self.incidents.refresh(&self.book);
+        use crate::domain::approval::ApprovalRecord;
+        use crate::domain::health::IntegrationHealth;
+        use crate::domain::journal::JournalEntry;
+        use crate::domain::query::{IncidentRow, Query, StepRow};
+        let known = match self.focus {
+            Pane::Incidents => IncidentRow::FIELDS,
+            Pane::Approvals => ApprovalRecord::FIELDS,
+            Pane::Checklists => StepRow::FIELDS,
+            Pane::Health => IntegrationHealth::FIELDS,
+            Pane::Journal => JournalEntry::FIELDS,
+        };
+        let query = match Query::parse(&text, known, &self.config.operator) {
+            Ok(q) => q,
+            Err(e) => {
+                self.flash(Level::Warning, e.to_string());
+                Query::default()
+            }
+        };
+        match self.focus {
+            Pane::Approvals => {
+                self.approvals.filter = text;
+                self.approvals.query = query;
+                self.approvals.selected = 0;
+                self.approvals.refresh();
+            }
+            Pane::Incidents => {
+                self.incidents.filter = text;
+                self.incidents.query = query;
+                self.incidents.now = self.now;
+                self.incidents.selected = 0;
+                self.incidents.refresh(&self.book);
+            }
+            Pane::Checklists => {
+                self.checklists.filter = text;
+                self.checklists.query = query;
+                self.checklists.selected = 0;
+                self.checklists.refresh();
+            }
+            Pane::Health => {
+                self.health.filter = text;
+                self.health.query = query;
+                self.health.selected = 0;
+                self.health.offset = 0;
+            }
+            Pane::Journal => {
+                self.journal.filter = text;
+                self.journal.query = query;
+                self.journal.reading = None;
+                self.journal.refilter();
+            }
+        }
+    }
+
+    /// The rows a pane's filter keeps (steps, for the checklists).
+    pub fn match_count(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Incidents => self.incidents.visible.len(),
+            Pane::Approvals => self.approvals.visible.len(),
+            Pane::Checklists => self
+                .checklists
+                .rows
+                .iter()
+                .filter(|r| matches!(r, super::checklists::ChecklistRow::Step(..)))
+                .count(),
+            Pane::Health => self.health.visible().len(),
+            Pane::Journal => self.journal.len(),
+        }
+    }
+
+    /// A pane's filter text.
+    pub fn filter_of(&self, pane: Pane) -> &str {
+        match pane {
+            Pane::Incidents => &self.incidents.filter,
+            Pane::Approvals => &self.approvals.filter,
+            Pane::Checklists => &self.checklists.filter,
+            Pane::Health => &self.health.filter,
+            Pane::Journal => &self.journal.filter,
         }
     }
 

@@ -128,7 +128,7 @@ pub fn run(
                     Err(code) => return code,
                 }
             }
-            let order = book.sorted_indices("", all);
+            let order = book.sorted_indices(&Default::default(), now, all);
             if json {
                 let list: Vec<serde_json::Value> = order
                     .iter()

@@ -261,19 +261,6 @@ impl ApprovalRecord {
         self.last().map(|t| t.at).unwrap_or(self.created_at)
     }
 
-    pub fn matches(&self, needle_lower: &str) -> bool {
-        needle_lower.is_empty()
-            || [
-                &self.id,
-                &self.title,
-                &self.target.name,
-                &self.requested_by,
-                &self.change.summary,
-            ]
-            .iter()
-            .any(|s| s.to_lowercase().contains(needle_lower))
-    }
-
     /// Check a decision; the same rules for the screen and the CLI.
     pub fn check(
         &self,

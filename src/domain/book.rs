@@ -2,6 +2,7 @@
 
 use super::Severity;
 use super::incident::{Incident, IncidentEvent, IncidentRecord, IncidentStatus};
+use super::query::{IncidentRow, Query};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -128,11 +129,17 @@ impl IncidentBook {
 
     /// Indices of incidents in display order: active before resolved, then
     /// most severe first, then oldest first (the one waiting longest on top).
-    pub fn sorted_indices(&self, filter_lower: &str, include_resolved: bool) -> Vec<usize> {
+    pub fn sorted_indices(
+        &self,
+        query: &Query,
+        now: DateTime<Utc>,
+        include_resolved: bool,
+    ) -> Vec<usize> {
         let mut v: Vec<usize> = (0..self.incidents.len())
             .filter(|&i| {
-                let inc = &self.incidents[i];
-                (include_resolved || inc.is_active()) && inc.matches(filter_lower)
+                let incident = &self.incidents[i];
+                (include_resolved || incident.is_active())
+                    && query.matches(&IncidentRow { incident, now })
             })
             .collect();
         v.sort_by(|&a, &b| {

@@ -131,7 +131,7 @@ const TAG_ORDER: &[&str] = &["handover", "pending", "watch"];
 
 pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
     let now = input.now;
-    let mut open: Vec<usize> = input.book.sorted_indices("", false);
+    let mut open: Vec<usize> = input.book.sorted_indices(&Default::default(), now, false);
     open.truncate(200);
     let open_incidents = open
         .into_iter()

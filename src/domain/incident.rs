@@ -458,32 +458,9 @@ impl Incident {
         end - self.started_at
     }
 
-    /// Whether a filter text matches this incident (id, title or service,
-    /// case-insensitive).
-    pub fn matches(&self, needle_lower: &str) -> bool {
-        needle_lower.is_empty()
-            || contains_ci(&self.id, needle_lower)
-            || contains_ci(&self.title, needle_lower)
-            || contains_ci(&self.service, needle_lower)
-            || self
-                .remote
-                .as_ref()
-                .is_some_and(|r| contains_ci(r.vendor.label(), needle_lower))
-    }
-
     /// The vendor's name for a remote incident.
     pub fn vendor(&self) -> Option<super::remote::Vendor> {
         self.remote.as_ref().map(|r| r.vendor)
-    }
-}
-
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    if hay.is_ascii() && needle_lower.is_ascii() {
-        let hay = hay.as_bytes();
-        let n = needle_lower.as_bytes();
-        hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        hay.to_lowercase().contains(needle_lower)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod oncall;
 pub mod outbox;
 pub mod postmortem;
+pub mod query;
 pub mod redact;
 pub mod remote;
 pub mod report;

@@ -76,10 +76,12 @@ fn draw<B: Backend>(
     let mut measured = Default::default();
     term.draw(|f| measured = crate::ui::render(app, f))
         .map_err(|e| color_eyre::eyre::eyre!("drawing a frame: {e}"))?;
-    app.set_measured(measured);
-    effects.frame_drawn()?;
     app.dirty = false;
     app.soft_dirty = false;
+    // A search waiting for this frame's matches may scroll (and ask for
+    // one more frame).
+    app.set_measured(measured);
+    effects.frame_drawn()?;
     Ok(())
 }
 

@@ -23,9 +23,6 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     if let Some(s) = a.state_filter {
         v.push(Span::styled(format!(" [{s}]"), t.style(Role::Key)));
     }
-    if !a.filter.is_empty() {
-        v.push(Span::styled(format!(" /{}", a.filter), t.style(Role::Key)));
-    }
     v
 }
 

@@ -333,8 +333,8 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
             let title = "End the shift?".to_string();
             question(app, frame, area, 76, title, lines, ("ends it", "goes back"));
         }
-        Dialog::Filter(editor) | Dialog::Command(editor) => {
-            let prefix = if matches!(d, Dialog::Filter(_)) {
+        Dialog::Filter(editor) | Dialog::Search(editor) | Dialog::Command(editor) => {
+            let prefix = if matches!(d, Dialog::Filter(_) | Dialog::Search(_)) {
                 "/"
             } else {
                 ":"
@@ -556,9 +556,16 @@ fn help(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     } else {
         format!("{} pane", app.focus.title())
     };
-    for (c, heading) in [(ctx, own), (Context::Global, "Everywhere".to_string())] {
+    for (c, heading) in [
+        (Context::Reading, "Reading this text".to_string()),
+        (ctx, own),
+        (Context::Global, "Everywhere".to_string()),
+    ] {
         // A layer takes only its own keys: the global ones are not live there.
         if c == Context::Global && ctx.is_layer() {
+            continue;
+        }
+        if c == Context::Reading && !app.help_over_reading() {
             continue;
         }
         lines.push(Line::styled(heading, t.style(Role::Header)));

@@ -94,13 +94,35 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
         return;
     }
+    let visible = h.visible();
+    if visible.is_empty() {
+        let msg = format!(
+            "no integration matches /{} ({} clears the filter)",
+            h.filter,
+            app.key_name(Context::Health, Action::Back)
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(msg, t.style(Role::Muted))).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
     let wide = area.width >= 90;
     let pointer = if t.markers || app.ascii { ">" } else { "▶" };
     let spark_w = if wide { 16 } else { 8 };
+    // Names as wide as the longest, within reason: `credguard-backend`
+    // and `credguard-api` must differ.
+    let name_w = h
+        .entries
+        .iter()
+        .map(|e| unicode_width::UnicodeWidthStr::width(e.name.as_str()))
+        .max()
+        .unwrap_or(4)
+        .clamp(4, if wide { 28 } else { 18 }) as u16;
     let widths = [
         Constraint::Length(1),
         Constraint::Length(11),
-        Constraint::Length(if wide { 14 } else { 10 }),
+        Constraint::Length(name_w),
         Constraint::Length(7),
         Constraint::Length(spark_w as u16),
         Constraint::Length(if wide { 11 } else { 0 }),
@@ -118,9 +140,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         "LAST ANSWER",
     ])
     .style(t.style(Role::Header));
-    let end = (h.offset + area.height.saturating_sub(1) as usize).min(h.entries.len());
-    let rows = h.entries[h.offset.min(end)..end]
+    let end = (h.offset + area.height.saturating_sub(1) as usize).min(visible.len());
+    let rows = visible[h.offset.min(end)..end]
         .iter()
+        .map(|&i| &h.entries[i])
         .enumerate()
         .map(|(k, e)| {
             let selected = h.offset + k == h.selected;

@@ -59,19 +59,6 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
             t.style(Role::Warning),
         ));
     }
-    if !app.incidents.filter.is_empty() {
-        v.push(Span::styled(
-            format!(" /{}", app.incidents.filter),
-            t.style(Role::Key),
-        ));
-        v.push(Span::styled(
-            format!(
-                " ({})",
-                crate::domain::format::plural(app.incidents.visible.len(), "match", "matches")
-            ),
-            t.style(Role::Muted),
-        ));
-    }
     v
 }
 

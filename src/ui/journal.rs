@@ -217,14 +217,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let (start, end) = j.window(room);
     let selected = j.selected_index();
     let focused = app.focus == crate::app::Pane::Journal;
-    for (i, e) in j.entries[start..end].iter().enumerate() {
+    for pos in start..end {
+        let Some(e) = j.entry_at(pos).and_then(|i| j.entries.get(i)) else {
+            continue;
+        };
         let mut line = entry_line(app, e);
-        if focused && selected == Some(start + i) {
+        if focused && selected == Some(pos) {
             line = line.patch_style(t.style(Role::Selection));
         }
         lines.push(line);
     }
-    if j.entries.len() <= 1 && room > 2 {
+    if j.visible.is_some() && j.is_empty() {
+        lines.push(muted_line(
+            app,
+            format!(
+                "no entry matches /{} ({} clears the filter)",
+                j.filter,
+                app.key_name(crate::keymap::Context::Journal, crate::app::Action::Back)
+            ),
+        ));
+    } else if j.entries.len() <= 1 && room > 2 {
         let key = app
             .keymap
             .key_for(app.focus.context(), crate::app::Action::WriteNote)

@@ -211,6 +211,22 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
     if pane == Pane::Health {
         spans.extend(health::title_suffix(app));
     }
+    // Every pane says its filter and how many rows it keeps, alike.
+    let filter = app.filter_of(pane);
+    if !filter.is_empty() {
+        let shown = crate::domain::sanitize::line(filter);
+        spans.push(Span::styled(
+            format!(" /{shown}"),
+            app.theme.style(Role::Key),
+        ));
+        spans.push(Span::styled(
+            format!(
+                " ({})",
+                crate::domain::format::plural(app.match_count(pane), "match", "matches")
+            ),
+            app.theme.style(Role::Muted),
+        ));
+    }
     if app.zoomed && focused {
         spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));
     }

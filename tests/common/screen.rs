@@ -75,10 +75,18 @@ pub fn draw(app: &App, w: u16, h: u16) -> Buffer {
 /// app, so the next key moves within what was drawn.
 pub fn draw_measured(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut measured = Default::default();
-    term.draw(|f| measured = shiftdeck::ui::render(app, f))
-        .unwrap();
-    app.set_measured(measured);
+    // A frame that moved something (a search going to its first match)
+    // asks for one more, as the event loop draws it.
+    for _ in 0..2 {
+        app.dirty = false;
+        let mut measured = Default::default();
+        term.draw(|f| measured = shiftdeck::ui::render(app, f))
+            .unwrap();
+        app.set_measured(measured);
+        if !app.dirty {
+            break;
+        }
+    }
     term.backend().buffer().clone()
 }
 

@@ -249,7 +249,7 @@ fn display_order_is_active_then_severity_then_oldest() {
     )];
     let book = IncidentBook::fold(&recs, &events);
     let ids: Vec<&str> = book
-        .sorted_indices("", true)
+        .sorted_indices(&Default::default(), t(1, 0), true)
         .into_iter()
         .map(|i| book.by_index(i).id.as_str())
         .collect();
@@ -257,10 +257,20 @@ fn display_order_is_active_then_severity_then_oldest() {
         ids,
         ["inc_p1_old", "inc_p1_new", "inc_p3_old", "inc_p1_done"]
     );
-    let active: Vec<usize> = book.sorted_indices("", false);
+    let active: Vec<usize> = book.sorted_indices(&Default::default(), t(1, 0), false);
     assert_eq!(active.len(), 3);
     assert_eq!(
-        book.sorted_indices("P3_OLD", true).len(),
+        book.sorted_indices(
+            &crate::domain::query::Query::parse(
+                "P3_OLD",
+                crate::domain::query::IncidentRow::FIELDS,
+                ""
+            )
+            .unwrap(),
+            t(1, 0),
+            true
+        )
+        .len(),
         1,
         "filter is case-insensitive"
     );
