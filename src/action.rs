@@ -54,6 +54,10 @@ actions! {
     Open => "open", "open the detail";
     Back => "back", "close the detail or dialog";
     Filter => "filter", "filter the list";
+    Yank => "yank", "copy the selected id to the clipboard";
+    YankWhole => "yank_whole", "copy the link, or the whole note, to the clipboard";
+    OpenLink => "open_link", "open the incident's link in the browser (on this machine only)";
+    Suspend => "suspend", "suspend to the shell (fg brings the screen back)";
     SearchText => "search_text", "search the text read";
     NextMatch => "next_match", "the next match of the search";
     PrevMatch => "prev_match", "the previous match of the search";

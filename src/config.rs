@@ -63,6 +63,8 @@ pub struct Config {
     pub health: crate::domain::health_incident::Rules,
     /// `[views]`: filters kept under a name.
     pub views: Vec<crate::domain::query::SavedView>,
+    /// `mouse = false` leaves the mouse to the terminal (its own selection).
+    pub mouse: bool,
 }
 
 impl Config {
@@ -85,6 +87,7 @@ impl Config {
             env_file: None,
             health: Default::default(),
             views: Vec::new(),
+            mouse: true,
         }
     }
 }
@@ -171,6 +174,13 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                 _ => problems.push(here(
                     "env_file: expected a path in quotes, like \".env.local\" (credentials come from the environment only)".into(),
                 )),
+            },
+            "mouse" => match value.as_bool() {
+                Some(on) => config.mouse = on,
+                None => problems.push(here(format!(
+                    "mouse: expected true or false, found {} (the mouse stays on)",
+                    value.type_str()
+                ))),
             },
             "keymap" => match value.as_str() {
                 Some(k) => config.keymap = k.to_string(),

@@ -494,12 +494,8 @@ impl Keymap {
 
     /// The first key bound to an action in a context or global, for hints.
     pub fn key_for(&self, ctx: Context, action: Action) -> Option<String> {
-        for c in self.searched(ctx) {
-            if let Some((k, _)) = self.bindings(c).find(|(_, b)| b.action == action) {
-                return Some(seq_to_string(k));
-            }
-        }
-        None
+        // The simplest of the keys the context looks in (q before ctrl-c).
+        self.keys_for(ctx, action).into_iter().next()
     }
 }
 

@@ -470,3 +470,79 @@ fn narrow_ids_stay_whole_so_two_alerts_never_read_the_same() {
     assert!(t.contains("OG-20417") && t.contains("OG-20415"), "{t}");
     assert!(t.contains("e0b7d4"), "local ids keep their tail: {t}");
 }
+
+/// Select the PagerDuty incident PD-4218 and open its detail.
+fn open_pd(app: &mut App) {
+    app.update(key(KeyCode::Char('2')));
+    let at = app
+        .incidents
+        .visible
+        .iter()
+        .position(|&i| app.book.by_index(i).id == "PD-4218")
+        .unwrap();
+    app.incidents.selected = at;
+}
+
+#[test]
+fn y_copies_the_id_and_capital_y_the_vendor_link_with_osc52() {
+    let mut app = with_inbox(120, 40);
+    open_pd(&mut app);
+    let fx = app.update(key(KeyCode::Char('y')));
+    assert_eq!(fx, vec![Effect::Copy("PD-4218".into())]);
+    let fx = app.update(key(KeyCode::Char('Y')));
+    assert_eq!(
+        fx,
+        vec![Effect::Copy(
+            "https://credguard.pagerduty.com/incidents/R4218".into()
+        )]
+    );
+    let screen = text(&draw(&app, 120, 40));
+    assert!(
+        screen.contains("copied the link to the clipboard"),
+        "{screen}"
+    );
+    // The bytes the runtime writes: base64 in OSC 52, nothing raw.
+    let bytes = shiftdeck::tui::osc::clipboard("PD-4218", false);
+    assert_eq!(bytes, "\x1b]52;c;UEQtNDIxOA==\x07");
+}
+
+#[test]
+fn o_opens_the_link_only_on_this_machine_and_capital_o_reopens() {
+    let mut app = with_inbox(120, 40);
+    open_pd(&mut app);
+    // Over SSH (the default until the runtime finds otherwise): no browser.
+    let fx = app.update(key(KeyCode::Char('o')));
+    assert!(fx.is_empty(), "{fx:?}");
+    let screen = text(&draw(&app, 120, 40));
+    assert!(
+        screen.contains("over SSH no browser is started here: Y copies the link"),
+        "{screen}"
+    );
+    app.local_session = true;
+    let fx = app.update(key(KeyCode::Char('o')));
+    assert_eq!(
+        fx,
+        vec![Effect::OpenLink(
+            "https://credguard.pagerduty.com/incidents/R4218".into()
+        )]
+    );
+}
+
+#[test]
+fn the_open_detail_marks_its_vendor_link_for_an_osc8_hyperlink() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut app = with_inbox(w, h);
+        open_pd(&mut app);
+        app.update(key(KeyCode::Enter));
+        let buf = draw_measured(&mut app, w, h);
+        let mut m = shiftdeck::app::scrolling::Measured::default();
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        term.draw(|f| m = shiftdeck::ui::render(&app, f)).unwrap();
+        let url = "https://credguard.pagerduty.com/incidents/R4218";
+        let joined: String = m.links.iter().map(|(_, _, t, _)| t.as_str()).collect();
+        assert_eq!(joined, url, "{w}x{h}: every piece of the link, row by row");
+        let (x, y, first, _) = &m.links[0];
+        let from_x: String = (*x..w).map(|c| buf[(c, *y)].symbol().to_string()).collect();
+        assert!(from_x.starts_with(first.as_str()), "{from_x}");
+    }
+}

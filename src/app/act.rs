@@ -118,6 +118,13 @@ impl App {
             // The panes' actions are taken above; the layers' own mean
             // nothing on a pane.
             Action::SearchText | Action::NextMatch | Action::PrevMatch => {}
+            Action::Yank => self.yank(false, fx),
+            Action::YankWhole => self.yank(true, fx),
+            Action::OpenLink => self.open_link(fx),
+            Action::Suspend => {
+                self.redraw_whole = true;
+                fx.push(Effect::Suspend);
+            }
             Action::ToggleResolved
             | Action::NewIncident
             | Action::Acknowledge

@@ -20,12 +20,14 @@ mod incident_actions;
 mod incidents;
 pub mod journal;
 pub mod layers;
+mod mouse;
 mod retract;
 pub mod scrolling;
 mod search;
 mod update;
 mod views;
 pub mod whocall;
+mod yank;
 
 pub use crate::action::Action;
 pub use approvals::ApprovalsPane;
@@ -122,6 +124,8 @@ impl Pane {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
+    /// A click or the wheel (when `mouse` is on).
+    Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
     /// The clock: sets `now`.
     Tick(DateTime<Utc>),
@@ -374,6 +378,13 @@ pub enum Effect {
     SendMessages,
     /// Ring the terminal (bell and/or desktop notification).
     Notify(crate::domain::notify::Notice),
+    /// Put text on the clipboard (OSC 52, through tmux).
+    Copy(String),
+    /// Open a vendor's link in the local browser (checked: http(s) only).
+    OpenLink(String),
+    /// Hand the terminal back and stop (ctrl-z); the screen comes back
+    /// whole on `fg`.
+    Suspend,
     LoadTheme(String),
     /// Stop every running step's command (quitting): each reports back as
     /// stopped and is recorded.
@@ -401,6 +412,12 @@ pub struct App {
     pub theme: Theme,
     pub readonly: bool,
     pub demo: bool,
+    /// The screen is on this machine (no SSH): `o` may start a browser
+    /// here. Off unless the runtime finds it so.
+    pub local_session: bool,
+    /// The terminal was handed away (ctrl-z, `$EDITOR`): the next frame is
+    /// drawn whole.
+    pub redraw_whole: bool,
     /// The team store's word for the status bar, when it has one.
     pub team: Option<TeamBadge>,
     /// Draw with ASCII borders and glyphs only.
@@ -460,6 +477,8 @@ impl App {
             theme,
             readonly: false,
             demo: false,
+            local_session: false,
+            redraw_whole: false,
             team: None,
             ascii: false,
             now,

@@ -37,6 +37,8 @@ pub struct Measured {
     pub views: BTreeMap<Scroll, View>,
     /// The rows of the search's matches in the text searched, in order.
     pub matches: BTreeMap<Scroll, Vec<u16>>,
+    /// Vendor links on screen: column, row, the characters there, the url.
+    pub links: Vec<(u16, u16, String, String)>,
 }
 
 /// `/` in a text read whole.

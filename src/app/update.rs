@@ -22,6 +22,7 @@ impl App {
                 }
             }
             Msg::Paste(text) => self.on_paste(&text),
+            Msg::Mouse(ev) => self.on_mouse(ev),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.relayout();

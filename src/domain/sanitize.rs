@@ -103,8 +103,31 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A vendor's link fit to hand to a browser or a terminal hyperlink:
+/// http(s) only, no spaces or controls, of a sane length. Anything else is
+/// refused, never cleaned into something else.
+pub fn safe_link(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or("").to_ascii_lowercase();
+    let scheme = lower.starts_with("https://") || lower.starts_with("http://");
+    let clean = url
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '<' | '>' | '`'));
+    (scheme && clean && url.len() <= 2048 && url.len() > 8).then_some(url)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plain_http_links_are_safe() {
+        use super::safe_link;
+        assert!(safe_link("https://acme.pagerduty.com/incidents/P1").is_some());
+        assert!(safe_link("javascript:alert(1)").is_none());
+        assert!(safe_link("https://x.example/\x1b]52;c;AAAA\x07").is_none());
+        assert!(safe_link("https://x.example/a b").is_none());
+        assert!(safe_link("file:///etc/passwd").is_none());
+        assert!(safe_link("https://").is_none());
+    }
+
     use super::*;
 
     const OSC52: &str = "\u{1b}]52;c;ZWNobyBwd25lZA==\u{7}";

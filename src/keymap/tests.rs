@@ -102,7 +102,7 @@ fn user_file_merges_key_by_key_and_noop_unbinds() {
     let mut km = Keymap::default_keymap();
     let problems = km.merge_source(
         Path::new("/home/ana/.config/shiftdeck/keymap.toml"),
-        "[global]\nq = \"noop\"\n\"ctrl-q\" = \"quit\"\n[incidents]\nA = { action = \"acknowledge\", desc = \"ack it\" }\n",
+        "[global]\nq = \"noop\"\n\"ctrl-c\" = \"noop\"\n\"ctrl-q\" = \"quit\"\n[incidents]\nA = { action = \"acknowledge\", desc = \"ack it\" }\n",
     );
     assert!(problems.is_empty());
     assert_eq!(

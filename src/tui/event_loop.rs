@@ -50,6 +50,9 @@ pub trait Effects {
     fn frame_drawn(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+    /// Bytes that go out with the frame, after it (hyperlinks over what it
+    /// drew).
+    fn overlay(&mut self, _bytes: &str) {}
 }
 
 /// When the loop returns.
@@ -73,9 +76,18 @@ fn draw<B: Backend>(
     app: &mut App,
     effects: &mut impl Effects,
 ) -> color_eyre::Result<()> {
-    let mut measured = Default::default();
+    if app.redraw_whole {
+        // The terminal was handed away (ctrl-z): nothing on it is ours.
+        app.redraw_whole = false;
+        term.clear()
+            .map_err(|e| color_eyre::eyre::eyre!("clearing the screen: {e}"))?;
+    }
+    let mut measured: crate::app::scrolling::Measured = Default::default();
     term.draw(|f| measured = crate::ui::render(app, f))
         .map_err(|e| color_eyre::eyre::eyre!("drawing a frame: {e}"))?;
+    for (x, y, text, url) in &measured.links {
+        effects.overlay(&crate::tui::osc::hyperlink(*x, *y, text, url));
+    }
     app.dirty = false;
     app.soft_dirty = false;
     // A search waiting for this frame's matches may scroll (and ask for

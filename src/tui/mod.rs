@@ -7,6 +7,7 @@ mod calls;
 pub mod event_loop;
 mod health;
 mod inbox;
+pub mod osc;
 mod store_worker;
 
 pub mod terminal;
@@ -79,7 +80,9 @@ async fn event_loop(
         hook_team(team, &store, &tx);
     }
 
-    terminal::enter()?;
+    terminal::enter(app.config.mouse)?;
+    app.local_session =
+        std::env::var_os("SSH_CONNECTION").is_none() && std::env::var_os("SSH_TTY").is_none();
     let writer = terminal::FrameWriter::new();
     let mut term = Terminal::new(crate::ui::edge::SafeBackend(CrosstermBackend::new(
         writer.clone(),
@@ -209,16 +212,45 @@ struct RuntimeEffects {
 
 impl event_loop::Effects for RuntimeEffects {
     fn carry_out(&mut self, app: &mut App, effect: Effect) {
-        if let Effect::Notify(n) = &effect {
-            use std::io::Write;
-            let cfg = &app.config.notify;
-            let tmux = std::env::var_os("TMUX").is_some();
-            let bytes = crate::domain::notify::escape_sequences(n, cfg.bell, cfg.desktop, tmux);
-            let _ = self.writer.write_all(bytes.as_bytes());
-            let _ = self.writer.commit();
-            return;
+        use std::io::Write;
+        let tmux = std::env::var_os("TMUX").is_some();
+        match &effect {
+            Effect::Notify(n) => {
+                let cfg = &app.config.notify;
+                let bytes = crate::domain::notify::escape_sequences(n, cfg.bell, cfg.desktop, tmux);
+                let _ = self.writer.write_all(bytes.as_bytes());
+                let _ = self.writer.commit();
+                return;
+            }
+            Effect::Copy(text) => {
+                let bytes = osc::clipboard(text, tmux);
+                let _ = self.writer.write_all(bytes.as_bytes());
+                let _ = self.writer.commit();
+                return;
+            }
+            Effect::OpenLink(url) => {
+                if let Err(e) = osc::open_in_browser(url) {
+                    let _ = self.tx.send(Msg::Notice(Err(e)));
+                }
+                return;
+            }
+            Effect::Suspend => {
+                let _ = self.writer.commit();
+                if let Err(e) = terminal::suspend() {
+                    let _ = self
+                        .tx
+                        .send(Msg::Notice(Err(format!("resuming the screen: {e}"))));
+                }
+                return;
+            }
+            _ => {}
         }
         carry_out(app, effect, &self.rt, &self.tx);
+    }
+
+    fn overlay(&mut self, bytes: &str) {
+        use std::io::Write;
+        let _ = self.writer.write_all(bytes.as_bytes());
     }
 
     fn frame_drawn(&mut self) -> std::io::Result<()> {
@@ -320,7 +352,7 @@ fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSe
             }
             Effect::PollNow(name) => rt.pollers.poll_now(name.as_deref()),
             Effect::SendMessages => rt.send_messages.notify_one(),
-            Effect::Notify(_) => {}
+            Effect::Notify(_) | Effect::Copy(_) | Effect::OpenLink(_) | Effect::Suspend => {}
             Effect::Verify(name) => {
                 if let Some(cfg) = app
                     .config
@@ -355,6 +387,12 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Paste(p))) => Msg::Paste(p),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(Event::Mouse(m))) => match m.kind {
+                    // Moves and drags would wake the loop for nothing.
+                    crossterm::event::MouseEventKind::Moved
+                    | crossterm::event::MouseEventKind::Drag(_) => continue,
+                    _ => Msg::Mouse(m),
+                },
                 Some(Ok(_)) => continue,
                 Some(Err(_)) => {
                     // A terminal that errors on read is gone; crossterm would retry forever.

@@ -26,16 +26,36 @@ pub fn unsuitable() -> Option<String> {
     }
 }
 
-pub fn enter() -> io::Result<()> {
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Take the terminal: raw mode, the alternate screen, bracketed paste and,
+/// with `mouse`, clicks and the wheel.
+pub fn enter(mouse: bool) -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
+    MOUSE.store(mouse, Ordering::SeqCst);
     execute!(
         io::stdout(),
         EnterAlternateScreen,
         EnableBracketedPaste,
         cursor::Hide,
         terminal::Clear(terminal::ClearType::All)
-    )
+    )?;
+    if mouse {
+        execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// ctrl-z: give the terminal back, stop until `fg`, then take it again
+/// (the caller draws the next frame whole).
+pub fn suspend() -> io::Result<()> {
+    let mouse = MOUSE.load(Ordering::SeqCst);
+    restore();
+    // SAFETY: raising a signal on our own process; SIGTSTP stops it here
+    // and SIGCONT (`fg`) resumes it after this call.
+    unsafe { libc::raise(libc::SIGTSTP) };
+    enter(mouse)
 }
 
 /// Put the terminal back as it was. Safe to call any number of times, from
@@ -43,6 +63,9 @@ pub fn enter() -> io::Result<()> {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
+        if MOUSE.load(Ordering::SeqCst) {
+            let _ = execute!(out, crossterm::event::DisableMouseCapture);
+        }
         let _ = execute!(
             out,
             DisableBracketedPaste,

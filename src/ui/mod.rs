@@ -53,7 +53,57 @@ pub fn render(app: &App, frame: &mut Frame) -> Measured {
     if app.ascii {
         ascii_only(frame);
     }
+    if app.top_layer() == crate::app::layers::Layer::Panes {
+        find_links(app, frame, &mut m);
+    }
     m
+}
+
+/// Where the open incident's vendor link shows, row by row (it may wrap),
+/// so the runtime makes it a terminal hyperlink (OSC 8) over the same
+/// characters.
+fn find_links(app: &App, frame: &mut Frame, m: &mut Measured) {
+    let Some(url) = app
+        .incidents
+        .detail
+        .as_deref()
+        .and_then(|id| app.book.get(id))
+        .and_then(|i| i.remote.as_ref()?.url.as_deref())
+        .and_then(crate::domain::sanitize::safe_link)
+    else {
+        return;
+    };
+    let buf = frame.buffer_mut();
+    let area = buf.area;
+    let mut rest = url;
+    for y in area.y..area.y + area.height {
+        if rest.is_empty() {
+            break;
+        }
+        // The row's text with each cell's column, ASCII cells only (a URL is).
+        let cells: Vec<(u16, &str)> = (area.x..area.x + area.width)
+            .map(|x| (x, buf[(x, y)].symbol()))
+            .collect();
+        let row: String = cells
+            .iter()
+            .map(|(_, s)| if s.len() == 1 { *s } else { "\u{1}" })
+            .collect();
+        let probe = &rest[..rest.len().min(12)];
+        let Some(start) = row.find(probe) else {
+            if rest.len() < url.len() {
+                break;
+            }
+            continue;
+        };
+        let run = row[start..]
+            .bytes()
+            .zip(rest.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        m.links
+            .push((cells[start].0, y, rest[..run].to_string(), url.to_string()));
+        rest = &rest[run..];
+    }
 }
 
 /// `--ascii` (TERM=linux, a non-UTF-8 locale): the punctuation and symbols

@@ -260,7 +260,7 @@ fn hints_for(app: &App) -> (Context, Vec<(Action, &'static str)>) {
     use crate::app::layers::Layer;
     let layer = app.top_layer();
     let ctx = layer.context(app);
-    let scroll = [(Action::Down, "scroll"), (Action::Bottom, "end")];
+    let scroll = [(Action::Down, "scroll"), (Action::Bottom, "last page")];
     let v: Vec<(Action, &str)> = match layer {
         Layer::Help => vec![(Action::Down, "scroll"), (Action::Close, "close")],
         Layer::Problems => vec![(Action::Down, "scroll"), (Action::Close, "close")],

@@ -487,6 +487,9 @@ impl Worker {
             | Effect::PollNow(_)
             | Effect::SendMessages
             | Effect::Notify(_)
+            | Effect::Copy(_)
+            | Effect::OpenLink(_)
+            | Effect::Suspend
             | Effect::Verify(_) => {}
         }
     }
