@@ -42,13 +42,15 @@ pub enum Context {
     Help,
     /// The problems found in files.
     Problems,
+    /// The session's messages (`:messages`).
+    Messages,
     /// Any text read whole (a detail, a popup, the help): searching it.
     /// Looked up before the layer's or pane's own keys.
     Reading,
 }
 
 impl Context {
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::Checklists,
         Context::Incidents,
@@ -63,6 +65,7 @@ impl Context {
         Context::Contacts,
         Context::Help,
         Context::Problems,
+        Context::Messages,
         Context::Reading,
     ];
 
@@ -96,6 +99,7 @@ impl Context {
             Context::Contacts => "contacts",
             Context::Help => "help",
             Context::Problems => "problems",
+            Context::Messages => "messages",
             Context::Reading => "reading",
         }
     }

@@ -556,6 +556,12 @@ impl App {
             }
             "filter" => self.set_filter(arg.to_string()),
             "view" | "views" => self.view_command(arg),
+            "messages" | "mes" | "msg" => {
+                self.show_messages = true;
+                self.unseen_messages = 0;
+                // The newest at the bottom, in sight.
+                self.messages_scroll = u16::MAX;
+            }
             "theme" if !arg.is_empty() => fx.push(Effect::LoadTheme(arg.to_string())),
             "theme" => {
                 let names: Vec<&str> = crate::theme::BUNDLED.iter().map(|(n, _)| *n).collect();

@@ -175,7 +175,7 @@ impl App {
                 } else {
                     Level::Warning
                 };
-                self.flash(
+                self.flash_background(
                     level,
                     format!("{} went {}: {}", change.name, change.to, outcome.summary),
                 );

@@ -28,6 +28,8 @@ pub enum Layer {
     Previous,
     /// The escalation directory (`:contacts`).
     Contacts,
+    /// The session's messages (`:messages`).
+    Messages,
     /// A dialog: a prompt, a form or a confirmation (opened from any layer
     /// below, so always over it).
     Dialog,
@@ -46,6 +48,7 @@ impl Layer {
             Layer::Handover => Context::Handover,
             Layer::Previous => Context::Previous,
             Layer::Contacts => Context::Contacts,
+            Layer::Messages => Context::Messages,
             Layer::Dialog => match &app.dialog {
                 Some(d) if d.is_confirmation() => Context::Confirm,
                 _ => Context::Prompt,
@@ -96,6 +99,9 @@ impl App {
         }
         if self.calls.show_contacts {
             open.push(Layer::Contacts);
+        }
+        if self.show_messages {
+            open.push(Layer::Messages);
         }
         if self.dialog.is_some() {
             open.push(Layer::Dialog);

@@ -404,7 +404,27 @@ pub struct Flash {
     pub text: String,
     pub level: Level,
     pub until: DateTime<Utc>,
+    /// The answer to the operator's own action (a background event does
+    /// not replace it while it shows).
+    pub own: bool,
+    /// The pane a key said it in: it does not follow the operator
+    /// elsewhere. `None` for what was said without a key (a shift opened).
+    pub pane: Option<Pane>,
+    /// The key it answered (a key that says something and moves to another
+    /// pane keeps what it said).
+    pub key: u64,
 }
+
+/// Every message of the session, oldest first, for `:messages`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    pub at: DateTime<Utc>,
+    pub level: Level,
+    pub text: String,
+}
+
+/// Messages `:messages` keeps (the oldest go first).
+pub const MESSAGES_KEPT: usize = 500;
 
 pub struct App {
     pub config: Config,
@@ -418,6 +438,16 @@ pub struct App {
     /// The terminal was handed away (ctrl-z, `$EDITOR`): the next frame is
     /// drawn whole.
     pub redraw_whole: bool,
+    /// What was said this session (`:messages`), and how many were not
+    /// shown in the footer because the operator's own answer held it.
+    pub messages: std::collections::VecDeque<Said>,
+    pub unseen_messages: usize,
+    /// Keys pressed this session.
+    pub keys_pressed: u64,
+    /// A key is being handled now.
+    pub on_a_key: bool,
+    pub show_messages: bool,
+    pub messages_scroll: u16,
     /// The team store's word for the status bar, when it has one.
     pub team: Option<TeamBadge>,
     /// Draw with ASCII borders and glyphs only.
@@ -479,6 +509,12 @@ impl App {
             demo: false,
             local_session: false,
             redraw_whole: false,
+            messages: Default::default(),
+            unseen_messages: 0,
+            keys_pressed: 0,
+            on_a_key: false,
+            show_messages: false,
+            messages_scroll: 0,
             team: None,
             ascii: false,
             now,
@@ -586,12 +622,44 @@ impl App {
         self.size.0 >= 120 && self.size.1 >= 32
     }
 
+    /// Say the result of the operator's own action in the footer (and in
+    /// `:messages`).
     pub(super) fn flash(&mut self, level: Level, text: impl Into<String>) {
-        self.flash = Some(Flash {
-            text: text.into(),
+        self.say(level, text.into(), true);
+    }
+
+    /// Say something that happened by itself (an integration went down):
+    /// kept in `:messages`, in the footer unless it holds the answer to
+    /// the operator's own action.
+    pub(super) fn flash_background(&mut self, level: Level, text: impl Into<String>) {
+        self.say(level, text.into(), false);
+    }
+
+    fn say(&mut self, level: Level, text: String, own: bool) {
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(Said {
+            at: self.now,
             level,
-            until: self.now + chrono::Duration::seconds(6),
+            text: text.clone(),
         });
+        let held = self
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.own && f.until > self.now);
+        if own || !held {
+            self.flash = Some(Flash {
+                text,
+                level,
+                until: self.now + chrono::Duration::seconds(6),
+                own,
+                pane: self.on_a_key.then_some(self.focus),
+                key: self.keys_pressed,
+            });
+        } else {
+            self.unseen_messages += 1;
+        }
         self.dirty = true;
     }
 }

@@ -19,6 +19,7 @@ pub enum Scroll {
     Handover,
     Previous,
     Contacts,
+    Messages,
     Help,
     Problems,
 }
@@ -106,6 +107,7 @@ impl App {
             Layer::Help => Scroll::Help,
             Layer::Problems => Scroll::Problems,
             Layer::Contacts => Scroll::Contacts,
+            Layer::Messages => Scroll::Messages,
             Layer::Previous => Scroll::Previous,
             Layer::Handover => Scroll::Handover,
             Layer::StepDetail => Scroll::StepDetail,
@@ -137,6 +139,7 @@ impl App {
             },
             Scroll::Previous => &mut self.journal.previous_scroll,
             Scroll::Contacts => &mut self.calls.contacts_scroll,
+            Scroll::Messages => &mut self.messages_scroll,
             Scroll::Help | Scroll::Problems => &mut self.help_scroll,
         }
     }

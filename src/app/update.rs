@@ -17,7 +17,9 @@ impl App {
             Msg::Key(key) => {
                 // Terminals with the kitty protocol also send releases: act on presses only.
                 if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat {
+                    self.on_a_key = true;
                     self.on_key(key, &mut fx);
+                    self.on_a_key = false;
                     self.dirty = true;
                 }
             }
@@ -306,6 +308,7 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         self.typed = true;
+        self.keys_pressed += 1;
         // One answer to "what is on top": the same one the drawing follows.
         let top = self.top_layer();
         let ctx = top.context(self);
@@ -332,6 +335,13 @@ impl App {
             Layer::Dialog => self.on_dialog_key(key, fx),
             Layer::Previous => self.on_previous_key(key, fx),
             Layer::Contacts => self.on_contacts_key(key),
+            Layer::Messages => match self.layer_action(Context::Messages, &key) {
+                Some(Action::Close | Action::Cancel) => self.show_messages = false,
+                Some(a) => {
+                    self.scroll_text(super::scrolling::Scroll::Messages, a);
+                }
+                None => {}
+            },
             Layer::Handover => self.on_handover_key(key, fx),
             Layer::Editor => self.on_editor_key(key, fx),
             Layer::Panes | Layer::HealthDetail | Layer::StepDetail => self.on_pane_key(key, fx),
@@ -447,6 +457,15 @@ impl App {
         }
         if pane != Pane::Checklists {
             self.checklists.detail = None;
+        }
+        if self.focus != pane
+            && self
+                .flash
+                .as_ref()
+                .is_some_and(|f| f.pane.is_some_and(|p| p != pane) && f.key != self.keys_pressed)
+        {
+            // A message belongs to the pane it was said in.
+            self.flash = None;
         }
         self.focus = pane;
         self.relayout();

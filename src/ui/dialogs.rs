@@ -34,6 +34,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
             }
             Layer::Help => help(app, frame, area, m),
             Layer::Problems => problems(app, frame, area, m),
+            Layer::Messages => messages(app, frame, area, m),
         }
     }
 }
@@ -539,6 +540,7 @@ fn layer_title(ctx: Context) -> &'static str {
         Context::Previous => "the previous handover",
         Context::Help => "the help",
         Context::Problems => "the problems list",
+        Context::Messages => "the messages",
         _ => "this pane",
     }
 }
@@ -616,6 +618,54 @@ fn help(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
         )
     });
     super::scroll::text(app, frame, inner, lines, Scroll::Help, app.help_scroll, m);
+}
+
+/// `:messages`: everything said this session, oldest first, whole.
+fn messages(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
+    let t = &app.theme;
+    let tz = app.config.timezone;
+    let mut lines = Vec::with_capacity(app.messages.len() + 1);
+    if app.messages.is_empty() {
+        lines.push(muted_line(app, "nothing said yet this session"));
+    }
+    for s in &app.messages {
+        let role = match s.level {
+            crate::app::Level::Info => Role::Text,
+            crate::app::Level::Warning => Role::Warning,
+            crate::app::Level::Error => Role::Error,
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} ", s.at.with_timezone(&tz).format("%H:%M:%S")),
+                t.style(Role::Muted),
+            ),
+            Span::styled(
+                crate::domain::sanitize::line(&s.text).into_owned(),
+                t.style(role),
+            ),
+        ]));
+    }
+    let n = app.messages.len();
+    let inner = large_popup(
+        app,
+        frame,
+        area,
+        110,
+        format!(
+            "{} this session (the last {})",
+            crate::domain::format::plural(n, "message", "messages"),
+            crate::app::MESSAGES_KEPT
+        ),
+    );
+    super::scroll::text(
+        app,
+        frame,
+        inner,
+        lines,
+        Scroll::Messages,
+        app.messages_scroll,
+        m,
+    );
 }
 
 fn problems(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {

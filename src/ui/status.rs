@@ -7,7 +7,7 @@ use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -221,8 +221,22 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
             Level::Warning => Role::Warning,
             Level::Error => Role::Error,
         };
+        let text = format!(" {}", crate::domain::sanitize::line(&flash.text));
+        let wide = unicode_width::UnicodeWidthStr::width(text.as_str());
+        // A message longer than the row takes the row above too (over the
+        // panes' bottom border) rather than being cut.
+        let area = if wide > area.width as usize && area.y > 0 {
+            Rect {
+                y: area.y - 1,
+                height: 2,
+                ..area
+            }
+        } else {
+            area
+        };
+        frame.render_widget(Clear, area);
         frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {}", flash.text), t.style(role))),
+            Paragraph::new(Line::styled(text, t.style(role))).wrap(Wrap { trim: false }),
             area,
         );
         return;
@@ -238,6 +252,15 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
     let (ctx, wanted) = hints_for(app);
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
+    if app.unseen_messages > 0 {
+        // Said while the answer to the operator's own action showed.
+        let note = format!(
+            "{} more: :messages  ",
+            crate::domain::format::plural(app.unseen_messages, "message", "messages")
+        );
+        width += note.chars().count();
+        spans.push(Span::styled(note, t.style(Role::Warning)));
+    }
     for (action, label) in wanted {
         let Some(key) = app.keymap.key_for(ctx, action) else {
             continue;
@@ -263,7 +286,9 @@ fn hints_for(app: &App) -> (Context, Vec<(Action, &'static str)>) {
     let scroll = [(Action::Down, "scroll"), (Action::Bottom, "last page")];
     let v: Vec<(Action, &str)> = match layer {
         Layer::Help => vec![(Action::Down, "scroll"), (Action::Close, "close")],
-        Layer::Problems => vec![(Action::Down, "scroll"), (Action::Close, "close")],
+        Layer::Problems | Layer::Messages => {
+            vec![(Action::Down, "scroll"), (Action::Close, "close")]
+        }
         Layer::Contacts => [&scroll[..], &[(Action::Close, "close")]].concat(),
         Layer::Previous => [
             &[(Action::AcknowledgeHandover, "acknowledge")][..],
