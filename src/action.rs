@@ -58,6 +58,7 @@ actions! {
     YankWhole => "yank_whole", "copy the link, or the whole note, to the clipboard";
     OpenLink => "open_link", "open the incident's link in the browser (on this machine only)";
     Suspend => "suspend", "suspend to the shell (fg brings the screen back)";
+    ExternalEditor => "external_editor", "write the note in $EDITOR (the draft is kept either way)";
     SearchText => "search_text", "search the text read";
     NextMatch => "next_match", "the next match of the search";
     PrevMatch => "prev_match", "the previous match of the search";

@@ -72,6 +72,7 @@ fn mouse_false_leaves_the_mouse_alone() {
 #[test]
 fn ctrl_c_quits_as_q_does_and_ctrl_z_suspends() {
     let mut app = demo_app(Theme::default_theme(), 80, 24);
+    app.job_control = true;
     let fx = app.update(ctrl('z'));
     assert_eq!(fx, vec![Effect::Suspend]);
     assert!(app.redraw_whole, "the frame after fg is drawn whole");

@@ -118,9 +118,17 @@ impl App {
             // The panes' actions are taken above; the layers' own mean
             // nothing on a pane.
             Action::SearchText | Action::NextMatch | Action::PrevMatch => {}
+            Action::ExternalEditor => {}
             Action::Yank => self.yank(false, fx),
             Action::YankWhole => self.yank(true, fx),
             Action::OpenLink => self.open_link(fx),
+            Action::Suspend if !self.job_control => {
+                let q = self.key_name(crate::keymap::Context::Global, Action::Quit);
+                self.flash(
+                    Level::Info,
+                    format!("not suspended: started without a shell's job control, there is no shell to return to ({q} quits)"),
+                );
+            }
             Action::Suspend => {
                 self.redraw_whole = true;
                 fx.push(Effect::Suspend);

@@ -211,7 +211,7 @@ impl App {
             && first
             && !self.journal.has_draft()
         {
-            self.journal.editor = TextArea::new(draft.lines().map(str::to_string).collect());
+            self.journal.editor = note_area(draft.lines().map(str::to_string).collect());
             restored = true;
         }
         if first {
@@ -302,12 +302,53 @@ impl App {
                 }
             }
             Some(Action::Save) => self.save_note(fx),
+            Some(Action::ExternalEditor) => {
+                if !self.readonly {
+                    // The draft is on disk before the terminal is handed over.
+                    self.journal.draft_dirty = false;
+                    self.journal.draft_saved_at = Some(self.now);
+                    fx.push(Effect::SaveDraft {
+                        text: self.journal.draft_text(),
+                    });
+                }
+                self.redraw_whole = true;
+                fx.push(Effect::EditExternally(self.journal.draft_text()));
+            }
             _ => {
                 if self.journal.editor.input(key) {
                     self.journal.draft_dirty = true;
                 }
             }
         }
+    }
+
+    /// The note as `$EDITOR` left it: it replaces the draft (saved with
+    /// the next tick), to read over and save with ctrl-s.
+    pub(super) fn on_note_edited(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(text) => {
+                let text = crate::domain::sanitize::line_breaks(&text);
+                self.journal.editor =
+                    note_area(text.trim_end().lines().map(str::to_string).collect());
+                self.journal
+                    .editor
+                    .move_cursor(ratatui_textarea::CursorMove::Bottom);
+                self.journal
+                    .editor
+                    .move_cursor(ratatui_textarea::CursorMove::End);
+                self.journal.draft_dirty = true;
+                self.journal.editing = true;
+                self.set_focus(Pane::Journal);
+                let save = self.key_name(Context::Editor, Action::Save);
+                self.flash(
+                    Level::Info,
+                    format!("the note is back from the editor: {save} saves it"),
+                );
+            }
+            Err(why) => self.flash(Level::Error, format!("{why} (the draft is kept)")),
+        }
+        self.redraw_whole = true;
+        self.dirty = true;
     }
 
     pub(super) fn save_note(&mut self, fx: &mut Vec<Effect>) {
@@ -356,7 +397,7 @@ impl App {
     pub(super) fn on_note_saved(&mut self, result: Result<Vec<String>, Unsaved>) {
         match result {
             Ok(redacted) => {
-                self.journal.editor = TextArea::default();
+                self.journal.editor = note_area(Vec::new());
                 self.journal.draft_dirty = false;
                 self.journal.editing = false;
                 if redacted.is_empty() {
@@ -371,7 +412,7 @@ impl App {
             Err(unsaved) => {
                 self.flash(Level::Error, unsaved.why.clone());
                 if unsaved.kept() {
-                    self.journal.editor = TextArea::default();
+                    self.journal.editor = note_area(Vec::new());
                     self.journal.draft_dirty = false;
                 } else {
                     // Nowhere on disk took it: it stays in the editor (and its
@@ -411,7 +452,7 @@ impl App {
 
     pub(super) fn open_handover(&mut self) {
         self.journal.handover = Some(HandoverView {
-            summary: TextArea::default(),
+            summary: note_area(Vec::new()),
             editing_summary: true,
             markdown: String::new(),
             hold: true,
@@ -570,4 +611,16 @@ impl App {
             Err(e) => self.flash(Level::Error, format!("{e} — {CHANGE_USAGE}")),
         }
     }
+}
+
+/// A text area for prose (a note, the handover summary): it soft-wraps at
+/// words, so a long line reads whole instead of scrolling sideways.
+pub fn note_area(lines: Vec<String>) -> TextArea<'static> {
+    let mut t = if lines.is_empty() {
+        TextArea::default()
+    } else {
+        TextArea::new(lines)
+    };
+    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    t
 }

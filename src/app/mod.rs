@@ -124,6 +124,8 @@ impl Pane {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
+    /// The note back from `$EDITOR`, or why not.
+    NoteEdited(Result<String, String>),
     /// A click or the wheel (when `mouse` is on).
     Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
@@ -385,6 +387,9 @@ pub enum Effect {
     /// Hand the terminal back and stop (ctrl-z); the screen comes back
     /// whole on `fg`.
     Suspend,
+    /// Hand the note to `$VISUAL`/`$EDITOR` and read it back
+    /// ([`Msg::NoteEdited`]).
+    EditExternally(String),
     LoadTheme(String),
     /// Stop every running step's command (quitting): each reports back as
     /// stopped and is recorded.
@@ -438,6 +443,8 @@ pub struct App {
     /// The terminal was handed away (ctrl-z, `$EDITOR`): the next frame is
     /// drawn whole.
     pub redraw_whole: bool,
+    /// A shell with job control started us (ctrl-z has somewhere to go).
+    pub job_control: bool,
     /// What was said this session (`:messages`), and how many were not
     /// shown in the footer because the operator's own answer held it.
     pub messages: std::collections::VecDeque<Said>,
@@ -509,6 +516,7 @@ impl App {
             demo: false,
             local_session: false,
             redraw_whole: false,
+            job_control: false,
             messages: Default::default(),
             unseen_messages: 0,
             keys_pressed: 0,
@@ -525,7 +533,10 @@ impl App {
             book: IncidentBook::default(),
             loaded: false,
             incidents: IncidentsPane::default(),
-            journal: JournalPane::default(),
+            journal: JournalPane {
+                editor: journal::note_area(Vec::new()),
+                ..JournalPane::default()
+            },
             approvals: ApprovalsPane::default(),
             health,
             inbox,

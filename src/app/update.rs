@@ -25,6 +25,7 @@ impl App {
             }
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Mouse(ev) => self.on_mouse(ev),
+            Msg::NoteEdited(result) => self.on_note_edited(result),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.relayout();

@@ -79,7 +79,12 @@ fn draw<B: Backend>(
     if app.redraw_whole {
         // The terminal was handed away (ctrl-z): nothing on it is ours.
         app.redraw_whole = false;
-        term.clear()
+        // `resize` to the same size clears and redraws whole without asking
+        // the terminal where its cursor is (`clear` would, over SSH too).
+        let size = term
+            .size()
+            .map_err(|e| color_eyre::eyre::eyre!("reading the screen size: {e}"))?;
+        term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
             .map_err(|e| color_eyre::eyre::eyre!("clearing the screen: {e}"))?;
     }
     let mut measured: crate::app::scrolling::Measured = Default::default();

@@ -5,8 +5,10 @@
 
 mod calls;
 pub mod event_loop;
+mod external;
 mod health;
 mod inbox;
+mod input;
 pub mod osc;
 mod store_worker;
 
@@ -14,8 +16,6 @@ pub mod terminal;
 
 use crate::app::{App, Effect, Msg};
 use crate::store::Workspace;
-use crossterm::event::{Event, EventStream};
-use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::time::Duration;
@@ -81,6 +81,7 @@ async fn event_loop(
     }
 
     terminal::enter(app.config.mouse)?;
+    app.job_control = terminal::job_control();
     app.local_session =
         std::env::var_os("SSH_CONNECTION").is_none() && std::env::var_os("SSH_TTY").is_none();
     let writer = terminal::FrameWriter::new();
@@ -90,7 +91,7 @@ async fn event_loop(
     let size = term.size()?;
     app.update(Msg::Resize(size.width, size.height));
 
-    spawn_input(tx.clone());
+    let input = input::spawn(tx.clone());
     spawn_clock(tx.clone());
     spawn_signals(tx.clone());
 
@@ -160,6 +161,7 @@ async fn event_loop(
         tx: tx.clone(),
         writer,
         store_released: false,
+        input,
     };
     drop(tx);
     let result = event_loop::run(
@@ -208,6 +210,7 @@ struct RuntimeEffects {
     tx: mpsc::UnboundedSender<Msg>,
     writer: terminal::FrameWriter,
     store_released: bool,
+    input: input::InputControl,
 }
 
 impl event_loop::Effects for RuntimeEffects {
@@ -232,6 +235,16 @@ impl event_loop::Effects for RuntimeEffects {
                 if let Err(e) = osc::open_in_browser(url) {
                     let _ = self.tx.send(Msg::Notice(Err(e)));
                 }
+                return;
+            }
+            Effect::EditExternally(text) => {
+                let _ = self.writer.commit();
+                // The terminal is the editor's until it exits; the other
+                // tasks go on on the runtime's other thread.
+                let result = tokio::task::block_in_place(|| {
+                    external::edit(text, &self.input, app.config.mouse)
+                });
+                let _ = self.tx.send(Msg::NoteEdited(result));
                 return;
             }
             Effect::Suspend => {
@@ -352,7 +365,11 @@ fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSe
             }
             Effect::PollNow(name) => rt.pollers.poll_now(name.as_deref()),
             Effect::SendMessages => rt.send_messages.notify_one(),
-            Effect::Notify(_) | Effect::Copy(_) | Effect::OpenLink(_) | Effect::Suspend => {}
+            Effect::Notify(_)
+            | Effect::Copy(_)
+            | Effect::OpenLink(_)
+            | Effect::Suspend
+            | Effect::EditExternally(_) => {}
             Effect::Verify(name) => {
                 if let Some(cfg) = app
                     .config
@@ -376,44 +393,6 @@ fn carry_out(app: &mut App, effect: Effect, rt: &Runtime, tx: &mpsc::UnboundedSe
             file_effect => store.send(file_effect),
         }
     }
-}
-
-fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        let mut errors = 0u32;
-        loop {
-            let msg = match events.next().await {
-                Some(Ok(Event::Key(k))) => Msg::Key(k),
-                Some(Ok(Event::Paste(p))) => Msg::Paste(p),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(Event::Mouse(m))) => match m.kind {
-                    // Moves and drags would wake the loop for nothing.
-                    crossterm::event::MouseEventKind::Moved
-                    | crossterm::event::MouseEventKind::Drag(_) => continue,
-                    _ => Msg::Mouse(m),
-                },
-                Some(Ok(_)) => continue,
-                Some(Err(_)) => {
-                    // A terminal that errors on read is gone; crossterm would retry forever.
-                    errors += 1;
-                    if errors >= 3 {
-                        let _ = tx.send(Msg::Hangup);
-                        return;
-                    }
-                    continue;
-                }
-                None => {
-                    let _ = tx.send(Msg::Hangup);
-                    return;
-                }
-            };
-            errors = 0;
-            if tx.send(msg).is_err() {
-                return;
-            }
-        }
-    });
 }
 
 /// The clock ticks once a second, on the second; it also watches for a

@@ -47,6 +47,14 @@ pub fn enter(mouse: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether a shell with job control started us: our process group is not
+/// the session's own (started straight by sshd or a pty, a stop would
+/// leave nobody to send `fg`, and the kernel drops the signal anyway).
+pub fn job_control() -> bool {
+    // SAFETY: plain queries of our own process.
+    unsafe { libc::getpgrp() != libc::getsid(0) }
+}
+
 /// ctrl-z: give the terminal back, stop until `fg`, then take it again
 /// (the caller draws the next frame whole).
 pub fn suspend() -> io::Result<()> {

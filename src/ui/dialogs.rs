@@ -21,7 +21,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     for layer in app.layers() {
         match layer {
             // Drawn by the panes themselves.
-            Layer::Panes | Layer::Editor => {}
+            Layer::Panes => {}
+            Layer::Editor => super::journal::editor_popup(app, frame, area),
             Layer::HealthDetail => super::health::detail(app, frame, area, m),
             Layer::StepDetail => super::checklists::step_detail(app, frame, area, m),
             Layer::Handover => super::journal::handover(app, frame, area, m),

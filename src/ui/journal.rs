@@ -155,7 +155,9 @@ fn entry_whole<'a>(app: &App, e: &'a JournalEntry, i: usize, len: usize) -> Vec<
 pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let j = &app.journal;
-    let show_editor = (j.editing || j.has_draft()) && !app.readonly;
+    // While writing, the editor is a large layer of its own (drawn over
+    // the panes); a draft left behind shows at the pane's foot.
+    let show_editor = !j.editing && j.has_draft() && !app.readonly;
     let editor_h = if show_editor {
         (area.height / 2).clamp(3, 10)
     } else {
@@ -249,43 +251,47 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     frame.render_widget(Paragraph::new(lines), list);
 
     if show_editor && editor.height > 0 {
-        let title = if j.editing {
-            format!(
-                " note · {} ",
-                hint(
-                    app,
-                    Context::Editor,
-                    &[
-                        (Action::Save, "saves"),
-                        (Action::Cancel, "leaves (draft kept)")
-                    ],
-                )
-            )
-        } else {
-            format!(
-                " draft (kept on disk) · {} ",
-                hint(app, Context::Journal, &[(Action::WriteNote, "goes on")])
-            )
-        };
+        let title = format!(
+            " draft (kept on disk) · {} ",
+            hint(app, Context::Journal, &[(Action::WriteNote, "goes on")])
+        );
         let block = Block::default()
             .borders(Borders::TOP)
-            .border_style(if j.editing {
-                t.style(Role::FocusBorder)
-            } else {
-                t.style(Role::Border)
-            })
+            .border_style(t.style(Role::Border))
             .title(title);
         let inner = block.inner(editor);
         frame.render_widget(block, editor);
         let mut ta = j.editor.clone();
+        ta.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         ta.set_cursor_line_style(Style::default());
-        ta.set_cursor_style(if j.editing {
-            t.style(Role::Selection)
-        } else {
-            Style::default()
-        });
+        ta.set_cursor_style(Style::default());
         frame.render_widget(&ta, inner);
     }
+}
+
+/// The note editor, large over the panes: a note reads whole as it is
+/// written (soft-wrapped at words).
+pub fn editor_popup(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let j = &app.journal;
+    let title = format!(
+        "Note · {}",
+        hint(
+            app,
+            Context::Editor,
+            &[
+                (Action::Save, "saves"),
+                (Action::ExternalEditor, "opens $EDITOR"),
+                (Action::Cancel, "leaves (draft kept)")
+            ],
+        )
+    );
+    let inner = super::dialogs::large_popup(app, frame, area, 100, title);
+    let mut ta = j.editor.clone();
+    ta.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    ta.set_cursor_line_style(Style::default());
+    ta.set_cursor_style(t.style(Role::Selection));
+    frame.render_widget(&ta, inner);
 }
 
 pub fn handover(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {

@@ -97,7 +97,7 @@ pub fn journal_rows(app: &App) -> usize {
     let j = &app.journal;
     let above =
         1 + usize::from(j.previous.as_ref().is_some_and(|p| !p.acknowledged)) + j.unsaved.len();
-    let editor = if (j.editing || j.has_draft()) && !app.readonly {
+    let editor = if !j.editing && j.has_draft() && !app.readonly {
         let h = pane_area(app, Pane::Journal).map(|r| r.height.saturating_sub(2) / 2);
         h.unwrap_or(0).clamp(3, 10) as usize
     } else {

@@ -152,6 +152,12 @@ impl Session {
         }
     }
 
+    /// The app's process id.
+    #[allow(dead_code)]
+    pub fn pid(&self) -> i32 {
+        self.child.process_id().expect("the app runs") as i32
+    }
+
     /// Send bytes without waiting.
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();

@@ -490,6 +490,7 @@ impl Worker {
             | Effect::Copy(_)
             | Effect::OpenLink(_)
             | Effect::Suspend
+            | Effect::EditExternally(_)
             | Effect::Verify(_) => {}
         }
     }
