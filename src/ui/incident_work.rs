@@ -154,6 +154,13 @@ fn viewer(app: &App, title: &str, text: &str) -> Vec<Line<'static>> {
         ]),
         Line::raw(""),
     ];
-    lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
+    // A post-mortem draft and the weekly report are Markdown: rendered.
+    // Evidence is shown as it was kept.
+    let name = title.split(' ').next().unwrap_or("");
+    if name.ends_with(".md") || title.starts_with("Weekly report") {
+        lines.extend(text.lines().map(|l| super::markdown::line(app, l)));
+    } else {
+        lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
+    }
     lines
 }

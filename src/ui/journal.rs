@@ -339,7 +339,7 @@ pub fn handover(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let lines: Vec<Line> = view
         .markdown
         .lines()
-        .map(|l| markdown_line(app, l))
+        .map(|l| super::markdown::line(app, l))
         .collect();
     let block = Block::default()
         .borders(Borders::TOP)
@@ -352,22 +352,6 @@ pub fn handover(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let body = block.inner(preview);
     frame.render_widget(block, preview);
     super::scroll::text(app, frame, body, lines, Scroll::Handover, view.scroll, m);
-}
-
-/// Markdown as it reads in a terminal: headings bold, HOLD loud.
-fn markdown_line<'a>(app: &App, l: &'a str) -> Line<'a> {
-    let t = &app.theme;
-    if l.starts_with('#') {
-        Line::styled(l, t.style(Role::Header))
-    } else if l.starts_with("**HOLD**") {
-        Line::styled(l, t.style(Role::Error))
-    } else if l.starts_with("**GREEN**") {
-        Line::styled(l, t.style(Role::Ok))
-    } else if l.starts_with('_') {
-        Line::styled(l, t.style(Role::Muted))
-    } else {
-        Line::raw(l)
-    }
 }
 
 pub fn previous(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
@@ -392,7 +376,11 @@ pub fn previous(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
             )
         ),
     );
-    let lines: Vec<Line> = p.markdown.lines().map(|l| markdown_line(app, l)).collect();
+    let lines: Vec<Line> = p
+        .markdown
+        .lines()
+        .map(|l| super::markdown::line(app, l))
+        .collect();
     let at = app.journal.previous_scroll;
     super::scroll::text(app, frame, inner, lines, Scroll::Previous, at, m);
 }

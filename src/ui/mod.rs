@@ -11,6 +11,7 @@ mod incident_work;
 mod incidents;
 mod journal;
 pub mod layout;
+mod markdown;
 pub mod scroll;
 mod status;
 
