@@ -54,6 +54,8 @@ actions! {
     Open => "open", "open the detail";
     Back => "back", "close the detail or dialog";
     Filter => "filter", "filter the list";
+    SortNext => "sort_next", "sort by the next column (after the last, the pane's own order)";
+    SortReverse => "sort_reverse", "reverse the sort";
     Yank => "yank", "copy the selected id to the clipboard";
     YankWhole => "yank_whole", "copy the link, or the whole note, to the clipboard";
     OpenLink => "open_link", "open the incident's link in the browser (on this machine only)";

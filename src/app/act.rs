@@ -119,6 +119,8 @@ impl App {
             // nothing on a pane.
             Action::SearchText | Action::NextMatch | Action::PrevMatch => {}
             Action::ExternalEditor => {}
+            Action::SortNext => self.sort_list(false),
+            Action::SortReverse => self.sort_list(true),
             Action::Yank => self.yank(false, fx),
             Action::YankWhole => self.yank(true, fx),
             Action::OpenLink => self.open_link(fx),

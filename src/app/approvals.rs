@@ -16,6 +16,7 @@ pub struct ApprovalsPane {
     pub viewport: usize,
     pub filter: String,
     pub query: crate::domain::query::Query,
+    pub sort: Option<super::sorting::Sort>,
     /// Only this state, or every state (open ones first).
     pub state_filter: Option<ApprovalState>,
     pub detail: Option<String>,
@@ -59,6 +60,9 @@ impl ApprovalsPane {
                 }
             })
         });
+        if let Some(s) = self.sort {
+            v.sort_by(|&a, &b| super::sorting::approvals(&self.records[a], &self.records[b], s));
+        }
         self.visible = v;
         if let Some(id) = keep
             && let Some(p) = self.visible.iter().position(|&i| self.records[i].id == id)

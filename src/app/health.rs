@@ -28,6 +28,7 @@ pub struct HealthPane {
     /// What `/` typed, and its parse.
     pub filter: String,
     pub query: crate::domain::query::Query,
+    pub sort: Option<super::sorting::Sort>,
 }
 
 impl HealthPane {
@@ -61,9 +62,13 @@ impl HealthPane {
     /// The entries the filter keeps, in order (a hundred at most: cheap
     /// to find again, and a status that changes moves a row in or out).
     pub fn visible(&self) -> Vec<usize> {
-        (0..self.entries.len())
+        let mut v: Vec<usize> = (0..self.entries.len())
             .filter(|&i| self.query.matches(&self.entries[i]))
-            .collect()
+            .collect();
+        if let Some(s) = self.sort {
+            v.sort_by(|&a, &b| super::sorting::health(&self.entries[a], &self.entries[b], s));
+        }
+        v
     }
 
     pub fn move_by(&mut self, delta: isize) {

@@ -12,6 +12,8 @@ pub struct IncidentsPane {
     pub offset: usize,
     pub filter: String,
     pub query: crate::domain::query::Query,
+    /// `>`/`<`: a column to sort by, else the book's order.
+    pub sort: Option<super::sorting::Sort>,
     /// The moment the list was last found (its RESPOND column is matched
     /// as shown then).
     pub now: chrono::DateTime<chrono::Utc>,
@@ -51,6 +53,12 @@ impl IncidentsPane {
     /// Rebuild the visible list and select `keep` if it is still there.
     pub fn refresh_keeping(&mut self, book: &IncidentBook, keep: Option<String>) {
         self.visible = book.sorted_indices(&self.query, self.now, self.show_resolved);
+        if let Some(s) = self.sort {
+            let now = self.now;
+            self.visible.sort_by(|&a, &b| {
+                super::sorting::incidents(book.by_index(a), book.by_index(b), s, now)
+            });
+        }
         if let Some(id) = keep
             && let Some(pos) = self.visible.iter().position(|&i| book.by_index(i).id == id)
         {

@@ -24,6 +24,7 @@ mod mouse;
 mod retract;
 pub mod scrolling;
 mod search;
+pub mod sorting;
 mod update;
 mod views;
 pub mod whocall;

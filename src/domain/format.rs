@@ -7,7 +7,10 @@ use chrono::Duration;
 pub fn short_duration(d: Duration) -> String {
     let secs = d.num_seconds().max(0);
     let (days, hours, mins, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    if days > 0 {
+    if days >= 100 {
+        // Hours no longer matter; the unit does.
+        format!("{days}d")
+    } else if days > 0 {
         format!("{days}d {hours:02}h")
     } else if hours > 0 {
         format!("{hours}h {mins:02}m")
@@ -23,7 +26,10 @@ pub fn short_duration(d: Duration) -> String {
 pub fn coarse_duration(d: Duration) -> String {
     let mins = d.num_minutes().max(0);
     let (days, hours, m) = (mins / 1440, mins / 60 % 24, mins % 60);
-    if days > 0 {
+    if days >= 100 {
+        // Hours no longer matter; the unit does.
+        format!("{days}d")
+    } else if days > 0 {
         format!("{days}d {hours:02}h")
     } else if hours > 0 {
         format!("{hours}h {m:02}m")

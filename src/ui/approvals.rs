@@ -130,16 +130,19 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
         Constraint::Length(if wide { 22 } else { 0 }),
         Constraint::Length(8),
-        Constraint::Length(if wide { 14 } else { 8 }),
+        // `12d 03h OVERDUE` whole.
+        Constraint::Length(if wide { 16 } else { 8 }),
     ];
+    let cols = crate::app::sorting::APPROVAL_COLUMNS;
+    let h = |name: &str| crate::app::sorting::header(name, a.sort, cols, app.ascii);
     let header = Row::new([
-        "",
-        "RISK",
-        if narrow { "" } else { "ID" },
-        "TITLE",
-        if wide { "TARGET" } else { "" },
-        "STATE",
-        "AGE",
+        String::new(),
+        h("RISK"),
+        if narrow { String::new() } else { h("ID") },
+        h("TITLE"),
+        if wide { h("TARGET") } else { String::new() },
+        h("STATE"),
+        h("AGE"),
     ])
     .style(t.style(Role::Header));
     let rows_on_screen = area.height.saturating_sub(1) as usize;

@@ -118,26 +118,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|e| unicode_width::UnicodeWidthStr::width(e.name.as_str()))
         .max()
         .unwrap_or(4)
-        .clamp(4, if wide { 28 } else { 18 }) as u16;
+        .clamp(5, if wide { 28 } else { 18 }) as u16;
     let widths = [
         Constraint::Length(1),
         Constraint::Length(11),
         Constraint::Length(name_w),
-        Constraint::Length(7),
+        Constraint::Length(8),
         Constraint::Length(spark_w as u16),
         Constraint::Length(if wide { 11 } else { 0 }),
-        Constraint::Length(5),
+        Constraint::Length(6),
         Constraint::Fill(1),
     ];
+    let cols = crate::app::sorting::HEALTH_COLUMNS;
+    let c = |name: &str| crate::app::sorting::header(name, h.sort, cols, app.ascii);
     let header = Row::new([
-        "",
-        "STATUS",
-        "NAME",
-        "LATENCY",
-        "HISTORY",
-        if wide { "LAST OK" } else { "" },
-        "FAILS",
-        "LAST ANSWER",
+        String::new(),
+        c("STATUS"),
+        c("NAME"),
+        c("LATENCY"),
+        "HISTORY".to_string(),
+        if wide {
+            "LAST OK".to_string()
+        } else {
+            String::new()
+        },
+        c("FAILS"),
+        c("LAST ANSWER"),
     ])
     .style(t.style(Role::Header));
     let end = (h.offset + area.height.saturating_sub(1) as usize).min(visible.len());

@@ -70,6 +70,29 @@ fn short(id: &str) -> &str {
     id.rsplit('_').next().unwrap_or(id)
 }
 
+/// The ids of the rows on screen, each as short as it can be while no two
+/// read alike: a local id's random tail (`e0b7d4`), a vendor's own key
+/// (`OG-20417`); where two tails meet, those two show whole.
+fn short_ids(app: &App, on_screen: &[usize]) -> Vec<String> {
+    let full: Vec<&str> = on_screen
+        .iter()
+        .map(|&i| app.book.by_index(i).id.as_str())
+        .collect();
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for id in &full {
+        *seen.entry(short(id)).or_default() += 1;
+    }
+    full.iter()
+        .map(|id| {
+            if seen[short(id)] > 1 {
+                id.to_string()
+            } else {
+                short(id).to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn countdown_text(d: chrono::Duration) -> String {
     if d < crate::domain::incident::SECONDS_SHOWN {
         short_duration(d)
@@ -173,39 +196,50 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let rows_on_screen = area.height.saturating_sub(1) as usize;
     let end = (pane.offset + rows_on_screen).min(pane.visible.len());
     let on_screen = &pane.visible[pane.offset.min(end)..end];
-    // Narrow: the short id, as wide as the longest on screen (OG-20417 and
-    // OG-20415 must not both read OG-2041).
-    let short_id = |id: &str| -> usize { unicode_width::UnicodeWidthStr::width(short(id)) };
-    let narrow_id = on_screen
+    // Every column as wide as what it shows on screen, and the title the
+    // rest: the id short but unique on screen (OG-20417 and OG-20415 never
+    // read alike), STATUS and RESPOND never cut, a service whole.
+    let ids = short_ids(app, on_screen);
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let widest = |f: &dyn Fn(&Incident) -> usize| {
+        on_screen
+            .iter()
+            .map(|&i| f(app.book.by_index(i)))
+            .max()
+            .unwrap_or(0)
+    };
+    let cols = crate::app::sorting::INCIDENT_COLUMNS;
+    let labels: Vec<String> = cols
         .iter()
-        .map(|&i| short_id(&app.book.by_index(i).id))
-        .max()
-        .unwrap_or(6)
-        .clamp(7, 12) as u16;
+        .map(|h| crate::app::sorting::header(h, pane.sort, cols, app.ascii))
+        .collect();
+    // A column is never narrower than its header (with the sort's mark).
+    let at_least = |k: usize, w: usize| w.max(width(&labels[k])) as u16;
+    let id_w = at_least(1, ids.iter().map(|s| width(s)).max().unwrap_or(2));
+    let svc_w = at_least(
+        3,
+        widest(&|i| width(&i.service)).clamp(7, if wide { 24 } else { 12 }),
+    );
+    let age_w = at_least(5, widest(&|i| width(&coarse_duration(i.age(app.now)))));
+    let respond_w = at_least(6, widest(&|i| width(&countdown_cell(app, i).0)));
     let mut widths = Vec::with_capacity(8);
     widths.push(Constraint::Length(1));
-    widths.push(Constraint::Length(3));
-    widths.push(Constraint::Length(if wide { 24 } else { narrow_id }));
+    widths.push(Constraint::Length(at_least(0, 3)));
+    widths.push(Constraint::Length(id_w));
     widths.push(Constraint::Fill(1));
-    widths.push(Constraint::Length(if wide { 16 } else { 10 }));
-    widths.push(Constraint::Length(if wide { 12 } else { 5 }));
-    widths.push(Constraint::Length(7));
-    widths.push(Constraint::Length(if wide { 16 } else { 14 }));
+    widths.push(Constraint::Length(svc_w));
+    widths.push(Constraint::Length(at_least(4, if wide { 12 } else { 6 })));
+    widths.push(Constraint::Length(age_w));
+    widths.push(Constraint::Length(respond_w));
 
     let mut header: Vec<Cell> = vec![Cell::from("")];
-    for h in ["SEV", "ID", "TITLE", "SERVICE", "STATUS", "AGE", "RESPOND"] {
-        header.push(Cell::from(h));
-    }
+    header.extend(labels.into_iter().map(Cell::from));
 
     let rows = on_screen.iter().enumerate().map(|(k, &i)| {
         let inc = app.book.by_index(i);
         let selected = pane.offset + k == pane.selected;
         let (cd_text, cd_style) = countdown_cell(app, inc);
-        let id = if wide {
-            inc.id.clone()
-        } else {
-            short(&inc.id).to_string()
-        };
+        let id = ids[k].clone();
         let status = if wide {
             inc.status.as_str()
         } else {
