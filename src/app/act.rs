@@ -24,7 +24,11 @@ impl App {
                 self.open_handover();
             }
             Action::Help => self.show_help = true,
-            Action::CommandLine => self.dialog = Some(Dialog::Command(line_input(""))),
+            Action::CommandLine => {
+                self.dialog = Some(Dialog::Command(line_input("")));
+                // The shifts on record, for `:journal` to complete.
+                fx.push(Effect::ReadShift(None));
+            }
             Action::NextPane => {
                 self.set_focus(Pane::ALL[(self.focus.index() + 1) % Pane::ALL.len()])
             }
@@ -69,6 +73,9 @@ impl App {
             }
             Action::Back if self.focus == Pane::Journal && self.journal.reading.is_some() => {
                 self.journal.reading = None;
+            }
+            Action::Back if self.focus == Pane::Journal && self.journal.browsing.is_some() => {
+                self.journal.browsing = None;
             }
             Action::Back if self.focus == Pane::Health && self.health.detail.is_some() => {
                 self.health.detail = None;

@@ -8,6 +8,9 @@ use crossterm::event::KeyCode;
 
 impl App {
     pub(super) fn on_dialog_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        if self.command_line_key(&key) {
+            return;
+        }
         let Some(mut dialog) = self.dialog.take() else {
             return;
         };
@@ -286,6 +289,7 @@ impl App {
             Dialog::Command(editor) => {
                 if accept {
                     let line = text_of(editor);
+                    self.remember_command(line.trim());
                     self.run_command(line.trim(), fx);
                     false
                 } else {
@@ -458,8 +462,9 @@ impl App {
             "checklists" | "1" => self.set_focus(Pane::Checklists),
             "approvals" | "3" => self.set_focus(Pane::Approvals),
             "health" | "4" => self.set_focus(Pane::Health),
-            "help" | "keys" => self.show_help = true,
-            "journal" | "5" => self.set_focus(Pane::Journal),
+            "help" | "keys" | "commands" => self.show_help = true,
+            "journal" | "5" if arg.is_empty() => self.set_focus(Pane::Journal),
+            "journal" => fx.push(Effect::ReadShift(Some(arg.to_string()))),
             "approve" => {
                 self.set_focus(Pane::Approvals);
                 self.act(Action::Approve, fx);

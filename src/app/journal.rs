@@ -89,6 +89,12 @@ pub struct JournalPane {
     pub filter: String,
     pub query: crate::domain::query::Query,
     pub visible: Option<Vec<usize>>,
+    /// The shifts on record, newest last (for `:journal SHIFT` and its
+    /// completion).
+    pub shift_ids: Vec<String>,
+    /// An earlier shift's journal read in the pane's place (`:journal ID`).
+    pub browsing: Option<(String, Vec<JournalEntry>)>,
+    pub browsing_scroll: u16,
 }
 
 impl JournalPane {
@@ -261,6 +267,34 @@ impl App {
     }
 
     /// Open the note editor (focusing the Journal).
+    /// `:journal SHIFT`'s answer (and the list of shifts).
+    pub(super) fn on_shift_journal(
+        &mut self,
+        ids: Vec<String>,
+        shift: Option<Result<(String, Vec<JournalEntry>), String>>,
+    ) {
+        self.journal.shift_ids = ids;
+        match shift {
+            None => {}
+            Some(Ok((id, entries))) => {
+                let n = entries.len();
+                self.journal.browsing = Some((id.clone(), entries));
+                self.journal.browsing_scroll = 0;
+                self.set_focus(Pane::Journal);
+                let back = self.key_name(Context::Journal, Action::Back);
+                self.flash(
+                    Level::Info,
+                    format!(
+                        "shift {id}: {} ({back} back to this shift)",
+                        crate::domain::format::plural(n, "entry", "entries")
+                    ),
+                );
+            }
+            Some(Err(why)) => self.flash(Level::Warning, why),
+        }
+        self.dirty = true;
+    }
+
     /// `enter` in the Journal: the selected entry, whole.
     pub(super) fn read_entry(&mut self) {
         if let Some(i) = self

@@ -9,6 +9,7 @@ mod act;
 
 mod approvals;
 pub mod checklists;
+pub mod command_line;
 mod dialog_keys;
 mod dialogs;
 mod escalate;
@@ -125,6 +126,12 @@ impl Pane {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
+    /// The shifts on record (newest last) and, when one was asked for, its
+    /// journal or why not.
+    ShiftJournal {
+        ids: Vec<String>,
+        shift: Option<Result<(String, Vec<crate::domain::journal::JournalEntry>), String>>,
+    },
     /// The note back from `$EDITOR`, or why not.
     NoteEdited(Result<String, String>),
     /// A click or the wheel (when `mouse` is on).
@@ -388,6 +395,9 @@ pub enum Effect {
     /// Hand the terminal back and stop (ctrl-z); the screen comes back
     /// whole on `fg`.
     Suspend,
+    /// The workspace's shifts, and with an id (or its start) that shift's
+    /// journal ([`Msg::ShiftJournal`]).
+    ReadShift(Option<String>),
     /// Hand the note to `$VISUAL`/`$EDITOR` and read it back
     /// ([`Msg::NoteEdited`]).
     EditExternally(String),
@@ -452,6 +462,10 @@ pub struct App {
     pub unseen_messages: usize,
     /// Keys pressed this session.
     pub keys_pressed: u64,
+    /// The `:` commands run this session, oldest first, and where `up`
+    /// is in them.
+    pub command_history: Vec<String>,
+    pub history_at: Option<usize>,
     /// A key is being handled now.
     pub on_a_key: bool,
     pub show_messages: bool,
@@ -521,6 +535,8 @@ impl App {
             messages: Default::default(),
             unseen_messages: 0,
             keys_pressed: 0,
+            command_history: Vec::new(),
+            history_at: None,
             on_a_key: false,
             show_messages: false,
             messages_scroll: 0,

@@ -16,6 +16,7 @@ pub enum Scroll {
     StepDetail,
     HealthDetail,
     JournalEntry,
+    ShiftJournal,
     Handover,
     Previous,
     Contacts,
@@ -120,6 +121,7 @@ impl App {
                 }
                 Pane::Approvals if self.approvals.detail.is_some() => Scroll::ApprovalDetail,
                 Pane::Journal if self.journal.reading.is_some() => Scroll::JournalEntry,
+                Pane::Journal if self.journal.browsing.is_some() => Scroll::ShiftJournal,
                 _ => return None,
             },
             Layer::Editor | Layer::Dialog => return None,
@@ -133,6 +135,7 @@ impl App {
             Scroll::StepDetail => &mut self.checklists.detail_scroll,
             Scroll::HealthDetail => &mut self.health.detail_scroll,
             Scroll::JournalEntry => &mut self.journal.reading_scroll,
+            Scroll::ShiftJournal => &mut self.journal.browsing_scroll,
             Scroll::Handover => match self.journal.handover.as_mut() {
                 Some(v) => &mut v.scroll,
                 None => &mut self.help_scroll,
@@ -182,7 +185,7 @@ impl App {
             }
             Pane::Checklists => (self.checklists.selected, self.checklists.rows.len()),
             Pane::Health => (self.health.selected, self.health.visible().len()),
-            Pane::Journal if self.journal.reading.is_none() => (
+            Pane::Journal if self.journal.reading.is_none() && self.journal.browsing.is_none() => (
                 self.journal.selected_index().unwrap_or(0),
                 self.journal.len(),
             ),

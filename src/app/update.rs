@@ -26,6 +26,7 @@ impl App {
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Mouse(ev) => self.on_mouse(ev),
             Msg::NoteEdited(result) => self.on_note_edited(result),
+            Msg::ShiftJournal { ids, shift } => self.on_shift_journal(ids, shift),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.relayout();

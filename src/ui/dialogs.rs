@@ -362,6 +362,28 @@ fn dialog(app: &App, d: &Dialog, frame: &mut Frame, area: Rect) {
                 editor,
                 true,
             );
+            // What the line has to say (the choices tab found, a filter's
+            // unknown field) shows on the row above it, not under it.
+            if let Some(f) = &app.flash
+                && hints.y > area.y
+            {
+                let above = Rect {
+                    y: hints.y - 1,
+                    ..hints
+                };
+                frame.render_widget(Clear, above);
+                frame.render_widget(
+                    Paragraph::new(Line::styled(
+                        format!(" {}", crate::domain::sanitize::line(&f.text)),
+                        t.style(match f.level {
+                            crate::app::Level::Info => Role::Muted,
+                            crate::app::Level::Warning => Role::Warning,
+                            crate::app::Level::Error => Role::Error,
+                        }),
+                    )),
+                    above,
+                );
+            }
         }
     }
 }
@@ -596,13 +618,29 @@ fn help(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(muted_line(
-        app,
-        format!(
-            "keymap: {} · : opens the command line (:incidents :theme NAME :problems :q)",
-            app.keymap.name
-        ),
-    ));
+    if !ctx.is_layer() {
+        // The `:` commands, from the same table `tab` completes from.
+        lines.push(Line::styled(
+            "Commands (: then tab completes, up brings back the last)",
+            t.style(Role::Header),
+        ));
+        for (name, args, what) in crate::app::command_line::COMMANDS {
+            let head = if args.is_empty() {
+                format!(":{name}")
+            } else {
+                format!(":{name} {args}")
+            };
+            lines.push(Line::from(vec![Span::styled(
+                format!("  {head}"),
+                t.style(Role::Key),
+            )]));
+            for part in wrap_words(what, desc_w + 10) {
+                lines.push(Line::raw(format!("      {part}")));
+            }
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(muted_line(app, format!("keymap: {}", app.keymap.name)));
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let inner = popup(app, frame, area, popup_w, h, {
         let first = |a| {

@@ -166,6 +166,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let [list, editor] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(editor_h)]).areas(area);
 
+    if let Some((id, entries)) = &j.browsing {
+        // An earlier shift's journal, read in the pane's place.
+        let back = app.key_name(Context::Journal, Action::Back);
+        let mut lines = vec![
+            Line::styled(
+                format!("shift {id} · read only · {back} back to this shift"),
+                t.style(Role::Title),
+            ),
+            Line::raw(""),
+        ];
+        if entries.is_empty() {
+            lines.push(muted_line(app, "no entries in that shift's journal"));
+        }
+        for e in entries {
+            lines.push(entry_line(app, e));
+            for more in e.field("text").unwrap_or("").lines().skip(1) {
+                lines.push(Line::raw(format!(
+                    "      {}",
+                    crate::domain::sanitize::line(more)
+                )));
+            }
+        }
+        let at = j.browsing_scroll;
+        super::scroll::text(app, frame, area, lines, Scroll::ShiftJournal, at, m);
+        return;
+    }
     let mut lines: Vec<Line> = Vec::new();
     match &j.shift {
         Some(s) => {

@@ -276,6 +276,27 @@ impl Worker {
                     Err(e) => self.say(Msg::Notice(Err(e))),
                 }
             }
+            Effect::ReadShift(asked) => {
+                let files = self.journal.shift_files().unwrap_or_default();
+                let ids: Vec<String> = files.iter().map(|(id, _)| id.clone()).collect();
+                let shift = asked.map(|want| {
+                    let found: Vec<&(String, std::path::PathBuf)> = files
+                        .iter()
+                        .filter(|(id, _)| id.starts_with(&want))
+                        .collect();
+                    match found.as_slice() {
+                        [(id, path)] => crate::store::journal::read_all(path)
+                            .map(|(entries, _)| (id.clone(), entries))
+                            .map_err(|e| format!("cannot read {}: {e}", path.display())),
+                        [] => Err(format!("no shift {want:?} in the journal")),
+                        many => Err(format!(
+                            "{want:?} is the start of {} shifts: type more of it",
+                            many.len()
+                        )),
+                    }
+                });
+                self.say(Msg::ShiftJournal { ids, shift });
+            }
             Effect::ReadEvidence(a) => {
                 let store = crate::store::evidence::EvidenceStore::new(&workspace);
                 let text = match store.read(&a) {
