@@ -116,3 +116,54 @@ fn an_incident_note_says_what_it_redacted() {
     assert!(err.contains("redacted before saving: DD_API_KEY"), "{err}");
     assert!(!out.contains(&key) && !err.contains(&key));
 }
+
+/// `--json` is one array for every list, `--jsonl` one object a line, for
+/// the journal and the incidents alike.
+#[test]
+fn json_is_an_array_and_jsonl_a_line_each_for_journal_and_incidents() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    for t in ["first note", "second note"] {
+        assert_eq!(run(cmd(ws).args(["journal", "add", t])).0, 0);
+    }
+    for title in ["Gateway 5xx", "Replica lag"] {
+        let (code, _, err) =
+            run(cmd(ws).args(["incidents", "new", "--title", title, "--service", "gateway"]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for args in [
+        vec!["journal", "show"],
+        vec!["journal", "search", "note"],
+        vec!["incidents", "list"],
+    ] {
+        let (code, out, err) = run(cmd(ws).args(&args).arg("--json"));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+        assert!(
+            v.as_array().is_some_and(|a| a.len() >= 2),
+            "{args:?}: {out}"
+        );
+        let (code, out, err) = run(cmd(ws).args(&args).arg("--jsonl"));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON object a line"))
+            .collect();
+        assert!(
+            lines.len() >= 2 && lines.iter().all(|l| l.is_object()),
+            "{args:?}: {out}"
+        );
+    }
+    let (code, _, err) = run(cmd(ws).args(["journal", "show", "--json", "--jsonl"]));
+    assert_eq!(code, 2, "one or the other: {err}");
+}
+
+#[test]
+fn probe_without_once_polls_once_as_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing configured: the same answer and exit code either way.
+    let (code, out, err) = run(cmd(dir.path()).args(["probe"]));
+    assert!(err.contains("no integrations configured"), "{err}");
+    let (again, out2, err2) = run(cmd(dir.path()).args(["probe", "--once"]));
+    assert_eq!((again, out2, err2), (code, out, err));
+}

@@ -588,7 +588,7 @@ fn config_every_problem_in_one_run_and_each_costs_only_its_field() {
     // the good integration is still polled.
     let out = sb.run(["journal", "add", "still me"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = sb.run(["journal", "show", "--json"]);
+    let out = sb.run(["journal", "show", "--jsonl"]);
     assert!(
         out.stdout.contains("\"operator\":\"ana.lima\""),
         "{}",

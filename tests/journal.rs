@@ -157,7 +157,7 @@ fn notes_are_redacted_tagged_and_searchable() {
     );
     assert!(raw.contains("[redacted:DD_API_KEY]") && raw.contains("[redacted:slack-webhook]"));
 
-    let (_, out, _) = run(cmd(ws).args(["journal", "show", "--json"]));
+    let (_, out, _) = run(cmd(ws).args(["journal", "show", "--jsonl"]));
     let note: JournalEntry = out
         .lines()
         .map(|l| serde_json::from_str::<JournalEntry>(l).unwrap())

@@ -114,7 +114,12 @@ pub fn run(
                 Err(code) => code,
             };
         }
-        IncidentsCmd::List { json, all, source } => {
+        IncidentsCmd::List {
+            json,
+            jsonl,
+            all,
+            source,
+        } => {
             let Some(picks) = Remote::select(config, &source) else {
                 errln!("error: --source {source:?}: expected {SOURCE_CHOICES}");
                 return exit::USAGE;
@@ -138,6 +143,14 @@ pub fn run(
                     "{}",
                     serde_json::to_string_pretty(&list).unwrap_or_default()
                 );
+            } else if jsonl {
+                for &i in &order {
+                    outln!(
+                        "{}",
+                        serde_json::to_string(&incident_json(book.by_index(i), now))
+                            .unwrap_or_default()
+                    );
+                }
             } else if order.is_empty() {
                 outln!("no {}incidents", if all { "" } else { "active " });
             } else {

@@ -51,9 +51,18 @@ pub fn parse_age(s: &str) -> Result<Duration, String> {
     }
 }
 
-fn print_entries(entries: &[JournalEntry], json: bool) {
+/// `--json` prints one array (as every list of the CLI does), `--jsonl`
+/// one object a line.
+fn print_entries(entries: &[JournalEntry], json: bool, jsonl: bool) {
+    if json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(entries).unwrap_or_default()
+        );
+        return;
+    }
     for e in entries {
-        if json {
+        if jsonl {
             outln!("{}", serde_json::to_string(e).unwrap_or_default())
         } else {
             let tags = e.tags();
@@ -167,7 +176,12 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
                 }
             }
         }
-        JournalCmd::Show { shift, since, json } => {
+        JournalCmd::Show {
+            shift,
+            since,
+            json,
+            jsonl,
+        } => {
             let (entries, issues) = if let Some(age) = since {
                 let d = match parse_age(&age) {
                     Ok(d) => d,
@@ -222,13 +236,13 @@ pub fn run(workspace: &Path, config: &Config, readonly: bool, cmd: JournalCmd) -
                 }
             };
             warn_issues(&issues);
-            print_entries(&entries, json);
+            print_entries(&entries, json, jsonl);
             exit::OK
         }
-        JournalCmd::Search { words, json } => match journal.search(&words) {
+        JournalCmd::Search { words, json, jsonl } => match journal.search(&words) {
             Ok(hits) => {
-                print_entries(&hits, json);
-                if hits.is_empty() && !json {
+                print_entries(&hits, json, jsonl);
+                if hits.is_empty() && !json && !jsonl {
                     errln!("no entry mentions {}", words.join(" "));
                 }
                 exit::OK

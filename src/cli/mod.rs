@@ -169,8 +169,9 @@ pub enum Command {
     },
     /// Poll every integration once, concurrently, print a table; exit 0 only when all are green (9 otherwise).
     Probe {
-        /// Poll once and exit (the only mode: the pollers live in the full screen).
-        #[arg(long, required = true)]
+        /// Poll once and exit: what `probe` always does (the pollers that
+        /// keep polling live in the full screen); kept for scripts that say it.
+        #[arg(long)]
         once: bool,
         /// Print JSON instead of the table.
         #[arg(long)]
@@ -377,9 +378,12 @@ pub enum JournalCmd {
         /// How far back: 30m, 8h, 2d.
         #[arg(long)]
         since: Option<String>,
-        /// Print JSON instead of text.
+        /// Print a JSON array instead of text.
         #[arg(long)]
         json: bool,
+        /// Print JSON Lines instead: one object a line, for jq -c or a log pipeline.
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
     },
     /// Record an operational change (runbook §7): type, impact, downtime and a rollback plan.
     Change {
@@ -407,9 +411,12 @@ pub enum JournalCmd {
         /// The words to look for (any case); an entry must mention every one.
         #[arg(required = true)]
         words: Vec<String>,
-        /// Print JSON instead of text.
+        /// Print a JSON array instead of text.
         #[arg(long)]
         json: bool,
+        /// Print JSON Lines instead: one object a line, for jq -c or a log pipeline.
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
     },
     /// Append COUNT notes, printing each sequence number once it is durable (crash tests).
     #[command(hide = true)]
@@ -427,6 +434,9 @@ pub enum IncidentsCmd {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Print JSON Lines instead: one object a line, for jq -c or a log pipeline.
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
         /// Include resolved incidents.
         #[arg(long)]
         all: bool,
