@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod domain;
 pub mod integrations;
 pub mod keymap;
+pub mod log;
 pub mod ops;
 pub mod secrets;
 pub mod settings;

@@ -18,6 +18,36 @@ fn main() {
 }
 
 fn run(cli: Cli) -> i32 {
+    // What needs no workspace: the shell's completions and the man page.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "shiftdeck", &mut std::io::stdout());
+            return exit::OK;
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let page = clap_mangen::Man::new(Cli::command());
+            return match page.render(&mut std::io::stdout()) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    errln!("error: writing the man page: {e}");
+                    exit::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
+    let log = shiftdeck::log::init();
+    if let Some(Err(e)) = &log {
+        errln!("warning: SHIFTDECK_LOG: {e} (no debug log is kept)");
+    }
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        command = cli.command.as_ref().map(command_name).unwrap_or("screen"),
+        "start"
+    );
     let overrides = Overrides {
         theme: cli.theme.clone(),
         keymap: cli.keymap.clone(),
@@ -107,6 +137,7 @@ fn run(cli: Cli) -> i32 {
     }
     let code = match cli.command {
         Some(Command::CheckConfig) => check_config(&workspace, &settings),
+        Some(Command::Completions { .. } | Command::Man) => exit::OK,
         Some(Command::Incidents { cmd }) => {
             for p in &settings.problems {
                 errln!("warning: {p}");
@@ -308,5 +339,23 @@ fn run_tui(
             errln!("error: {e}");
             exit::FAILURE
         }
+    }
+}
+
+/// A command's name for the debug log (never its arguments: a note's text).
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Incidents { .. } => "incidents",
+        Command::Checklists { .. } => "checklists",
+        Command::Approvals { .. } => "approvals",
+        Command::Journal { .. } => "journal",
+        Command::Handover { .. } => "handover",
+        Command::Report { .. } => "report",
+        Command::Probe { .. } => "probe",
+        Command::MockEndpoints { .. } => "mock-endpoints",
+        Command::CheckConfig => "check-config",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
+        _ => "other",
     }
 }

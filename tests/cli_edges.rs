@@ -167,3 +167,66 @@ fn probe_without_once_polls_once_as_with_it() {
     let (again, out2, err2) = run(cmd(dir.path()).args(["probe", "--once"]));
     assert_eq!((again, out2, err2), (code, out, err));
 }
+
+#[test]
+fn completions_and_the_man_page_need_no_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("none");
+    for (shell, mark) in [
+        ("bash", "_shiftdeck()"),
+        ("zsh", "#compdef shiftdeck"),
+        ("fish", "complete -c shiftdeck"),
+    ] {
+        let (code, out, err) = run(bare(&nowhere).args(["completions", shell]));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains(mark),
+            "{shell}: {}",
+            &out[..out.len().min(300)]
+        );
+        assert!(
+            out.contains("incidents") && out.contains("--workspace"),
+            "{shell}"
+        );
+    }
+    let (code, out, _) = run(bare(&nowhere).args(["man"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(".ie") || out.contains(".TH shiftdeck"),
+        "{}",
+        &out[..200.min(out.len())]
+    );
+    assert!(!nowhere.exists(), "nothing was created");
+}
+
+#[test]
+fn the_debug_log_goes_to_its_file_only_and_names_no_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let log = dir.path().join("debug.log");
+    let (code, out, err) = run(cmd(&ws)
+        .env("SHIFTDECK_LOG", "debug")
+        .env("SHIFTDECK_LOG_FILE", &log)
+        .args(["journal", "add", "token xoxb-123456789012-abcdefghijkl"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains("start") && !err.contains("INFO"),
+        "nothing on the terminal: {out}{err}"
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("start") && text.contains("command=\"journal\""),
+        "{text}"
+    );
+    assert!(!text.contains("xoxb-"), "{text}");
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // A filter that is none says so and the command goes on.
+    let (code, _, err) = run(cmd(&ws)
+        .env("SHIFTDECK_LOG", "very=loud=please")
+        .env("SHIFTDECK_LOG_FILE", &log)
+        .args(["journal", "show"]));
+    assert_eq!(code, 0);
+    assert!(err.contains("SHIFTDECK_LOG"), "{err}");
+}

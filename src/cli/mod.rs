@@ -188,6 +188,13 @@ pub enum Command {
     },
     /// Validate shiftdeck.toml, contacts.toml, the keymap and the theme; exit 6 on any problem.
     CheckConfig,
+    /// Print a shell completion script (shiftdeck completions bash > ~/.local/share/bash-completion/completions/shiftdeck).
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, in roff (shiftdeck man | man -l -).
+    Man,
     /// The escalation directory (contacts.toml): levels, who each severity goes to, people, teams, owners.
     Contacts {
         /// Print JSON instead of text.

@@ -66,6 +66,12 @@ pub fn spawn(
                 notify,
                 || probe(&client, &cfg, &ctx, &redactor),
                 |outcome| {
+                    tracing::debug!(
+                        integration = %name,
+                        status = outcome.status.as_str(),
+                        ms = ?outcome.latency_ms,
+                        "polled"
+                    );
                     app.send(Msg::Probed {
                         name: name.clone(),
                         outcome,

@@ -164,6 +164,7 @@ async fn event_loop(
         input,
     };
     drop(tx);
+    tracing::info!(workspace = %workspace.root.display(), "screen up");
     let result = event_loop::run(
         &mut app,
         &mut term,
@@ -173,6 +174,10 @@ async fn event_loop(
     )
     .await;
     effects.rt.store.shutdown();
+    match &result {
+        Ok(()) => tracing::info!("screen closed"),
+        Err(e) => tracing::error!(error = %e, "screen stopped"),
+    }
     result
 }
 
@@ -226,6 +231,7 @@ impl event_loop::Effects for RuntimeEffects {
                 return;
             }
             Effect::Copy(text) => {
+                tracing::debug!(bytes = text.len(), "clipboard");
                 let bytes = osc::clipboard(text, tmux);
                 let _ = self.writer.write_all(bytes.as_bytes());
                 let _ = self.writer.commit();
@@ -238,6 +244,7 @@ impl event_loop::Effects for RuntimeEffects {
                 return;
             }
             Effect::EditExternally(text) => {
+                tracing::info!(editor = %external::editor_command().0, "note to the editor");
                 let _ = self.writer.commit();
                 // The terminal is the editor's until it exits; the other
                 // tasks go on on the runtime's other thread.
@@ -248,6 +255,7 @@ impl event_loop::Effects for RuntimeEffects {
                 return;
             }
             Effect::Suspend => {
+                tracing::info!("suspended");
                 let _ = self.writer.commit();
                 if let Err(e) = terminal::suspend() {
                     let _ = self
