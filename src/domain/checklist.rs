@@ -449,6 +449,11 @@ pub fn unfinished(lists: &[Checklist], progress: &Progress) -> Vec<String> {
             continue;
         }
         let (done, total) = progress.counts(list);
+        // A once-only list (Day-1 wiring) is handed over once it is under
+        // way, not every shift while nobody has begun it.
+        if list.cadence == Cadence::Once && done == 0 {
+            continue;
+        }
         let mut shown: Vec<&str> = open.iter().take(4).map(String::as_str).collect();
         if open.len() > 4 {
             shown.push("…");

@@ -231,7 +231,7 @@ pub fn build(input: &HandoverInput<'_>) -> HandoverReport {
             .collect::<Vec<_>>()
     });
     match &integrations_not_green {
-        None => hold.push("integration health is not verified by this shiftdeck: `shiftdeck probe --once` (or P in the Health pane) checks every integration before calling it green".to_string()),
+        None => hold.push("integration health is not verified by this shiftdeck: `shiftdeck probe` (or P in the Health pane) checks every integration before calling it green".to_string()),
         Some(bad) => {
             for i in bad {
                 hold.push(format!("{} is {}", i.name, i.status));

@@ -289,8 +289,10 @@ impl Workspace {
         let prev = crate::domain::journal::shift_id(prev_start, "bruno.costa");
         let prev_date = prev_start.format("%Y-%m-%d").to_string();
         let fill = |s: &str| {
-            s.replace("{{prev}}", &prev)
-                .replace("{{prev_date}}", &prev_date)
+            let s = s
+                .replace("{{prev}}", &prev)
+                .replace("{{prev_date}}", &prev_date);
+            shift_ids(&s, shift)
         };
         for (rel, text) in DEMO {
             let rel = fill(rel);
@@ -337,6 +339,30 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Move the time an incident id encodes (`inc_YYYYMMDD_HHMM_tail`, its
+/// declaration in UTC) by `shift`, wherever it is written: the demo's ids
+/// read today's date as its times do.
+fn shift_ids(text: &str, shift: chrono::Duration) -> String {
+    use std::sync::LazyLock;
+    static ID: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"inc_(\d{8})_(\d{4})_([0-9a-f]{6})").unwrap());
+    if shift.is_zero() {
+        return text.to_string();
+    }
+    ID.replace_all(text, |c: &regex::Captures| {
+        let at =
+            chrono::NaiveDateTime::parse_from_str(&format!("{}{}", &c[1], &c[2]), "%Y%m%d%H%M");
+        match at {
+            Ok(at) => {
+                let moved = at.and_utc() + shift;
+                format!("inc_{}_{}", moved.format("%Y%m%d_%H%M"), &c[3])
+            }
+            Err(_) => c[0].to_string(),
+        }
+    })
+    .into_owned()
 }
 
 /// Move every time field, at any depth, of a JSON document by `shift`.
@@ -459,5 +485,30 @@ mod tests {
                 .iter()
                 .any(|i| matches!(i.countdown(now), crate::domain::Countdown::Breached(_)))
         );
+        // A local id says when it was declared, as its time does: moved too,
+        // and everything that names it (events, evidence, notes) moved along.
+        for i in book.all().iter().filter(|i| i.remote.is_none()) {
+            let minute = i.started_at.format("%Y%m%d_%H%M").to_string();
+            assert!(i.id.contains(&minute), "{} started {}", i.id, i.started_at);
+        }
+        let everything: String = walk(dir.path());
+        assert!(
+            !everything.contains("inc_20260514"),
+            "no id left at the old date"
+        );
+    }
+
+    fn walk(dir: &Path) -> String {
+        let mut out = String::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            out.push_str(&p.display().to_string());
+            if p.is_dir() {
+                out.push_str(&walk(&p));
+            } else {
+                out.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+        out
     }
 }

@@ -217,6 +217,23 @@ fn a_failed_run_keeps_its_output_and_unfinished_steps_are_listed() {
 }
 
 #[test]
+fn a_once_only_list_is_handed_over_once_begun_not_every_shift() {
+    let l = list("day1", Cadence::Once, false);
+    let now = at("2026-05-14T09:00:00Z");
+    let p = Progress::fold(std::slice::from_ref(&l), &[], now, Tz::UTC, Some("s"));
+    assert!(
+        unfinished(std::slice::from_ref(&l), &p).is_empty(),
+        "nobody has begun it: not the next shift's business"
+    );
+    let begun = done(&l, "a", "2026-05-14T08:00:00Z", "s");
+    let p = Progress::fold(std::slice::from_ref(&l), &[begun], now, Tz::UTC, Some("s"));
+    assert_eq!(
+        unfinished(std::slice::from_ref(&l), &p),
+        vec!["List day1 (once): 1/3 done — open: Step b; Step c".to_string()]
+    );
+}
+
+#[test]
 fn a_check_can_be_taken_back_by_its_operator_for_ten_minutes() {
     let at = chrono::Utc::now();
     let done = StepState::Done {
