@@ -65,6 +65,8 @@ pub struct Config {
     pub views: Vec<crate::domain::query::SavedView>,
     /// `mouse = false` leaves the mouse to the terminal (its own selection).
     pub mouse: bool,
+    /// `locale = "pt-BR"`: the labels' language (else `LANG`'s).
+    pub locale: Option<String>,
 }
 
 impl Config {
@@ -88,6 +90,7 @@ impl Config {
             health: Default::default(),
             views: Vec::new(),
             mouse: true,
+            locale: None,
         }
     }
 }
@@ -174,6 +177,12 @@ pub fn parse(path: &Path, source: &str) -> Result<(Config, Vec<FileProblem>), Fi
                 _ => problems.push(here(
                     "env_file: expected a path in quotes, like \".env.local\" (credentials come from the environment only)".into(),
                 )),
+            },
+            "locale" => match value.as_str().map(str::trim) {
+                Some(l) if crate::domain::i18n::find(l).is_some() => config.locale = Some(l.to_string()),
+                _ => problems.push(here(format!(
+                    "locale: {value} is not one shiftdeck has (\"en\" or \"pt-BR\"; LANG's is used)"
+                ))),
             },
             "mouse" => match value.as_bool() {
                 Some(on) => config.mouse = on,

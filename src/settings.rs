@@ -66,3 +66,18 @@ pub fn load(config_path: &Path, overrides: &Overrides) -> Settings {
         problems,
     }
 }
+
+/// The labels' language: `locale` in shiftdeck.toml, else the environment's
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
+pub fn strings(config: &crate::config::Config) -> crate::domain::i18n::Strings {
+    let from_env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty());
+    let name = config
+        .locale
+        .clone()
+        .or(from_env)
+        .unwrap_or_else(|| "en".into());
+    crate::domain::i18n::Strings::for_locale(&name)
+}

@@ -47,7 +47,10 @@ fn field_terms_words_and_negation_narrow_the_incidents() {
         );
         let n = p1.len();
         let screen = text(&draw_measured(&mut app, w, h));
-        let title = screen.lines().find(|l| l.contains("Incidents ·")).unwrap();
+        let title = screen
+            .lines()
+            .find(|l| l.contains("2 Incidents /"))
+            .unwrap();
         assert!(
             title.contains(&format!("/sev:P1 ({n} match")),
             "{w}x{h}: the title says the filter and its count: {title}"

@@ -538,7 +538,7 @@ impl App {
             }),
         });
         if let Some(view) = self.journal.handover.as_mut() {
-            view.markdown = report.to_markdown();
+            view.markdown = report.to_markdown_in(&self.strings);
             view.hold = report.is_hold();
         }
     }

@@ -101,6 +101,11 @@ impl Pane {
         }
     }
 
+    /// The pane's title in the operator's language.
+    pub fn label(self, strings: &crate::domain::i18n::Strings) -> &str {
+        strings.get("pane", self.name())
+    }
+
     /// The pane's name in files and commands (`[views]`, `:view`).
     pub fn name(self) -> &'static str {
         self.context().name()
@@ -454,6 +459,8 @@ pub struct App {
     /// The terminal was handed away (ctrl-z, `$EDITOR`): the next frame is
     /// drawn whole.
     pub redraw_whole: bool,
+    /// The labels, in the operator's language.
+    pub strings: crate::domain::i18n::Strings,
     /// A shell with job control started us (ctrl-z has somewhere to go).
     pub job_control: bool,
     /// What was said this session (`:messages`), and how many were not
@@ -521,6 +528,7 @@ pub struct App {
 
 impl App {
     pub fn new(config: Config, keymap: Keymap, theme: Theme, now: DateTime<Utc>) -> App {
+        let config_locale = config.locale.clone();
         let health = HealthPane::from_config(&config.integrations, &config.incident_sources);
         let inbox = Inbox::from_config(&config.incident_sources);
         App {
@@ -531,6 +539,9 @@ impl App {
             demo: false,
             local_session: false,
             redraw_whole: false,
+            strings: crate::domain::i18n::Strings::for_locale(
+                config_locale.as_deref().unwrap_or("en"),
+            ),
             job_control: false,
             messages: Default::default(),
             unseen_messages: 0,

@@ -39,7 +39,7 @@ impl App {
             && ev.kind == MouseEventKind::Down(MouseButton::Left)
         {
             // The tab row: " 1 Checklists   2 Incidents …", each a fixed run.
-            if let Some(p) = tab_at(ev.column.saturating_sub(tabs.x)) {
+            if let Some(p) = tab_at(ev.column.saturating_sub(tabs.x), &self.strings) {
                 self.set_focus(p);
                 self.dirty = true;
             }
@@ -140,11 +140,13 @@ impl App {
 }
 
 /// The pane whose tab is at column `x` of the tab row.
-fn tab_at(x: u16) -> Option<Pane> {
+fn tab_at(x: u16, strings: &crate::domain::i18n::Strings) -> Option<Pane> {
     // Each tab is " N Title " and a space.
     let mut start = 0u16;
     for (n, p) in Pane::ALL.iter().enumerate() {
-        let w = format!(" {} {} ", n + 1, p.title()).len() as u16;
+        let w = unicode_width::UnicodeWidthStr::width(
+            format!(" {} {} ", n + 1, p.label(strings)).as_str(),
+        ) as u16;
         if x >= start && x < start + w {
             return Some(*p);
         }

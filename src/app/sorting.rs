@@ -31,8 +31,16 @@ pub fn columns(pane: Pane) -> &'static [&'static str] {
     }
 }
 
-/// A header label with the sort's mark when it sorts by `name`.
-pub fn header(name: &str, sort: Option<Sort>, columns: &[&str], ascii: bool) -> String {
+/// A header label (in the operator's language) with the sort's mark when
+/// it sorts by `name`.
+pub fn header(
+    name: &str,
+    strings: &crate::domain::i18n::Strings,
+    sort: Option<Sort>,
+    columns: &[&str],
+    ascii: bool,
+) -> String {
+    let label = strings.get("column", name);
     match sort {
         Some(s) if columns.get(s.column) == Some(&name) => {
             let mark = match (s.descending, ascii) {
@@ -41,9 +49,9 @@ pub fn header(name: &str, sort: Option<Sort>, columns: &[&str], ascii: bool) -> 
                 (false, true) => "^",
                 (true, true) => "v",
             };
-            format!("{name}{mark}")
+            format!("{label}{mark}")
         }
-        _ => name.to_string(),
+        _ => label.to_string(),
     }
 }
 

@@ -432,7 +432,7 @@ pub fn handover(workspace: &Path, config: &Config, readonly: bool, args: Handove
         }
     };
     let markdown = crate::ops::redactor(config)
-        .redact(&report.to_markdown())
+        .redact(&report.to_markdown_in(&crate::settings::strings(config)))
         .text;
     if json {
         outln!(

@@ -11,6 +11,7 @@ pub mod format;
 pub mod handover;
 pub mod health;
 pub mod health_incident;
+pub mod i18n;
 pub mod incident;
 pub mod journal;
 pub mod message;

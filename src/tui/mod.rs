@@ -82,6 +82,7 @@ async fn event_loop(
 
     terminal::enter(app.config.mouse)?;
     app.job_control = terminal::job_control();
+    app.strings = crate::settings::strings(&app.config);
     app.local_session =
         std::env::var_os("SSH_CONNECTION").is_none() && std::env::var_os("SSH_TTY").is_none();
     let writer = terminal::FrameWriter::new();

@@ -134,7 +134,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(if wide { 16 } else { 8 }),
     ];
     let cols = crate::app::sorting::APPROVAL_COLUMNS;
-    let h = |name: &str| crate::app::sorting::header(name, a.sort, cols, app.ascii);
+    let h = |name: &str| crate::app::sorting::header(name, &app.strings, a.sort, cols, app.ascii);
     let header = Row::new([
         String::new(),
         h("RISK"),

@@ -579,7 +579,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let own = if ctx.is_layer() {
         format!("Keys here ({})", layer_title(ctx))
     } else {
-        format!("{} pane", app.focus.title())
+        format!("{} pane", app.focus.label(&app.strings))
     };
     for (c, heading) in [
         (Context::Reading, "Reading this text".to_string()),

@@ -130,15 +130,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ];
     let cols = crate::app::sorting::HEALTH_COLUMNS;
-    let c = |name: &str| crate::app::sorting::header(name, h.sort, cols, app.ascii);
+    let c = |name: &str| crate::app::sorting::header(name, &app.strings, h.sort, cols, app.ascii);
     let header = Row::new([
         String::new(),
         c("STATUS"),
         c("NAME"),
         c("LATENCY"),
-        "HISTORY".to_string(),
+        app.strings.get("column", "HISTORY").to_string(),
         if wide {
-            "LAST OK".to_string()
+            app.strings.get("column", "LAST OK").to_string()
         } else {
             String::new()
         },

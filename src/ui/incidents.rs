@@ -211,7 +211,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let cols = crate::app::sorting::INCIDENT_COLUMNS;
     let labels: Vec<String> = cols
         .iter()
-        .map(|h| crate::app::sorting::header(h, pane.sort, cols, app.ascii))
+        .map(|h| crate::app::sorting::header(h, &app.strings, pane.sort, cols, app.ascii))
         .collect();
     // A column is never narrower than its header (with the sort's mark).
     let at_least = |k: usize, w: usize| w.max(width(&labels[k])) as u16;

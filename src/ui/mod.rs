@@ -247,22 +247,11 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
     }
     let n = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
     spans.push(Span::styled(
-        format!("{n} {}", pane.title()),
+        format!("{n} {}", pane.label(&app.strings)),
         app.theme.style(Role::Title),
     ));
-    if pane == Pane::Incidents {
-        spans.extend(incidents::title_suffix(app));
-    }
-    if pane == Pane::Approvals {
-        spans.extend(approvals::title_suffix(app));
-    }
-    if pane == Pane::Checklists {
-        spans.extend(checklists::title_suffix(app));
-    }
-    if pane == Pane::Health {
-        spans.extend(health::title_suffix(app));
-    }
-    // Every pane says its filter and how many rows it keeps, alike.
+    // Every pane says its filter and how many rows it keeps, alike, first: the
+    // count must not be cut off a narrow border.
     let filter = app.filter_of(pane);
     if !filter.is_empty() {
         let shown = crate::domain::sanitize::line(filter);
@@ -277,6 +266,18 @@ fn pane_block<'a>(app: &App, pane: Pane, _rect: Rect) -> Block<'a> {
             ),
             app.theme.style(Role::Muted),
         ));
+    }
+    if pane == Pane::Incidents {
+        spans.extend(incidents::title_suffix(app));
+    }
+    if pane == Pane::Approvals {
+        spans.extend(approvals::title_suffix(app));
+    }
+    if pane == Pane::Checklists {
+        spans.extend(checklists::title_suffix(app));
+    }
+    if pane == Pane::Health {
+        spans.extend(health::title_suffix(app));
     }
     if app.zoomed && focused {
         spans.push(Span::styled(" [zoom]", app.theme.style(Role::Muted)));

@@ -13,6 +13,7 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let bar = t.style(Role::StatusBar);
     let sep = Span::styled(if app.ascii { " | " } else { " │ " }, bar);
+    let s = |key: &'static str| app.strings.get("status", key);
     let (p1, p2) = (app.open_p1(), app.open_p2());
     let p1_style = if p1 > 0 {
         t.style(Role::SeverityP1)
@@ -43,7 +44,7 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!("P1 {p1}"), p1_style),
             Span::styled(" · ", bar),
             Span::styled(format!("P2 {p2}"), p2_style),
-            Span::styled(" open", bar),
+            Span::styled(format!(" {}", s("open")), bar),
         ],
         match app.checklists.overdue(app.now, app.config.timezone) {
             0 => vec![],
@@ -58,30 +59,40 @@ pub fn status_bar(app: &App, frame: &mut Frame, area: Rect) {
             None => vec![],
         },
         vec![Span::styled(
-            format!("shift {}", coarse_duration(app.now - app.shift_started)),
+            format!(
+                "{} {}",
+                s("shift"),
+                coarse_duration(app.now - app.shift_started)
+            ),
             bar,
         )],
         vec![match (app.approvals.loaded, app.approvals.pending()) {
-            (false, _) => Span::styled("approvals —", bar),
-            (true, 0) => Span::styled("approvals 0 pending", bar),
-            (true, n) => Span::styled(format!("approvals {n} pending"), t.style(Role::Badge)),
+            (false, _) => Span::styled(format!("{} —", s("approvals")), bar),
+            (true, n) => Span::styled(
+                format!("{} {n} {}", s("approvals"), s("pending")),
+                if n == 0 { bar } else { t.style(Role::Badge) },
+            ),
         }],
         vec![match (app.health.entries.len(), app.health.not_green()) {
-            (0, _) => Span::styled("not green —", bar),
+            (0, _) => Span::styled(format!("{} —", s("not green")), bar),
             (_, 0) => Span::styled("all green", bar),
             // The handover's HOLD cue: it stays when space is short.
             (_, n) if area.width < 100 => {
                 Span::styled(format!("HOLD {n}"), t.style(Role::HealthDown))
             }
-            (_, n) => Span::styled(format!("HOLD {n} not green"), t.style(Role::HealthDown)),
+            (_, n) => Span::styled(
+                format!("HOLD {n} {}", s("not green")),
+                t.style(Role::HealthDown),
+            ),
         }],
         vec![Span::styled(
             match app.health.last_poll {
                 Some(at) => format!(
-                    "last poll {}",
+                    "{} {}",
+                    s("last poll"),
                     at.with_timezone(&app.config.timezone).format("%H:%M")
                 ),
-                None => "last poll —".to_string(),
+                None => format!("{} —", s("last poll")),
             },
             bar,
         )],
@@ -190,9 +201,9 @@ pub fn tab_row(app: &App, frame: &mut Frame, area: Rect) {
     for (i, pane) in Pane::ALL.iter().enumerate() {
         let active = *pane == app.focus;
         let label = if active && t.markers {
-            format!(" >{} {}< ", i + 1, pane.title())
+            format!(" >{} {}< ", i + 1, pane.label(&app.strings))
         } else {
-            format!(" {} {} ", i + 1, pane.title())
+            format!(" {} {} ", i + 1, pane.label(&app.strings))
         };
         spans.push(Span::styled(
             label,
@@ -265,6 +276,7 @@ pub fn hint_row(app: &App, frame: &mut Frame, area: Rect) {
         let Some(key) = app.keymap.key_for(ctx, action) else {
             continue;
         };
+        let label = app.strings.get("hint", label);
         let piece = key.chars().count() + label.chars().count() + 3;
         if width + piece > area.width as usize {
             break;

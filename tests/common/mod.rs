@@ -33,6 +33,10 @@ pub fn cli(ws: &Path) -> std::process::Command {
     c.env_remove("OPERATOR_WIRING_MODE");
     c.env_remove("SHIFTDECK_BACKEND");
     c.env_remove("SHIFTDECK_DATABASE_URL");
+    // English, whatever the machine's language (a test asks for another).
+    c.env("LANG", "C.UTF-8");
+    c.env_remove("LC_ALL");
+    c.env_remove("LC_MESSAGES");
     for v in shiftdeck::domain::redact::DEFAULT_SECRET_VARS {
         c.env_remove(v);
     }
@@ -94,6 +98,8 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("SHIFTDECK_CONFIG_DIR", cfg);
         cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("LC_ALL");
+        cmd.env_remove("LC_MESSAGES");
         cmd.env_remove("SHIFTDECK_WORKSPACE");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("TMUX");

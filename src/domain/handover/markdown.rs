@@ -23,16 +23,22 @@ impl HandoverReport {
     /// outside (titles, notes) dropped: a Markdown viewer or a `cat` in a
     /// terminal shows what it says.
     pub fn to_markdown(&self) -> String {
-        crate::domain::sanitize::text(&self.markdown_unchecked()).into_owned()
+        self.to_markdown_in(&crate::domain::i18n::Strings::default())
     }
 
-    fn markdown_unchecked(&self) -> String {
+    /// The report with its headings in `strings`' language.
+    pub fn to_markdown_in(&self, strings: &crate::domain::i18n::Strings) -> String {
+        crate::domain::sanitize::text(&self.markdown_unchecked(strings)).into_owned()
+    }
+
+    fn markdown_unchecked(&self, strings: &crate::domain::i18n::Strings) -> String {
+        let h = |key: &'static str| strings.get("handover", key);
         let mut md = String::new();
         let push = |md: &mut String, s: &str| {
             md.push_str(s);
             md.push('\n');
         };
-        push(&mut md, &format!("# Shift handover — {}", self.operator));
+        push(&mut md, &format!("# {} — {}", h("title"), self.operator));
         push(&mut md, "");
         push(
             &mut md,
@@ -80,7 +86,7 @@ impl HandoverReport {
             );
         }
         push(&mut md, "");
-        push(&mut md, "## Summary");
+        push(&mut md, &format!("## {}", h("summary")));
         push(&mut md, "");
         push(
             &mut md,
@@ -93,7 +99,7 @@ impl HandoverReport {
         push(&mut md, "");
         push(
             &mut md,
-            &format!("## Open incidents ({})", self.open_incidents.len()),
+            &format!("## {} ({})", h("open incidents"), self.open_incidents.len()),
         );
         push(&mut md, "");
         if self.open_incidents.is_empty() {
@@ -114,7 +120,7 @@ impl HandoverReport {
             );
         }
         push(&mut md, "");
-        push(&mut md, "## Integrations not green");
+        push(&mut md, &format!("## {}", h("integrations not green")));
         push(&mut md, "");
         match &self.integrations_not_green {
             None => push(
@@ -135,15 +141,15 @@ impl HandoverReport {
         }
         if !self.unsent_messages.is_empty() {
             push(&mut md, "");
-            push(&mut md, "## Messages not sent yet");
+            push(&mut md, &format!("## {}", h("messages not sent")));
             push(&mut md, "");
             for m in &self.unsent_messages {
                 push(&mut md, &format!("- {m}"));
             }
         }
         for (title, items) in [
-            ("Pending approvals", &self.pending_approvals),
-            ("Unfinished checklist steps", &self.unfinished_steps),
+            (h("pending approvals"), &self.pending_approvals),
+            (h("unfinished steps"), &self.unfinished_steps),
         ] {
             push(&mut md, "");
             push(&mut md, &format!("## {title}"));
@@ -161,7 +167,7 @@ impl HandoverReport {
         push(&mut md, "");
         push(
             &mut md,
-            &format!("## What changed this shift ({})", self.changes.len()),
+            &format!("## {} ({})", h("what changed"), self.changes.len()),
         );
         push(&mut md, "");
         if self.changes.is_empty() {
@@ -177,7 +183,7 @@ impl HandoverReport {
             push(&mut md, "");
             push(
                 &mut md,
-                &format!("## Change records ({})", self.change_records.len()),
+                &format!("## {} ({})", h("change records"), self.change_records.len()),
             );
             for c in &self.change_records {
                 push(&mut md, "");
@@ -189,7 +195,7 @@ impl HandoverReport {
             push(&mut md, "");
             push(
                 &mut md,
-                &format!("## Follow-ups ({})", self.followups.len()),
+                &format!("## {} ({})", h("follow-ups"), self.followups.len()),
             );
             push(&mut md, "");
             for f in &self.followups {
@@ -201,7 +207,8 @@ impl HandoverReport {
             push(
                 &mut md,
                 &format!(
-                    "## Credential blockers ({})",
+                    "## {} ({})",
+                    h("credential blockers"),
                     self.credential_blockers.len()
                 ),
             );
@@ -222,7 +229,7 @@ impl HandoverReport {
             push(&mut md, "");
             push(
                 &mut md,
-                &format!("## Deviations from the runbook ({})", self.deviations.len()),
+                &format!("## {} ({})", h("deviations"), self.deviations.len()),
             );
             push(&mut md, "");
             for d in &self.deviations {
@@ -242,7 +249,7 @@ impl HandoverReport {
             }
         }
         push(&mut md, "");
-        push(&mut md, "## Notes");
+        push(&mut md, &format!("## {}", h("notes")));
         push(&mut md, "");
         if self.notes.is_empty() {
             push(&mut md, "_No notes._");
