@@ -12,6 +12,7 @@ mod incidents;
 mod journal;
 pub mod layout;
 mod markdown;
+mod overlays;
 pub mod scroll;
 mod status;
 
