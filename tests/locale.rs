@@ -22,13 +22,25 @@ fn the_screen_speaks_portuguese_with_locale_pt_br() {
             "TÍTULO",
             "SERVIÇO",
             "RESPOSTA",
+            "ativos",
+            "VIOLADO +",
+            "cumprido",
+            "pendência ATRASADA",
             "abertos",
             "novo",
             "resolver",
         ] {
             assert!(screen.contains(label), "{w}x{h}: {label}:\n{screen}");
         }
-        for english in [" new ", "TITLE", "SERVICE ", " resolve "] {
+        for english in [
+            " new ",
+            "TITLE",
+            "SERVICE ",
+            " resolve ",
+            "BREACHED",
+            " met ",
+            " active",
+        ] {
             assert!(
                 !screen.contains(english),
                 "{w}x{h}: {english:?} left in English:\n{screen}"

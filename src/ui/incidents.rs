@@ -18,7 +18,7 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     let t = &app.theme;
     let active = app.book.all().iter().filter(|i| i.is_active()).count();
     let mut v = vec![Span::styled(
-        format!(" · {active} active"),
+        format!(" · {active} {}", app.strings.get("value", "active")),
         t.style(Role::Muted),
     )];
     if app.incidents.show_resolved {
@@ -33,8 +33,15 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     if overdue > 0 {
         v.push(Span::styled(
             format!(
-                " · {overdue} follow-up{} OVERDUE",
-                if overdue == 1 { "" } else { "s" }
+                " · {overdue} {}",
+                app.strings.get(
+                    "value",
+                    if overdue == 1 {
+                        "follow-up OVERDUE"
+                    } else {
+                        "follow-ups OVERDUE"
+                    }
+                )
             ),
             t.style(Role::Breached),
         ));
@@ -42,7 +49,7 @@ pub fn title_suffix(app: &App) -> Vec<Span<'static>> {
     let queued = app.inbox.pending();
     if queued > 0 {
         v.push(Span::styled(
-            format!(" · {queued} queued"),
+            format!(" · {queued} {}", app.strings.get("value", "queued")),
             t.style(Role::Warning),
         ));
     }
@@ -129,11 +136,12 @@ fn severity_text(app: &App, s: Severity) -> String {
 /// The response-target cell: a live countdown, BREACHED, or how it ended.
 pub fn countdown_cell(app: &App, inc: &Incident) -> (String, Style) {
     let t = &app.theme;
+    let v = |key: &'static str| app.strings.get("value", key);
     match inc.countdown(app.now) {
         Countdown::Remaining(d) => {
             let warn = d * 4 < inc.severity.response_target();
             (
-                format!("{} left", countdown_text(d)),
+                format!("{} {}", countdown_text(d), v("left")),
                 t.style(if warn {
                     Role::CountdownWarn
                 } else {
@@ -142,12 +150,12 @@ pub fn countdown_cell(app: &App, inc: &Incident) -> (String, Style) {
             )
         }
         Countdown::Breached(d) => (
-            format!("BREACHED +{}", coarse_duration(d)),
+            format!("{} +{}", v("BREACHED"), coarse_duration(d)),
             t.style(Role::Breached),
         ),
-        Countdown::Met => ("met".into(), t.style(Role::Muted)),
+        Countdown::Met => (v("met").to_string(), t.style(Role::Muted)),
         Countdown::MetLate(d) => (
-            format!("late +{}", coarse_duration(d)),
+            format!("{} +{}", v("late"), coarse_duration(d)),
             t.style(Role::Warning),
         ),
         Countdown::Closed => ("—".into(), t.style(Role::Muted)),
@@ -240,15 +248,16 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         let selected = pane.offset + k == pane.selected;
         let (cd_text, cd_style) = countdown_cell(app, inc);
         let id = ids[k].clone();
-        let status = if wide {
-            inc.status.as_str()
-        } else {
-            match inc.status {
-                IncidentStatus::Open => "open",
-                IncidentStatus::Acknowledged => "ack",
-                IncidentStatus::Resolved => "done",
-            }
-        };
+        let status = app.strings.get(
+            "value",
+            match (inc.status, wide) {
+                (IncidentStatus::Open, _) => "open",
+                (IncidentStatus::Acknowledged, true) => "acknowledged",
+                (IncidentStatus::Acknowledged, false) => "ack",
+                (IncidentStatus::Resolved, true) => "resolved",
+                (IncidentStatus::Resolved, false) => "done",
+            },
+        );
         // The selection is a pointer in the gutter and the title in reverse
         // video: clear at a glance, and a move repaints two short spans
         // instead of two whole rows (bytes over a slow SSH link).
