@@ -23,12 +23,18 @@ fn ctrl_e_writes_the_note_in_the_editor_and_brings_it_back() {
     .unwrap();
     std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
     let ws_arg = ws.to_str().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
     let mut s = Session::start_env(
         &["--workspace", ws_arg],
         &cfg,
         100,
         30,
-        &[("EDITOR", editor.to_str().unwrap()), ("VISUAL", "")],
+        &[
+            ("EDITOR", editor.to_str().unwrap()),
+            ("VISUAL", ""),
+            ("TMPDIR", tmp.to_str().unwrap()),
+        ],
     );
     s.wait_for("no incidents on record");
     s.keys("w");
@@ -55,7 +61,7 @@ fn ctrl_e_writes_the_note_in_the_editor_and_brings_it_back() {
         "{journal}"
     );
     // The file the editor had is gone.
-    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+    let left: Vec<_> = std::fs::read_dir(&tmp)
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| {
@@ -78,6 +84,49 @@ fn ctrl_z_without_a_shell_to_return_to_says_so_and_goes_on() {
     s.wait_for("no incidents on record");
     s.keys("\x1a");
     s.wait_for("not suspended: started without a shell's job control");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn an_editor_that_fails_keeps_the_draft_and_leaves_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let cfg = dir.path().join("cfg");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let editor = dir.path().join("failing-editor");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'half a thought\\n' >> \"$1\"\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut s = Session::start_env(
+        &["--workspace", ws.to_str().unwrap()],
+        &cfg,
+        100,
+        30,
+        &[
+            ("EDITOR", editor.to_str().unwrap()),
+            ("VISUAL", ""),
+            ("TMPDIR", tmp.to_str().unwrap()),
+        ],
+    );
+    s.wait_for("no incidents on record");
+    s.keys("w");
+    s.wait_for("Note ·");
+    s.keys("the draft");
+    s.keys("\x05");
+    let screen = s.wait_for("the note was not taken back");
+    assert!(screen.contains("the draft"), "the draft stands: {screen}");
+    let kept: Vec<String> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(kept, vec!["the draft\nhalf a thought\n".to_string()]);
+    s.keys("\x1b");
     s.keys("q");
     assert!(s.wait_exit().success());
 }

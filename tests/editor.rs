@@ -47,12 +47,15 @@ fn ctrl_e_saves_the_draft_then_hands_it_over_and_takes_it_back() {
         ]
     );
     assert!(app.redraw_whole);
-    app.update(Msg::NoteEdited(Ok("first line\nsecond, from vi\n".into())));
-    assert_eq!(app.journal.draft_text(), "first line\nsecond, from vi");
+    app.update(Msg::NoteEdited(Ok(
+        "first line\r\nsecond, from vi\u{1b}[2J\n".into(),
+    )));
+    // Its CRLF read as lines, its control characters dropped.
+    assert_eq!(app.journal.draft_text(), "first line\nsecond, from vi[2J");
     assert!(app.journal.editing);
     // An editor that failed keeps the draft as it was.
     app.update(Msg::NoteEdited(Err("vi exited with exit status: 1".into())));
-    assert_eq!(app.journal.draft_text(), "first line\nsecond, from vi");
+    assert_eq!(app.journal.draft_text(), "first line\nsecond, from vi[2J");
     let screen = text(&draw(&app, 120, 36));
     assert!(screen.contains("(the draft is kept)"), "{screen}");
 }

@@ -103,3 +103,40 @@ fn y_in_the_journal_copies_the_entry_and_capital_y_the_whole_note() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The approvals list sits under its banners (a P1 pauses approving; an
+/// operator cannot decide): a click lands on the record drawn there, and
+/// a move to the last record keeps it on screen.
+#[test]
+fn approvals_under_their_banners_take_the_click_and_keep_the_selection_in_sight() {
+    let (w, h) = (80, 24);
+    let mut app = demo_app(Theme::default_theme(), w, h);
+    app.config.role = shiftdeck::config::Role::Operator;
+    app.update(key(KeyCode::Char('3')));
+    app.update(Msg::Resize(w, h));
+    let buf = draw_measured(&mut app, w, h);
+    let screen = text(&buf);
+    assert!(
+        screen.contains("PAUSED") && screen.contains("You are an operator"),
+        "{screen}"
+    );
+    let second = app.approvals.records[app.approvals.visible[1]]
+        .title
+        .clone();
+    let (x, y) = find(&buf, &second[..16]).unwrap();
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), x, y));
+    assert_eq!(
+        app.approvals.selected, 1,
+        "the click selects the row under it"
+    );
+    for _ in 0..20 {
+        app.update(key(KeyCode::Char('j')));
+    }
+    let screen = text(&draw_measured(&mut app, w, h));
+    let last = &app.approvals.records[*app.approvals.visible.last().unwrap()].title;
+    let shown = &last[..last.len().min(12)];
+    assert!(
+        screen.lines().any(|l| l.contains('▶') && l.contains(shown)),
+        "the last record is selected and on screen:\n{screen}"
+    );
+}

@@ -95,6 +95,25 @@ fn common_prefix<'a>(words: &[&'a str]) -> &'a str {
     &first[..end]
 }
 
+/// `typed` extended over the `choices` that start with it, after `head`:
+/// the one that fits whole (then `tail`), else their common start and
+/// the choices; nothing fits, `typed` as it was.
+fn extend(typed: &str, choices: Vec<String>, head: &str, tail: &str) -> (String, Vec<String>) {
+    let fits: Vec<&str> = choices
+        .iter()
+        .map(String::as_str)
+        .filter(|c| c.starts_with(typed))
+        .collect();
+    match fits.as_slice() {
+        [] => (format!("{head}{typed}"), Vec::new()),
+        [one] => (format!("{head}{one}{tail}"), Vec::new()),
+        many => (
+            format!("{head}{}", common_prefix(many)),
+            many.iter().map(|s| s.to_string()).collect(),
+        ),
+    }
+}
+
 impl App {
     /// What an argument of `cmd` may be, for `tab`.
     fn argument_choices(&self, cmd: &str) -> Vec<String> {
@@ -117,36 +136,15 @@ impl App {
     pub fn complete(&self, line: &str) -> (String, Vec<String>) {
         match line.split_once(' ') {
             None => {
-                let names: Vec<&str> = COMMANDS
-                    .iter()
-                    .map(|(n, _, _)| *n)
-                    .filter(|n| n.starts_with(line))
-                    .collect();
-                match names.as_slice() {
-                    [] => (line.to_string(), Vec::new()),
-                    [one] => (format!("{one} "), Vec::new()),
-                    many => (
-                        common_prefix(many).to_string(),
-                        many.iter().map(|s| s.to_string()).collect(),
-                    ),
-                }
+                let names = COMMANDS.iter().map(|(n, _, _)| n.to_string()).collect();
+                extend(line, names, "", " ")
             }
-            Some((cmd, arg)) => {
-                let choices = self.argument_choices(cmd);
-                let fits: Vec<&str> = choices
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|c| c.starts_with(arg.trim_start()))
-                    .collect();
-                match fits.as_slice() {
-                    [] => (line.to_string(), Vec::new()),
-                    [one] => (format!("{cmd} {one}"), Vec::new()),
-                    many => (
-                        format!("{cmd} {}", common_prefix(many)),
-                        many.iter().map(|s| s.to_string()).collect(),
-                    ),
-                }
-            }
+            Some((cmd, arg)) => extend(
+                arg.trim_start(),
+                self.argument_choices(cmd),
+                &format!("{cmd} "),
+                "",
+            ),
         }
     }
 

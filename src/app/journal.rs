@@ -361,7 +361,9 @@ impl App {
     pub(super) fn on_note_edited(&mut self, result: Result<String, String>) {
         match result {
             Ok(text) => {
+                // A file an editor wrote may hold anything: lines, no controls.
                 let text = crate::domain::sanitize::line_breaks(&text);
+                let text = crate::domain::sanitize::text(&text);
                 self.journal.editor =
                     note_area(text.trim_end().lines().map(str::to_string).collect());
                 self.journal

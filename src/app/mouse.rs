@@ -82,12 +82,15 @@ impl App {
             // A header row over the table.
             Pane::Incidents | Pane::Health => inner + 1,
             Pane::Approvals => {
-                let banner = if self.open_p1_incident().is_some() {
-                    2
-                } else {
-                    0
+                // Where the drawing puts the list, below its banners.
+                let inside = Rect {
+                    x: rect.x + 1,
+                    y: inner,
+                    width: rect.width.saturating_sub(2),
+                    height: rect.height.saturating_sub(2),
                 };
-                inner + 1 + banner + self.approvals.bad.len().min(3) as u16
+                let [_, body, _] = crate::ui::approvals::regions(self, inside);
+                body.y + 1
             }
             Pane::Checklists => inner,
             Pane::Journal => {

@@ -227,14 +227,14 @@ impl App {
     pub fn relayout(&mut self) {
         let rows = crate::ui::layout::incident_rows(self);
         self.incidents.set_viewport(rows);
-        // The approvals list shares its pane with a banner and malformed files.
-        let extra = if self.open_p1_incident().is_some() {
-            2
-        } else {
-            0
-        } + self.approvals.bad.len().min(3);
-        self.approvals.viewport = crate::ui::layout::list_rows(self, Pane::Approvals)
-            .saturating_sub(extra)
+        // The approvals list shares its pane with banners and malformed
+        // files: its rows are where the drawing puts it.
+        self.approvals.viewport = crate::ui::layout::pane_area(self, Pane::Approvals)
+            .map(|r| {
+                let [_, body, _] = crate::ui::approvals::regions(self, inner(r));
+                body.height.saturating_sub(1) as usize
+            })
+            .unwrap_or(1)
             .max(1);
         self.approvals.move_by(0);
         self.checklists.viewport = crate::ui::layout::list_rows(self, Pane::Checklists).max(1);
@@ -540,3 +540,13 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+/// A pane's area inside its border.
+fn inner(r: ratatui::layout::Rect) -> ratatui::layout::Rect {
+    ratatui::layout::Rect {
+        x: r.x + 1,
+        y: r.y + 1,
+        width: r.width.saturating_sub(2),
+        height: r.height.saturating_sub(2),
+    }
+}

@@ -58,17 +58,30 @@ pub fn edit(text: &str, input: &InputControl, mouse: bool) -> Result<String, Str
         .status();
     let back = terminal::enter(mouse);
     input.resume();
+    // The file goes only once its text is back (or nothing was written in
+    // it): an editor that failed leaves what was typed where it can be found.
     let result = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path)
-            .map_err(|e| format!("could not read the note back from {}: {e}", path.display())),
+        Ok(s) if s.success() => match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let _ = std::fs::remove_file(&path);
+                Ok(text)
+            }
+            Err(e) => Err(format!(
+                "could not read the note back from {}: {e}",
+                path.display()
+            )),
+        },
         Ok(s) => Err(format!(
-            "{program} exited with {s}: the note was not taken back"
+            "{program} exited with {s}: the note was not taken back (what it wrote is in {})",
+            path.display()
         )),
-        Err(e) => Err(format!(
-            "{program} could not start: {e} (set VISUAL or EDITOR)"
-        )),
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            Err(format!(
+                "{program} could not start: {e} (set VISUAL or EDITOR)"
+            ))
+        }
     };
-    let _ = std::fs::remove_file(&path);
     back.map_err(|e| format!("the screen could not be taken back: {e}"))?;
     result
 }

@@ -53,6 +53,22 @@ fn age_cell(app: &App, r: &ApprovalRecord, short: bool) -> Span<'static> {
     }
 }
 
+/// The banners (a P1 pauses approving; an operator cannot decide), the
+/// list, and the files that could not be read, in the pane's inner area:
+/// one answer for the drawing, the list's rows on screen and the mouse.
+pub fn regions(app: &App, area: Rect) -> [Rect; 3] {
+    let banners = u16::from(app.open_p1_incident().is_some())
+        + u16::from(app.config.role != crate::config::Role::Approver);
+    let banner_h = (banners * 2).min(area.height / 3);
+    let bad_h = (app.approvals.bad.len() as u16).min(3).min(area.height / 4);
+    Layout::vertical([
+        Constraint::Length(banner_h),
+        Constraint::Min(1),
+        Constraint::Length(bad_h),
+    ])
+    .areas(area)
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
     let t = &app.theme;
     let mut banner: Vec<Line> = Vec::new();
@@ -65,18 +81,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, m: &mut Measured) {
             t.style(Role::Muted),
         ));
     }
-    let banner_h = if banner.is_empty() {
-        0
-    } else {
-        (banner.len() as u16 * 2).min(area.height / 3)
-    };
-    let bad_h = (app.approvals.bad.len() as u16).min(3).min(area.height / 4);
-    let [top, body, bottom] = Layout::vertical([
-        Constraint::Length(banner_h),
-        Constraint::Min(1),
-        Constraint::Length(bad_h),
-    ])
-    .areas(area);
+    let [top, body, bottom] = regions(app, area);
+    let bad_h = bottom.height;
     frame.render_widget(Paragraph::new(banner).wrap(Wrap { trim: true }), top);
     if bad_h > 0 {
         let lines: Vec<Line> = app

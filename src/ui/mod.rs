@@ -1,7 +1,7 @@
 //! Rendering: pure functions of `&App` into a ratatui frame. Nothing here
 //! reads the clock, the disk or the environment.
 
-mod approvals;
+pub mod approvals;
 mod calls;
 mod checklists;
 mod dialogs;
@@ -17,7 +17,7 @@ pub mod scroll;
 mod status;
 
 use crate::app::scrolling::Measured;
-use crate::app::{App, Pane};
+use crate::app::{App, Dialog, Pane};
 use crate::theme::Role;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -52,6 +52,15 @@ pub fn render(app: &App, frame: &mut Frame) -> Measured {
     }
     status::hint_row(app, frame, screen.hints);
     dialogs::render(app, frame, area, &mut m);
+    // A message of two rows reaches over what the layers drew (a popup's
+    // bottom border); a line prompt keeps its row and shows it itself.
+    let prompt = matches!(
+        app.dialog,
+        Some(Dialog::Filter(_) | Dialog::Search(_) | Dialog::Command(_))
+    );
+    if app.flash.is_some() && !prompt {
+        status::hint_row(app, frame, screen.hints);
+    }
     if app.ascii {
         ascii_only(frame);
     }
