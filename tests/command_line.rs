@@ -128,3 +128,21 @@ fn journal_shift_reads_an_earlier_shifts_journal_in_the_pane() {
         assert_eq!(line(&app), "journal 20261130-1900-bo");
     }
 }
+
+#[test]
+fn a_long_shift_is_browsed_by_its_last_entries() {
+    let mut app = demo_app(Theme::default_theme(), 80, 24);
+    let at = demo_now();
+    let entries: Vec<JournalEntry> = (0..2500)
+        .map(|i| JournalEntry::note(at, "20261130-1900-bo", "bo", &format!("note {i}"), &[]))
+        .collect();
+    app.update(Msg::ShiftJournal {
+        ids: vec!["20261130-1900-bo".into()],
+        shift: Some(Ok(("20261130-1900-bo".into(), entries))),
+    });
+    let (_, kept) = app.journal.browsing.as_ref().unwrap();
+    assert_eq!(kept.len(), shiftdeck::app::journal::BROWSE_KEPT);
+    assert_eq!(kept.last().unwrap().field("text"), Some("note 2499"));
+    let screen = text(&draw_measured(&mut app, 200, 24));
+    assert!(screen.contains("the last 2000 of 2500 entries"), "{screen}");
+}

@@ -276,18 +276,26 @@ impl App {
         self.journal.shift_ids = ids;
         match shift {
             None => {}
-            Some(Ok((id, entries))) => {
+            Some(Ok((id, mut entries))) => {
                 let n = entries.len();
+                // Every frame draws what is browsed: a long shift's last
+                // entries, the CLI prints them all.
+                let cut = n.saturating_sub(BROWSE_KEPT);
+                entries.drain(..cut);
                 self.journal.browsing = Some((id.clone(), entries));
                 self.journal.browsing_scroll = 0;
                 self.set_focus(Pane::Journal);
                 let back = self.key_name(Context::Journal, Action::Back);
+                let what = if cut > 0 {
+                    format!(
+                        "the last {BROWSE_KEPT} of {n} entries (shiftdeck journal show --shift {id} prints them all)"
+                    )
+                } else {
+                    crate::domain::format::plural(n, "entry", "entries")
+                };
                 self.flash(
                     Level::Info,
-                    format!(
-                        "shift {id}: {} ({back} back to this shift)",
-                        crate::domain::format::plural(n, "entry", "entries")
-                    ),
+                    format!("shift {id}: {what} ({back} back to this shift)"),
                 );
             }
             Some(Err(why)) => self.flash(Level::Warning, why),
@@ -648,6 +656,9 @@ impl App {
         }
     }
 }
+
+/// Entries of an earlier shift `:journal ID` shows at most.
+pub const BROWSE_KEPT: usize = 2000;
 
 /// A text area for prose (a note, the handover summary): it soft-wraps at
 /// words, so a long line reads whole instead of scrolling sideways.
