@@ -178,3 +178,23 @@ fn every_list_says_where_its_selection_is() {
         );
     }
 }
+
+#[test]
+fn an_entry_read_whole_keeps_a_space_after_a_long_field_name() {
+    use shiftdeck::domain::journal::{EntryKind, JournalEntry};
+    let (w, h) = (80, 24);
+    let mut app = demo_app(Theme::default_theme(), w, h);
+    open_demo_shift(&mut app, None);
+    let e = JournalEntry::new(
+        demo_now(),
+        "20260513-2300-ana.lima",
+        "ana.lima",
+        EntryKind::Health,
+    )
+    .with("integration", "splunk-hec")
+    .with("to", "degraded");
+    app.update(shiftdeck::app::Msg::Journal(vec![e]));
+    app.update(key(KeyCode::Char('5')));
+    let screen = press(&mut app, KeyCode::Enter, w, h);
+    assert!(screen.contains("integration splunk-hec"), "{screen}");
+}

@@ -86,7 +86,9 @@ fn entry_line<'a>(app: &App, e: &'a JournalEntry) -> Line<'a> {
 /// One entry, whole: when, who, what, every line of its text and its fields.
 fn entry_whole<'a>(app: &App, e: &'a JournalEntry, i: usize, len: usize) -> Vec<Line<'a>> {
     let t = &app.theme;
-    let label = |s: &str| Span::styled(format!("{s:<10}"), t.style(Role::Muted));
+    // As wide as the longest field's name, and a space: `integration` too.
+    let w = e.fields.keys().map(|k| k.len()).max().unwrap_or(0).max(9) + 1;
+    let label = move |s: &str| Span::styled(format!("{s:<w$}"), t.style(Role::Muted));
     let tz = app.config.timezone;
     let mut lines = vec![
         Line::from(vec![
